@@ -1,0 +1,90 @@
+package be.cfwb.bma;
+
+import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEvent;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
+ *
+ * <pre>{@code
+ * Bma bma = Bma.configure()
+ *         .inventory(Path.of("inventory.csv"))
+ *         .ledgerDirectory(Path.of("/srv/bma/ledger"))
+ *         .load();
+ * StatusResult status = bma.status(MailboxSelection.parse("ec001394,po000478"));
+ * }</pre>
+ *
+ * <p>A {@code Bma} is immutable and safe to share between threads. Each verb opens the
+ * ledger for its own duration, so two verbs on one ledger never run at once, in this
+ * process or another.
+ */
+public final class Bma {
+
+    /** The loaded configuration, immutable. */
+    record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
+                    Clock clock) {
+        Settings {
+            Objects.requireNonNull(inventory);
+            Objects.requireNonNull(ledgerDirectory);
+            Objects.requireNonNull(outputDirectory);
+            Objects.requireNonNull(clock);
+        }
+    }
+
+    private final Settings settings;
+
+    Bma(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts a configuration with the defaults. */
+    public static BmaConfiguration configure() {
+        return new BmaConfiguration();
+    }
+
+    /** The inventory this instance works on. */
+    public Inventory inventory() {
+        return settings.inventory();
+    }
+
+    public Path ledgerDirectory() {
+        return settings.ledgerDirectory();
+    }
+
+    public Path outputDirectory() {
+        return settings.outputDirectory();
+    }
+
+    /**
+     * Where each selected mailbox stands, as the ledger records it.
+     *
+     * @throws BmaException if the selection names an address outside the inventory, or the ledger
+     *                      cannot be opened
+     */
+    public StatusResult status(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            List<MailboxStatus> rows = new ArrayList<>(selected.size());
+            for (Mailbox mailbox : selected.mailboxes()) {
+                List<LedgerEvent> history = ledger.history(mailbox.address());
+                rows.add(new MailboxStatus(mailbox, MailboxStep.of(history),
+                        MailboxStep.lastStepEvent(history).map(LedgerEvent::at)));
+            }
+            return new StatusResult(rows, ledger.recovery());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Bma[inventory=" + settings.inventoryDescription() + ", ledger=" + settings.ledgerDirectory() + "]";
+    }
+}

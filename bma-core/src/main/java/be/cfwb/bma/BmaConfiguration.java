@@ -1,0 +1,100 @@
+package be.cfwb.bma;
+
+import be.cfwb.bma.address.Inventory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Fluent configuration of a {@link Bma}: start with {@link Bma#configure()}, set what
+ * differs from the defaults, then {@link #load()}. Each setter checks its value at once;
+ * {@code load()} checks the whole and gives an immutable {@code Bma}. Later changes to this
+ * object do not affect a {@code Bma} already loaded.
+ */
+public final class BmaConfiguration {
+
+    /** Where the ledger lives unless told otherwise: beside the project, not under target/. */
+    public static final Path DEFAULT_LEDGER = Path.of("bma-ledger");
+    /** Where reports and generated files go unless told otherwise. */
+    public static final Path DEFAULT_OUTPUT = Path.of("target", "bma");
+
+    private Supplier<Inventory> inventory;
+    private String inventoryDescription;
+    private Path ledgerDirectory = DEFAULT_LEDGER;
+    private Path outputDirectory = DEFAULT_OUTPUT;
+    private Clock clock = Clock.systemDefaultZone();
+
+    BmaConfiguration() {
+    }
+
+    /** The inventory file, in either format ({@link Inventory#load(Path)}); read on {@link #load()}. */
+    public BmaConfiguration inventory(Path file) {
+        Objects.requireNonNull(file, "inventory file");
+        this.inventory = () -> Inventory.load(file);
+        this.inventoryDescription = file.toString();
+        return this;
+    }
+
+    /** An inventory already in memory. */
+    public BmaConfiguration inventory(Inventory inventory) {
+        Objects.requireNonNull(inventory, "inventory");
+        this.inventory = () -> inventory;
+        this.inventoryDescription = inventory.toString();
+        return this;
+    }
+
+    /** The ledger directory; keep it outside {@code target/} and back it up. */
+    public BmaConfiguration ledgerDirectory(Path directory) {
+        this.ledgerDirectory = Objects.requireNonNull(directory, "ledger directory");
+        return this;
+    }
+
+    /** Where reports and generated files are written. */
+    public BmaConfiguration outputDirectory(Path directory) {
+        this.outputDirectory = Objects.requireNonNull(directory, "output directory");
+        return this;
+    }
+
+    /** The clock that says what "now" and "today" are; tests freeze it. */
+    public BmaConfiguration clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
+     * other keys are ignored.
+     */
+    public BmaConfiguration properties(Map<String, String> properties) {
+        String inv = properties.get(BmaProperties.INVENTORY);
+        if (inv != null && !inv.isBlank()) {
+            inventory(Path.of(inv.strip()));
+        }
+        String ledger = properties.get(BmaProperties.LEDGER);
+        if (ledger != null && !ledger.isBlank()) {
+            ledgerDirectory(Path.of(ledger.strip()));
+        }
+        String output = properties.get(BmaProperties.OUTPUT);
+        if (output != null && !output.isBlank()) {
+            outputDirectory(Path.of(output.strip()));
+        }
+        return this;
+    }
+
+    /**
+     * Checks the configuration, reads the inventory and gives an immutable {@link Bma}.
+     *
+     * @throws BmaException if something is missing or the inventory is refused
+     */
+    public Bma load() {
+        if (inventory == null) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                    "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
+        }
+        Inventory loaded = inventory.get();
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock));
+    }
+}

@@ -1,0 +1,28 @@
+package be.cfwb.bma;
+
+/**
+ * Stable identifiers of the failures the toolkit reports. Tools that react to errors match
+ * on these, never on message text, which may improve from one release to the next.
+ */
+public enum BmaErrorCode {
+    /** An address, FASE number or mailbox selector that does not follow the BMA rules. */
+    INVALID_ADDRESS,
+    /** An inventory file that cannot be read or has bad rows. */
+    INVALID_INVENTORY,
+    /** A configuration value that is missing, out of range or inconsistent. */
+    INVALID_CONFIGURATION,
+    /** The ledger cannot be opened, is locked by another process, or is corrupt. */
+    LEDGER_UNAVAILABLE,
+    /** The ledger holds a line that is not a valid event (other than a torn last line). */
+    LEDGER_CORRUPT,
+    /** A mail server or API could not be reached or refused our credentials. */
+    CONNECTION_FAILED,
+    /** A notification template is missing, unreadable or uses an unknown placeholder. */
+    INVALID_TEMPLATE,
+    /** The plan cannot fit the mailboxes into the available days. */
+    PLAN_INFEASIBLE,
+    /** A step was asked for before the steps it depends on were done. */
+    STEP_OUT_OF_ORDER,
+    /** Anything the toolkit did not anticipate; always a bug worth reporting. */
+    INTERNAL
+}
