@@ -77,7 +77,7 @@ public final class Bma {
             for (Mailbox mailbox : selected.mailboxes()) {
                 List<LedgerEvent> history = ledger.history(mailbox.address());
                 rows.add(new MailboxStatus(mailbox, MailboxStep.of(history),
-                        MailboxStep.lastStepEvent(history).map(LedgerEvent::at)));
+                        MailboxStep.lastStepEvent(history).map(LedgerEvent::at), history));
             }
             return new StatusResult(rows, ledger.recovery());
         }

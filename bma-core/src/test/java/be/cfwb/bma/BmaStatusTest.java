@@ -49,6 +49,8 @@ class BmaStatusTest {
                 .containsEntry(MailboxStep.MAIL1_SENT, 1).containsEntry(MailboxStep.VERIFIED, 0);
         assertThat(status.totalsByKind()).containsEntry(BmaKind.EC, 2).containsEntry(BmaKind.PO, 1);
         assertThat(status.mailboxes().get(1).since()).contains(CLOCK.instant());
+        assertThat(status.mailboxes().get(1).history()).extracting(e -> e.type()).containsExactly(
+                EventTypes.MAIL_SENT, EventTypes.MAILBOX_PROVISIONED, EventTypes.MAIL_SENT, EventTypes.TRANSFER_PASS_DONE);
     }
 
     @Test
