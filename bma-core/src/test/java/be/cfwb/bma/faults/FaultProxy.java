@@ -52,12 +52,12 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         /** Accept and close at once every new connection. */
-        public Faults refuse() {
+        public Faults refusing() {
             return new Faults(dropAfterClientBytes, dropAfterServerBytes, resetWhenClientSends, true, stall, bytesPerSecond);
         }
 
         /** Forward nothing in either direction until the faults change. */
-        public Faults stall() {
+        public Faults stalling() {
             return new Faults(dropAfterClientBytes, dropAfterServerBytes, resetWhenClientSends, refuse, true, bytesPerSecond);
         }
 

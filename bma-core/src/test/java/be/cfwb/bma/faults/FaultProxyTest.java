@@ -95,7 +95,7 @@ class FaultProxyTest {
 
     @Test
     void refusesWhileToldThenRecovers() throws IOException {
-        proxy.set(FaultProxy.Faults.NONE.refuse());
+        proxy.set(FaultProxy.Faults.NONE.refusing());
         try (Socket s = connect()) {
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
@@ -109,7 +109,7 @@ class FaultProxyTest {
     @Test
     void stallsUntilHealed() throws Exception {
         try (Socket s = connect()) {
-            proxy.set(FaultProxy.Faults.NONE.stall());
+            proxy.set(FaultProxy.Faults.NONE.stalling());
             s.getOutputStream().write('x');
             s.setSoTimeout(300);
             assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(java.net.SocketTimeoutException.class);
