@@ -10,6 +10,10 @@ import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+import javax.inject.Inject;
 
 import java.io.File;
 import java.time.LocalDate;
@@ -50,6 +54,12 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     /** Skip this goal. */
     @Parameter(property = "bma.skip", defaultValue = "false")
     protected boolean skip;
+
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    private Settings settings;
+
+    @Inject
+    private SettingsDecrypter settingsDecrypter;
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -96,6 +106,16 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
                     "bma.date '" + date + "' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-04");
         }
+    }
+
+    /**
+     * The login for a {@code settings.xml} server id (or its environment variables), or a
+     * clear error naming the id.
+     *
+     * @param purpose what it is for, for the error message, e.g. "the legacy IMAP server"
+     */
+    protected ServerCredentials credentials(String serverId, String purpose) throws MojoExecutionException {
+        return CredentialsLookup.of(settings, settingsDecrypter).require(serverId, purpose);
     }
 
     /** Fails the build with one summary line that points at the report. */
