@@ -1,8 +1,12 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.cutover.Cutover;
+import be.cfwb.bma.cutover.CutoverHook;
+import be.cfwb.bma.cutover.CutoverResult;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 
@@ -11,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
@@ -80,6 +85,19 @@ public final class Bma {
                         MailboxStep.lastStepEvent(history).map(LedgerEvent::at), history));
             }
             return new StatusResult(rows, ledger.recovery());
+        }
+    }
+
+    /**
+     * Records that mail routing of the selected mailboxes now goes to Exchange, after running
+     * {@code hook} for each if given. A mailbox is cut over only once mail 4 was sent; the
+     * others are reported, not recorded.
+     */
+    public CutoverResult cutover(MailboxSelection selection, Optional<CutoverHook> hook, boolean dryRun) {
+        Inventory selected = settings.inventory().select(selection);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            List<BmaAddress> addresses = selected.mailboxes().stream().map(Mailbox::address).toList();
+            return new Cutover(ledger, hook).run(addresses, dryRun);
         }
     }
 

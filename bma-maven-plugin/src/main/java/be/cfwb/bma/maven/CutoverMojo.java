@@ -1,0 +1,65 @@
+package be.cfwb.bma.maven;
+
+import be.cfwb.bma.Bma;
+import be.cfwb.bma.cutover.CutoverHook;
+import be.cfwb.bma.cutover.CutoverOutcome;
+import be.cfwb.bma.cutover.CutoverResult;
+
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Records that mail routing of the selected mailboxes now goes to Exchange (done by ops
+ * outside the toolkit), or runs {@code bma.cutover.command} for each and records its
+ * success. Only mailboxes whose mail 4 was sent are cut over; the final delta pass waits
+ * for this record.
+ */
+@Mojo(name = "cutover", requiresProject = false, threadSafe = true)
+public class CutoverMojo extends AbstractBmaMojo {
+
+    /**
+     * A command that switches one mailbox's routing, run without a shell; {@code {address}}
+     * and {@code {fase}} are replaced. Exit status 0 means done. Empty: ops did it, just record.
+     */
+    @Parameter(property = "bma.cutover.command")
+    private String command;
+
+    /** Seconds the command may take for one mailbox. */
+    @Parameter(property = "bma.cutover.timeoutSeconds", defaultValue = "120")
+    private int timeoutSeconds;
+
+    @Parameter(defaultValue = "${project.basedir}", readonly = true)
+    private File basedir;
+
+    @Override
+    protected void run(Bma bma) throws MojoFailureException {
+        if (selection().isAll()) {
+            throw new MojoFailureException("bma:cutover needs bma.mailboxes: name the mailboxes whose routing was switched");
+        }
+        Optional<CutoverHook> hook = command == null || command.isBlank() ? Optional.empty()
+                : Optional.of(CutoverHook.parse(command, (basedir == null ? new File(".") : basedir).toPath(),
+                        Duration.ofSeconds(timeoutSeconds)));
+        CutoverResult result = bma.cutover(selection(), hook, dryRun);
+        for (CutoverOutcome o : result.outcomes()) {
+            String line = String.format("%-21s %-16s %s", o.mailbox(), o.status(), o.detail());
+            if (o.isDone()) {
+                getLog().info(line);
+            } else {
+                getLog().warn(line);
+            }
+        }
+        getLog().info(String.format("cutover: %d recorded, %d already, %d not ready, %d failed%s",
+                result.count(CutoverOutcome.Status.RECORDED), result.count(CutoverOutcome.Status.ALREADY_RECORDED),
+                result.count(CutoverOutcome.Status.NOT_READY), result.count(CutoverOutcome.Status.HOOK_FAILED),
+                result.dryRun() ? " (dry run: nothing recorded)" : ""));
+        if (!result.isSuccess()) {
+            throw fail("Cutover incomplete: " + (result.count(CutoverOutcome.Status.NOT_READY)
+                    + result.count(CutoverOutcome.Status.HOOK_FAILED)) + " mailbox(es) not cut over", null);
+        }
+    }
+}
