@@ -9,6 +9,8 @@ import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverResult;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.report.MigrationReport;
+import be.cfwb.bma.report.ReportWriter;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,6 +100,20 @@ public final class Bma {
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             List<BmaAddress> addresses = selected.mailboxes().stream().map(Mailbox::address).toList();
             return new Cutover(ledger, hook).run(addresses, dryRun);
+        }
+    }
+
+    /**
+     * Writes the dashboard of the selected mailboxes ({@code report.html}, {@code .json},
+     * {@code .csv}) into the output directory, from the inventory and the ledger alone.
+     *
+     * @return the HTML file
+     */
+    public Path report(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            MigrationReport report = MigrationReport.of(selected, ledger, settings.clock().getZone());
+            return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
         }
     }
 

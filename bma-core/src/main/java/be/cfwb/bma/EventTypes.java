@@ -16,6 +16,8 @@ public final class EventTypes {
     public static final String CUTOVER_RECORDED = "cutover.recorded";
     /** Verification found every source message exactly once on the target. */
     public static final String VERIFY_PASSED = "verify.passed";
+    /** Verification found source messages missing or duplicated; data {@code missing}. */
+    public static final String VERIFY_FAILED = "verify.failed";
 
     private EventTypes() {
     }

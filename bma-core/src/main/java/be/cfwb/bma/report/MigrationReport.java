@@ -1,0 +1,132 @@
+package be.cfwb.bma.report;
+
+import be.cfwb.bma.EventTypes;
+import be.cfwb.bma.MailboxStep;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEvent;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The state of the migration drawn from the inventory and the ledger: one row per mailbox
+ * and the series the dashboard charts. Immutable; build it with {@link #of}.
+ *
+ * @param rows           one per mailbox, in address order
+ * @param verifiedPerDay per wave, how many mailboxes were verified on each day
+ * @param bytesPerDay    bytes copied on each day, all waves
+ */
+public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMap<LocalDate, Integer>> verifiedPerDay,
+                              SortedMap<LocalDate, Long> bytesPerDay) {
+
+    /** Data keys of {@link EventTypes#TRANSFER_PASS_DONE} that the report reads. */
+    public static final String COPIED = "copied";
+    public static final String BYTES = "bytes";
+    public static final String SKIPPED = "skipped";
+    /** Data key of a verification event that says how many source messages were missing. */
+    public static final String MISSING = "missing";
+    /** A mailbox smaller than this on the server is flagged: it may have been read in POP mode. */
+    public static final int NEARLY_EMPTY_MESSAGES = 3;
+
+    public MigrationReport {
+        rows = List.copyOf(rows);
+    }
+
+    /** The report of the mailboxes of {@code inventory}, from what {@code ledger} recorded. */
+    public static MigrationReport of(Inventory inventory, Ledger ledger, ZoneId zone) {
+        List<MailboxReportRow> rows = new ArrayList<>(inventory.size());
+        Map<BmaKind, SortedMap<LocalDate, Integer>> verified = new EnumMap<>(BmaKind.class);
+        for (BmaKind kind : BmaKind.values()) {
+            verified.put(kind, new TreeMap<>());
+        }
+        SortedMap<LocalDate, Long> bytesPerDay = new TreeMap<>();
+        for (Mailbox mailbox : inventory.mailboxes()) {
+            List<LedgerEvent> history = ledger.history(mailbox.address());
+            long messages = 0;
+            long bytes = 0;
+            long skipped = 0;
+            Optional<LocalDate> date = Optional.empty();
+            Optional<String> verification = Optional.empty();
+            List<String> anomalies = new ArrayList<>();
+            for (LedgerEvent e : history) {
+                LocalDate day = e.at().atZone(zone).toLocalDate();
+                switch (e.type()) {
+                    case EventTypes.MAIL_SENT -> {
+                        if (e.get("mail").equals(Optional.of("1"))) {
+                            date = e.get("migration_date").flatMap(MigrationReport::date).or(() -> Optional.empty());
+                        }
+                    }
+                    case EventTypes.TRANSFER_PASS_DONE -> {
+                        long b = number(e, BYTES);
+                        messages += number(e, COPIED);
+                        bytes += b;
+                        skipped = number(e, SKIPPED);
+                        bytesPerDay.merge(day, b, Long::sum);
+                    }
+                    case EventTypes.VERIFY_PASSED -> {
+                        verification = Optional.of("verified");
+                        verified.get(mailbox.kind()).merge(day, 1, Integer::sum);
+                    }
+                    case EventTypes.VERIFY_FAILED -> verification = Optional.of(number(e, MISSING) + " missing");
+                    default -> {
+                        // other events do not change the figures
+                    }
+                }
+            }
+            MailboxStep step = MailboxStep.of(history);
+            if (step.compareTo(MailboxStep.PRESTAGED) >= 0 && messages < NEARLY_EMPTY_MESSAGES) {
+                anomalies.add("server side nearly empty (POP client?)");
+            }
+            if (skipped > 0) {
+                anomalies.add(skipped + " message(s) not copied");
+            }
+            rows.add(new MailboxReportRow(mailbox, step, date, messages, bytes, skipped, verification, String.join("; ", anomalies)));
+        }
+        return new MigrationReport(rows, verified, bytesPerDay);
+    }
+
+    /** How many mailboxes are at each step, every step present. */
+    public Map<MailboxStep, Integer> countByStep() {
+        Map<MailboxStep, Integer> counts = new EnumMap<>(MailboxStep.class);
+        for (MailboxStep step : MailboxStep.values()) {
+            counts.put(step, 0);
+        }
+        rows.forEach(r -> counts.merge(r.step(), 1, Integer::sum));
+        return counts;
+    }
+
+    public long totalBytes() {
+        return rows.stream().mapToLong(MailboxReportRow::bytes).sum();
+    }
+
+    public long totalMessages() {
+        return rows.stream().mapToLong(MailboxReportRow::messages).sum();
+    }
+
+    private static long number(LedgerEvent e, String key) {
+        try {
+            return e.get(key).map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException ex) {
+            return 0;
+        }
+    }
+
+    private static Optional<LocalDate> date(String text) {
+        try {
+            return Optional.of(LocalDate.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}

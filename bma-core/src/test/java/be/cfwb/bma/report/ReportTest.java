@@ -1,0 +1,75 @@
+package be.cfwb.bma.report;
+
+import be.cfwb.bma.Bma;
+import be.cfwb.bma.EventTypes;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEntry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReportTest {
+
+    private static final BmaAddress DONE = BmaAddress.parse("ec001394@adm.cfwb.be");
+    private static final BmaAddress EMPTY = BmaAddress.parse("ec000006@adm.cfwb.be");
+    private static final BmaAddress HOSTILE = BmaAddress.parse("ec099999@adm.cfwb.be");
+    private static final BmaAddress PO = BmaAddress.parse("po000478@adm.cfwb.be");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void dashboardShowsEachMailboxWithChartsAndFlagsAnomalies() throws IOException {
+        Clock clock = Clock.fixed(Instant.parse("2024-11-04T16:00:00Z"), ZoneId.of("Europe/Brussels"));
+        Path ledgerDir = dir.resolve("ledger");
+        try (Ledger ledger = Ledger.open(ledgerDir, clock)) {
+            ledger.append(LedgerEntry.of(EventTypes.MAIL_SENT).mailbox(DONE).with("mail", 1).with("migration_date", "2024-11-04"));
+            ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(DONE).with("pass", "prestage")
+                    .with("complete", true).with(MigrationReport.COPIED, 120).with(MigrationReport.BYTES, 3_145_728)
+                    .with(MigrationReport.SKIPPED, 1));
+            ledger.append(LedgerEntry.of(EventTypes.VERIFY_PASSED).mailbox(DONE));
+            ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(EMPTY).with("pass", "prestage")
+                    .with("complete", true).with(MigrationReport.COPIED, 0).with(MigrationReport.BYTES, 0));
+        }
+        Inventory inventory = Inventory.bundledOpenData()
+                .plus(Inventory.of(List.of(Mailbox.of(HOSTILE, "École <script>alert(1)</script> & \"Cie\""))));
+        Bma bma = Bma.configure().inventory(inventory).ledgerDirectory(ledgerDir).outputDirectory(dir.resolve("out"))
+                .clock(clock).load();
+
+        Path html = bma.report(MailboxSelection.of(List.of(DONE, EMPTY, HOSTILE, PO)));
+
+        String page = Files.readString(html);
+        assertThat(page).contains("<svg", "Vague EC", "Vague PO", "Boîtes vérifiées, cumul", "Mo copiés par jour")
+                .contains("École &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Cie&quot;")
+                .doesNotContain("<script>")
+                .contains("server side nearly empty (POP client?)")
+                .contains("1 message(s) not copied");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("out").resolve(ReportWriter.JSON).toFile());
+        assertThat(json.get("mailboxes").asInt()).isEqualTo(4);
+        assertThat(json.get("messages").asLong()).isEqualTo(120);
+        assertThat(json.get("steps").get("verified").asInt()).isEqualTo(1);
+        JsonNode done = json.get("rows").get(0);
+        assertThat(done.get("address").asText()).isEqualTo("ec000006@adm.cfwb.be");
+        assertThat(json.get("rows").get(1).get("migration_date").asText()).isEqualTo("2024-11-04");
+        assertThat(json.get("rows").get(1).get("verification").asText()).isEqualTo("verified");
+        assertThat(Files.readAllLines(dir.resolve("out").resolve(ReportWriter.CSV)))
+                .first().isEqualTo("address,name,kind,step,migration_date,messages,bytes,skipped,verification,anomalies");
+        assertThat(page).isEqualTo(Files.readString(bma.report(MailboxSelection.of(List.of(DONE, EMPTY, HOSTILE, PO)))));
+    }
+}
