@@ -1,7 +1,10 @@
 /**
- * Test support published for the toolkit's own tests, the demo and downstream projects:
- * realistic sample mailbox content, in-process servers and stand-ins. Nothing here is used
- * by a production migration. GreenMail and JUnit are optional dependencies of bma-core:
- * a project that uses the server helpers adds them to its test classpath.
+ * Test support for this project, the demo and downstream projects: an IMAP server
+ * abstraction ({@link be.cfwb.bma.testing.MailServerFixture}) with an in-process GreenMail
+ * implementation, a seeder that fills an old mailbox over plain IMAP (folders, flags, dates,
+ * attachments), an inspector that reads a mailbox back, and realistic sample content for
+ * school mailboxes ({@link be.cfwb.bma.testing.SampleMailboxes}). Nothing here is used by a
+ * production migration. GreenMail and JUnit are optional dependencies of bma-core: add them
+ * to your test scope to use the server helpers.
  */
 package be.cfwb.bma.testing;
