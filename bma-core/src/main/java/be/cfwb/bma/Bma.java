@@ -3,6 +3,10 @@ package be.cfwb.bma;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.PlanFiles;
+import be.cfwb.bma.calendar.Planner;
+import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 
@@ -10,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
@@ -31,8 +37,9 @@ public final class Bma {
 
     /** The loaded configuration, immutable. */
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
-                    Clock clock) {
+                    Clock clock, PlanningSettings planning) {
         Settings {
+            Objects.requireNonNull(planning);
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
             Objects.requireNonNull(outputDirectory);
@@ -80,6 +87,26 @@ public final class Bma {
                         MailboxStep.lastStepEvent(history).map(LedgerEvent::at)));
             }
             return new StatusResult(rows, ledger.recovery());
+        }
+    }
+
+    /**
+     * Plans the selected mailboxes and writes {@code plan.csv}, {@code plan.json},
+     * {@code plan.ics} and {@code plan.html} to the output directory. Dates announced by
+     * mail 1 (the ledger) are kept; so are the days of the previous {@code plan.json} where
+     * still possible, and what moved is reported.
+     *
+     * @throws BmaException {@link BmaErrorCode#PLAN_INFEASIBLE} with the numbers, and no file
+     *                      written, when the mailboxes do not fit
+     */
+    public PlanResult plan(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        Map<be.cfwb.bma.address.BmaAddress, java.time.LocalDate> previous =
+                new TreeMap<>(PlanFiles.previousDates(settings.outputDirectory()));
+        previous.keySet().removeIf(a -> !selection.includes(a));
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            MigrationPlan plan = new Planner(settings.planning()).plan(selected, Planner.announcedDates(ledger), previous);
+            return new PlanResult(plan, PlanFiles.write(plan, settings.outputDirectory()), ledger.recovery());
         }
     }
 
