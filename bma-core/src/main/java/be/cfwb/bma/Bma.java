@@ -7,6 +7,10 @@ import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.cutover.Cutover;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverResult;
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.PlanFiles;
+import be.cfwb.bma.calendar.Planner;
+import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.report.MigrationReport;
@@ -16,8 +20,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
@@ -38,8 +44,9 @@ public final class Bma {
 
     /** The loaded configuration, immutable. */
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
-                    Clock clock) {
+                    Clock clock, PlanningSettings planning) {
         Settings {
+            Objects.requireNonNull(planning);
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
             Objects.requireNonNull(outputDirectory);
@@ -114,6 +121,26 @@ public final class Bma {
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             MigrationReport report = MigrationReport.of(selected, ledger, settings.clock().getZone());
             return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
+        }
+    }
+
+    /**
+     * Plans the selected mailboxes and writes {@code plan.csv}, {@code plan.json},
+     * {@code plan.ics} and {@code plan.html} to the output directory. Dates announced by
+     * mail 1 (the ledger) are kept; so are the days of the previous {@code plan.json} where
+     * still possible, and what moved is reported.
+     *
+     * @throws BmaException {@link BmaErrorCode#PLAN_INFEASIBLE} with the numbers, and no file
+     *                      written, when the mailboxes do not fit
+     */
+    public PlanResult plan(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        Map<be.cfwb.bma.address.BmaAddress, java.time.LocalDate> previous =
+                new TreeMap<>(PlanFiles.previousDates(settings.outputDirectory()));
+        previous.keySet().removeIf(a -> !selection.includes(a));
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            MigrationPlan plan = new Planner(settings.planning()).plan(selected, Planner.announcedDates(ledger), previous);
+            return new PlanResult(plan, PlanFiles.write(plan, settings.outputDirectory()), ledger.recovery());
         }
     }
 

@@ -1,6 +1,7 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class BmaConfiguration {
     private Path ledgerDirectory = DEFAULT_LEDGER;
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.systemDefaultZone();
+    private PlanningSettings planning = PlanningSettings.defaults2024();
 
     BmaConfiguration() {
     }
@@ -64,6 +66,12 @@ public final class BmaConfiguration {
         return this;
     }
 
+    /** The planning settings (waves, capacities, calendars); {@link PlanningSettings#defaults2024()} by default. */
+    public BmaConfiguration planning(PlanningSettings planning) {
+        this.planning = Objects.requireNonNull(planning, "planning");
+        return this;
+    }
+
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
      * other keys are ignored.
@@ -81,6 +89,7 @@ public final class BmaConfiguration {
         if (output != null && !output.isBlank()) {
             outputDirectory(Path.of(output.strip()));
         }
+        planning = planning.toBuilder().properties(properties).build();
         return this;
     }
 
@@ -95,6 +104,6 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock));
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning));
     }
 }
