@@ -5,12 +5,18 @@ import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.notify.NotificationRun;
+import be.cfwb.bma.notify.NotificationSchedule;
+import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.notify.NotifyResult;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
@@ -31,7 +37,7 @@ public final class Bma {
 
     /** The loaded configuration, immutable. */
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
-                    Clock clock) {
+                    Clock clock, Optional<NotificationSettings> notifications) {
         Settings {
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
@@ -80,6 +86,31 @@ public final class Bma {
                         MailboxStep.lastStepEvent(history).map(LedgerEvent::at)));
             }
             return new StatusResult(rows, ledger.recovery());
+        }
+    }
+
+    /** Sends the notification mails due on {@code date} (and overdue ones) to the selected mailboxes. */
+    public NotifyResult notify(MailboxSelection selection, LocalDate date) {
+        return notify(selection, date, false);
+    }
+
+    /**
+     * Sends, exactly once each and in order per mailbox, the notification mails the plan says
+     * are due on {@code date} or before (reported as late); with {@code dryRun}, renders them
+     * into {@code <output>/outbox/} instead, passwords masked, and records nothing.
+     *
+     * @throws BmaException if notifications are not configured, a template is wrong, or the
+     *                      ledger cannot be opened; before anything is sent
+     */
+    public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun) {
+        NotificationSettings notifications = settings.notifications().orElseThrow(() -> new BmaException(
+                BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
+        Inventory selected = settings.inventory().select(selection);
+        NotificationSchedule schedule = notifications.schedule().orElseThrow(() -> new BmaException(
+                BmaErrorCode.INVALID_CONFIGURATION, "No schedule for the notifications: run bma:plan first"));
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
+                    .run(selected.mailboxes(), schedule, date, dryRun);
         }
     }
 

@@ -1,11 +1,13 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.notify.NotificationSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,7 @@ public final class BmaConfiguration {
     private Path ledgerDirectory = DEFAULT_LEDGER;
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.systemDefaultZone();
+    private NotificationSettings notifications;
 
     BmaConfiguration() {
     }
@@ -64,6 +67,12 @@ public final class BmaConfiguration {
         return this;
     }
 
+    /** Templates, senders, notifier and credential issuer for {@link Bma#notify}. */
+    public BmaConfiguration notifications(NotificationSettings notifications) {
+        this.notifications = Objects.requireNonNull(notifications, "notifications");
+        return this;
+    }
+
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
      * other keys are ignored.
@@ -95,6 +104,7 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock));
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock,
+                Optional.ofNullable(notifications)));
     }
 }

@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.Date;
+import java.time.format.DateTimeFormatter;
 import java.util.Properties;
 
 /** Builds the Jakarta Mail message of an {@link OutgoingMail}: the one place MIME is decided. */
@@ -38,7 +38,8 @@ public final class MimeWriter {
             }
             message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(mail.to().toString()));
             message.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
-            message.setSentDate(Date.from(mail.date().toInstant()));
+            // setSentDate would write the JVM's zone; the schools read Brussels time.
+            message.setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(mail.date()));
             message.setHeader("Content-Language", "fr-BE");
             // Keeps out-of-office replies away from the sending mailbox (RFC 3834).
             message.setHeader("Auto-Submitted", "auto-generated");
