@@ -95,6 +95,11 @@ public final class SmtpNotifier implements Notifier {
                 transport.sendMessage(message, message.getAllRecipients());
                 return;
             } catch (SMTPSendFailedException e) {
+                if (e.getReturnCode() < 0) {
+                    // No reply at all: the server may have taken the data and died before answering.
+                    disconnect();
+                    throw uncertain(mail, "no reply: " + firstLine(e.getMessage()));
+                }
                 if (e.getReturnCode() >= 400 && e.getReturnCode() < 500 && attempt <= RETRIES) {
                     LOG.info("{} asks to wait ({}) before {}; retrying in {}", settings.host(), e.getReturnCode(),
                             mail, backoff);
@@ -113,13 +118,17 @@ public final class SmtpNotifier implements Notifier {
             } catch (MessagingException e) {
                 disconnect();
                 if (hasIoCause(e)) {
-                    throw new BmaException(BmaErrorCode.NOTIFICATION_UNCERTAIN, "The connection to " + settings.host()
-                            + " broke while sending " + mail + " (" + rootMessage(e) + ")");
+                    throw uncertain(mail, rootMessage(e));
                 }
                 throw new BmaException(BmaErrorCode.NOTIFICATION_FAILED, settings.host() + " failed on " + mail
                         + ": " + firstLine(e.getMessage()));
             }
         }
+    }
+
+    private BmaException uncertain(OutgoingMail mail, String why) {
+        return new BmaException(BmaErrorCode.NOTIFICATION_UNCERTAIN, "The connection to " + settings.host()
+                + " broke while sending " + mail + " (" + why + "); the server may have accepted it");
     }
 
     private void connect() {
