@@ -3,11 +3,16 @@ package be.cfwb.bma;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.PlanFiles;
+import be.cfwb.bma.calendar.Planner;
+import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.notify.NotificationRun;
 import be.cfwb.bma.notify.NotificationSchedule;
 import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.notify.PlanSchedule;
 import be.cfwb.bma.notify.NotifyResult;
 
 import java.nio.file.Path;
@@ -15,8 +20,10 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
@@ -37,8 +44,9 @@ public final class Bma {
 
     /** The loaded configuration, immutable. */
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
-                    Clock clock, Optional<NotificationSettings> notifications) {
+                    Clock clock, PlanningSettings planning, Optional<NotificationSettings> notifications) {
         Settings {
+            Objects.requireNonNull(planning);
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
             Objects.requireNonNull(outputDirectory);
@@ -96,7 +104,9 @@ public final class Bma {
 
     /**
      * Sends, exactly once each and in order per mailbox, the notification mails the plan says
-     * are due on {@code date} or before (reported as late); with {@code dryRun}, renders them
+     * are due on {@code date} or before (reported as late). The plan is the one {@link #plan}
+     * gives (announced dates kept, the previous {@code plan.json} followed where possible)
+     * unless the notification settings carry their own schedule. With {@code dryRun}, renders them
      * into {@code <output>/outbox/} instead, passwords masked, and records nothing.
      *
      * @throws BmaException if notifications are not configured, a template is wrong, or the
@@ -106,11 +116,33 @@ public final class Bma {
         NotificationSettings notifications = settings.notifications().orElseThrow(() -> new BmaException(
                 BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
         Inventory selected = settings.inventory().select(selection);
-        NotificationSchedule schedule = notifications.schedule().orElseThrow(() -> new BmaException(
-                BmaErrorCode.INVALID_CONFIGURATION, "No schedule for the notifications: run bma:plan first"));
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            // The whole inventory is planned, as bma:plan does, so narrowing never moves a date.
+            NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
+                    new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
+                            PlanFiles.previousDates(settings.outputDirectory()))));
             return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
                     .run(selected.mailboxes(), schedule, date, dryRun);
+        }
+    }
+
+    /**
+     * Plans the selected mailboxes and writes {@code plan.csv}, {@code plan.json},
+     * {@code plan.ics} and {@code plan.html} to the output directory. Dates announced by
+     * mail 1 (the ledger) are kept; so are the days of the previous {@code plan.json} where
+     * still possible, and what moved is reported.
+     *
+     * @throws BmaException {@link BmaErrorCode#PLAN_INFEASIBLE} with the numbers, and no file
+     *                      written, when the mailboxes do not fit
+     */
+    public PlanResult plan(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        Map<be.cfwb.bma.address.BmaAddress, java.time.LocalDate> previous =
+                new TreeMap<>(PlanFiles.previousDates(settings.outputDirectory()));
+        previous.keySet().removeIf(a -> !selection.includes(a));
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            MigrationPlan plan = new Planner(settings.planning()).plan(selected, Planner.announcedDates(ledger), previous);
+            return new PlanResult(plan, PlanFiles.write(plan, settings.outputDirectory()), ledger.recovery());
         }
     }
 

@@ -2,6 +2,7 @@ package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +30,7 @@ public final class BmaConfiguration {
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.systemDefaultZone();
     private NotificationSettings notifications;
+    private PlanningSettings planning = PlanningSettings.defaults2024();
 
     BmaConfiguration() {
     }
@@ -73,6 +75,12 @@ public final class BmaConfiguration {
         return this;
     }
 
+    /** The planning settings (waves, capacities, calendars); {@link PlanningSettings#defaults2024()} by default. */
+    public BmaConfiguration planning(PlanningSettings planning) {
+        this.planning = Objects.requireNonNull(planning, "planning");
+        return this;
+    }
+
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
      * other keys are ignored.
@@ -90,6 +98,7 @@ public final class BmaConfiguration {
         if (output != null && !output.isBlank()) {
             outputDirectory(Path.of(output.strip()));
         }
+        planning = planning.toBuilder().properties(properties).build();
         return this;
     }
 
@@ -104,7 +113,7 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock,
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
                 Optional.ofNullable(notifications)));
     }
 }

@@ -1,0 +1,40 @@
+package be.cfwb.bma;
+
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.PlanChange;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The answer of {@link Bma#plan}: the plan, the files written and what moved since the
+ * previous plan.
+ *
+ * @param plan           the plan
+ * @param files          the files written, {@code plan.csv} first
+ * @param ledgerRecovery what opening the ledger had to repair, if anything
+ */
+public record PlanResult(MigrationPlan plan, List<Path> files, Optional<String> ledgerRecovery) {
+
+    public PlanResult {
+        Objects.requireNonNull(plan, "plan");
+        files = List.copyOf(files);
+        ledgerRecovery = ledgerRecovery == null ? Optional.empty() : ledgerRecovery;
+    }
+
+    /** What moved since the previous plan, and why. */
+    public List<PlanChange> changes() {
+        return plan.changes();
+    }
+
+    /** The console summary: per wave, days used, mailboxes, peak and mean per day; then the files. */
+    public List<String> summaryLines() {
+        List<String> lines = new ArrayList<>(plan.summaryLines());
+        plan.changes().forEach(c -> lines.add("  moved " + c));
+        files.forEach(f -> lines.add("wrote " + f));
+        return lines;
+    }
+}

@@ -1,0 +1,105 @@
+package be.cfwb.bma.calendar;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.calendar.internal.PlanCsv;
+import be.cfwb.bma.calendar.internal.PlanHtml;
+import be.cfwb.bma.calendar.internal.PlanIcs;
+import be.cfwb.bma.calendar.internal.PlanJson;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a plan as files and reads back the days of the previous one. The files depend
+ * only on the plan: the same plan gives byte-identical files. Each file is written beside
+ * its final name and moved into place only once all are rendered, so a failure leaves the
+ * previous files as they were.
+ */
+public final class PlanFiles {
+
+    public static final String CSV = "plan.csv";
+    public static final String JSON = "plan.json";
+    public static final String ICS = "plan.ics";
+    public static final String HTML = "plan.html";
+    /** Written only when something moved since the previous plan; removed otherwise. */
+    public static final String CHANGES = "plan-changes.csv";
+
+    private PlanFiles() {
+    }
+
+    /**
+     * Writes {@value #CSV}, {@value #JSON}, {@value #ICS}, {@value #HTML} (and {@value #CHANGES}
+     * when something moved) into {@code directory}, creating it if needed.
+     *
+     * @return the files written, in that order
+     */
+    public static List<Path> write(MigrationPlan plan, Path directory) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(CSV, PlanCsv.plan(plan));
+        files.put(JSON, PlanJson.plan(plan));
+        files.put(ICS, PlanIcs.plan(plan));
+        files.put(HTML, PlanHtml.plan(plan, new WorkingDays(plan.settings())));
+        if (!plan.changes().isEmpty()) {
+            files.put(CHANGES, PlanCsv.changes(plan));
+        }
+        List<Path> written = new ArrayList<>();
+        try {
+            Files.createDirectories(directory);
+            Map<Path, Path> staged = new LinkedHashMap<>();
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path target = directory.resolve(f.getKey());
+                Path tmp = directory.resolve(f.getKey() + ".tmp");
+                Files.write(tmp, f.getValue().getBytes(StandardCharsets.UTF_8));
+                staged.put(tmp, target);
+            }
+            for (Map.Entry<Path, Path> e : staged.entrySet()) {
+                move(e.getKey(), e.getValue());
+                written.add(e.getValue());
+            }
+            if (plan.changes().isEmpty()) {
+                Files.deleteIfExists(directory.resolve(CHANGES));
+            }
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The plan files cannot be written to "
+                    + directory + ": " + e.getMessage() + "; check bma.output", e);
+        }
+        return written;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Each mailbox's day in the {@value #JSON} of {@code directory}; empty if there is none.
+     *
+     * @throws BmaException if the file exists but is not a plan
+     */
+    public static Map<BmaAddress, LocalDate> previousDates(Path directory) {
+        Path file = directory.resolve(JSON);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            return PlanJson.migrationDates(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Previous plan " + file + " cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package be.cfwb.bma.calendar;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.address.Mailbox;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One mailbox's row of the plan: its migration day and when each of its four mails leaves.
+ *
+ * @param mailbox       the mailbox, as the inventory describes it
+ * @param wave          the name of its wave ({@link Wave#name()})
+ * @param migrationDate the day it migrates
+ * @param mails         the local date-times (Europe/Brussels) of mails 1 to 4, in order
+ * @param constraints   the constraints that shaped this row, in words ({@code fixed 2024-11-05},
+ *                      {@code announced}, ...); empty for a freely placed mailbox
+ */
+public record PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDate, List<LocalDateTime> mails,
+                             List<String> constraints) implements Comparable<PlannedMailbox> {
+
+    public PlannedMailbox {
+        Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(wave, "wave");
+        Objects.requireNonNull(migrationDate, "migrationDate");
+        mails = List.copyOf(mails);
+        if (mails.size() != 4) {
+            throw new IllegalArgumentException("a planned mailbox has 4 mails, not " + mails.size());
+        }
+        constraints = List.copyOf(constraints);
+    }
+
+    public BmaAddress address() {
+        return mailbox.address();
+    }
+
+    public BmaKind kind() {
+        return mailbox.kind();
+    }
+
+    /** When mail {@code n} (1..4) is due, Europe/Brussels local time. */
+    public LocalDateTime mailAt(int n) {
+        if (n < 1 || n > 4) {
+            throw new IllegalArgumentException("mail number " + n + " is not 1..4");
+        }
+        return mails.get(n - 1);
+    }
+
+    /** When mail {@code n} is due, as an instant-bearing date-time in Europe/Brussels. */
+    public ZonedDateTime mailAtZoned(int n) {
+        return mailAt(n).atZone(PlanningSettings.ZONE);
+    }
+
+    /** The day mail {@code n} is due. */
+    public LocalDate mailDate(int n) {
+        return mailAt(n).toLocalDate();
+    }
+
+    /** True if mail 1 already announced this date (the ledger says so): re-planning keeps it. */
+    public boolean isAnnounced() {
+        return constraints.contains(ANNOUNCED);
+    }
+
+    /** The constraint word marking a date announced by mail 1. */
+    public static final String ANNOUNCED = "announced";
+
+    @Override
+    public int compareTo(PlannedMailbox other) {
+        return address().compareTo(other.address());
+    }
+}

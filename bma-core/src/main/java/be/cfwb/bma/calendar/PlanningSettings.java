@@ -1,0 +1,376 @@
+package be.cfwb.bma.calendar;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.address.BmaKind;
+
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Everything the planner needs besides the inventory: the waves, the school calendar, the
+ * obligation windows (blackouts), extra closed days, the lead time of mail 1, the time of
+ * each mail and the senders' hourly limit. Immutable; built by {@link #builder()}, which
+ * starts from {@link #defaults2024()} and checks each value as it is set.
+ *
+ * <p>Belgian public holidays and the Fête de la Fédération Wallonie-Bruxelles (27
+ * September) are always closed; they are computed for any year ({@link PublicHolidays}).
+ * All times are Europe/Brussels local times.
+ */
+public final class PlanningSettings {
+
+    /** The time zone of every date-time in a plan. */
+    public static final ZoneId ZONE = ZoneId.of("Europe/Brussels");
+
+    /**
+     * The FW-B school calendar 2024–2025 (school holidays and days off in the ordinary
+     * calendar that public holidays do not already cover).
+     */
+    public static final List<NamedPeriod> SCHOOL_CALENDAR_2024_2025 = List.of(
+            NamedPeriod.of("Vacances d'été 2024", "2024-07-06..2024-08-25"),
+            NamedPeriod.of("Congé d'automne (Toussaint)", "2024-10-21..2024-11-01"),
+            NamedPeriod.of("Vacances d'hiver (Noël)", "2024-12-23..2025-01-03"),
+            NamedPeriod.of("Congé de détente (Carnaval)", "2025-02-24..2025-03-07"),
+            NamedPeriod.of("Vacances de printemps (Pâques)", "2025-04-28..2025-05-09"),
+            NamedPeriod.of("Vacances d'été 2025", "2025-07-04..2025-08-24"));
+
+    /**
+     * The 2024 obligation windows used by default. Circular n°9358 names the obligations
+     * (counting, staff assignments, DAccE) without dates: the counting days are the legal
+     * ones; the first school day after the autumn break is kept free for the DAccE and
+     * assignment encodings that pile up then. Confirm them with the administration each year.
+     */
+    public static final List<Blackout> BLACKOUTS_2024 = List.of(
+            Blackout.of("Comptage des élèves (30 septembre, 1er octobre)", "2024-09-30..2024-10-01", BmaKind.PO),
+            Blackout.of("Reprise après le congé d'automne (DAccE, attributions)", "2024-11-04", BmaKind.EC));
+
+    private static final PlanningSettings DEFAULTS_2024 = new Builder().build();
+
+    private final Map<BmaKind, Wave> waves;
+    private final int leadDays;
+    private final List<LocalTime> mailTimes;
+    private final int mailsPerHour;
+    private final List<NamedPeriod> closedDays;
+    private final List<NamedPeriod> schoolCalendar;
+    private final List<Blackout> blackouts;
+    private final Optional<LocalDate> announceFrom;
+
+    private PlanningSettings(Builder b) {
+        this.waves = Collections.unmodifiableMap(new EnumMap<>(b.waves));
+        this.leadDays = b.leadDays;
+        this.mailTimes = List.copyOf(b.mailTimes);
+        this.mailsPerHour = b.mailsPerHour;
+        this.closedDays = List.copyOf(new TreeSet<>(b.closedDays));
+        this.schoolCalendar = List.copyOf(new TreeSet<>(b.schoolCalendar));
+        this.blackouts = List.copyOf(new TreeSet<>(b.blackouts));
+        this.announceFrom = b.announceFrom;
+    }
+
+    /**
+     * The 2024 campaign of circular n°9358: organising bodies 1–25 October 2024 (100 a day,
+     * school holidays allowed), establishments 4–30 November 2024 (200 a day, not during
+     * school holidays); mail 1 five working days ahead at 09:00, mails 2, 3, 4 on the day at
+     * 07:00, 07:30, 08:00; 1,200 mails an hour; {@link #SCHOOL_CALENDAR_2024_2025};
+     * {@link #BLACKOUTS_2024}.
+     */
+    public static PlanningSettings defaults2024() {
+        return DEFAULTS_2024;
+    }
+
+    /** A builder holding {@link #defaults2024()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The wave of each kind; every kind has one. */
+    public Map<BmaKind, Wave> waves() {
+        return waves;
+    }
+
+    public Wave wave(BmaKind kind) {
+        return waves.get(kind);
+    }
+
+    /** Working days (of the mailbox's kind) from mail 1 to the migration day. */
+    public int leadDays() {
+        return leadDays;
+    }
+
+    /** Time of day of mail {@code n} (1..4), Europe/Brussels. */
+    public LocalTime mailTime(int n) {
+        if (n < 1 || n > 4) {
+            throw new IllegalArgumentException("mail number " + n + " is not 1..4");
+        }
+        return mailTimes.get(n - 1);
+    }
+
+    public int mailsPerHour() {
+        return mailsPerHour;
+    }
+
+    /**
+     * Most mailboxes that can migrate on one day, all kinds together, given that each
+     * mail of the day must be sent to all of them before the next one is due.
+     */
+    public int mailboxesPerDayBySenders() {
+        long gap = Math.min(java.time.Duration.between(mailTime(2), mailTime(3)).toMinutes(),
+                java.time.Duration.between(mailTime(3), mailTime(4)).toMinutes());
+        return (int) Math.min(Integer.MAX_VALUE, mailsPerHour * gap / 60);
+    }
+
+    public List<NamedPeriod> closedDays() {
+        return closedDays;
+    }
+
+    public List<NamedPeriod> schoolCalendar() {
+        return schoolCalendar;
+    }
+
+    public List<Blackout> blackouts() {
+        return blackouts;
+    }
+
+    /** No mail 1 for a mailbox not yet announced before this day, if set. */
+    public Optional<LocalDate> announceFrom() {
+        return announceFrom;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PlanningSettings p && waves.equals(p.waves) && leadDays == p.leadDays
+                && mailTimes.equals(p.mailTimes) && mailsPerHour == p.mailsPerHour && closedDays.equals(p.closedDays)
+                && schoolCalendar.equals(p.schoolCalendar) && blackouts.equals(p.blackouts)
+                && announceFrom.equals(p.announceFrom);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(waves, leadDays, mailTimes, mailsPerHour, closedDays, schoolCalendar, blackouts, announceFrom);
+    }
+
+    @Override
+    public String toString() {
+        return "PlanningSettings[waves=" + waves.values() + ", leadDays=" + leadDays + ", mailTimes=" + mailTimes
+                + ", mailsPerHour=" + mailsPerHour + ", closedDays=" + closedDays + ", blackouts=" + blackouts
+                + announceFrom.map(d -> ", announceFrom=" + d).orElse("") + "]";
+    }
+
+    /** Builds {@link PlanningSettings}; each setter refuses a bad value at once, naming it. */
+    public static final class Builder {
+
+        private final Map<BmaKind, Wave> waves = new EnumMap<>(BmaKind.class);
+        private int leadDays = 5;
+        private final List<LocalTime> mailTimes = new ArrayList<>(List.of(
+                LocalTime.of(9, 0), LocalTime.of(7, 0), LocalTime.of(7, 30), LocalTime.of(8, 0)));
+        private int mailsPerHour = 1200;
+        private final List<NamedPeriod> closedDays = new ArrayList<>();
+        private final List<NamedPeriod> schoolCalendar = new ArrayList<>(SCHOOL_CALENDAR_2024_2025);
+        private final List<Blackout> blackouts = new ArrayList<>(BLACKOUTS_2024);
+        private Optional<LocalDate> announceFrom = Optional.empty();
+
+        private Builder() {
+            waves.put(BmaKind.PO, new Wave(BmaKind.PO, DateRange.parse("2024-10-01..2024-10-25"), 100, true));
+            waves.put(BmaKind.EC, new Wave(BmaKind.EC, DateRange.parse("2024-11-04..2024-11-30"), 200, false));
+        }
+
+        private Builder(PlanningSettings s) {
+            waves.putAll(s.waves);
+            leadDays = s.leadDays;
+            mailTimes.clear();
+            mailTimes.addAll(s.mailTimes);
+            mailsPerHour = s.mailsPerHour;
+            closedDays.addAll(s.closedDays);
+            schoolCalendar.clear();
+            schoolCalendar.addAll(s.schoolCalendar);
+            blackouts.clear();
+            blackouts.addAll(s.blackouts);
+            announceFrom = s.announceFrom;
+        }
+
+        /** Replaces the wave of {@code wave.kind()}. */
+        public Builder wave(Wave wave) {
+            Objects.requireNonNull(wave, "wave");
+            if (wave.window().length() > 366) {
+                throw invalid("The " + wave.kind() + " window " + wave.window() + " is longer than a year");
+            }
+            waves.put(wave.kind(), wave);
+            return this;
+        }
+
+        public Builder window(BmaKind kind, DateRange window) {
+            return wave(waves.get(kind).withWindow(window));
+        }
+
+        public Builder capacity(BmaKind kind, int mailboxesPerDay) {
+            if (mailboxesPerDay < 1) {
+                throw invalid("Capacity for " + kind + " is " + mailboxesPerDay + " mailboxes a day; it must be at least 1");
+            }
+            return wave(waves.get(kind).withCapacity(mailboxesPerDay));
+        }
+
+        public Builder schoolHolidaysAllowed(BmaKind kind, boolean allowed) {
+            return wave(waves.get(kind).withSchoolHolidays(allowed));
+        }
+
+        /** Working days between mail 1 and the migration day, 1 to 60. */
+        public Builder leadDays(int days) {
+            if (days < 1 || days > 60) {
+                throw invalid("Lead time of mail 1 is " + days + " working days; it must be between 1 and 60");
+            }
+            this.leadDays = days;
+            return this;
+        }
+
+        /** Time of day of mail {@code n}; mails 2, 3 and 4 must stay in that order (checked on {@link #build()}). */
+        public Builder mailTime(int n, LocalTime time) {
+            if (n < 1 || n > 4) {
+                throw invalid("There is no mail " + n + "; mails are numbered 1 to 4");
+            }
+            mailTimes.set(n - 1, Objects.requireNonNull(time, "time").withSecond(0).withNano(0));
+            return this;
+        }
+
+        public Builder mailsPerHour(int mails) {
+            if (mails < 1) {
+                throw invalid("Mails per hour is " + mails + "; it must be at least 1");
+            }
+            this.mailsPerHour = mails;
+            return this;
+        }
+
+        /** Adds a day or days on which nobody migrates (strike, server maintenance...). */
+        public Builder closedDay(NamedPeriod period) {
+            closedDays.add(Objects.requireNonNull(period, "period"));
+            return this;
+        }
+
+        /** Replaces the school calendar (school holidays). */
+        public Builder schoolCalendar(List<NamedPeriod> holidays) {
+            schoolCalendar.clear();
+            schoolCalendar.addAll(List.copyOf(holidays));
+            return this;
+        }
+
+        /** Replaces the blackouts. */
+        public Builder blackouts(List<Blackout> list) {
+            blackouts.clear();
+            blackouts.addAll(List.copyOf(list));
+            return this;
+        }
+
+        public Builder blackout(Blackout blackout) {
+            blackouts.add(Objects.requireNonNull(blackout, "blackout"));
+            return this;
+        }
+
+        public Builder announceFrom(LocalDate day) {
+            this.announceFrom = Optional.ofNullable(day);
+            return this;
+        }
+
+        /**
+         * Applies the planning keys of {@link BmaProperties} found in {@code properties}
+         * (blank values are ignored); other keys are ignored too.
+         */
+        public Builder properties(Map<String, String> properties) {
+            for (BmaKind kind : BmaKind.values()) {
+                String k = kind.prefix();
+                value(properties, "bma.window." + k).ifPresent(v -> window(kind, DateRange.parse(v)));
+                value(properties, "bma.capacity." + k).ifPresent(v -> capacity(kind, integer("bma.capacity." + k, v)));
+                value(properties, "bma.schoolHolidays." + k).ifPresent(v ->
+                        schoolHolidaysAllowed(kind, bool("bma.schoolHolidays." + k, v)));
+            }
+            value(properties, BmaProperties.LEAD_DAYS).ifPresent(v -> leadDays(integer(BmaProperties.LEAD_DAYS, v)));
+            List<String> timeKeys = List.of(BmaProperties.MAIL1_TIME, BmaProperties.MAIL2_TIME,
+                    BmaProperties.MAIL3_TIME, BmaProperties.MAIL4_TIME);
+            for (int n = 1; n <= 4; n++) {
+                String key = timeKeys.get(n - 1);
+                int mail = n;
+                value(properties, key).ifPresent(v -> mailTime(mail, time(key, v)));
+            }
+            value(properties, BmaProperties.MAILS_PER_HOUR).ifPresent(v ->
+                    mailsPerHour(integer(BmaProperties.MAILS_PER_HOUR, v)));
+            value(properties, BmaProperties.CLOSED_DAYS).ifPresent(v -> items(v).forEach(i -> closedDay(NamedPeriod.parse(i))));
+            value(properties, BmaProperties.SCHOOL_CALENDAR).ifPresent(v ->
+                    schoolCalendar(items(v).stream().map(NamedPeriod::parse).toList()));
+            value(properties, BmaProperties.BLACKOUTS).ifPresent(v -> blackouts(items(v).stream().map(Blackout::parse).toList()));
+            value(properties, BmaProperties.ANNOUNCE_FROM).ifPresent(v -> announceFrom(date(BmaProperties.ANNOUNCE_FROM, v)));
+            return this;
+        }
+
+        /**
+         * Checks the settings as a whole and gives the immutable result.
+         *
+         * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming what is inconsistent
+         */
+        public PlanningSettings build() {
+            if (!mailTimes.get(1).isBefore(mailTimes.get(2)) || !mailTimes.get(2).isBefore(mailTimes.get(3))) {
+                throw invalid("Mails 2, 3 and 4 must be sent in that order on the migration day; they are set at "
+                        + mailTimes.get(1) + ", " + mailTimes.get(2) + ", " + mailTimes.get(3));
+            }
+            return new PlanningSettings(this);
+        }
+
+        private static Optional<String> value(Map<String, String> properties, String key) {
+            String v = properties.get(key);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+        }
+
+        private static List<String> items(String list) {
+            return java.util.Arrays.stream(list.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        private static int integer(String key, String v) {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw invalid(key + " '" + v + "' is not a whole number");
+            }
+        }
+
+        private static boolean bool(String key, String v) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw invalid(key + " '" + v + "' must be true or false");
+            };
+        }
+
+        private static LocalTime time(String key, String v) {
+            try {
+                return LocalTime.parse(v);
+            } catch (DateTimeParseException e) {
+                throw invalid(key + " '" + v + "' is not a time of day; write HH:mm, e.g. 07:30");
+            }
+        }
+
+        private static LocalDate date(String key, String v) {
+            try {
+                return LocalDate.parse(v);
+            } catch (DateTimeParseException e) {
+                throw invalid(key + " '" + v + "' is not a date; write YYYY-MM-DD");
+            }
+        }
+
+        private static BmaException invalid(String message) {
+            return new BmaException(BmaErrorCode.INVALID_CONFIGURATION, message);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package be.cfwb.bma.calendar.internal;
+
+import be.cfwb.bma.calendar.Blackout;
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.NamedPeriod;
+import be.cfwb.bma.calendar.PlannedMailbox;
+import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.calendar.Wave;
+import be.cfwb.bma.calendar.WaveSummary;
+import be.cfwb.bma.calendar.WorkingDays;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.format.TextStyle;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code plan.html}: per wave, a calendar of its weeks (each day with its load or why it is
+ * closed), the daily load as an inline SVG bar chart against capacity, and the
+ * mailboxes of each day. Self-contained: no script, no external resource.
+ */
+public final class PlanHtml {
+
+    private static final Locale FR = Locale.FRENCH;
+
+    private PlanHtml() {
+    }
+
+    public static String plan(MigrationPlan plan, WorkingDays days) {
+        PlanningSettings s = plan.settings();
+        StringBuilder h = new StringBuilder(plan.size() * 120);
+        h.append("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>Plan de migration des BMA</title>\n<style>\n")
+                .append("body{font-family:sans-serif;margin:1.5em;color:#222}\n")
+                .append("table.cal{border-collapse:collapse;margin:.5em 0 1em}\n")
+                .append("table.cal td,table.cal th{border:1px solid #bbb;width:7.5em;height:3.6em;vertical-align:top;padding:3px;font-size:.85em}\n")
+                .append("td.out{background:#f4f4f4;color:#aaa}\ntd.closed{background:#ddd}\ntd.holiday{background:#f6c6c6}\n")
+                .append("td.school{background:#fbe3b5}\ntd.blackout{background:#c9c2ef}\ntd.used{background:#cfe8cf}\n")
+                .append("td.free{background:#fff}\n.n{font-size:1.4em;font-weight:bold}\n.why{font-style:italic}\n")
+                .append(".legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #bbb}\n")
+                .append("details{margin:.2em 0}\n</style>\n</head>\n<body>\n")
+                .append("<h1>Plan de migration des boîtes mails administratives</h1>\n<p>")
+                .append(plan.size()).append(" boîtes. Mail 1 ").append(s.leadDays())
+                .append(" jour(s) ouvrable(s) avant, à ").append(s.mailTime(1)).append("; le jour même, mail 2 à ")
+                .append(s.mailTime(2)).append(", mail 3 à ").append(s.mailTime(3)).append(", mail 4 à ")
+                .append(s.mailTime(4)).append(" puis bascule (heure de Bruxelles).</p>\n")
+                .append("<p class=\"legend\"><span class=\"l\" style=\"background:#cfe8cf\">migrations</span>")
+                .append("<span style=\"background:#f6c6c6\">jour férié</span><span style=\"background:#fbe3b5\">vacances scolaires</span>")
+                .append("<span style=\"background:#c9c2ef\">obligation (blackout)</span><span style=\"background:#ddd\">fermé</span></p>\n");
+        for (WaveSummary w : plan.waves()) {
+            wave(h, plan, w, days);
+        }
+        h.append("<h2>Obligations (blackouts)</h2>\n<ul>\n");
+        for (Blackout b : s.blackouts()) {
+            h.append("<li>").append(esc(b.range() + " : " + b.name() + " (" + who(b) + ")")).append("</li>\n");
+        }
+        h.append("</ul>\n<h2>Calendrier scolaire</h2>\n<ul>\n");
+        for (NamedPeriod p : s.schoolCalendar()) {
+            h.append("<li>").append(esc(p.range() + " : " + p.name())).append("</li>\n");
+        }
+        h.append("</ul>\n");
+        if (!s.closedDays().isEmpty()) {
+            h.append("<h2>Jours fermés</h2>\n<ul>\n");
+            for (NamedPeriod p : s.closedDays()) {
+                h.append("<li>").append(esc(p.range() + " : " + p.name())).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        return h.append("</body>\n</html>\n").toString();
+    }
+
+    private static String who(Blackout b) {
+        List<String> parts = new ArrayList<>();
+        b.kinds().forEach(k -> parts.add(k.name()));
+        b.level().ifPresent(l -> parts.add("niveau " + l));
+        b.network().ifPresent(n -> parts.add("réseau " + n));
+        return String.join(", ", parts);
+    }
+
+    private static void wave(StringBuilder h, MigrationPlan plan, WaveSummary w, WorkingDays days) {
+        Wave wave = w.wave();
+        h.append("<h2>Vague ").append(esc(wave.name())).append(" : ").append(esc(wave.kind().label()))
+                .append(", ").append(wave.window()).append("</h2>\n<p>").append(esc(w.summaryLine())).append("</p>\n");
+        chart(h, w);
+        LocalDate first = wave.window().start().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        LocalDate last = wave.window().end().with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
+        h.append("<table class=\"cal\">\n<tr>");
+        for (DayOfWeek d : DayOfWeek.values()) {
+            h.append("<th>").append(esc(d.getDisplayName(TextStyle.FULL, FR))).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            if (d.getDayOfWeek() == DayOfWeek.MONDAY) {
+                h.append("<tr>");
+            }
+            cell(h, plan, w, d, days);
+            if (d.getDayOfWeek() == DayOfWeek.SUNDAY) {
+                h.append("</tr>\n");
+            }
+        }
+        h.append("</table>\n");
+        for (var e : w.load().entrySet()) {
+            List<PlannedMailbox> rows = plan.migratingOn(e.getKey()).stream().filter(p -> p.kind() == wave.kind()).toList();
+            h.append("<details><summary>").append(e.getKey()).append(" : ").append(rows.size())
+                    .append(" boîte(s)</summary>\n<ul>\n");
+            for (PlannedMailbox p : rows) {
+                h.append("<li>").append(esc(p.address() + " - " + p.mailbox().name()));
+                if (!p.constraints().isEmpty()) {
+                    h.append(" <i>(").append(esc(String.join("; ", p.constraints()))).append(")</i>");
+                }
+                h.append("</li>\n");
+            }
+            h.append("</ul></details>\n");
+        }
+    }
+
+    private static void cell(StringBuilder h, MigrationPlan plan, WaveSummary w, LocalDate d, WorkingDays days) {
+        Wave wave = w.wave();
+        String label = d.getDayOfMonth() + " " + d.getMonth().getDisplayName(TextStyle.SHORT, FR);
+        Integer load = w.load().get(d);
+        String css;
+        String text;
+        Optional<String> holiday = days.publicHoliday(d);
+        Optional<String> closed = days.closure(d, wave.kind());
+        Optional<Blackout> blackout = plan.settings().blackouts().stream()
+                .filter(b -> b.concernsAll(wave.kind()) && b.range().contains(d)).findFirst();
+        if (load != null) {
+            css = "used";
+            text = "<span class=\"n\">" + load + "</span> BMA";
+        } else if (holiday.isPresent()) {
+            css = "holiday";
+            text = "<span class=\"why\">" + esc(holiday.get()) + "</span>";
+        } else if (closed.isPresent() && days.schoolHoliday(d).equals(closed)) {
+            css = "school";
+            text = "<span class=\"why\">" + esc(closed.get()) + "</span>";
+        } else if (closed.isPresent()) {
+            css = "closed";
+            text = "<span class=\"why\">" + esc(closed.get()) + "</span>";
+        } else if (blackout.isPresent()) {
+            css = "blackout";
+            text = "<span class=\"why\">" + esc(blackout.get().name()) + "</span>";
+        } else {
+            css = "free";
+            text = days.schoolHoliday(d).map(n -> "<span class=\"why\">" + esc(n) + "</span>").orElse("");
+        }
+        if (!wave.window().contains(d)) {
+            css = "out";
+        }
+        h.append("<td class=\"").append(css).append("\">").append(esc(label)).append("<br>").append(text).append("</td>");
+    }
+
+    /** A bar per day of the window; closed days show as grey ticks; the dashed line is capacity. */
+    private static void chart(StringBuilder h, WaveSummary w) {
+        List<LocalDate> window = w.wave().window().days().toList();
+        int bar = 22;
+        int height = 160;
+        int left = 40;
+        int max = Math.max(w.wave().capacityPerDay(), w.peakPerDay());
+        int width = left + window.size() * bar + 10;
+        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
+                .append(height + 40).append("\" role=\"img\" aria-label=\"Charge par jour\">\n");
+        h.append("<line x1=\"").append(left).append("\" y1=\"").append(height).append("\" x2=\"").append(width)
+                .append("\" y2=\"").append(height).append("\" stroke=\"#333\"/>\n");
+        int capY = height - (int) Math.round((double) w.wave().capacityPerDay() / max * (height - 10));
+        h.append("<line x1=\"").append(left).append("\" y1=\"").append(capY).append("\" x2=\"").append(width)
+                .append("\" y2=\"").append(capY).append("\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n")
+                .append("<text x=\"2\" y=\"").append(capY + 4).append("\" font-size=\"10\">").append(w.wave().capacityPerDay())
+                .append("</text>\n");
+        for (int i = 0; i < window.size(); i++) {
+            LocalDate d = window.get(i);
+            int n = w.load().getOrDefault(d, 0);
+            int x = left + i * bar + 2;
+            int bh = (int) Math.round((double) n / max * (height - 10));
+            if (n > 0) {
+                h.append("<rect x=\"").append(x).append("\" y=\"").append(height - bh).append("\" width=\"")
+                        .append(bar - 4).append("\" height=\"").append(bh).append("\" fill=\"#4a8f4a\"><title>")
+                        .append(d).append(": ").append(n).append("</title></rect>\n");
+                h.append("<text x=\"").append(x).append("\" y=\"").append(height - bh - 2)
+                        .append("\" font-size=\"8\">").append(n).append("</text>\n");
+            } else {
+                h.append("<rect x=\"").append(x).append("\" y=\"").append(height - 3).append("\" width=\"")
+                        .append(bar - 4).append("\" height=\"3\" fill=\"#bbb\"/>\n");
+            }
+            h.append("<text x=\"").append(x + 2).append("\" y=\"").append(height + 12).append("\" font-size=\"9\">")
+                    .append(d.getDayOfMonth()).append("</text>\n");
+        }
+        h.append("</svg>\n");
+    }
+
+    static String esc(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,138 @@
+package be.cfwb.bma.calendar.internal;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.calendar.Blackout;
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.NamedPeriod;
+import be.cfwb.bma.calendar.PlannedMailbox;
+import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.calendar.Wave;
+import be.cfwb.bma.calendar.WaveSummary;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code plan.json}: the settings that made the plan, a summary per wave and one object per
+ * mailbox. Written with fixed indentation and LF line ends, fields in a fixed order.
+ */
+public final class PlanJson {
+
+    public static final String FORMAT = "bma-plan/1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PlanJson() {
+    }
+
+    public static String plan(MigrationPlan plan) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("time_zone", PlanningSettings.ZONE.getId());
+        root.set("settings", settings(plan.settings()));
+        ArrayNode waves = root.putArray("waves");
+        for (WaveSummary w : plan.waves()) {
+            ObjectNode n = waves.addObject();
+            n.put("name", w.wave().name());
+            n.put("kind", w.wave().kind().name());
+            n.put("window", w.wave().window().toString());
+            n.put("capacity_per_day", w.wave().capacityPerDay());
+            n.put("available_days", w.availableDays());
+            n.put("days_used", w.daysUsed());
+            n.put("mailboxes", w.mailboxes());
+            n.put("peak_per_day", w.peakPerDay());
+            n.put("mean_per_day", Math.round(w.meanPerDay() * 10) / 10.0);
+            ObjectNode load = n.putObject("load");
+            w.load().forEach((d, c) -> load.put(d.toString(), c));
+        }
+        ArrayNode rows = root.putArray("mailboxes");
+        for (PlannedMailbox p : plan.mailboxes()) {
+            ObjectNode n = rows.addObject();
+            n.put("address", p.address().toString());
+            n.put("kind", p.kind().name());
+            n.put("fase", p.address().number().value());
+            n.put("name", p.mailbox().name());
+            n.put("po", p.mailbox().organisingBody().map(BmaAddress::toString).orElse(""));
+            n.put("wave", p.wave());
+            n.put("migration_date", p.migrationDate().toString());
+            for (int i = 1; i <= 4; i++) {
+                n.put("mail" + i + "_at", Formats.dateTime(p.mailAt(i)));
+            }
+            ArrayNode c = n.putArray("constraints");
+            p.constraints().forEach(c::add);
+        }
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        try {
+            return JSON.writer(printer).writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new BmaException(BmaErrorCode.INTERNAL, "The plan cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode settings(PlanningSettings s) {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode waves = n.putArray("waves");
+        for (Wave w : s.waves().values()) {
+            ObjectNode o = waves.addObject();
+            o.put("kind", w.kind().name());
+            o.put("window", w.window().toString());
+            o.put("capacity_per_day", w.capacityPerDay());
+            o.put("uses_school_holidays", w.usesSchoolHolidays());
+        }
+        n.put("lead_days", s.leadDays());
+        for (int i = 1; i <= 4; i++) {
+            n.put("mail" + i + "_time", s.mailTime(i).toString());
+        }
+        n.put("mails_per_hour", s.mailsPerHour());
+        ArrayNode closed = n.putArray("closed_days");
+        s.closedDays().stream().map(NamedPeriod::toString).forEach(closed::add);
+        ArrayNode school = n.putArray("school_calendar");
+        s.schoolCalendar().stream().map(NamedPeriod::toString).forEach(school::add);
+        ArrayNode blackouts = n.putArray("blackouts");
+        s.blackouts().stream().map(Blackout::toString).forEach(blackouts::add);
+        s.announceFrom().ifPresent(d -> n.put("announce_from", d.toString()));
+        return n;
+    }
+
+    /**
+     * Each mailbox's day in a plan written by {@link #plan}.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the source if it is not such a plan
+     */
+    public static Map<BmaAddress, LocalDate> migrationDates(String json, String source) {
+        Map<BmaAddress, LocalDate> dates = new TreeMap<>();
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !FORMAT.equals(root.path("format").asText())) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Previous plan " + source
+                        + " is not a " + FORMAT + " file; move it away to plan afresh");
+            }
+            for (JsonNode row : root.path("mailboxes")) {
+                dates.put(BmaAddress.parse(row.path("address").asText()), LocalDate.parse(row.path("migration_date").asText()));
+            }
+            return dates;
+        } catch (JsonProcessingException | DateTimeParseException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Previous plan " + source
+                    + " cannot be read (" + e.getMessage() + "); move it away to plan afresh", e);
+        } catch (BmaException e) {
+            if (e.code() == BmaErrorCode.INVALID_ADDRESS) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Previous plan " + source + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}
