@@ -2,6 +2,7 @@ package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.PasswordGenerator;
 
@@ -195,6 +196,41 @@ public final class NotificationSettings {
         public Builder listener(NotifyListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
+        }
+
+        /**
+         * Applies the {@code bma.notify.*} keys found in {@code properties} (templates, links,
+         * rate, sender identities; see {@link BmaProperties}); other keys are ignored.
+         */
+        public Builder properties(Map<String, String> properties) {
+            value(properties, BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> templateDirectory(Path.of(d)));
+            Optional<String> url = value(properties, BmaProperties.NOTIFY_INTERFACE_URL);
+            Optional<String> t1 = value(properties, BmaProperties.NOTIFY_TUTORIAL1_URL);
+            Optional<String> t2 = value(properties, BmaProperties.NOTIFY_TUTORIAL2_URL);
+            if (url.isPresent() || t1.isPresent() || t2.isPresent()) {
+                links(NotificationLinks.of(url.orElse(links.newInterface().toString()),
+                        t1.orElse(links.tutorial1().map(Object::toString).orElse("")),
+                        t2.orElse(links.tutorial2().map(Object::toString).orElse(""))));
+            }
+            value(properties, BmaProperties.NOTIFY_RATE).ifPresent(r -> rateLimit(RateLimit.parse(r)));
+            sender(properties, SenderRole.SGNE, BmaProperties.NOTIFY_SGNE_NAME, BmaProperties.NOTIFY_SGNE_ADDRESS,
+                    BmaProperties.NOTIFY_SGNE_REPLY_TO);
+            sender(properties, SenderRole.ETNIC, BmaProperties.NOTIFY_ETNIC_NAME, BmaProperties.NOTIFY_ETNIC_ADDRESS,
+                    BmaProperties.NOTIFY_ETNIC_REPLY_TO);
+            return this;
+        }
+
+        private void sender(Map<String, String> properties, SenderRole role, String nameKey, String addressKey,
+                            String replyToKey) {
+            SenderIdentity current = senders.get(role);
+            String name = value(properties, nameKey).orElse(current.displayName());
+            String address = value(properties, addressKey).orElse(current.address());
+            Optional<String> replyTo = value(properties, replyToKey).or(current::replyTo);
+            senders.put(role, new SenderIdentity(name, address, replyTo));
+        }
+
+        private static Optional<String> value(Map<String, String> properties, String key) {
+            return Optional.ofNullable(properties.get(key)).map(String::strip).filter(v -> !v.isEmpty());
         }
 
         /**

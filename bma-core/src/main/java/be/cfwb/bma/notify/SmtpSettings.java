@@ -73,6 +73,44 @@ public record SmtpSettings(String host, int port, Security security, Optional<St
                 Optional.empty(), false);
     }
 
+    /**
+     * The SMTP settings the {@code bma.smtp.*} keys describe: {@code bma.smtp.host} (required),
+     * {@code bma.smtp.port} (587 for STARTTLS, 465 for TLS, 25 for none), {@code bma.smtp.security}
+     * (default {@code starttls}) and {@code bma.smtp.allowPlaintext}; the credentials come from
+     * elsewhere (a settings.xml server, the environment), never from properties.
+     */
+    public static SmtpSettings fromProperties(java.util.Map<String, String> properties, Optional<String> username,
+                                              Optional<Secret> password) {
+        String host = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_HOST, "").strip();
+        if (host.isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                    "No SMTP server: set " + be.cfwb.bma.BmaProperties.SMTP_HOST + " (or use bma.dryRun)");
+        }
+        String sec = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_SECURITY, "starttls").strip();
+        Security security;
+        try {
+            security = Security.valueOf(sec.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_SECURITY + " '"
+                    + sec + "' is not one of starttls, tls, none");
+        }
+        String portText = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_PORT, "").strip();
+        int port;
+        try {
+            port = portText.isEmpty() ? switch (security) {
+                case STARTTLS -> 587;
+                case TLS -> 465;
+                case NONE -> 25;
+            } : Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_PORT + " '"
+                    + portText + "' is not a number");
+        }
+        boolean allowPlaintext = Boolean.parseBoolean(
+                properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT, "false").strip());
+        return new SmtpSettings(host, port, security, username, password, null, Optional.empty(), allowPlaintext);
+    }
+
     public SmtpSettings withSslContext(SSLContext context) {
         return new SmtpSettings(host, port, security, username, password, timeout, Optional.of(context), allowPlaintext);
     }
