@@ -15,9 +15,15 @@ import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.report.MigrationReport;
 import be.cfwb.bma.report.ReportWriter;
+import be.cfwb.bma.notify.NotificationRun;
+import be.cfwb.bma.notify.NotificationSchedule;
+import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.notify.PlanSchedule;
+import be.cfwb.bma.notify.NotifyResult;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +50,7 @@ public final class Bma {
 
     /** The loaded configuration, immutable. */
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
-                    Clock clock, PlanningSettings planning) {
+                    Clock clock, PlanningSettings planning, Optional<NotificationSettings> notifications) {
         Settings {
             Objects.requireNonNull(planning);
             Objects.requireNonNull(inventory);
@@ -94,6 +100,35 @@ public final class Bma {
                         MailboxStep.lastStepEvent(history).map(LedgerEvent::at), history));
             }
             return new StatusResult(rows, ledger.recovery());
+        }
+    }
+
+    /** Sends the notification mails due on {@code date} (and overdue ones) to the selected mailboxes. */
+    public NotifyResult notify(MailboxSelection selection, LocalDate date) {
+        return notify(selection, date, false);
+    }
+
+    /**
+     * Sends, exactly once each and in order per mailbox, the notification mails the plan says
+     * are due on {@code date} or before (reported as late). The plan is the one {@link #plan}
+     * gives (announced dates kept, the previous {@code plan.json} followed where possible)
+     * unless the notification settings carry their own schedule. With {@code dryRun}, renders them
+     * into {@code <output>/outbox/} instead, passwords masked, and records nothing.
+     *
+     * @throws BmaException if notifications are not configured, a template is wrong, or the
+     *                      ledger cannot be opened; before anything is sent
+     */
+    public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun) {
+        NotificationSettings notifications = settings.notifications().orElseThrow(() -> new BmaException(
+                BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
+        Inventory selected = settings.inventory().select(selection);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            // The whole inventory is planned, as bma:plan does, so narrowing never moves a date.
+            NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
+                    new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
+                            PlanFiles.previousDates(settings.outputDirectory()))));
+            return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
+                    .run(selected.mailboxes(), schedule, date, dryRun);
         }
     }
 

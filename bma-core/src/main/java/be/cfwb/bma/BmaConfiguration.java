@@ -1,12 +1,14 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,7 @@ public final class BmaConfiguration {
     private Path ledgerDirectory = DEFAULT_LEDGER;
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.systemDefaultZone();
+    private NotificationSettings notifications;
     private PlanningSettings planning = PlanningSettings.defaults2024();
 
     BmaConfiguration() {
@@ -63,6 +66,12 @@ public final class BmaConfiguration {
     /** The clock that says what "now" and "today" are; tests freeze it. */
     public BmaConfiguration clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Templates, senders, notifier and credential issuer for {@link Bma#notify}. */
+    public BmaConfiguration notifications(NotificationSettings notifications) {
+        this.notifications = Objects.requireNonNull(notifications, "notifications");
         return this;
     }
 
@@ -104,6 +113,7 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning));
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
+                Optional.ofNullable(notifications)));
     }
 }

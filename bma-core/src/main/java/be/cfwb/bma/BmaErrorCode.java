@@ -26,5 +26,11 @@ public enum BmaErrorCode {
     /** A message or folder could not be copied or read during a transfer (see TransferException). */
     TRANSFER_FAILED,
     /** Anything the toolkit did not anticipate; always a bug worth reporting. */
-    INTERNAL
+    INTERNAL,
+    /** A notification mail was refused or could not be handed over; it was not sent. */
+    NOTIFICATION_FAILED,
+    /** The connection broke after a notification mail was handed over: it may have been sent. */
+    NOTIFICATION_UNCERTAIN,
+    /** The target refused to set a new password, or the credential service failed. */
+    CREDENTIAL_FAILED
 }

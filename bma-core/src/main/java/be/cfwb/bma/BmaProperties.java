@@ -42,6 +42,32 @@ public final class BmaProperties {
     /** Planning: no mail 1 before this day (mailboxes not yet announced), ISO date. */
     public static final String ANNOUNCE_FROM = "bma.announceFrom";
 
+    /** Notifications: a directory whose {@code mailN.*} files replace the built-in templates. */
+    public static final String NOTIFY_TEMPLATES = "bma.notify.templates";
+    /** Notifications: the link to the new interface (mails 3 and 4). */
+    public static final String NOTIFY_INTERFACE_URL = "bma.notify.interfaceUrl";
+    /** Notifications: the links to the two tutorials of mail 3. */
+    public static final String NOTIFY_TUTORIAL1_URL = "bma.notify.tutorial1Url";
+    public static final String NOTIFY_TUTORIAL2_URL = "bma.notify.tutorial2Url";
+    /** Notifications: sending rate per sender, {@code 30/min,10000/day}. */
+    public static final String NOTIFY_RATE = "bma.notify.rate";
+    /** Notifications: the SGNE sender (mails 1 and 3): display name, address, reply-to. */
+    public static final String NOTIFY_SGNE_NAME = "bma.notify.sgne.name";
+    public static final String NOTIFY_SGNE_ADDRESS = "bma.notify.sgne.address";
+    public static final String NOTIFY_SGNE_REPLY_TO = "bma.notify.sgne.replyTo";
+    /** Notifications: the ETNIC sender (mails 2 and 4): display name, address, reply-to. */
+    public static final String NOTIFY_ETNIC_NAME = "bma.notify.etnic.name";
+    public static final String NOTIFY_ETNIC_ADDRESS = "bma.notify.etnic.address";
+    public static final String NOTIFY_ETNIC_REPLY_TO = "bma.notify.etnic.replyTo";
+    /** SMTP submission for notifications: host, port, {@code starttls|tls|none}. */
+    public static final String SMTP_HOST = "bma.smtp.host";
+    public static final String SMTP_PORT = "bma.smtp.port";
+    public static final String SMTP_SECURITY = "bma.smtp.security";
+    /** SMTP: the settings.xml server id holding the SMTP user and (encrypted) password. */
+    public static final String SMTP_SERVER = "bma.smtp.server";
+    /** SMTP: explicit opt-in to a connection without TLS to a non-loopback host. */
+    public static final String SMTP_ALLOW_PLAINTEXT = "bma.smtp.allowPlaintext";
+
     private BmaProperties() {
     }
 }

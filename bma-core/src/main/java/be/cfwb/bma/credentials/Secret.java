@@ -1,54 +1,71 @@
 package be.cfwb.bma.credentials;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
- * A password, token or client secret. Its {@link #toString()} is always {@value #MASK}, so a
- * secret that slips into a log line, a report or an exception message shows nothing; the
- * value is only given out by {@link #reveal()}, which callers use at the last moment (the
- * authentication call). Two secrets are equal when their values are, compared in constant
- * time.
+ * A secret value (a password, a client secret, a token) that never shows itself by accident:
+ * {@link #toString()} gives {@value #MASK}, and the value is reached only through
+ * {@link #reveal()} or {@link #chars()}, whose call sites are few and easy to audit. Two
+ * secrets are equal when their values are, compared in constant time; the hash code says
+ * nothing about the value.
  */
 public final class Secret {
 
-    /** What every secret prints as. */
-    public static final String MASK = "******";
+    /** What a secret shows instead of itself, in logs, reports and the dry-run outbox. */
+    public static final String MASK = "********";
 
-    private final String value;
+    private final char[] value;
 
-    private Secret(String value) {
+    private Secret(char[] value) {
         this.value = value;
     }
 
-    /**
-     * Wraps a value.
-     *
-     * @throws IllegalArgumentException if it is empty (the message never holds the value)
-     */
-    public static Secret of(String value) {
-        Objects.requireNonNull(value, "secret");
-        if (value.isEmpty()) {
-            throw new IllegalArgumentException("A secret must not be empty");
-        }
-        return new Secret(value);
+    /** A secret holding a copy of {@code value}; the caller may clear its array afterwards. */
+    public static Secret of(char[] value) {
+        Objects.requireNonNull(value, "secret value");
+        return new Secret(value.clone());
     }
 
-    /** The value itself; pass it straight to the authentication call, never to a log. */
+    /** A secret holding {@code value}. */
+    public static Secret of(String value) {
+        Objects.requireNonNull(value, "secret value");
+        return new Secret(value.toCharArray());
+    }
+
+    /** The value as text, for the one place that must hand it over (a mail body, an API call). */
     public String reveal() {
-        return value;
+        return new String(value);
+    }
+
+    /** A copy of the value. */
+    public char[] chars() {
+        return value.clone();
+    }
+
+    public int length() {
+        return value.length;
+    }
+
+    /** True if {@code candidate} is this secret's value; takes the same time wherever they differ. */
+    public boolean matches(CharSequence candidate) {
+        if (candidate == null) {
+            return false;
+        }
+        int diff = value.length ^ candidate.length();
+        for (int i = 0; i < value.length; i++) {
+            diff |= value[i] ^ (i < candidate.length() ? candidate.charAt(i) : 0);
+        }
+        return diff == 0;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Secret other && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
-                other.value.getBytes(StandardCharsets.UTF_8));
+        return o instanceof Secret other && other.length() == value.length && matches(new String(other.value));
     }
 
     @Override
     public int hashCode() {
-        return 0; // a hash would leak information about the value; secrets are rarely hashed
+        return 0; // a hash would leak information about the value
     }
 
     @Override

@@ -1,0 +1,443 @@
+package be.cfwb.bma.notify;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.EventTypes;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.credentials.CredentialIssuer;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.internal.csv.CsvWriter;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEntry;
+import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.notify.NotificationOutcome.Status;
+import be.cfwb.bma.notify.internal.FrenchDates;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One notification run: sends, for the selected mailboxes, every mail the schedule says is
+ * due on a day or before (the latter reported as late), exactly once each, in order per
+ * mailbox, paced per sender.
+ *
+ * <h2>Exactly once, and the crash rule</h2>
+ * Around each hand-over the ledger records an intent ({@code mail.sending}, with an attempt
+ * number) and then the result ({@code mail.sent} or {@code mail.failed}), each forced to disk.
+ * A mail with a {@code mail.sent} is never sent again. An intent left without result means a
+ * run stopped between handing the mail over and recording it (crash, kill, lost connection
+ * after the data was sent): the mail may or may not have left, and nothing we can ask the
+ * SMTP server tells us which. The rule: the next run sends it again, once, and flags it as a
+ * possible duplicate in its result and report and in the {@code mail.sent} event
+ * ({@code possible_duplicate=true}). The resend keeps its Message-ID so that mail clients
+ * and ops can recognise the pair. Each stop can thus cause at most one duplicate, of the one
+ * mail that was in flight.
+ *
+ * <h2>Mail 2 and the password</h2>
+ * For every attempt of mail 2 a new password is generated and set on the target account
+ * ({@link CredentialIssuer}) just before the mail is handed over. A run stopped between the
+ * two issues a fresh password on rerun, so the last mail 2 that left always holds the valid
+ * password (the mail says so). The password lives only in memory and in that mail: never in
+ * the ledger ({@code credential.issued} records that it was set, not what), the report, the
+ * logs or, in a dry run, the outbox (masked there).
+ *
+ * <h2>Order and pace</h2>
+ * Mail N of a mailbox leaves only after mail N-1 did (in an earlier run or this one); if
+ * mail N-1 fails, mail N is reported as blocked. Each sender (SGNE, ETNIC) is paced by its
+ * own {@link RateLimit}: mails evenly spaced, and at most the daily allowance within 24
+ * hours (counted from the ledger); the rest is deferred to the next run. While one sender
+ * waits, the other sends.
+ */
+public final class NotificationRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationRun.class);
+
+    /** The dry-run outbox, under the output directory. */
+    public static final String OUTBOX = "outbox";
+
+    private final NotificationSettings settings;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final Path outputDirectory;
+    /** Set when the notifier or issuer cannot be reached: the rest of the run is not attempted. */
+    private String unreachable;
+
+    public NotificationRun(NotificationSettings settings, Ledger ledger, Clock clock, Path outputDirectory) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.outputDirectory = outputDirectory;
+    }
+
+    /** One mail to handle in this run. */
+    private record Item(Mailbox mailbox, MailboxSchedule schedule, NotificationKind kind, boolean late,
+                        int attempt, boolean possibleDuplicate, int passwordIssue) {
+        SenderRole sender() {
+            return kind.sender();
+        }
+    }
+
+    /**
+     * Handles what is due on {@code date} (and before) for {@code mailboxes}.
+     *
+     * @throws BmaException before anything is sent, if a template lacks a value, the notifier
+     *                      or credential issuer needed is missing, or the ledger fails
+     */
+    public NotifyResult run(List<Mailbox> mailboxes, NotificationSchedule schedule, LocalDate date, boolean dryRun) {
+        settings.templates().requireValues(availablePlaceholders());
+        Map<BmaAddress, List<LedgerEvent>> history = indexLedger();
+
+        List<NotificationOutcome> outcomes = new ArrayList<>();
+        List<BmaAddress> unplanned = new ArrayList<>();
+        List<Deque<Item>> chains = new ArrayList<>();
+        for (Mailbox mailbox : mailboxes) {
+            Optional<MailboxSchedule> planned = schedule.of(mailbox.address());
+            if (planned.isEmpty()) {
+                unplanned.add(mailbox.address());
+                continue;
+            }
+            Deque<Item> chain = plan(mailbox, planned.get(), date,
+                    history.getOrDefault(mailbox.address(), List.of()), outcomes);
+            if (!chain.isEmpty()) {
+                chains.add(chain);
+            }
+        }
+        int total = chains.stream().mapToInt(Deque::size).sum();
+        if (!dryRun) {
+            requireDelivery(chains);
+        }
+        settings.listener().started(total);
+        LOG.info("Notifications for {}: {} mail(s) due across {} mailbox(es){}", date, total, chains.size(),
+                dryRun ? " (dry run: nothing is sent)" : "");
+
+        Path outbox = outputDirectory.resolve(OUTBOX);
+        if (dryRun && total > 0) {
+            createDirectories(outbox);
+        }
+        try {
+            deliver(chains, dryRun, outbox, outcomes, total);
+        } finally {
+            settings.notifier().ifPresent(Notifier::close);
+        }
+        Path report = writeReport(date, dryRun, outcomes);
+        return new NotifyResult(date, dryRun, outcomes, unplanned, report,
+                dryRun ? Optional.of(outbox) : Optional.empty(), ledger.recovery());
+    }
+
+    private Set<Placeholder> availablePlaceholders() {
+        Set<Placeholder> available = EnumSet.allOf(Placeholder.class);
+        if (settings.links().tutorial1().isEmpty()) {
+            available.remove(Placeholder.TUTORIAL1_URL);
+        }
+        if (settings.links().tutorial2().isEmpty()) {
+            available.remove(Placeholder.TUTORIAL2_URL);
+        }
+        return available;
+    }
+
+    private Map<BmaAddress, List<LedgerEvent>> indexLedger() {
+        Map<BmaAddress, List<LedgerEvent>> byMailbox = new HashMap<>();
+        for (LedgerEvent e : ledger.events()) {
+            e.mailbox().ifPresent(m -> byMailbox.computeIfAbsent(m, k -> new ArrayList<>()).add(e));
+        }
+        return byMailbox;
+    }
+
+    /** The mails of one mailbox to handle now, in order; already-sent mails due today go to {@code outcomes}. */
+    private Deque<Item> plan(Mailbox mailbox, MailboxSchedule schedule, LocalDate date, List<LedgerEvent> history,
+                             List<NotificationOutcome> outcomes) {
+        Deque<Item> chain = new ArrayDeque<>();
+        int passwordIssues = (int) history.stream().filter(e -> e.type().equals(EventTypes.CREDENTIAL_ISSUED)).count();
+        for (NotificationKind kind : NotificationKind.values()) {
+            LocalDate dueDay = schedule.dueAt(kind).toLocalDate();
+            if (dueDay.isAfter(date)) {
+                break;
+            }
+            String number = Integer.toString(kind.number());
+            Optional<LedgerEvent> sent = history.stream()
+                    .filter(e -> e.type().equals(EventTypes.MAIL_SENT) && e.get("mail").equals(Optional.of(number)))
+                    .findFirst();
+            if (sent.isPresent()) {
+                if (!chain.isEmpty()) {
+                    // The ledger says a later mail left before an earlier one: never by our hand.
+                    throw new BmaException(BmaErrorCode.STEP_OUT_OF_ORDER, "Ledger shows mail " + kind.number()
+                            + " sent to " + mailbox.address() + " but not mail " + chain.peekFirst().kind().number()
+                            + "; check the ledger before sending anything");
+                }
+                if (dueDay.equals(date)) {
+                    outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.ALREADY_SENT,
+                            schedule.dueAt(kind), false, false, sent.get().get("message_id").orElse(""),
+                            "recorded as sent on " + sent.get().at()));
+                }
+                continue;
+            }
+            Set<String> closed = new HashSet<>();
+            int intents = 0;
+            for (LedgerEvent e : history) {
+                if (!e.get("mail").equals(Optional.of(number))) {
+                    continue;
+                }
+                if (e.type().equals(EventTypes.MAIL_SENDING)) {
+                    intents++;
+                } else if (e.type().equals(EventTypes.MAIL_FAILED)) {
+                    e.get("attempt").ifPresent(closed::add);
+                }
+            }
+            boolean unconfirmed = intents > closed.size();
+            chain.add(new Item(mailbox, schedule, kind, dueDay.isBefore(date), intents + 1, unconfirmed,
+                    passwordIssues + 1));
+        }
+        return chain;
+    }
+
+    private void requireDelivery(List<Deque<Item>> chains) {
+        if (chains.isEmpty()) {
+            return;
+        }
+        if (settings.notifier().isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                    "Mails are due but no notifier is configured (SMTP or Graph); configure one or use bma.dryRun");
+        }
+        long mail2 = chains.stream().flatMap(Deque::stream).filter(i -> i.kind().carriesPassword()).count();
+        if (mail2 > 0 && settings.credentialIssuer().isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Mail 2 is due for " + mail2
+                    + " mailbox(es) but no credential issuer is configured to set their new password;"
+                    + " nothing was sent");
+        }
+    }
+
+    private void deliver(List<Deque<Item>> chains, boolean dryRun, Path outbox, List<NotificationOutcome> outcomes,
+                         int total) {
+        Map<SenderRole, Deque<Deque<Item>>> ready = new EnumMap<>(SenderRole.class);
+        Map<SenderRole, Instant> nextAllowed = new EnumMap<>(SenderRole.class);
+        Map<SenderRole, Integer> sentInLastDay = new EnumMap<>(SenderRole.class);
+        Instant start = clock.instant();
+        for (SenderRole role : SenderRole.values()) {
+            ready.put(role, new ArrayDeque<>());
+            nextAllowed.put(role, start);
+            sentInLastDay.put(role, dryRun ? 0 : countSentSince(role, start.minus(Duration.ofDays(1))));
+        }
+        chains.forEach(c -> ready.get(c.peekFirst().sender()).add(c));
+        int done = 0;
+        while (true) {
+            SenderRole role = null;
+            for (SenderRole r : SenderRole.values()) {
+                if (!ready.get(r).isEmpty() && (role == null || nextAllowed.get(r).isBefore(nextAllowed.get(role)))) {
+                    role = r;
+                }
+            }
+            if (role == null) {
+                break;
+            }
+            Deque<Item> chain = ready.get(role).pollFirst();
+            Item item = chain.pollFirst();
+            NotificationOutcome outcome;
+            if (unreachable != null) {
+                outcome = outcome(item, Status.FAILED, "", "not attempted: " + unreachable);
+            } else if (!dryRun && sentInLastDay.get(role) >= settings.rateLimit(role).perDay()) {
+                outcome = outcome(item, Status.DEFERRED, "", settings.sender(role).address() + " reached its limit of "
+                        + settings.rateLimit(role).perDay() + " mails a day; the next run sends it");
+            } else {
+                if (!dryRun) {
+                    Duration wait = Duration.between(clock.instant(), nextAllowed.get(role));
+                    if (!wait.isNegative() && !wait.isZero()) {
+                        settings.listener().waiting(role, wait);
+                        settings.sleeper().sleep(wait);
+                    }
+                }
+                outcome = dryRun ? render(item, outbox) : send(item);
+                if (!dryRun) {
+                    nextAllowed.put(role, clock.instant().plus(settings.rateLimit(role).interval()));
+                    if (outcome.status() == Status.SENT) {
+                        sentInLastDay.merge(role, 1, Integer::sum);
+                    }
+                }
+            }
+            outcomes.add(outcome);
+            settings.listener().handled(outcome, ++done, total);
+            boolean passed = outcome.status() == Status.SENT || outcome.status() == Status.RENDERED;
+            if (passed && !chain.isEmpty()) {
+                ready.get(chain.peekFirst().sender()).add(chain);
+            } else if (!passed) {
+                String why = outcome.status() == Status.DEFERRED ? "waits for mail " + item.kind().number()
+                        + ", deferred" : "mail " + item.kind().number() + " has not left (" + outcome.status() + ")";
+                for (Item blocked : chain) {
+                    NotificationOutcome o = outcome(blocked, outcome.status() == Status.DEFERRED ? Status.DEFERRED
+                            : Status.BLOCKED, "", why);
+                    outcomes.add(o);
+                    settings.listener().handled(o, ++done, total);
+                }
+            }
+        }
+    }
+
+    private int countSentSince(SenderRole role, Instant since) {
+        return ledger.events(e -> e.type().equals(EventTypes.MAIL_SENT) && !e.at().isBefore(since)
+                && e.get("sender").equals(Optional.of(role.name()))).size();
+    }
+
+    private NotificationOutcome send(Item item) {
+        BmaAddress address = item.mailbox().address();
+        String number = Integer.toString(item.kind().number());
+        Secret password = null;
+        if (item.kind().carriesPassword()) {
+            CredentialIssuer issuer = settings.credentialIssuer().orElseThrow();
+            password = settings.passwordGenerator().generate();
+            try {
+                issuer.issue(address, password);
+            } catch (BmaException e) {
+                noteUnreachable(e);
+                LOG.warn("Mail 2 to {} not sent: its new password could not be set: {}", address, e.getMessage());
+                return outcome(item, Status.FAILED, "", "the new password could not be set (" + e.code() + "): "
+                        + e.getMessage());
+            }
+            ledger.append(LedgerEntry.of(EventTypes.CREDENTIAL_ISSUED).mailbox(address).with("mail", number)
+                    .with("issue", item.passwordIssue()).with("issuer", issuer.description()));
+        }
+        OutgoingMail mail = render(item, password);
+        ledger.append(LedgerEntry.of(EventTypes.MAIL_SENDING).mailbox(address).with("mail", number)
+                .with("attempt", item.attempt()).with("message_id", mail.messageId()));
+        try {
+            settings.notifier().orElseThrow().send(mail);
+        } catch (BmaException e) {
+            if (e.code() == BmaErrorCode.NOTIFICATION_UNCERTAIN) {
+                LOG.warn("Mail {} to {} may or may not have left: {}", number, address, e.getMessage());
+                return outcome(item, Status.UNCERTAIN, mail.messageId(), e.getMessage()
+                        + "; the next run sends it again, flagged as a possible duplicate");
+            }
+            noteUnreachable(e);
+            LOG.warn("Mail {} to {} was not sent: {}", number, address, e.getMessage());
+            ledger.append(LedgerEntry.of(EventTypes.MAIL_FAILED).mailbox(address).with("mail", number)
+                    .with("attempt", item.attempt()).with("reason", e.code().name()));
+            return outcome(item, Status.FAILED, mail.messageId(), e.getMessage());
+        } catch (RuntimeException e) {
+            // A notifier that breaks its contract: we cannot know whether the mail left.
+            LOG.error("Notifier {} failed unexpectedly on mail {} to {}: {}", settings.notifier().get().description(),
+                    number, address, e.getClass().getName());
+            return outcome(item, Status.UNCERTAIN, mail.messageId(), "unexpected " + e.getClass().getSimpleName()
+                    + " from the notifier; the next run sends it again, flagged as a possible duplicate");
+        }
+        LedgerEntry sent = LedgerEntry.of(EventTypes.MAIL_SENT).mailbox(address).with("mail", number)
+                .with("attempt", item.attempt()).with("message_id", mail.messageId())
+                .with("sender", item.sender().name())
+                .with("migration_date", item.schedule().migrationDate().toString())
+                .with("access_date", item.schedule().accessDate().toString())
+                .with("plan_version", item.schedule().planVersion());
+        if (item.late()) {
+            sent.with("late", "true");
+        }
+        if (item.possibleDuplicate()) {
+            sent.with("possible_duplicate", "true");
+        }
+        ledger.append(sent);
+        LOG.info("Sent mail {} to {} <{}>{}{}", number, address, mail.messageId(), item.late() ? " (late)" : "",
+                item.possibleDuplicate() ? " (possible duplicate: an earlier run stopped while sending it)" : "");
+        return outcome(item, Status.SENT, mail.messageId(), item.possibleDuplicate()
+                ? "an earlier run stopped while sending it: the school may receive it twice" : "");
+    }
+
+    private void noteUnreachable(BmaException e) {
+        if (e.code() == BmaErrorCode.CONNECTION_FAILED) {
+            unreachable = e.getMessage();
+        }
+    }
+
+    private NotificationOutcome render(Item item, Path outbox) {
+        // The outbox is read by people and kept on disk: the password is masked there.
+        OutgoingMail mail = render(item, item.kind().carriesPassword() ? Secret.of(Secret.MASK) : null);
+        Path file = outbox.resolve(item.mailbox().address() + "-" + item.kind().templateName() + ".eml");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            mail.writeMime(out);
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Cannot write " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return outcome(item, Status.RENDERED, mail.messageId(), file.getFileName().toString());
+    }
+
+    private OutgoingMail render(Item item, Secret password) {
+        Mailbox mailbox = item.mailbox();
+        MailboxSchedule schedule = item.schedule();
+        SenderIdentity from = settings.sender(item.sender());
+        NotificationLinks links = settings.links();
+        Function<Placeholder, String> values = p -> switch (p) {
+            case ADDRESS -> mailbox.address().toString();
+            case NAME -> mailbox.name();
+            case FASE -> mailbox.address().number().toString();
+            case KIND -> mailbox.kind().label();
+            case MIGRATION_DATE -> FrenchDates.format(schedule.migrationDate());
+            case ACCESS_DATE -> FrenchDates.format(schedule.accessDate());
+            case INTERFACE_URL -> links.newInterface().toString();
+            case TUTORIAL1_URL -> links.tutorial1().map(Object::toString).orElse(null);
+            case TUTORIAL2_URL -> links.tutorial2().map(Object::toString).orElse(null);
+            case SENDER_NAME -> from.displayName();
+            case SENDER_ADDRESS -> from.address();
+            case PASSWORD -> password == null ? null : password.reveal();
+        };
+        TemplateSet.Rendered rendered = settings.templates().render(item.kind(), values);
+        String messageId = MessageIds.of(mailbox.address(), item.kind(), schedule.planVersion(), item.passwordIssue());
+        return new OutgoingMail(item.kind(), mailbox.address(), from, rendered.subject(), rendered.text(),
+                rendered.html(), messageId, clock.instant().atZone(settings.zone()));
+    }
+
+    private static NotificationOutcome outcome(Item item, Status status, String messageId, String detail) {
+        return new NotificationOutcome(item.mailbox().address(), item.kind(), status,
+                item.schedule().dueAt(item.kind()), item.late(), item.possibleDuplicate() && status == Status.SENT,
+                messageId, detail);
+    }
+
+    private Path writeReport(LocalDate date, boolean dryRun, List<NotificationOutcome> outcomes) {
+        createDirectories(outputDirectory);
+        Path report = outputDirectory.resolve("notify-" + date + (dryRun ? "-dryrun" : "") + ".csv");
+        try (Writer out = Files.newBufferedWriter(report, StandardCharsets.UTF_8)) {
+            CsvWriter csv = new CsvWriter(out, ',');
+            csv.row("mailbox", "mail", "sender", "status", "due", "late", "possible_duplicate", "message_id", "detail");
+            for (NotificationOutcome o : outcomes) {
+                csv.row(o.mailbox(), o.kind().number(), o.kind().sender(), o.status(), o.dueAt(), o.late(),
+                        o.possibleDuplicate(), o.messageId(), o.detail());
+            }
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Cannot write the report " + report + ": "
+                    + e.getMessage(), e);
+        }
+        return report;
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

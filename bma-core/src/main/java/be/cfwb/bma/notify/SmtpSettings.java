@@ -1,0 +1,130 @@
+package be.cfwb.bma.notify;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.Secret;
+
+import javax.net.ssl.SSLContext;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where and how {@link SmtpNotifier} submits mail.
+ *
+ * @param host             the submission server, e.g. {@code smtp.office365.com}
+ * @param port             e.g. 587 (STARTTLS) or 465 (TLS)
+ * @param security         how the connection is protected
+ * @param username         the account to authenticate as; empty for no authentication
+ * @param password         its password (masked in {@code toString()})
+ * @param timeout          connect and read timeout
+ * @param sslContext       trust material other than the JVM's (e.g. a private CA); empty for the JVM default
+ * @param allowPlaintext   explicit opt-in to {@link Security#NONE} on a non-loopback host
+ */
+public record SmtpSettings(String host, int port, Security security, Optional<String> username,
+                           Optional<Secret> password, Duration timeout, Optional<SSLContext> sslContext,
+                           boolean allowPlaintext) {
+
+    /** How the SMTP connection is protected. */
+    public enum Security {
+        /** Plain connection upgraded with STARTTLS, which is required (port 587). */
+        STARTTLS,
+        /** TLS from the first byte (port 465). */
+        TLS,
+        /** No protection: loopback only, unless explicitly allowed. */
+        NONE
+    }
+
+    public SmtpSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(security, "security");
+        username = username == null ? Optional.empty() : username.filter(u -> !u.isBlank());
+        password = password == null ? Optional.empty() : password;
+        timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
+        sslContext = sslContext == null ? Optional.empty() : sslContext;
+        if (host.isBlank()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "SMTP host is blank; set bma.smtp.host");
+        }
+        if (port < 1 || port > 65535) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "SMTP port " + port + " is not a TCP port");
+        }
+        if (username.isPresent() && password.isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "SMTP user " + username.get()
+                    + " has no password; give it through the settings.xml server or the environment");
+        }
+        if (security == Security.NONE && !allowPlaintext && !isLoopback(host)) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "SMTP to " + host
+                    + " without TLS would send passwords in clear; use STARTTLS or TLS, or opt in explicitly"
+                    + " (bma.smtp.allowPlaintext)");
+        }
+    }
+
+    /** STARTTLS with authentication, the usual submission set-up. */
+    public static SmtpSettings startTls(String host, int port, String username, Secret password) {
+        return new SmtpSettings(host, port, Security.STARTTLS, Optional.of(username), Optional.of(password), null,
+                Optional.empty(), false);
+    }
+
+    /** An unauthenticated plain connection to a loopback server, for tests and local sinks. */
+    public static SmtpSettings loopback(int port) {
+        return new SmtpSettings("127.0.0.1", port, Security.NONE, Optional.empty(), Optional.empty(), null,
+                Optional.empty(), false);
+    }
+
+    /**
+     * The SMTP settings the {@code bma.smtp.*} keys describe: {@code bma.smtp.host} (required),
+     * {@code bma.smtp.port} (587 for STARTTLS, 465 for TLS, 25 for none), {@code bma.smtp.security}
+     * (default {@code starttls}) and {@code bma.smtp.allowPlaintext}; the credentials come from
+     * elsewhere (a settings.xml server, the environment), never from properties.
+     */
+    public static SmtpSettings fromProperties(java.util.Map<String, String> properties, Optional<String> username,
+                                              Optional<Secret> password) {
+        String host = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_HOST, "").strip();
+        if (host.isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                    "No SMTP server: set " + be.cfwb.bma.BmaProperties.SMTP_HOST + " (or use bma.dryRun)");
+        }
+        String sec = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_SECURITY, "starttls").strip();
+        Security security;
+        try {
+            security = Security.valueOf(sec.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_SECURITY + " '"
+                    + sec + "' is not one of starttls, tls, none");
+        }
+        String portText = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_PORT, "").strip();
+        int port;
+        try {
+            port = portText.isEmpty() ? switch (security) {
+                case STARTTLS -> 587;
+                case TLS -> 465;
+                case NONE -> 25;
+            } : Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_PORT + " '"
+                    + portText + "' is not a number");
+        }
+        boolean allowPlaintext = Boolean.parseBoolean(
+                properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT, "false").strip());
+        return new SmtpSettings(host, port, security, username, password, null, Optional.empty(), allowPlaintext);
+    }
+
+    public SmtpSettings withSslContext(SSLContext context) {
+        return new SmtpSettings(host, port, security, username, password, timeout, Optional.of(context), allowPlaintext);
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SMTP " + host + ":" + port + " (" + security + username.map(u -> ", as " + u).orElse("") + ")";
+    }
+}

@@ -1,0 +1,34 @@
+package be.cfwb.bma.notify.internal;
+
+/** HTML escaping for values put into templates, in text and in quoted attributes alike. */
+public final class Html {
+
+    private Html() {
+    }
+
+    public static String escape(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            String replacement = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> null;
+            };
+            if (replacement != null && out == null) {
+                out = new StringBuilder(value.length() + 16).append(value, 0, i);
+            }
+            if (out != null) {
+                if (replacement != null) {
+                    out.append(replacement);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? value : out.toString();
+    }
+}

@@ -1,0 +1,209 @@
+package be.cfwb.bma.notify;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.credentials.Secret;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The SMTP adapter against GreenMail (auth, TLS) and a scripted server (4xx, broken connections). */
+class SmtpNotifierTest {
+
+    @RegisterExtension
+    static final GreenMailExtension GREENMAIL = new GreenMailExtension(ServerSetup.dynamicPort(
+            ServerSetup.createCopy(new ServerSetup[] {ServerSetupTest.SMTP, ServerSetupTest.SMTPS}, s -> s.createCopy("127.0.0.1"))))
+            .withPerMethodLifecycle(true);
+
+    static final BmaAddress TO = BmaAddress.parse("ec001394@adm.cfwb.be");
+
+    static OutgoingMail mail() {
+        return new OutgoingMail(NotificationKind.MAIL1, TO, SenderIdentity.defaultFor(SenderRole.SGNE),
+                "Migration de votre boîte", "Bonjour", "<p>Bonjour</p>", "bma.mail1.ec001394.v1@adm.cfwb.be",
+                ZonedDateTime.of(2024, 10, 14, 9, 0, 0, 0, NotificationSettings.BRUSSELS));
+    }
+
+    static SmtpSettings authenticated(int port, String password) {
+        return new SmtpSettings("127.0.0.1", port, SmtpSettings.Security.NONE, Optional.of("migrationBMA@cfwb.be"),
+                Optional.of(Secret.of(password)), Duration.ofSeconds(5), Optional.empty(), false);
+    }
+
+    @Test
+    void authenticatesAndSends() throws Exception {
+        GREENMAIL.setUser("migrationBMA@cfwb.be", "migrationBMA@cfwb.be", "s3cret-Pw");
+        try (SmtpNotifier notifier = new SmtpNotifier(authenticated(GREENMAIL.getSmtp().getPort(), "s3cret-Pw"))) {
+            notifier.send(mail());
+            notifier.send(mail());
+        }
+        assertThat(GREENMAIL.getReceivedMessages()).hasSize(2);
+        assertThat(GREENMAIL.getReceivedMessages()[0].getMessageID()).isEqualTo("<bma.mail1.ec001394.v1@adm.cfwb.be>");
+    }
+
+    @Test
+    void refusedCredentialsAreAConnectionFailureThatNeverShowsThePassword() {
+        GREENMAIL.setUser("migrationBMA@cfwb.be", "migrationBMA@cfwb.be", "s3cret-Pw");
+        SmtpNotifier notifier = new SmtpNotifier(authenticated(GREENMAIL.getSmtp().getPort(), "wrong-Pw-123"));
+        assertThatThrownBy(() -> notifier.send(mail())).isInstanceOf(BmaException.class)
+                .hasMessageContaining("refused the credentials of migrationBMA@cfwb.be")
+                .hasMessageNotContaining("wrong-Pw-123")
+                .extracting(e -> ((BmaException) e).code()).isEqualTo(BmaErrorCode.CONNECTION_FAILED);
+        assertThat(notifier.description()).doesNotContain("wrong-Pw-123");
+        assertThat(authenticated(1, "wrong-Pw-123").toString()).doesNotContain("wrong-Pw-123");
+        assertThat(GREENMAIL.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void tlsChecksTheServerCertificate() {
+        // GreenMail's certificate is self-signed: a TLS client that checks certificates must refuse it.
+        SmtpSettings tls = new SmtpSettings("127.0.0.1", GREENMAIL.getSmtps().getPort(), SmtpSettings.Security.TLS,
+                Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Optional.empty(), false);
+        SmtpNotifier notifier = new SmtpNotifier(tls);
+        assertThatThrownBy(() -> notifier.send(mail())).isInstanceOf(BmaException.class)
+                .hasMessageContaining("Cannot connect")
+                .extracting(e -> ((BmaException) e).code()).isEqualTo(BmaErrorCode.CONNECTION_FAILED);
+        assertThat(GREENMAIL.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void plaintextToARemoteHostNeedsAnExplicitOptIn() {
+        assertThatThrownBy(() -> new SmtpSettings("smtp.example.org", 25, SmtpSettings.Security.NONE, Optional.empty(),
+                Optional.empty(), null, Optional.empty(), false)).hasMessageContaining("without TLS");
+        assertThat(new SmtpSettings("smtp.example.org", 25, SmtpSettings.Security.NONE, Optional.empty(),
+                Optional.empty(), null, Optional.empty(), true).security()).isEqualTo(SmtpSettings.Security.NONE);
+        assertThatThrownBy(() -> new SmtpSettings("smtp.example.org", 587, SmtpSettings.Security.STARTTLS,
+                Optional.of("user"), Optional.empty(), null, Optional.empty(), false)).hasMessageContaining("no password");
+    }
+
+    @Test
+    void temporaryRefusalIsWaitedOutWithTheSleeper() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp("451 4.7.0 Temporary server error, try again later", "250 2.0.0 OK")) {
+            List<Duration> waits = new ArrayList<>();
+            try (SmtpNotifier notifier = new SmtpNotifier(SmtpSettings.loopback(server.port()), waits::add)) {
+                notifier.send(mail());
+            }
+            assertThat(waits).containsExactly(SmtpNotifier.FIRST_BACKOFF);
+            assertThat(server.dataReceived).hasSize(2);
+        }
+    }
+
+    @Test
+    void permanentRefusalIsAFailure() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp("554 5.7.1 Message rejected")) {
+            SmtpNotifier notifier = new SmtpNotifier(SmtpSettings.loopback(server.port()), d -> { });
+            assertThatThrownBy(() -> notifier.send(mail())).hasMessageContaining("554")
+                    .extracting(e -> ((BmaException) e).code()).isEqualTo(BmaErrorCode.NOTIFICATION_FAILED);
+        }
+    }
+
+    @Test
+    void aConnectionLostAfterTheDataIsUncertain() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp(ScriptedSmtp.HANG_UP)) {
+            SmtpNotifier notifier = new SmtpNotifier(SmtpSettings.loopback(server.port()), d -> { });
+            assertThatThrownBy(() -> notifier.send(mail())).hasMessageContaining("may have")
+                    .extracting(e -> ((BmaException) e).code()).isEqualTo(BmaErrorCode.NOTIFICATION_UNCERTAIN);
+            assertThat(server.dataReceived).hasSize(1);
+        }
+    }
+
+    /**
+     * A minimal SMTP server that answers each DATA with the next scripted reply; {@link #HANG_UP}
+     * closes the connection instead of replying, as a server or network dying at the worst moment.
+     */
+    static final class ScriptedSmtp implements AutoCloseable {
+        static final String HANG_UP = "<hang up>";
+        final List<String> dataReceived = new CopyOnWriteArrayList<>();
+        private final ServerSocket socket;
+        private final List<String> replies;
+        private final Thread thread;
+
+        ScriptedSmtp(String... replies) throws IOException {
+            this.socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+            this.replies = new CopyOnWriteArrayList<>(List.of(replies));
+            this.thread = new Thread(this::serve, "scripted-smtp");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    if (!session(client)) {
+                        continue;
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private boolean session(Socket client) throws IOException {
+            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = client.getOutputStream();
+            write(out, "220 scripted ESMTP");
+            String line;
+            while ((line = in.readLine()) != null) {
+                String cmd = line.toUpperCase(java.util.Locale.ROOT);
+                if (cmd.startsWith("EHLO")) {
+                    write(out, "250-scripted\r\n250 8BITMIME");
+                } else if (cmd.startsWith("DATA")) {
+                    write(out, "354 go ahead");
+                    StringBuilder data = new StringBuilder();
+                    while (!(line = in.readLine()).equals(".")) {
+                        data.append(line).append('\n');
+                    }
+                    dataReceived.add(data.toString());
+                    String reply = replies.isEmpty() ? "250 OK" : replies.remove(0);
+                    if (reply.equals(HANG_UP)) {
+                        return true;
+                    }
+                    write(out, reply);
+                } else if (cmd.startsWith("QUIT")) {
+                    write(out, "221 bye");
+                    return true;
+                } else if (cmd.startsWith("RSET") || cmd.startsWith("NOOP") || cmd.startsWith("MAIL")
+                        || cmd.startsWith("RCPT")) {
+                    write(out, "250 OK");
+                } else {
+                    write(out, "502 not implemented");
+                }
+            }
+            return true;
+        }
+
+        private static void write(OutputStream out, String reply) throws IOException {
+            out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
