@@ -24,5 +24,11 @@ public enum BmaErrorCode {
     /** A step was asked for before the steps it depends on were done. */
     STEP_OUT_OF_ORDER,
     /** Anything the toolkit did not anticipate; always a bug worth reporting. */
-    INTERNAL
+    INTERNAL,
+    /** The target mailbox is missing, does not match the address, or refuses our application. */
+    TARGET_MAILBOX_UNAVAILABLE,
+    /** A message is larger than the target accepts (tenant message size limit). */
+    MESSAGE_TOO_LARGE,
+    /** The target refused a request as invalid (shape, property, range). */
+    TARGET_REJECTED
 }
