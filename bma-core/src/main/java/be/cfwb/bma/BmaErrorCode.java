@@ -25,6 +25,12 @@ public enum BmaErrorCode {
     STEP_OUT_OF_ORDER,
     /** Anything the toolkit did not anticipate; always a bug worth reporting. */
     INTERNAL,
+    /** A notification mail was refused or could not be handed over; it was not sent. */
+    NOTIFICATION_FAILED,
+    /** The connection broke after a notification mail was handed over: it may have been sent. */
+    NOTIFICATION_UNCERTAIN,
+    /** The target refused to set a new password, or the credential service failed. */
+    CREDENTIAL_FAILED,
     /** The target mailbox is missing, does not match the address, or refuses our application. */
     TARGET_MAILBOX_UNAVAILABLE,
     /** A message is larger than the target accepts (tenant message size limit). */

@@ -17,6 +17,17 @@ public final class EventTypes {
     /** Verification found every source message exactly once on the target. */
     public static final String VERIFY_PASSED = "verify.passed";
 
+    /**
+     * A notification mail is about to be handed to the notifier; data {@code mail} = 1..4,
+     * {@code attempt}, {@code message_id}. Without a matching {@link #MAIL_SENT} or
+     * {@link #MAIL_FAILED} it marks a run that stopped while sending.
+     */
+    public static final String MAIL_SENDING = "mail.sending";
+    /** A notification mail was refused; data {@code mail}, {@code attempt}, {@code reason}. */
+    public static final String MAIL_FAILED = "mail.failed";
+    /** A new password was set on the target account for mail 2 (never the password itself). */
+    public static final String CREDENTIAL_ISSUED = "credential.issued";
+
     private EventTypes() {
     }
 }
