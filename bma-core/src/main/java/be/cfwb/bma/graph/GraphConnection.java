@@ -218,8 +218,24 @@ public final class GraphConnection implements AutoCloseable {
             case 429, 503, 504 -> ": still refused after the retries allowed; rerun later, nothing is lost";
             default -> "";
         };
-        return new GraphFailure(bma, status, code, "Graph " + what + " for " + mailbox + " failed with HTTP " + status
+        return new GraphFailure(bma, status, code, retryAfter(e), "Graph " + what + " for " + mailbox + " failed with HTTP " + status
                 + (code == null ? "" : " " + code) + (message == null ? "" : " (" + message + ")") + hint, e);
+    }
+
+    private static java.time.Duration retryAfter(ApiException e) {
+        if (e.getResponseHeaders() == null) {
+            return null;
+        }
+        for (Map.Entry<String, java.util.Set<String>> h : e.getResponseHeaders().entrySet()) {
+            if (h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
+                try {
+                    return java.time.Duration.ofSeconds(Long.parseLong(h.getValue().iterator().next().strip()));
+                } catch (NumberFormatException ignored) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static GraphFailure lost(String mailbox, String what, Exception e) {

@@ -7,12 +7,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** A {@code sendMail} request the {@link GraphStandIn} accepted: who sent it and the message JSON. */
-public record SentMail(String sender, ObjectNode message, boolean saveToSentItems) {
+/**
+ * A {@code sendMail} request the {@link GraphStandIn} accepted: who sent it and the message
+ * JSON. A MIME send keeps its original bytes in {@link #mime()} and a JSON view of its headers
+ * and HTML (else text) part in {@link #message()}.
+ */
+public record SentMail(String sender, ObjectNode message, boolean saveToSentItems, byte[] mime) {
 
     public SentMail {
         Objects.requireNonNull(sender, "sender");
         message = message.deepCopy();
+        mime = mime == null ? null : mime.clone();
+    }
+
+    /** The MIME bytes as posted (decoded from base64), or null for a JSON send. */
+    @Override
+    public byte[] mime() {
+        return mime == null ? null : mime.clone();
+    }
+
+    public boolean isMime() {
+        return mime != null;
+    }
+
+    public String internetMessageId() {
+        return message.path("internetMessageId").asText(null);
     }
 
     @Override

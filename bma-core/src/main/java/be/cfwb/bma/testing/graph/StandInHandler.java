@@ -101,14 +101,24 @@ final class StandInHandler implements HttpHandler {
         String rawQuery = exchange.getRequestURI().getRawQuery();
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         boolean bearer = auth != null && auth.startsWith("Bearer ");
-        StandInState.User mailbox = null;
-        int status = 0;
-        boolean counted = false;
+        StandInState.User[] mailbox = new StandInState.User[1];
+        // Bookkeeping is done before the answer leaves, so that a client that has its answer sees
+        // the request logged and no longer counted as in flight.
+        java.util.function.IntConsumer done = status -> {
+            synchronized (state) {
+                if (mailbox[0] != null) {
+                    mailbox[0].inFlight--;
+                    mailbox[0] = null;
+                }
+                state.log.add(new GraphStandIn.RecordedRequest(method, decode(rawPath), rawQuery == null ? null
+                        : decode(rawQuery), bearer, status));
+            }
+        };
         try {
             GraphStandIn.Fault fault = state.takeFault(method, rawPath);
             if (fault != null && fault.kind == GraphStandIn.FaultKind.DROP) {
                 drain(exchange);
-                status = -1;
+                done.accept(-1);
                 exchange.close();
                 return;
             }
@@ -128,6 +138,7 @@ final class StandInHandler implements HttpHandler {
                             "The request body exceeds the maximum of " + GraphStandIn.MAX_REQUEST_BYTES + " bytes.");
                 }
                 List<String> segments = segments(rawPath);
+                contentType.set(exchange.getRequestHeaders().getFirst("Content-Type"));
                 if (segments.size() >= 1 && segments.get(0).equals("upload")) {
                     throw upload(method, segments, exchange.getRequestHeaders().getFirst("Content-Range"), body);
                 }
@@ -146,8 +157,7 @@ final class StandInHandler implements HttpHandler {
                 }
                 synchronized (state) {
                     user.inFlight++;
-                    counted = true;
-                    mailbox = user;
+                    mailbox[0] = user;
                     user.peakConcurrency = Math.max(user.peakConcurrency, user.inFlight);
                     if (user.inFlight > state.mailboxConcurrency) {
                         throw Answer.error(429, "ApplicationThrottled",
@@ -162,26 +172,19 @@ final class StandInHandler implements HttpHandler {
                 answer = a;
             }
             if (fault != null && fault.kind == GraphStandIn.FaultKind.LOSE_RESPONSE) {
-                status = -2;
+                done.accept(-2);
                 exchange.close();
                 return;
             }
-            status = answer.status;
+            done.accept(answer.status);
             write(exchange, answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            done.accept(-3);
             exchange.close();
         } catch (RuntimeException e) {
-            status = 500;
+            done.accept(500);
             write(exchange, Answer.error(500, "InternalServerError", "Stand-in error: " + e));
-        } finally {
-            synchronized (state) {
-                if (counted) {
-                    mailbox.inFlight--;
-                }
-                state.log.add(new GraphStandIn.RecordedRequest(method, decode(rawPath), rawQuery == null ? null
-                        : decode(rawQuery), bearer, status));
-            }
         }
     }
 
@@ -200,6 +203,10 @@ final class StandInHandler implements HttpHandler {
         if (head.equals("sendMail") && n == 1) {
             requireMethod(method, "POST");
             requireWrite(user);
+            String type = contentType.get();
+            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
+                return sendMimeMail(user, body);
+            }
             return sendMail(user, parseObject(body));
         }
         if (head.equals("mailFolders")) {
@@ -306,7 +313,7 @@ final class StandInHandler implements HttpHandler {
 
     private Answer patchUser(StandInState.User user, ObjectNode body) {
         for (String field : names(body)) {
-            if (!field.equals("passwordProfile") && !field.equals("accountEnabled")) {
+            if (!Set.of("passwordProfile", "accountEnabled", "@odata.type").contains(field)) {
                 throw Answer.error(400, "Request_BadRequest", "Property '" + field + "' is not supported by the stand-in.");
             }
         }
@@ -376,7 +383,7 @@ final class StandInHandler implements HttpHandler {
         }
         boolean saveToSent = save == null || save.asBoolean(true);
         synchronized (state) {
-            state.sent.add(new SentMail(user.mail, (ObjectNode) message, saveToSent));
+            state.sent.add(new SentMail(user.mail, (ObjectNode) message, saveToSent, null));
         }
         if (saveToSent) {
             ObjectNode copy = ((ObjectNode) message).deepCopy();
@@ -387,6 +394,79 @@ final class StandInHandler implements HttpHandler {
             }
         }
         return new Answer(202, null, null);
+    }
+
+    /** sendMail in MIME form: base64 of an RFC 5322 message in a text/plain body, as Graph documents it. */
+    private Answer sendMimeMail(StandInState.User user, byte[] body) {
+        byte[] mime;
+        try {
+            mime = java.util.Base64.getMimeDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw Answer.error(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+        }
+        ObjectNode json = GraphStandIn.JSON.createObjectNode();
+        try {
+            jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                    jakarta.mail.Session.getInstance(new java.util.Properties()), new java.io.ByteArrayInputStream(mime));
+            jakarta.mail.Address[] from = m.getFrom();
+            jakarta.mail.Address[] to = m.getRecipients(jakarta.mail.Message.RecipientType.TO);
+            if (from == null || from.length != 1 || to == null || to.length == 0) {
+                throw Answer.error(400, "ErrorMimeContentInvalid", "The MIME content needs one From and a To.");
+            }
+            String fromAddress = ((jakarta.mail.internet.InternetAddress) from[0]).getAddress();
+            if (!fromAddress.equalsIgnoreCase(user.mail)) {
+                throw Answer.error(403, "ErrorSendAsDenied", "The user account which was used to submit this request"
+                        + " does not have the right to send mail on behalf of the specified sending account.");
+            }
+            json.put("subject", m.getSubject());
+            json.putObject("from").putObject("emailAddress").put("address", fromAddress);
+            ArrayNode recipients = json.putArray("toRecipients");
+            for (jakarta.mail.Address a : to) {
+                recipients.addObject().putObject("emailAddress")
+                        .put("address", ((jakarta.mail.internet.InternetAddress) a).getAddress());
+            }
+            if (m.getMessageID() != null) {
+                json.put("internetMessageId", m.getMessageID());
+            }
+            String[] date = m.getHeader("Date");
+            if (date != null) {
+                json.put("sentDateTime", date[0]);
+            }
+            String html = part(m, "text/html");
+            String text = part(m, "text/plain");
+            ObjectNode b = json.putObject("body");
+            b.put("contentType", html != null ? "html" : "text");
+            b.put("content", html != null ? html : text);
+            if (text != null) {
+                json.put("textPart", text);
+            }
+        } catch (jakarta.mail.MessagingException | IOException e) {
+            throw Answer.error(400, "ErrorMimeContentInvalid", "The MIME content is not a valid message: " + e.getMessage());
+        }
+        synchronized (state) {
+            state.sent.add(new SentMail(user.mail, json, true, mime));
+        }
+        ObjectNode copy = json.deepCopy();
+        copy.remove("textPart");
+        copy.remove("sentDateTime");
+        store(user, user.folder("sentitems"), copy, mime.length, 0x1, null);
+        return new Answer(202, null, null);
+    }
+
+    private static String part(jakarta.mail.Part p, String type) throws jakarta.mail.MessagingException, IOException {
+        if (p.isMimeType(type)) {
+            return (String) p.getContent();
+        }
+        if (p.isMimeType("multipart/*")) {
+            jakarta.mail.Multipart mp = (jakarta.mail.Multipart) p.getContent();
+            for (int i = 0; i < mp.getCount(); i++) {
+                String found = part(mp.getBodyPart(i), type);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     // ---- folders
@@ -703,6 +783,9 @@ final class StandInHandler implements HttpHandler {
         }
         return Answer.json(200, root);
     }
+
+    /** The request's Content-Type (set per request thread). */
+    private final ThreadLocal<String> contentType = new ThreadLocal<>();
 
     /** The path being answered, for next links (set per request thread). */
     private final ThreadLocal<String> currentPath = new ThreadLocal<>();
