@@ -11,20 +11,23 @@ import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.KiotaClientFactory;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import com.microsoft.kiota.HttpMethod;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
 import okhttp3.Interceptor;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,29 +139,34 @@ public final class GraphConnection implements AutoCloseable {
         }
     }
 
-    /** One ranged PUT of an upload session (pre-authenticated URL: no bearer token). */
-    UploadAnswer putChunk(String mailbox, String uploadUrl, byte[] chunk, long offset, long total) {
+    /**
+     * One ranged PUT of an upload session, through the SDK's request adapter so that its retry
+     * handler applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
+     */
+    void putChunk(String mailbox, String uploadUrl, byte[] chunk, long offset, long total) {
         MailboxBudget budget = budget(mailbox);
         acquire(budget, mailbox, chunk.length);
+        String what = "upload of bytes " + offset + "-" + (offset + chunk.length - 1) + " of " + total;
         try {
-            Request request = new Request.Builder().url(uploadUrl)
-                    .header("Content-Range", "bytes " + offset + "-" + (offset + chunk.length - 1) + "/" + total)
-                    .put(RequestBody.create(chunk, MediaType.get("application/octet-stream")))
-                    .build();
-            try (Response response = http.newCall(request).execute()) {
-                uploaded.addAndGet(chunk.length);
-                String body = response.body() == null ? "" : response.body().string();
-                return new UploadAnswer(response.code(), body);
+            RequestInformation request = new RequestInformation();
+            request.httpMethod = HttpMethod.PUT;
+            request.setUri(URI.create(uploadUrl));
+            request.headers.add("Content-Range", "bytes " + offset + "-" + (offset + chunk.length - 1) + "/" + total);
+            request.setStreamContent(new ByteArrayInputStream(chunk), "application/octet-stream");
+            HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+            errors.put("XXX", ODataError::createFromDiscriminatorValue);
+            client.getRequestAdapter().sendPrimitive(request, errors, Void.class);
+            uploaded.addAndGet(chunk.length);
+        } catch (ApiException e) {
+            throw translate(mailbox, what, e);
+        } catch (RuntimeException e) {
+            if (hasIoCause(e)) {
+                throw lost(mailbox, what, e);
             }
-        } catch (IOException e) {
-            throw lost(mailbox, "upload of bytes " + offset + "+ of " + total, e);
+            throw e;
         } finally {
             budget.release();
         }
-    }
-
-    /** The status and body of one upload-session PUT. */
-    record UploadAnswer(int status, String body) {
     }
 
     private void acquire(MailboxBudget budget, String mailbox, long bytes) {

@@ -266,6 +266,10 @@ final class StandInHandler implements HttpHandler {
             if (method.equals("GET")) {
                 return Answer.json(200, messageJson(message, q.get("$expand")));
             }
+            if (method.equals("PATCH")) {
+                requireWrite(user);
+                return patchMessage(message, parseObject(body));
+            }
             requireMethod(method, "DELETE");
             requireWrite(user);
             synchronized (state) {
@@ -710,6 +714,52 @@ final class StandInHandler implements HttpHandler {
                 }
             }
             return o;
+        }
+    }
+
+    /** What Graph lets us change on an existing message: read state, flag, categories, extended properties. */
+    private Answer patchMessage(StandInState.Message message, ObjectNode body) {
+        for (String field : names(body)) {
+            if (!Set.of("@odata.type", "isRead", "flag", "categories", "singleValueExtendedProperties").contains(field)) {
+                throw Answer.error(400, "ErrorInvalidPropertyUpdateSentMessage",
+                        "Property '" + field + "' cannot be updated on this message.");
+            }
+        }
+        ObjectNode check = body.deepCopy();
+        check.remove("isRead");
+        checkMessageShape(check);
+        synchronized (state) {
+            if (body.has("isRead")) {
+                message.json.put("isRead", body.get("isRead").asBoolean());
+            }
+            if (body.has("flag")) {
+                message.json.set("flag", body.get("flag").deepCopy());
+            }
+            if (body.has("categories")) {
+                message.json.set("categories", body.get("categories").deepCopy());
+            }
+            for (JsonNode p : body.path("singleValueExtendedProperties")) {
+                String id = p.path("id").asText();
+                if (id.equalsIgnoreCase("Integer 0x0E07") || id.toLowerCase(Locale.ROOT).startsWith("systemtime 0x0e06")) {
+                    // Exchange keeps the flags and delivery time set at creation.
+                    continue;
+                }
+                ArrayNode props = message.json.has("singleValueExtendedProperties")
+                        ? (ArrayNode) message.json.get("singleValueExtendedProperties")
+                        : message.json.putArray("singleValueExtendedProperties");
+                boolean replaced = false;
+                for (JsonNode existing : props) {
+                    if (existing.path("id").asText().equalsIgnoreCase(id)) {
+                        ((ObjectNode) existing).put("value", p.path("value").asText());
+                        replaced = true;
+                    }
+                }
+                if (!replaced) {
+                    props.add(p.deepCopy());
+                }
+            }
+            message.json.put("lastModifiedDateTime", state.clock.instant().toString());
+            return Answer.json(200, messageJson(message, null));
         }
     }
 
