@@ -2,11 +2,13 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -32,16 +34,16 @@ public final class GraphSettings {
     /** Exchange Online's default maximum message size. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 35L * 1024 * 1024;
 
-    // Property keys (bma.graph.*); secrets should come from settings.xml or the environment.
-    public static final String TENANT = "bma.graph.tenant";
-    public static final String CLIENT_ID = "bma.graph.clientId";
-    public static final String CLIENT_SECRET = "bma.graph.clientSecret";
-    public static final String CERTIFICATE = "bma.graph.certificate";
-    public static final String CERTIFICATE_PASSWORD = "bma.graph.certificatePassword";
-    public static final String BASE_URL = "bma.graph.baseUrl";
-    public static final String MAX_MESSAGE_SIZE = "bma.graph.maxMessageSize";
-    public static final String CONCURRENCY = "bma.graph.concurrency";
-    public static final String IMPORT_MIME_BETA = "bma.graph.importMimeBeta";
+    // Property keys (bma.graph.*, defined in BmaProperties); secrets should come from settings.xml or the environment.
+    public static final String TENANT = BmaProperties.GRAPH_TENANT;
+    public static final String CLIENT_ID = BmaProperties.GRAPH_CLIENT_ID;
+    public static final String CLIENT_SECRET = BmaProperties.GRAPH_CLIENT_SECRET;
+    public static final String CERTIFICATE = BmaProperties.GRAPH_CERTIFICATE;
+    public static final String CERTIFICATE_PASSWORD = BmaProperties.GRAPH_CERTIFICATE_PASSWORD;
+    public static final String BASE_URL = BmaProperties.GRAPH_BASE_URL;
+    public static final String MAX_MESSAGE_SIZE = BmaProperties.GRAPH_MAX_MESSAGE_SIZE;
+    public static final String CONCURRENCY = BmaProperties.GRAPH_CONCURRENCY;
+    public static final String IMPORT_MIME_BETA = BmaProperties.GRAPH_IMPORT_MIME_BETA;
 
     private final GraphCredentials credentials;
     private final URI baseUrl;
@@ -120,6 +122,31 @@ public final class GraphSettings {
             b.importMimeBeta(Boolean.parseBoolean(value(p, IMPORT_MIME_BETA)));
         }
         return b.build();
+    }
+
+    /**
+     * Like {@link #fromProperties(Map)}, each key falling back to its environment variable:
+     * {@code bma.graph.clientSecret} to {@code BMA_GRAPH_CLIENTSECRET}, and so on (dots to
+     * underscores, upper case). Lets CI and servers keep the secret out of every file.
+     */
+    public static GraphSettings fromProperties(Map<String, String> properties, Map<String, String> environment) {
+        Map<String, String> merged = new java.util.HashMap<>();
+        for (String key : List.of(TENANT, CLIENT_ID, CLIENT_SECRET, CERTIFICATE, CERTIFICATE_PASSWORD, BASE_URL,
+                MAX_MESSAGE_SIZE, CONCURRENCY, IMPORT_MIME_BETA)) {
+            String v = value(properties, key);
+            if (v == null) {
+                v = value(environment, environmentName(key));
+            }
+            if (v != null) {
+                merged.put(key, v);
+            }
+        }
+        return fromProperties(merged);
+    }
+
+    /** {@code bma.graph.clientSecret} → {@code BMA_GRAPH_CLIENTSECRET}. */
+    public static String environmentName(String key) {
+        return key.replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     /** "36700160", "35MB", "150 MB", "512KB": bytes, in binary units. */

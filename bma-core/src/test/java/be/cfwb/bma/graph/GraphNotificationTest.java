@@ -31,15 +31,18 @@ class GraphNotificationTest {
     private static final SenderIdentity ETNIC = SenderIdentity.defaultFor(SenderRole.ETNIC);
     private static final String PASSWORD = "Vq7#Lm2xTz9!Rb";
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final be.cfwb.bma.testing.graph.GraphStandInExtension GRAPH = new be.cfwb.bma.testing.graph.GraphStandInExtension()
+            .withUser(BOX.toString()).withUser(ETNIC.address());
+
     private GraphStandIn standIn;
     private GraphConnection graph;
     private final List<Duration> waits = new ArrayList<>();
     private final Sleeper sleeper = waits::add;
 
     @BeforeEach
-    void start() {
-        standIn = GraphStandIn.start();
-        standIn.addUser(BOX.toString()).addUser(ETNIC.address());
+    void start(GraphStandIn standIn) {
+        this.standIn = standIn;
         graph = GraphConnection.open(GraphSettings.builder().credentials(GraphCredentials.staticToken(standIn.token()))
                 .baseUrl(standIn.baseUrl()).build());
     }
@@ -47,7 +50,6 @@ class GraphNotificationTest {
     @AfterEach
     void stop() {
         graph.close();
-        standIn.close();
     }
 
     private static OutgoingMail mail2() {
