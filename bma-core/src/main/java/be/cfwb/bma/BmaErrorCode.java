@@ -32,5 +32,11 @@ public enum BmaErrorCode {
     /** The connection broke after a notification mail was handed over: it may have been sent. */
     NOTIFICATION_UNCERTAIN,
     /** The target refused to set a new password, or the credential service failed. */
-    CREDENTIAL_FAILED
+    CREDENTIAL_FAILED,
+    /** The target mailbox is missing, does not match the address, or refuses our application. */
+    TARGET_MAILBOX_UNAVAILABLE,
+    /** A message is larger than the target accepts (tenant message size limit). */
+    MESSAGE_TOO_LARGE,
+    /** The target refused a request as invalid (shape, property, range). */
+    TARGET_REJECTED
 }

@@ -14,6 +14,16 @@ public final class BmaProperties {
     public static final String DATE = "bma.date";
     public static final String DRY_RUN = "bma.dryRun";
     public static final String SKIP = "bma.skip";
+    /** Microsoft Graph (see {@code be.cfwb.bma.graph.GraphSettings}); secrets from settings.xml or the environment. */
+    public static final String GRAPH_TENANT = "bma.graph.tenant";
+    public static final String GRAPH_CLIENT_ID = "bma.graph.clientId";
+    public static final String GRAPH_CLIENT_SECRET = "bma.graph.clientSecret";
+    public static final String GRAPH_CERTIFICATE = "bma.graph.certificate";
+    public static final String GRAPH_CERTIFICATE_PASSWORD = "bma.graph.certificatePassword";
+    public static final String GRAPH_BASE_URL = "bma.graph.baseUrl";
+    public static final String GRAPH_MAX_MESSAGE_SIZE = "bma.graph.maxMessageSize";
+    public static final String GRAPH_CONCURRENCY = "bma.graph.concurrency";
+    public static final String GRAPH_IMPORT_MIME_BETA = "bma.graph.importMimeBeta";
 
     /** Planning ({@code bma:plan}): the days of each wave, {@code 2024-10-01..2024-10-25}. */
     public static final String WINDOW_PO = "bma.window.po";

@@ -1,0 +1,281 @@
+package be.cfwb.bma.graph;
+
+import be.cfwb.bma.BmaErrorCode;
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.RequestOption;
+import com.microsoft.kiota.authentication.AccessTokenProvider;
+import com.microsoft.kiota.authentication.AllowedHostsValidator;
+import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import com.microsoft.kiota.http.KiotaClientFactory;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import com.microsoft.kiota.HttpMethod;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * One app-only connection to Microsoft Graph, shared by every mailbox of a run and safe to use
+ * from several threads. It configures the SDK's retry handler (429/503/504 retried after the
+ * server's {@code Retry-After}, up to {@link GraphSettings#maxRetries()} times) rather than
+ * retrying on top of it, and holds each mailbox to Outlook's limits before a request leaves.
+ *
+ * <p>OkHttp's silent retry on a dropped connection is switched off: a POST whose answer was
+ * lost may have created the message, so the caller decides (by looking the message up by its
+ * source key) instead of the HTTP stack sending it twice.
+ */
+public final class GraphConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphConnection.class);
+    private static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+
+    private final GraphSettings settings;
+    private final OkHttpClient http;
+    private final GraphServiceClient client;
+    private final Map<String, MailboxBudget> budgets = new ConcurrentHashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong unavailable = new AtomicLong();
+    private final AtomicLong budgetWaits = new AtomicLong();
+    private final AtomicLong uploaded = new AtomicLong();
+
+    private GraphConnection(GraphSettings settings) {
+        this.settings = settings;
+        TokenSource tokens = TokenSource.of(settings);
+        URI base = settings.baseUrl();
+        String root = base.getPath().substring(0, base.getPath().lastIndexOf('/'));
+        AccessTokenProvider provider = new AccessTokenProvider() {
+            private final AllowedHostsValidator hosts = new AllowedHostsValidator(base.getHost());
+
+            @Override
+            public String getAuthorizationToken(URI uri, Map<String, Object> context) {
+                // The token goes to Graph's own paths only, never to a pre-authenticated upload URL.
+                boolean graph = base.getHost().equalsIgnoreCase(uri.getHost()) && uri.getPort() == base.getPort()
+                        && (uri.getPath().startsWith(root + "/v1.0/") || uri.getPath().startsWith(root + "/beta/"));
+                return graph ? tokens.token(GRAPH_SCOPE) : "";
+            }
+
+            @Override
+            public AllowedHostsValidator getAllowedHostsValidator() {
+                return hosts;
+            }
+        };
+        RetryHandlerOption retry = new RetryHandlerOption(null, settings.maxRetries(), RetryHandlerOption.DEFAULT_DELAY);
+        ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.asList(
+                GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {retry})));
+        // Innermost, after the retry handler: sees every attempt, so retries are counted.
+        interceptors.add(this::count);
+        this.http = KiotaClientFactory.create(interceptors)
+                .retryOnConnectionFailure(false)
+                .connectTimeout(30, TimeUnit.SECONDS)
+                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        this.client = new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(provider), http);
+        client.getRequestAdapter().setBaseUrl(base.toString());
+    }
+
+    /** Opens a connection; tokens are obtained on first use. */
+    public static GraphConnection open(GraphSettings settings) {
+        GraphConnection connection = new GraphConnection(settings);
+        LOG.info("Graph connection to {} with {}", settings.baseUrl(), settings.credentials());
+        return connection;
+    }
+
+    public GraphSettings settings() {
+        return settings;
+    }
+
+    /** Counters since the connection was opened. */
+    public GraphStats stats() {
+        return new GraphStats(requests.get(), throttled.get(), unavailable.get(), budgetWaits.get(), uploaded.get());
+    }
+
+    GraphServiceClient client() {
+        return client;
+    }
+
+    /**
+     * Runs one Graph call for {@code mailbox} within its budget, translating SDK failures into
+     * {@link GraphFailure}. {@code what} names the call in error messages.
+     */
+    <T> T call(String mailbox, String what, Supplier<T> call) {
+        MailboxBudget budget = budget(mailbox);
+        acquire(budget, mailbox, 0);
+        try {
+            return call.get();
+        } catch (ApiException e) {
+            throw translate(mailbox, what, e);
+        } catch (UncheckedIOException e) {
+            throw lost(mailbox, what, e);
+        } catch (RuntimeException e) {
+            if (hasIoCause(e)) {
+                throw lost(mailbox, what, e);
+            }
+            throw e;
+        } finally {
+            budget.release();
+        }
+    }
+
+    /**
+     * One ranged PUT of an upload session, through the SDK's request adapter so that its retry
+     * handler applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
+     */
+    void putChunk(String mailbox, String uploadUrl, byte[] chunk, long offset, long total) {
+        MailboxBudget budget = budget(mailbox);
+        acquire(budget, mailbox, chunk.length);
+        String what = "upload of bytes " + offset + "-" + (offset + chunk.length - 1) + " of " + total;
+        try {
+            RequestInformation request = new RequestInformation();
+            request.httpMethod = HttpMethod.PUT;
+            request.setUri(URI.create(uploadUrl));
+            request.headers.add("Content-Range", "bytes " + offset + "-" + (offset + chunk.length - 1) + "/" + total);
+            request.setStreamContent(new ByteArrayInputStream(chunk), "application/octet-stream");
+            HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+            errors.put("XXX", ODataError::createFromDiscriminatorValue);
+            client.getRequestAdapter().sendPrimitive(request, errors, Void.class);
+            uploaded.addAndGet(chunk.length);
+        } catch (ApiException e) {
+            throw translate(mailbox, what, e);
+        } catch (RuntimeException e) {
+            if (hasIoCause(e)) {
+                throw lost(mailbox, what, e);
+            }
+            throw e;
+        } finally {
+            budget.release();
+        }
+    }
+
+    private void acquire(MailboxBudget budget, String mailbox, long bytes) {
+        long start = System.nanoTime();
+        try {
+            budget.acquire(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphFailure(BmaErrorCode.CONNECTION_FAILED, 0, null,
+                    "Interrupted while waiting for Graph capacity on " + mailbox, e);
+        }
+        if (System.nanoTime() - start > 50_000_000L) {
+            budgetWaits.incrementAndGet();
+        }
+    }
+
+    private MailboxBudget budget(String mailbox) {
+        return budgets.computeIfAbsent(mailbox.toLowerCase(Locale.ROOT), m -> new MailboxBudget(
+                settings.mailboxConcurrency(), settings.requestsPerWindow(), settings.requestWindow(),
+                settings.uploadBytesPerWindow(), settings.uploadWindow(), System::nanoTime));
+    }
+
+    private Response count(Interceptor.Chain chain) throws IOException {
+        requests.incrementAndGet();
+        Response response = chain.proceed(chain.request());
+        if (response.code() == 429) {
+            throttled.incrementAndGet();
+            LOG.info("Graph throttled {} {}: Retry-After {}", chain.request().method(), chain.request().url().encodedPath(),
+                    response.header("Retry-After"));
+        } else if (response.code() == 503 || response.code() == 504) {
+            unavailable.incrementAndGet();
+            LOG.info("Graph unavailable ({}) for {} {}: Retry-After {}", response.code(), chain.request().method(),
+                    chain.request().url().encodedPath(), response.header("Retry-After"));
+        }
+        return response;
+    }
+
+    static GraphFailure translate(String mailbox, String what, ApiException e) {
+        int status = e.getResponseStatusCode();
+        String code = null;
+        String message = e.getMessage();
+        if (e instanceof ODataError odata && odata.getError() != null) {
+            code = odata.getError().getCode();
+            message = odata.getError().getMessage();
+        }
+        BmaErrorCode bma = switch (status) {
+            case 401 -> BmaErrorCode.CONNECTION_FAILED;
+            case 403, 404 -> BmaErrorCode.TARGET_MAILBOX_UNAVAILABLE;
+            case 413 -> BmaErrorCode.MESSAGE_TOO_LARGE;
+            case 429, 503, 504 -> BmaErrorCode.CONNECTION_FAILED;
+            default -> BmaErrorCode.TARGET_REJECTED;
+        };
+        String hint = switch (status) {
+            case 401 -> ": the token was refused; check the app registration and its credentials";
+            case 403 -> ": access denied; grant the application permission (admin consent) and check any"
+                    + " application access policy that limits the app to some mailboxes";
+            case 429, 503, 504 -> ": still refused after the retries allowed; rerun later, nothing is lost";
+            default -> "";
+        };
+        return new GraphFailure(bma, status, code, retryAfter(e), "Graph " + what + " for " + mailbox + " failed with HTTP " + status
+                + (code == null ? "" : " " + code) + (message == null ? "" : " (" + message + ")") + hint, e);
+    }
+
+    private static java.time.Duration retryAfter(ApiException e) {
+        if (e.getResponseHeaders() == null) {
+            return null;
+        }
+        for (Map.Entry<String, java.util.Set<String>> h : e.getResponseHeaders().entrySet()) {
+            if (h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
+                try {
+                    return java.time.Duration.ofSeconds(Long.parseLong(h.getValue().iterator().next().strip()));
+                } catch (NumberFormatException ignored) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static GraphFailure lost(String mailbox, String what, Exception e) {
+        return new GraphFailure(BmaErrorCode.CONNECTION_FAILED, 0, null, "Graph " + what + " for " + mailbox
+                + ": connection lost before an answer (" + rootMessage(e) + ")", e);
+    }
+
+    private static boolean hasIoCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public String toString() {
+        return "GraphConnection[" + settings.baseUrl() + ", " + settings.credentials() + "]";
+    }
+}

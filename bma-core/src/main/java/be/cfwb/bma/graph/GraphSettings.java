@@ -1,0 +1,383 @@
+package be.cfwb.bma.graph;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to reach Microsoft Graph and how hard to push it. Immutable; built with {@link #builder()}
+ * or from {@code bma.graph.*} properties ({@link #fromProperties(Map)}).
+ *
+ * <p>The defaults are Microsoft's documented Outlook limits per app and mailbox: 4 concurrent
+ * requests, 10,000 requests per 10 minutes, 150 MB of upload per 5 minutes; each request under
+ * 4 MB; a tenant message size limit of 35 MB unless the tenant raised it.
+ */
+public final class GraphSettings {
+
+    public static final String PUBLIC_CLOUD = "https://graph.microsoft.com/v1.0";
+    public static final String PUBLIC_AUTHORITY = "https://login.microsoftonline.com/";
+    /** Outlook: at most 4 concurrent requests per app and mailbox. */
+    public static final int MAX_MAILBOX_CONCURRENCY = 4;
+    /** Graph refuses write requests above 4 MB (HTTP 413). */
+    public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    /** Attachments from this size go through an upload session; below it, one POST. */
+    public static final long UPLOAD_SESSION_THRESHOLD = 3_000_000L;
+    /** Exchange Online's default maximum message size. */
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = 35L * 1024 * 1024;
+
+    // Property keys (bma.graph.*, defined in BmaProperties); secrets should come from settings.xml or the environment.
+    public static final String TENANT = BmaProperties.GRAPH_TENANT;
+    public static final String CLIENT_ID = BmaProperties.GRAPH_CLIENT_ID;
+    public static final String CLIENT_SECRET = BmaProperties.GRAPH_CLIENT_SECRET;
+    public static final String CERTIFICATE = BmaProperties.GRAPH_CERTIFICATE;
+    public static final String CERTIFICATE_PASSWORD = BmaProperties.GRAPH_CERTIFICATE_PASSWORD;
+    public static final String BASE_URL = BmaProperties.GRAPH_BASE_URL;
+    public static final String MAX_MESSAGE_SIZE = BmaProperties.GRAPH_MAX_MESSAGE_SIZE;
+    public static final String CONCURRENCY = BmaProperties.GRAPH_CONCURRENCY;
+    public static final String IMPORT_MIME_BETA = BmaProperties.GRAPH_IMPORT_MIME_BETA;
+
+    private final GraphCredentials credentials;
+    private final URI baseUrl;
+    private final String authority;
+    private final int mailboxConcurrency;
+    private final int requestsPerWindow;
+    private final Duration requestWindow;
+    private final long uploadBytesPerWindow;
+    private final Duration uploadWindow;
+    private final int maxRetries;
+    private final long maxMessageSize;
+    private final int uploadChunkSize;
+    private final boolean importMimeBeta;
+    private final Duration timeout;
+    private final Clock clock;
+
+    private GraphSettings(Builder b) {
+        if (b.credentials == null) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph credentials are missing: set "
+                    + TENANT + ", " + CLIENT_ID + " and " + CLIENT_SECRET + " (or " + CERTIFICATE + ")");
+        }
+        this.credentials = b.credentials;
+        this.baseUrl = b.baseUrl;
+        this.authority = b.authority;
+        this.mailboxConcurrency = b.mailboxConcurrency;
+        this.requestsPerWindow = b.requestsPerWindow;
+        this.requestWindow = b.requestWindow;
+        this.uploadBytesPerWindow = b.uploadBytesPerWindow;
+        this.uploadWindow = b.uploadWindow;
+        this.maxRetries = b.maxRetries;
+        this.maxMessageSize = b.maxMessageSize;
+        this.uploadChunkSize = b.uploadChunkSize;
+        this.importMimeBeta = b.importMimeBeta;
+        this.timeout = b.timeout;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the {@code bma.graph.*} keys. A client secret wins over a certificate when both are
+     * given; nothing here is ever logged.
+     */
+    public static GraphSettings fromProperties(Map<String, String> p) {
+        Builder b = builder();
+        String tenant = value(p, TENANT);
+        String client = value(p, CLIENT_ID);
+        String secret = value(p, CLIENT_SECRET);
+        String certificate = value(p, CERTIFICATE);
+        if (secret != null) {
+            b.credentials(GraphCredentials.clientSecret(tenant, client, secret));
+        } else if (certificate != null) {
+            b.credentials(GraphCredentials.certificate(tenant, client, Path.of(certificate), value(p, CERTIFICATE_PASSWORD)));
+        } else if (tenant != null || client != null) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph app " + client + " of tenant " + tenant
+                    + " has no credential: set " + CLIENT_SECRET + " or " + CERTIFICATE
+                    + " (from settings.xml or the environment, never the POM)");
+        }
+        if (value(p, BASE_URL) != null) {
+            b.baseUrl(value(p, BASE_URL));
+        }
+        if (value(p, MAX_MESSAGE_SIZE) != null) {
+            b.maxMessageSize(parseSize(MAX_MESSAGE_SIZE, value(p, MAX_MESSAGE_SIZE)));
+        }
+        if (value(p, CONCURRENCY) != null) {
+            try {
+                b.mailboxConcurrency(Integer.parseInt(value(p, CONCURRENCY)));
+            } catch (NumberFormatException e) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                        CONCURRENCY + " must be a whole number from 1 to 4, not '" + value(p, CONCURRENCY) + "'");
+            }
+        }
+        if (value(p, IMPORT_MIME_BETA) != null) {
+            b.importMimeBeta(Boolean.parseBoolean(value(p, IMPORT_MIME_BETA)));
+        }
+        return b.build();
+    }
+
+    /**
+     * Like {@link #fromProperties(Map)}, each key falling back to its environment variable:
+     * {@code bma.graph.clientSecret} to {@code BMA_GRAPH_CLIENTSECRET}, and so on (dots to
+     * underscores, upper case). Lets CI and servers keep the secret out of every file.
+     */
+    public static GraphSettings fromProperties(Map<String, String> properties, Map<String, String> environment) {
+        Map<String, String> merged = new java.util.HashMap<>();
+        for (String key : List.of(TENANT, CLIENT_ID, CLIENT_SECRET, CERTIFICATE, CERTIFICATE_PASSWORD, BASE_URL,
+                MAX_MESSAGE_SIZE, CONCURRENCY, IMPORT_MIME_BETA)) {
+            String v = value(properties, key);
+            if (v == null) {
+                v = value(environment, environmentName(key));
+            }
+            if (v != null) {
+                merged.put(key, v);
+            }
+        }
+        return fromProperties(merged);
+    }
+
+    /** {@code bma.graph.clientSecret} → {@code BMA_GRAPH_CLIENTSECRET}. */
+    public static String environmentName(String key) {
+        return key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** "36700160", "35MB", "150 MB", "512KB": bytes, in binary units. */
+    static long parseSize(String key, String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT).replace(" ", "");
+        long unit = 1;
+        if (t.endsWith("MB")) {
+            unit = 1024L * 1024;
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("KB")) {
+            unit = 1024L;
+            t = t.substring(0, t.length() - 2);
+        }
+        try {
+            long v = Long.parseLong(t) * unit;
+            if (v <= 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                    key + " must be a size such as 36700160 or 35MB, not '" + text + "'");
+        }
+    }
+
+    private static String value(Map<String, String> p, String key) {
+        String v = p.get(key);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    public GraphCredentials credentials() {
+        return credentials;
+    }
+
+    /** The v1.0 root, e.g. {@code https://graph.microsoft.com/v1.0}. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** The beta root beside {@link #baseUrl()} (for the optional importMime mode). */
+    public URI betaUrl() {
+        String s = baseUrl.toString();
+        return URI.create(s.substring(0, s.lastIndexOf('/')) + "/beta");
+    }
+
+    public String authority() {
+        return authority;
+    }
+
+    public int mailboxConcurrency() {
+        return mailboxConcurrency;
+    }
+
+    public int requestsPerWindow() {
+        return requestsPerWindow;
+    }
+
+    public Duration requestWindow() {
+        return requestWindow;
+    }
+
+    public long uploadBytesPerWindow() {
+        return uploadBytesPerWindow;
+    }
+
+    public Duration uploadWindow() {
+        return uploadWindow;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public int uploadChunkSize() {
+        return uploadChunkSize;
+    }
+
+    /** True when messages are written with the beta importMime API instead of JSON create. */
+    public boolean importMimeBeta() {
+        return importMimeBeta;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "GraphSettings[" + baseUrl + ", " + credentials + ", concurrency=" + mailboxConcurrency
+                + ", maxMessageSize=" + maxMessageSize + (importMimeBeta ? ", importMime (BETA)" : "") + "]";
+    }
+
+    /** Checks each value as it is set. */
+    public static final class Builder {
+        private GraphCredentials credentials;
+        private URI baseUrl = URI.create(PUBLIC_CLOUD);
+        private String authority = PUBLIC_AUTHORITY;
+        private int mailboxConcurrency = MAX_MAILBOX_CONCURRENCY;
+        private int requestsPerWindow = 10_000;
+        private Duration requestWindow = Duration.ofMinutes(10);
+        private long uploadBytesPerWindow = 150L * 1024 * 1024;
+        private Duration uploadWindow = Duration.ofMinutes(5);
+        private int maxRetries = 10;
+        private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int uploadChunkSize = 3_670_016;
+        private boolean importMimeBeta;
+        private Duration timeout = Duration.ofMinutes(2);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder credentials(GraphCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** The v1.0 root: Graph's public cloud by default, the stand-in's {@code baseUrl()} in tests. */
+        public Builder baseUrl(String url) {
+            URI uri;
+            try {
+                uri = URI.create(Objects.requireNonNull(url, "base URL").replaceAll("/+$", ""));
+            } catch (IllegalArgumentException e) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BASE_URL + " is not a URL: '" + url + "'");
+            }
+            boolean loopback = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+            if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BASE_URL + " must be https (plain http only"
+                        + " on loopback, for the stand-in): '" + url + "'");
+            }
+            if (!uri.getPath().endsWith("/v1.0")) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BASE_URL + " must end with /v1.0: '" + url + "'");
+            }
+            this.baseUrl = uri;
+            return this;
+        }
+
+        public Builder authority(String authority) {
+            this.authority = Objects.requireNonNull(authority, "authority");
+            return this;
+        }
+
+        /** Concurrent requests per mailbox, 1 to 4 (Outlook's limit). */
+        public Builder mailboxConcurrency(int concurrency) {
+            if (concurrency < 1 || concurrency > MAX_MAILBOX_CONCURRENCY) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                        "Graph concurrency per mailbox must be from 1 to 4 (Outlook's limit), not " + concurrency);
+            }
+            this.mailboxConcurrency = concurrency;
+            return this;
+        }
+
+        /** Request budget per mailbox: at most {@code requests} in any {@code window}. */
+        public Builder requestBudget(int requests, Duration window) {
+            if (requests < 1 || window.isNegative() || window.isZero()) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph request budget must be positive");
+            }
+            this.requestsPerWindow = requests;
+            this.requestWindow = window;
+            return this;
+        }
+
+        /** Upload budget per mailbox: at most {@code bytes} in any {@code window}. */
+        public Builder uploadBudget(long bytes, Duration window) {
+            if (bytes < MAX_REQUEST_BYTES || window.isNegative() || window.isZero()) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                        "Graph upload budget must allow at least one 4 MB request per window");
+            }
+            this.uploadBytesPerWindow = bytes;
+            this.uploadWindow = window;
+            return this;
+        }
+
+        /** Retries of a 429/503/504 by the SDK's retry handler, 0 to 10 (the handler's maximum). */
+        public Builder maxRetries(int retries) {
+            if (retries < 0 || retries > 10) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph retries must be from 0 to 10, not " + retries);
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        /** The tenant's maximum message size; larger messages are reported, not sent. */
+        public Builder maxMessageSize(long bytes) {
+            if (bytes < 1024 * 1024 || bytes > 150L * 1024 * 1024) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                        MAX_MESSAGE_SIZE + " must be between 1 MB and 150 MB (Exchange Online's ceiling), not " + bytes);
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Bytes per upload-session PUT; under 4 MB. */
+        public Builder uploadChunkSize(int bytes) {
+            if (bytes < 64 * 1024 || bytes >= MAX_REQUEST_BYTES) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                        "Upload chunks must be from 64 KB to under 4 MB, not " + bytes);
+            }
+            this.uploadChunkSize = bytes;
+            return this;
+        }
+
+        /**
+         * Writes messages with Graph's BETA {@code importMime}, which keeps the original MIME.
+         * Microsoft does not support beta APIs in production; the JSON path is the default.
+         */
+        public Builder importMimeBeta(boolean enabled) {
+            this.importMimeBeta = enabled;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public GraphSettings build() {
+            return new GraphSettings(this);
+        }
+    }
+}
