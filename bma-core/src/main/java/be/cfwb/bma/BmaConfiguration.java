@@ -3,6 +3,7 @@ package be.cfwb.bma;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +32,7 @@ public final class BmaConfiguration {
     private Clock clock = Clock.systemDefaultZone();
     private NotificationSettings notifications;
     private PlanningSettings planning = PlanningSettings.defaults2024();
+    private TransferSettings transfer;
 
     BmaConfiguration() {
     }
@@ -81,6 +83,12 @@ public final class BmaConfiguration {
         return this;
     }
 
+    /** How {@link Bma#migrate} and {@link Bma#verify} reach the old and new servers. */
+    public BmaConfiguration transfer(TransferSettings transfer) {
+        this.transfer = Objects.requireNonNull(transfer, "transfer");
+        return this;
+    }
+
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
      * other keys are ignored.
@@ -114,6 +122,6 @@ public final class BmaConfiguration {
         }
         Inventory loaded = inventory.get();
         return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
-                Optional.ofNullable(notifications)));
+                Optional.ofNullable(notifications), transfer));
     }
 }

@@ -55,19 +55,21 @@ public final class MailboxCopy {
     private final TransferListener listener;
     private final BmaAddress mailbox;
     private final Pass pass;
+    private final boolean dryRun;
     private MailboxSource source;
     private MailboxTarget target;
     private int retries;
     private long progress;
 
     public MailboxCopy(TransferSettings settings, Ledger ledger, Clock clock, TransferListener listener,
-                       BmaAddress mailbox, Pass pass) {
+                       BmaAddress mailbox, Pass pass, boolean dryRun) {
         this.settings = settings;
         this.ledger = ledger;
         this.clock = clock;
         this.listener = listener;
         this.mailbox = mailbox;
         this.pass = pass;
+        this.dryRun = dryRun;
     }
 
     public MailboxReport run() {
@@ -98,6 +100,10 @@ public final class MailboxCopy {
         }
         MailboxReport report = new MailboxReport(mailbox, pass, started, Duration.ofNanos(System.nanoTime() - t0),
                 retries, folders, error);
+        if (dryRun) {
+            listener.mailboxFinished(report);
+            return report;
+        }
         ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox)
                 .with("pass", pass.label())
                 .with("complete", report.isComplete())
@@ -221,7 +227,9 @@ public final class MailboxCopy {
 
     private void syncFolderOnce(FolderMapping mapping, FolderTally tally) {
         FolderPath path = mapping.source().path();
-        target.ensureFolder(mapping.target());
+        if (!dryRun) {
+            target.ensureFolder(mapping.target());
+        }
         if (!mapping.source().holdsMessages()) {
             return;
         }
@@ -272,7 +280,7 @@ public final class MailboxCopy {
                 if (!tally.copiedUids.contains(m.uid())) {
                     present++;
                 }
-                if (!t.flags().equals(m.flags()) && tally.flagsUpdated.add(m.uid())) {
+                if (!dryRun && !t.flags().equals(m.flags()) && tally.flagsUpdated.add(m.uid())) {
                     target.updateFlags(mapping.target(), t, m.flags());
                 }
             } else if (!tally.problems.containsKey(m.uid())) {
@@ -281,6 +289,12 @@ public final class MailboxCopy {
         }
         tally.alreadyPresent = present;
         listener.folderStarted(mailbox, mapping, listing.messages().size(), toCopy.size());
+        if (dryRun) {
+            // What would be copied, by the sizes the source reports; nothing is written anywhere.
+            tally.copied = toCopy.size();
+            tally.copiedBytes = toCopy.stream().mapToLong(SourceMessage::size).sum();
+            return;
+        }
         for (SourceMessage m : toCopy) {
             copyOne(mapping, path, uv, m, tally);
         }
