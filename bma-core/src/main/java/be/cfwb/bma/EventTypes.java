@@ -27,6 +27,10 @@ public final class EventTypes {
     public static final String MAIL_FAILED = "mail.failed";
     /** A new password was set on the target account for mail 2 (never the password itself). */
     public static final String CREDENTIAL_ISSUED = "credential.issued";
+    /** A folder was synced; data {@code folder} (encoded path), {@code uidvalidity}, {@code highestUid}, {@code pass}. */
+    public static final String TRANSFER_FOLDER_SYNCED = "transfer.folder.synced";
+    /** Verification found a message missing, duplicated or different; data {@code missing}, {@code duplicates}, {@code mismatches}. */
+    public static final String VERIFY_FAILED = "verify.failed";
 
     private EventTypes() {
     }
