@@ -1,5 +1,6 @@
 package be.cfwb.bma;
 
+import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Mailbox;
@@ -171,22 +172,25 @@ public final class Bma {
     }
 
     /**
-     * Plans the selected mailboxes and writes {@code plan.csv}, {@code plan.json},
-     * {@code plan.ics} and {@code plan.html} to the output directory. Dates announced by
-     * mail 1 (the ledger) are kept; so are the days of the previous {@code plan.json} where
-     * still possible, and what moved is reported.
+     * Plans the whole inventory (capacity is shared, so part of it cannot be planned alone)
+     * and writes {@code plan.csv}, {@code plan.json}, {@code plan.ics} and {@code plan.html}
+     * to the output directory; the result lists the rows of {@code selection}. Dates
+     * announced by mail 1 (the ledger) are kept; so are the days of the previous
+     * {@code plan.json} where still possible, and what moved is reported.
      *
      * @throws BmaException {@link BmaErrorCode#PLAN_INFEASIBLE} with the numbers, and no file
-     *                      written, when the mailboxes do not fit
+     *                      written, when the mailboxes do not fit; {@link BmaErrorCode#INVALID_ADDRESS}
+     *                      if the selection names an address outside the inventory
      */
     public PlanResult plan(MailboxSelection selection) {
-        Inventory selected = settings.inventory().select(selection);
-        Map<be.cfwb.bma.address.BmaAddress, java.time.LocalDate> previous =
-                new TreeMap<>(PlanFiles.previousDates(settings.outputDirectory()));
-        previous.keySet().removeIf(a -> !selection.includes(a));
+        settings.inventory().select(selection);
+        Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.outputDirectory());
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            MigrationPlan plan = new Planner(settings.planning()).plan(selected, Planner.announcedDates(ledger), previous);
-            return new PlanResult(plan, PlanFiles.write(plan, settings.outputDirectory()), ledger.recovery());
+            MigrationPlan plan = new Planner(settings.planning())
+                    .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
+            List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
+            return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
+                    files, ledger.recovery());
         }
     }
 

@@ -178,6 +178,23 @@ class PlanRunTest {
     }
 
     @Test
+    void aSelectionListsItsRowsButTheWholeInventoryIsPlanned() throws IOException {
+        Path out = tmp.resolve("out");
+        PlanResult result = Bma.configure().inventory(real).ledgerDirectory(tmp.resolve("ledger")).outputDirectory(out)
+                .clock(CLOCK).properties(Map.of("bma.capacity.ec", "170", "bma.leadDays", "3")).load()
+                .plan(MailboxSelection.parse("ec001394,po000478"));
+        assertThat(result.selected()).extracting(p -> p.address().toString())
+                .containsExactly("ec001394@adm.cfwb.be", "po000478@adm.cfwb.be");
+        assertThat(result.plan().size()).isEqualTo(4064);
+        assertThat(csv(out)).hasSize(4065);
+        assertThat(result.plan().settings().wave(BmaKind.EC).capacityPerDay()).isEqualTo(170);
+        assertThat(result.plan().settings().leadDays()).isEqualTo(3);
+        assertThatThrownBy(() -> Bma.configure().inventory(real).ledgerDirectory(tmp.resolve("ledger"))
+                .outputDirectory(out).load().plan(MailboxSelection.parse("ec999998")))
+                .isInstanceOf(BmaException.class).hasMessageContaining("Not in the inventory");
+    }
+
+    @Test
     void infeasiblePlanFailsWithTheNumbersAndWritesNothing() {
         Path out = tmp.resolve("out");
         PlanningSettings tight = PlanningSettings.builder().capacity(BmaKind.EC, 150).capacity(BmaKind.PO, 50).build();

@@ -4,6 +4,8 @@ import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.PlanResult;
+import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.calendar.PlannedMailbox;
 
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -108,8 +110,15 @@ public class PlanMojo extends AbstractBmaMojo {
 
     @Override
     protected void run(Bma bma) {
-        PlanResult result = bma.plan(selection());
+        MailboxSelection selection = selection();
+        PlanResult result = bma.plan(selection);
         result.ledgerRecovery().ifPresent(getLog()::warn);
+        if (!selection.isAll()) {
+            for (PlannedMailbox p : result.selected()) {
+                getLog().info(String.format("%-21s %s  mail 1 %s  %s", p.address(), p.migrationDate(), p.mailAt(1),
+                        p.mailbox().name()));
+            }
+        }
         result.summaryLines().forEach(getLog()::info);
     }
 }
