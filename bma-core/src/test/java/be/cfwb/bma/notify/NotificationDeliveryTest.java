@@ -445,6 +445,28 @@ class NotificationDeliveryTest {
         assertThat(ledgerEvents()).isEmpty();
     }
 
+    @Test
+    void senderIdentitiesAndReplyToComeFromTheProperties() throws Exception {
+        Bma bma = bma(smtp(), b -> b.properties(Map.of(
+                "bma.notify.sgne.name", "Équipe « Migration BMA »",
+                "bma.notify.sgne.address", "noreply-bma@cfwb.be",
+                "bma.notify.sgne.replyTo", "migrationBMA@cfwb.be",
+                "bma.notify.etnic.address", "noreply@etnic.be")));
+        bma.notify(MailboxSelection.parse("ec001394"), MIGRATION);
+
+        List<MimeMessage> inbox = inbox(EC);
+        InternetAddress sgne = (InternetAddress) inbox.get(0).getFrom()[0];
+        assertThat(sgne.getPersonal()).isEqualTo("Équipe « Migration BMA »");
+        assertThat(sgne.getAddress()).isEqualTo("noreply-bma@cfwb.be");
+        assertThat(inbox.get(0).getReplyTo()).extracting(Address::toString).containsExactly("migrationBMA@cfwb.be");
+        assertThat(inbox.get(0).getHeader("From")[0]).startsWith("=?UTF-8?");
+        assertThat(part(inbox.get(0), "text/plain").replace("\r\n", "\n")).endsWith("Équipe « Migration BMA »\nService général du Numérique éducatif (SGNE)\nFédération Wallonie-Bruxelles\n");
+        InternetAddress etnic = (InternetAddress) inbox.get(1).getFrom()[0];
+        assertThat(etnic.getAddress()).isEqualTo("noreply@etnic.be");
+        assertThat(etnic.getPersonal()).isEqualTo("ETNIC – Service Desk");
+        assertThat(inbox.get(1).getReplyTo()).extracting(Address::toString).containsExactly(etnic.toString());
+    }
+
     static String messageId(MimeMessage m) {
         try {
             return m.getMessageID();
