@@ -23,6 +23,8 @@ public enum BmaErrorCode {
     PLAN_INFEASIBLE,
     /** A step was asked for before the steps it depends on were done. */
     STEP_OUT_OF_ORDER,
+    /** A message or folder could not be copied or read during a transfer (see TransferException). */
+    TRANSFER_FAILED,
     /** Anything the toolkit did not anticipate; always a bug worth reporting. */
     INTERNAL
 }

@@ -17,6 +17,11 @@ public final class EventTypes {
     /** Verification found every source message exactly once on the target. */
     public static final String VERIFY_PASSED = "verify.passed";
 
+    /** A folder was synced; data {@code folder} (encoded path), {@code uidvalidity}, {@code highestUid}, {@code pass}. */
+    public static final String TRANSFER_FOLDER_SYNCED = "transfer.folder.synced";
+    /** Verification found a message missing, duplicated or different; data {@code missing}, {@code duplicates}, {@code mismatches}. */
+    public static final String VERIFY_FAILED = "verify.failed";
+
     private EventTypes() {
     }
 }

@@ -1,0 +1,55 @@
+package be.cfwb.bma.testing;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * GreenMail's IMAP server in-process on {@code 127.0.0.1}, on a free port. Its hierarchy
+ * separator is {@code .}; it offers UIDPLUS and XOAUTH2 (where the token is the password) but
+ * neither SPECIAL-USE nor CONDSTORE nor SASL PLAIN.
+ */
+public final class GreenMailFixture implements MailServerFixture {
+
+    private final GreenMail greenMail;
+
+    private GreenMailFixture(GreenMail greenMail) {
+        this.greenMail = greenMail;
+    }
+
+    /** Starts a fresh server. */
+    public static GreenMailFixture start() {
+        ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
+        setup.setServerStartupTimeout(10_000);
+        GreenMail gm = new GreenMail(setup);
+        gm.start();
+        return new GreenMailFixture(gm);
+    }
+
+    /** The server itself, for what the fixture does not offer. */
+    public GreenMail greenMail() {
+        return greenMail;
+    }
+
+    @Override
+    public ImapEndpoint imapEndpoint() {
+        return ImapEndpoint.parse("imap://127.0.0.1:" + greenMail.getImap().getPort(), "GreenMail");
+    }
+
+    @Override
+    public void createUser(BmaAddress address, String password) {
+        greenMail.setUser(address.toString(), address.toString(), password);
+    }
+
+    @Override
+    public String name() {
+        return "greenmail";
+    }
+
+    @Override
+    public void close() {
+        greenMail.stop();
+    }
+}

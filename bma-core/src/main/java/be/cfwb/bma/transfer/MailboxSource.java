@@ -1,0 +1,37 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.address.BmaAddress;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The old mailbox, read-only: an implementation must never change it (IMAP: EXAMINE and
+ * BODY.PEEK only). One instance serves one mailbox from one thread; it reconnects by being
+ * closed and opened again by its {@link MailboxConnector}. Failures are
+ * {@link TransferException}s, classified.
+ */
+public interface MailboxSource extends AutoCloseable {
+
+    BmaAddress mailbox();
+
+    /** Every folder of the mailbox, parents before children. */
+    List<SourceFolder> folders();
+
+    /**
+     * The folder's UIDVALIDITY and the messages with a UID above {@code afterUid} (0 for all),
+     * with their metadata, fetched in batches.
+     */
+    FolderListing list(FolderPath folder, long afterUid);
+
+    /**
+     * The bytes of one message, unchanged, streamed (not read whole into memory).
+     *
+     * @throws TransferException permanent if the folder's UIDVALIDITY is no longer
+     *                           {@code uidValidity} or the message is gone
+     */
+    InputStream open(FolderPath folder, long uidValidity, long uid);
+
+    @Override
+    void close();
+}

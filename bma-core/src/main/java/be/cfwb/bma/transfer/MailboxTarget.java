@@ -1,0 +1,55 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.address.BmaAddress;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The new mailbox. Each copied message carries its {@link SourceKey} (IMAP: trace header
+ * {@value SourceKey#HEADER}; Graph: an extended property), so that {@link #messages} tells
+ * which source messages are already there, across crashes and reruns. One instance serves
+ * one mailbox from one thread. Failures are {@link TransferException}s, classified.
+ */
+public interface MailboxTarget extends AutoCloseable {
+
+    BmaAddress mailbox();
+
+    /**
+     * The character the target cannot have inside a folder name (IMAP: its hierarchy
+     * separator), if any; the {@link FolderMapper} replaces it in source names.
+     */
+    Optional<Character> reservedNameCharacter();
+
+    /** Creates the folder (and its parents) if missing, resolving a well-known base. */
+    void ensureFolder(TargetFolder folder);
+
+    /**
+     * The messages of the folder that carry a source key (others, e.g. mail delivered to the
+     * new mailbox, are not listed). A missing folder has none.
+     */
+    List<TargetMessage> messages(TargetFolder folder);
+
+    /**
+     * Stores one message in an existing folder with its flags, date and key.
+     *
+     * @return copied, or rejected for good with the reason
+     * @throws TransferException for failures that may pass on retry
+     */
+    AppendOutcome append(TargetFolder folder, MessageToCopy message);
+
+    /**
+     * The bytes the target holds for a copied message, as stored (IMAP: trace header first),
+     * where the target keeps them; empty where it does not (Graph rebuilds the MIME).
+     */
+    default Optional<InputStream> openCopy(TargetFolder folder, TargetMessage message) {
+        return Optional.empty();
+    }
+
+    /** Sets a copied message's flags to {@code flags} (flag sync on delta passes). */
+    void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,300 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.CredentialsFile;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+import be.cfwb.bma.transfer.imap.ImapSource;
+import be.cfwb.bma.transfer.imap.ImapTarget;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to transfer: where the source and target are (as connectors), how many mailboxes at
+ * once, how folders map, the target's size limit, the memory/disk threshold for spooling,
+ * retries. Immutable; built with {@link #builder()}, each setting checked as it is set.
+ */
+public final class TransferSettings {
+
+    /** Exchange Online's limit for messages written over IMAP. */
+    public static final long EXCHANGE_MAX_MESSAGE_SIZE = 35L * 1024 * 1024;
+
+    private final MailboxConnector<MailboxSource> source;
+    private final MailboxConnector<MailboxTarget> target;
+    private final String description;
+    private final int parallelism;
+    private final FolderMapper folderMapper;
+    private final long maxMessageSize;
+    private final int memoryThreshold;
+    private final Path spoolDirectory;
+    private final int maxRetries;
+    private final Duration retryBackoff;
+    private final Duration maxBackoff;
+
+    private TransferSettings(Builder b) {
+        this.source = b.source;
+        this.target = b.target;
+        this.description = b.description;
+        this.parallelism = b.parallelism;
+        this.folderMapper = b.folderMapper;
+        this.maxMessageSize = b.maxMessageSize;
+        this.memoryThreshold = b.memoryThreshold;
+        this.spoolDirectory = b.spoolDirectory;
+        this.maxRetries = b.maxRetries;
+        this.retryBackoff = b.retryBackoff;
+        this.maxBackoff = b.maxBackoff;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Settings from the {@code bma.*} keys ({@link be.cfwb.bma.BmaProperties}): servers
+     * {@code bma.source.url} / {@code bma.target.url}; credentials from
+     * {@code bma.source.credentials} / {@code bma.target.credentials} files, else the admin
+     * logins given (settings.xml servers {@code bma-source} / {@code bma-target}), used for every
+     * mailbox through SASL PLAIN's authorization identity; {@code bma.parallelism},
+     * {@code bma.folderMapping}, {@code bma.target.maxMessageSize}.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
+     */
+    public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
+                                         java.util.Optional<Login> targetAdmin, Clock clock) {
+        Builder b = builder();
+        ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
+        ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
+        b.imapSource(source, credentials(properties, BmaProperties.SOURCE_CREDENTIALS, sourceAdmin, "bma-source"), clock);
+        b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
+        String parallelism = properties.get(BmaProperties.PARALLELISM);
+        if (parallelism != null && !parallelism.isBlank()) {
+            b.parallelism((int) integer(BmaProperties.PARALLELISM, parallelism));
+        }
+        String mapping = properties.get(BmaProperties.FOLDER_MAPPING);
+        if (mapping != null && !mapping.isBlank()) {
+            b.folderMapper(FolderMapper.of(FolderMapper.Mode.parse(mapping)));
+        }
+        String max = properties.get(BmaProperties.TARGET_MAX_MESSAGE_SIZE);
+        if (max != null && !max.isBlank()) {
+            b.maxMessageSize(integer(BmaProperties.TARGET_MAX_MESSAGE_SIZE, max));
+        }
+        return b;
+    }
+
+    private static String required(java.util.Map<String, String> p, String key) {
+        String v = p.get(key);
+        if (v == null || v.isBlank()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " is not set; give the server as imaps://host:port");
+        }
+        return v;
+    }
+
+    private static long integer(String key, String value) {
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " '" + value + "' is not a whole number");
+        }
+    }
+
+    private static CredentialSource credentials(java.util.Map<String, String> p, String fileKey,
+                                                java.util.Optional<Login> admin, String serverId) {
+        String file = p.get(fileKey);
+        if (file != null && !file.isBlank()) {
+            return CredentialsFile.read(Path.of(file.strip()));
+        }
+        if (admin.isPresent()) {
+            return CredentialSource.master(admin.get().user(), admin.get().password());
+        }
+        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "No credentials: set " + fileKey
+                + " to a file of 'address;password' lines, or add a <server> with id '" + serverId
+                + "' (an admin/master login) to settings.xml");
+    }
+
+    public MailboxConnector<MailboxSource> source() {
+        return source;
+    }
+
+    public MailboxConnector<MailboxTarget> target() {
+        return target;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public FolderMapper folderMapper() {
+        return folderMapper;
+    }
+
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public int memoryThreshold() {
+        return memoryThreshold;
+    }
+
+    public Path spoolDirectory() {
+        return spoolDirectory;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /** A copy with other connectors (tests inject faults this way). */
+    public TransferSettings withConnectors(MailboxConnector<MailboxSource> source, MailboxConnector<MailboxTarget> target) {
+        Builder b = toBuilder();
+        b.source = Objects.requireNonNull(source, "source");
+        b.target = Objects.requireNonNull(target, "target");
+        return new TransferSettings(b);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.source = source;
+        b.target = target;
+        b.description = description;
+        b.parallelism = parallelism;
+        b.folderMapper = folderMapper;
+        b.maxMessageSize = maxMessageSize;
+        b.memoryThreshold = memoryThreshold;
+        b.spoolDirectory = spoolDirectory;
+        b.maxRetries = maxRetries;
+        b.retryBackoff = retryBackoff;
+        b.maxBackoff = maxBackoff;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "TransferSettings[" + description + ", parallelism=" + parallelism + ", " + folderMapper
+                + ", maxMessageSize=" + maxMessageSize + "]";
+    }
+
+    /** Builds {@link TransferSettings}; defaults: 4 mailboxes at once, exchange mapping, 35 MiB limit. */
+    public static final class Builder {
+        private MailboxConnector<MailboxSource> source;
+        private MailboxConnector<MailboxTarget> target;
+        private String sourceDescription = "?";
+        private String targetDescription = "?";
+        private String description = "";
+        private int parallelism = 4;
+        private FolderMapper folderMapper = FolderMapper.exchange();
+        private long maxMessageSize = EXCHANGE_MAX_MESSAGE_SIZE;
+        private int memoryThreshold = 1 << 20;
+        private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+        private int maxRetries = 5;
+        private Duration retryBackoff = Duration.ofSeconds(2);
+        private Duration maxBackoff = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        /** The old IMAP server and how to log in to each mailbox there. */
+        public Builder imapSource(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
+            this.sourceDescription = endpoint.toString();
+            return source(ImapSource.connector(endpoint, credentials, clock));
+        }
+
+        /** The IMAP target and how to log in to each mailbox there. */
+        public Builder imapTarget(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
+            this.targetDescription = endpoint.toString();
+            return target(ImapTarget.connector(endpoint, credentials, clock));
+        }
+
+        public Builder source(MailboxConnector<MailboxSource> source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Any target: IMAP, Graph, or a test double. */
+        public Builder target(MailboxConnector<MailboxTarget> target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /** Mailboxes copied at once ({@code bma.parallelism}), 1 to 64. */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 1 || parallelism > 64) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                        "bma.parallelism " + parallelism + " is out of range; use 1 to 64");
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public Builder folderMapper(FolderMapper mapper) {
+            this.folderMapper = Objects.requireNonNull(mapper, "folderMapper");
+            return this;
+        }
+
+        /** The largest message the target takes, trace header included; larger ones are reported. */
+        public Builder maxMessageSize(long bytes) {
+            if (bytes < 1024) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Maximum message size " + bytes + " is too small");
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Messages up to this size are held in memory on their way; larger ones go to a temporary file. */
+        public Builder memoryThreshold(int bytes) {
+            if (bytes < 0 || bytes > 64 << 20) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Memory threshold " + bytes + " is out of range 0..64 MiB");
+            }
+            this.memoryThreshold = bytes;
+            return this;
+        }
+
+        public Builder spoolDirectory(Path directory) {
+            this.spoolDirectory = Objects.requireNonNull(directory, "spoolDirectory");
+            return this;
+        }
+
+        /** Retries of one folder after retryable failures, and the first wait (doubled each time, capped). */
+        public Builder retries(int maxRetries, Duration backoff) {
+            if (maxRetries < 0 || maxRetries > 100 || backoff.isNegative()) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Retries " + maxRetries + " / backoff " + backoff
+                        + " out of range");
+            }
+            this.maxRetries = maxRetries;
+            this.retryBackoff = backoff;
+            return this;
+        }
+
+        /** The longest wait honoured, even if a server suggests more. */
+        public Builder maxBackoff(Duration max) {
+            this.maxBackoff = Objects.requireNonNull(max, "maxBackoff");
+            return this;
+        }
+
+        public TransferSettings build() {
+            if (source == null || target == null) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Transfer settings need a source and a target:"
+                        + " set bma.source.url and bma.target.url");
+            }
+            description = sourceDescription + " -> " + targetDescription;
+            return new TransferSettings(this);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.internal.ContentMatcher;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Proves a transfer: for each mailbox, every source message is on the target exactly once
+ * (by its key; by content for copies made under an earlier UIDVALIDITY), with the same flags
+ * and received date, and — where the target keeps the bytes — the same bytes (SHA-256 of the
+ * copy against the trace header followed by the original; RFC822.SIZE is approximate on some
+ * servers, so sizes are not trusted). Reads both sides, changes nothing.
+ */
+public final class Verifier {
+
+    private final TransferSettings settings;
+    private final Clock clock;
+
+    public Verifier(TransferSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public VerifyReport verify(Collection<BmaAddress> mailboxes) {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        List<BmaAddress> list = List.copyOf(mailboxes);
+        if (list.isEmpty()) {
+            return new VerifyReport(started, Duration.ZERO, List.of());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), list.size()));
+        try {
+            List<Future<MailboxVerification>> futures = new ArrayList<>();
+            for (BmaAddress a : list) {
+                futures.add(pool.submit(() -> verifyOne(a)));
+            }
+            List<MailboxVerification> results = new ArrayList<>();
+            for (Future<MailboxVerification> f : futures) {
+                results.add(f.get());
+            }
+            return new VerifyReport(started, Duration.ofNanos(System.nanoTime() - t0), results);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BmaException(BmaErrorCode.INTERNAL, "Interrupted while verifying", e);
+        } catch (ExecutionException e) {
+            throw new BmaException(BmaErrorCode.INTERNAL, "A verify worker died: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Verifies one mailbox; its failures are in the result. */
+    public MailboxVerification verifyOne(BmaAddress mailbox) {
+        int sourceCount = 0;
+        int present = 0;
+        List<MessageProblem> missing = new ArrayList<>();
+        List<MessageProblem> duplicated = new ArrayList<>();
+        List<MessageProblem> mismatched = new ArrayList<>();
+        try (MailboxSource source = settings.source().open(mailbox);
+             MailboxTarget target = settings.target().open(mailbox)) {
+            List<FolderMapping> mappings = settings.folderMapper().map(source.folders(), target.reservedNameCharacter());
+            for (FolderMapping mapping : mappings) {
+                if (!mapping.source().holdsMessages()) {
+                    continue;
+                }
+                FolderPath path = mapping.source().path();
+                FolderListing listing = source.list(path, 0);
+                Map<SourceKey, List<TargetMessage>> byKey = new HashMap<>();
+                List<TargetMessage> stale = new ArrayList<>();
+                for (TargetMessage t : target.messages(mapping.target())) {
+                    if (!t.key().sameFolder(mailbox, path)) {
+                        continue;
+                    }
+                    if (t.key().uidValidity() == listing.uidValidity()) {
+                        byKey.computeIfAbsent(t.key(), k -> new ArrayList<>()).add(t);
+                    } else {
+                        stale.add(t);
+                    }
+                }
+                ContentMatcher matcher = new ContentMatcher(stale);
+                for (SourceMessage m : listing.messages()) {
+                    sourceCount++;
+                    SourceKey key = new SourceKey(mailbox, path, listing.uidValidity(), m.uid());
+                    List<TargetMessage> copies = byKey.getOrDefault(key, List.of());
+                    TargetMessage copy = copies.isEmpty() ? matcher.take(m) : copies.get(0);
+                    if (copy == null) {
+                        missing.add(problem(path, m, "not on the target (" + mapping.target() + ")"));
+                    } else if (copies.size() > 1) {
+                        duplicated.add(problem(path, m, copies.size() + " copies on the target"));
+                    } else {
+                        Optional<String> difference = difference(m, copy)
+                                .or(() -> byteDifference(source, target, mapping.target(), path, listing.uidValidity(), m, copy));
+                        if (difference.isPresent()) {
+                            mismatched.add(problem(path, m, difference.get()));
+                        } else {
+                            present++;
+                        }
+                    }
+                }
+            }
+            return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, Optional.empty());
+        } catch (RuntimeException e) {
+            return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched,
+                    Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    private static Optional<String> difference(SourceMessage m, TargetMessage t) {
+        List<String> d = new ArrayList<>();
+        if (!m.flags().equals(t.flags())) {
+            d.add("flags " + t.flags() + " instead of " + m.flags());
+        }
+        if (m.internalDate().getEpochSecond() != t.internalDate().getEpochSecond()) {
+            d.add("date " + t.internalDate() + " instead of " + m.internalDate());
+        }
+        return d.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", d));
+    }
+
+    /** Compares the bytes where the target keeps them: the copy must be the trace header then the original. */
+    private static Optional<String> byteDifference(MailboxSource source, MailboxTarget target, TargetFolder folder,
+                                                   FolderPath path, long uidValidity, SourceMessage m, TargetMessage copy) {
+        Optional<InputStream> stored = target.openCopy(folder, copy);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream copyBytes = stored.get();
+             InputStream original = new SequenceInputStream(
+                     new ByteArrayInputStream(copy.key().headerLine().getBytes(StandardCharsets.US_ASCII)),
+                     source.open(path, uidValidity, m.uid()))) {
+            byte[] a = digest(copyBytes);
+            byte[] b = digest(original);
+            return MessageDigest.isEqual(a, b) ? Optional.empty()
+                    : Optional.of("bytes differ from the original (SHA-256 of the copy without its trace header)");
+        } catch (IOException e) {
+            throw TransferException.retryable("Comparing the bytes of UID " + m.uid() + " of " + path + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] digest(InputStream in) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                md.update(buffer, 0, n);
+            }
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    private static MessageProblem problem(FolderPath path, SourceMessage m, String reason) {
+        return new MessageProblem(path, m.uid(), m.size(), m.internalDate(), reason);
+    }
+}

@@ -1,0 +1,88 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/** The verification of a set of mailboxes; renders as JSON and a summary. */
+public record VerifyReport(Instant started, Duration duration, List<MailboxVerification> mailboxes) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public VerifyReport {
+        Objects.requireNonNull(started, "started");
+        Objects.requireNonNull(duration, "duration");
+        mailboxes = List.copyOf(mailboxes);
+    }
+
+    public boolean isSuccess() {
+        return mailboxes.stream().allMatch(MailboxVerification::isSuccess);
+    }
+
+    public int missing() {
+        return mailboxes.stream().mapToInt(m -> m.missing().size()).sum();
+    }
+
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("started", started.toString());
+        root.put("durationMillis", duration.toMillis());
+        root.put("success", isSuccess());
+        ArrayNode list = root.putArray("mailboxes");
+        for (MailboxVerification m : mailboxes) {
+            ObjectNode n = list.addObject();
+            n.put("mailbox", m.mailbox().toString());
+            n.put("success", m.isSuccess());
+            n.put("source", m.source());
+            n.put("present", m.present());
+            m.error().ifPresent(e -> n.put("error", e));
+            problems(n.putArray("missing"), m.missing());
+            problems(n.putArray("duplicated"), m.duplicated());
+            problems(n.putArray("mismatched"), m.mismatched());
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INTERNAL, "Cannot render the verify report: " + e.getMessage(), e);
+        }
+    }
+
+    private static void problems(ArrayNode array, List<MessageProblem> problems) {
+        for (MessageProblem p : problems) {
+            ObjectNode n = array.addObject();
+            n.put("folder", p.folder().encoded());
+            n.put("uid", p.uid());
+            n.put("size", p.size());
+            n.put("internalDate", p.internalDate().toString());
+            n.put("reason", p.reason());
+        }
+    }
+
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "verify: %d mailbox(es), %s%n", mailboxes.size(),
+                isSuccess() ? "every source message is on the target exactly once" : "PROBLEMS FOUND"));
+        for (MailboxVerification m : mailboxes) {
+            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%n",
+                    m.mailbox(), m.present(), m.source(), m.missing().size(), m.duplicated().size(), m.mismatched().size(),
+                    m.error().map(e -> ", error: " + e).orElse("")));
+        }
+        return sb.toString();
+    }
+
+    public void write(Path json) {
+        TransferReport.writeFile(json, toJson());
+    }
+}

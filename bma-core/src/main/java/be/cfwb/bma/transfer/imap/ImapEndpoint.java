@@ -1,0 +1,117 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * An IMAP server: {@code imaps://host[:993]} (TLS from the start) or {@code imap://host[:143]}
+ * (STARTTLS required), certificates and host names checked. Plaintext is accepted without
+ * opt-in only to a loopback address; elsewhere only through {@link #allowingPlaintext()},
+ * which is logged.
+ *
+ * @param host       the server name or address
+ * @param port       the TCP port
+ * @param tls        true for {@code imaps} (implicit TLS)
+ * @param plaintext  true if an {@code imap://} connection may stay unencrypted
+ * @param timeout    connect and read timeout
+ */
+public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext, Duration timeout) {
+
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
+    public ImapEndpoint {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("An IMAP endpoint needs a host");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("Port out of range: " + port);
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (tls && plaintext) {
+            throw new IllegalArgumentException("imaps is never plaintext");
+        }
+    }
+
+    /**
+     * Parses {@code imap://host:port} or {@code imaps://host:port}; {@code property} names the
+     * setting in error messages.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the input and the problem
+     */
+    public static ImapEndpoint parse(String url, String property) {
+        if (url == null || url.isBlank()) {
+            throw invalid(property, url, "it is empty");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw invalid(property, url, "it is not a URL (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("imap") && !scheme.equals("imaps")) {
+            throw invalid(property, url, "the scheme must be imap:// or imaps://");
+        }
+        if (uri.getHost() == null) {
+            throw invalid(property, url, "it has no host");
+        }
+        if (uri.getUserInfo() != null) {
+            throw invalid(property, url, "it must not hold a user or password; use the settings.xml server or a credentials file");
+        }
+        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+            throw invalid(property, url, "it must not have a path");
+        }
+        boolean tls = scheme.equals("imaps");
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 993 : 143;
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new ImapEndpoint(host, port, tls, !tls && isLoopback(host), DEFAULT_TIMEOUT);
+    }
+
+    private static BmaException invalid(String property, String url, String why) {
+        return new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                (property == null ? "IMAP URL" : property) + " '" + url + "' is invalid: " + why);
+    }
+
+    /** Plaintext allowed even off loopback: an explicit opt-in, for closed networks only. */
+    public ImapEndpoint allowingPlaintext() {
+        if (tls) {
+            throw new IllegalStateException("imaps is never plaintext");
+        }
+        return new ImapEndpoint(host, port, false, true, timeout);
+    }
+
+    public ImapEndpoint withTimeout(Duration timeout) {
+        return new ImapEndpoint(host, port, tls, plaintext, timeout);
+    }
+
+    /** True for 127.0.0.0/8, ::1 and {@code localhost}; no name lookup beyond that. */
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!host.matches("[0-9.]+") && !host.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (tls ? "imaps://" : "imap://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

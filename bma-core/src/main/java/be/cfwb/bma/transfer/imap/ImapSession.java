@@ -1,0 +1,171 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.credentials.AccessToken;
+import be.cfwb.bma.credentials.MailboxCredentials;
+import be.cfwb.bma.transfer.TransferException;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * One authenticated IMAP connection for one mailbox, shared code of source and target:
+ * session properties (TLS checks, timeouts, chunked BODY.PEEK fetches), the three ways to log
+ * in, and reconnection before an OAuth2 token expires.
+ */
+final class ImapSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+    /** Size of each partial FETCH of a message body: bounds what one read holds in memory. */
+    static final int FETCH_BLOCK = 1 << 20;
+    private static final Duration TOKEN_MARGIN = Duration.ofMinutes(2);
+
+    private final ImapEndpoint endpoint;
+    private final MailboxCredentials credentials;
+    private final BmaAddress mailbox;
+    private final Clock clock;
+    private IMAPStore store;
+    private Instant expiresAt = Instant.MAX;
+
+    ImapSession(ImapEndpoint endpoint, MailboxCredentials credentials, BmaAddress mailbox, Clock clock) {
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        this.mailbox = mailbox;
+        this.clock = clock;
+    }
+
+    BmaAddress mailbox() {
+        return mailbox;
+    }
+
+    ImapEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * The connected store, reconnecting first if an OAuth2 token is about to expire. A dropped
+     * connection is not probed for here (Angus's isConnected() costs a NOOP round trip): the
+     * failing command raises a retryable error and the engine opens a new session.
+     */
+    IMAPStore store() {
+        if (needsReconnect()) {
+            close();
+            connect();
+        }
+        return store;
+    }
+
+    /** True if the next {@link #store()} reconnects (caller must reopen its folders). */
+    boolean needsReconnect() {
+        return store == null || clock.instant().plus(TOKEN_MARGIN).isAfter(expiresAt);
+    }
+
+    private void connect() {
+        String proto = endpoint.tls() ? "imaps" : "imap";
+        Properties p = new Properties();
+        String pre = "mail." + proto + ".";
+        long timeout = endpoint.timeout().toMillis();
+        p.setProperty(pre + "connectiontimeout", Long.toString(timeout));
+        p.setProperty(pre + "timeout", Long.toString(timeout));
+        p.setProperty(pre + "writetimeout", Long.toString(timeout));
+        p.setProperty(pre + "peek", "true");
+        p.setProperty(pre + "partialfetch", "true");
+        p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
+        p.setProperty(pre + "ssl.checkserveridentity", "true");
+        p.setProperty(pre + "auth.ntlm.disable", "true");
+        if (!endpoint.tls() && !endpoint.plaintext()) {
+            p.setProperty(pre + "starttls.enable", "true");
+            p.setProperty(pre + "starttls.required", "true");
+        }
+        String user;
+        String password;
+        String required;
+        if (credentials instanceof MailboxCredentials.Password pw) {
+            user = pw.login();
+            password = pw.password().reveal();
+            p.setProperty(pre + "auth.mechanisms", "PLAIN LOGIN");
+            required = null;
+        } else if (credentials instanceof MailboxCredentials.Master m) {
+            user = m.admin();
+            password = m.password().reveal();
+            p.setProperty(pre + "auth.mechanisms", "PLAIN");
+            p.setProperty(pre + "sasl.authorizationid", m.mailbox());
+            // Without AUTH=PLAIN Angus would fall back to LOGIN and open the admin's own mailbox.
+            required = "AUTH=PLAIN";
+        } else {
+            MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
+            AccessToken token = o.tokens().token();
+            user = o.login();
+            password = token.token().reveal();
+            expiresAt = token.expiresAt();
+            p.setProperty(pre + "auth.mechanisms", "XOAUTH2");
+            p.setProperty(pre + "auth.xoauth2.disable", "false");
+            required = "AUTH=XOAUTH2";
+        }
+        if (endpoint.plaintext() && !ImapEndpoint.isLoopback(endpoint.host())) {
+            LOG.warn("Plaintext IMAP to {} (explicit opt-in): passwords cross the network unencrypted", endpoint);
+        }
+        if (!endpoint.tls()) {
+            p.put(pre + "socketFactory", NoDelaySocketFactory.INSTANCE);
+        }
+        Session session = Session.getInstance(p);
+        GuardedStore s = new GuardedStore(session, new URLName(proto, endpoint.host(), endpoint.port(), null, null, null),
+                proto, endpoint.tls(), required);
+        try {
+            s.connect(endpoint.host(), endpoint.port(), user, password);
+        } catch (AuthenticationFailedException e) {
+            throw TransferException.permanent("Login to " + endpoint + " for " + mailbox + " refused: "
+                    + ImapErrors.text(e) + "; check the credentials", null);
+        } catch (MessagingException e) {
+            if (s.refusal != null) {
+                throw TransferException.permanent(s.refusal, null);
+            }
+            throw ImapErrors.translate("Cannot connect to " + endpoint + " for " + mailbox, e);
+        }
+        store = s;
+    }
+
+    @Override
+    public void close() {
+        if (store != null) {
+            try {
+                store.close();
+            } catch (MessagingException | RuntimeException e) {
+                LOG.debug("Closing the IMAP connection to {} failed", endpoint, e);
+            }
+            store = null;
+        }
+    }
+
+    /** Refuses to log in where the mechanism the credentials need is not offered. */
+    private static final class GuardedStore extends IMAPStore {
+        private final String requiredCapability;
+        private String refusal;
+
+        GuardedStore(Session session, URLName url, String name, boolean ssl, String requiredCapability) {
+            super(session, url, name, ssl);
+            this.requiredCapability = requiredCapability;
+        }
+
+        @Override
+        protected void preLogin(IMAPProtocol p) throws ProtocolException {
+            if (requiredCapability != null && !p.hasCapability(requiredCapability)) {
+                refusal = "The server " + host + " does not offer " + requiredCapability
+                        + ", which these credentials need; not logging in another way";
+                throw new ProtocolException(refusal);
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.transfer.FolderListing;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.MailboxConnector;
+import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.SourceFolder;
+import be.cfwb.bma.transfer.SourceMessage;
+import be.cfwb.bma.transfer.SpecialUse;
+import be.cfwb.bma.transfer.TransferException;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.UIDFolder;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an old mailbox over IMAP without changing it: folders are opened read-only (EXAMINE),
+ * bodies fetched with BODY.PEEK in blocks of {@value ImapSession#FETCH_BLOCK} bytes, metadata
+ * (UID, FLAGS, RFC822.SIZE, INTERNALDATE, Message-ID) in batched FETCH ranges of
+ * {@value #BATCH} messages. Folder names arrive decoded from modified UTF-7.
+ */
+public final class ImapSource implements MailboxSource {
+
+    static final int BATCH = 1000;
+
+    private final ImapSession session;
+    private IMAPFolder open;
+    private FolderPath openPath;
+
+    private ImapSource(ImapSession session) {
+        this.session = session;
+    }
+
+    /** Opens sources on {@code endpoint} with the credentials {@code credentials} gives each mailbox. */
+    public static MailboxConnector<MailboxSource> connector(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
+        return mailbox -> {
+            ImapSource source = new ImapSource(new ImapSession(endpoint, credentials.credentialsFor(mailbox), mailbox, clock));
+            source.session.store();
+            return source;
+        };
+    }
+
+    @Override
+    public BmaAddress mailbox() {
+        return session.mailbox();
+    }
+
+    @Override
+    public List<SourceFolder> folders() {
+        try {
+            Folder root = session.store().getDefaultFolder();
+            char separator = root.getSeparator();
+            List<SourceFolder> result = new ArrayList<>();
+            boolean inbox = false;
+            for (Folder f : root.list("*")) {
+                IMAPFolder folder = (IMAPFolder) f;
+                FolderPath path = path(folder.getFullName(), separator == 0 ? folder.getSeparator() : separator);
+                Optional<SpecialUse> use = Optional.empty();
+                boolean noselect = false;
+                for (String attribute : folder.getAttributes()) {
+                    use = use.or(() -> SpecialUse.ofAttribute(attribute));
+                    noselect |= attribute.equalsIgnoreCase("\\Noselect") || attribute.equalsIgnoreCase("\\NonExistent");
+                }
+                if (path.isInbox()) {
+                    inbox = true;
+                    path = FolderPath.inbox();
+                }
+                result.add(new SourceFolder(path, use, !noselect));
+            }
+            if (!inbox) {
+                result.add(SourceFolder.of(FolderPath.inbox()));
+            }
+            result.sort(Comparator.comparing(SourceFolder::path));
+            return List.copyOf(result);
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot list the folders of " + mailbox(), e);
+        }
+    }
+
+    static FolderPath path(String fullName, char separator) {
+        if (separator == 0) {
+            return FolderPath.of(fullName);
+        }
+        return new FolderPath(Arrays.asList(fullName.split(Pattern.quote(String.valueOf(separator)), -1)));
+    }
+
+    private IMAPFolder examine(FolderPath path) throws MessagingException {
+        if (session.needsReconnect()) {
+            open = null;
+        }
+        if (open != null && path.equals(openPath) && open.isOpen()) {
+            return open;
+        }
+        closeFolder();
+        Folder root = session.store().getDefaultFolder();
+        char separator = root.getSeparator();
+        String name = path.isInbox() ? "INBOX" : String.join(String.valueOf(separator), path.segments());
+        IMAPFolder folder = (IMAPFolder) session.store().getFolder(name);
+        folder.open(Folder.READ_ONLY);
+        open = folder;
+        openPath = path;
+        return folder;
+    }
+
+    @Override
+    public FolderListing list(FolderPath path, long afterUid) {
+        try {
+            IMAPFolder folder = examine(path);
+            long uidValidity = folder.getUIDValidity();
+            Message[] messages = afterUid <= 0 ? folder.getMessages()
+                    : folder.getMessagesByUID(afterUid + 1, UIDFolder.MAXUID);
+            FetchProfile fp = new FetchProfile();
+            fp.add(UIDFolder.FetchProfileItem.UID);
+            fp.add(FetchProfile.Item.FLAGS);
+            fp.add(IMAPFolder.FetchProfileItem.SIZE);
+            fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+            fp.add("Message-ID");
+            List<SourceMessage> result = new ArrayList<>(messages.length);
+            for (int from = 0; from < messages.length; from += BATCH) {
+                Message[] batch = Arrays.copyOfRange(messages, from, Math.min(messages.length, from + BATCH));
+                folder.fetch(batch, fp);
+                for (Message m : batch) {
+                    if (m == null || m.isExpunged()) {
+                        continue;
+                    }
+                    long uid = folder.getUID(m);
+                    if (uid <= afterUid) {
+                        continue; // "UID n:*" always returns the last message, even below n
+                    }
+                    String[] ids = m.getHeader("Message-ID");
+                    result.add(new SourceMessage(uid, Math.max(0, m.getSize()), ImapFlags.of(m.getFlags()),
+                            m.getReceivedDate().toInstant(),
+                            ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
+                }
+                // Let the folder forget what it cached for this batch: memory stays per batch.
+                for (Message m : batch) {
+                    if (m instanceof IMAPMessage im) {
+                        im.invalidateHeaders();
+                    }
+                }
+            }
+            result.sort(Comparator.comparingLong(SourceMessage::uid));
+            return new FolderListing(uidValidity, result);
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot list " + path + " of " + mailbox(), e);
+        }
+    }
+
+    @Override
+    public InputStream open(FolderPath path, long uidValidity, long uid) {
+        try {
+            IMAPFolder folder = examine(path);
+            if (folder.getUIDValidity() != uidValidity) {
+                throw TransferException.permanent("UIDVALIDITY of " + path + " in " + mailbox() + " changed from "
+                        + uidValidity + " to " + folder.getUIDValidity() + " during the pass", null);
+            }
+            Message m = folder.getMessageByUID(uid);
+            if (m == null) {
+                throw TransferException.permanent("UID " + uid + " of " + path + " in " + mailbox()
+                        + " is gone from the source (deleted while we copied)", null);
+            }
+            IMAPMessage message = (IMAPMessage) m;
+            message.setPeek(true);
+            InputStream in = message.getMimeStream();
+            return new TranslatingStream(in, "Reading UID " + uid + " of " + path + " in " + mailbox());
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read UID " + uid + " of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    private void closeFolder() {
+        if (open != null) {
+            try {
+                if (open.isOpen()) {
+                    open.close(false);
+                }
+            } catch (MessagingException | RuntimeException e) {
+                // closing a read-only folder changes nothing; a failure only means the connection is gone
+            }
+            open = null;
+            openPath = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeFolder();
+        session.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ImapSource[" + mailbox() + " on " + session.endpoint() + "]";
+    }
+
+    /** Turns Angus's unchecked read failures into retryable IOExceptions the engine classifies. */
+    private static final class TranslatingStream extends java.io.FilterInputStream {
+        private final String what;
+
+        TranslatingStream(InputStream in, String what) {
+            super(in);
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (RuntimeException e) {
+                throw new IOException(what + ": " + ImapErrors.text(e), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (RuntimeException e) {
+                throw new IOException(what + ": " + ImapErrors.text(e), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.transfer.AppendOutcome;
+import be.cfwb.bma.transfer.FolderMapper;
+import be.cfwb.bma.transfer.MailboxConnector;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.MessageFlags;
+import be.cfwb.bma.transfer.MessageToCopy;
+import be.cfwb.bma.transfer.SourceKey;
+import be.cfwb.bma.transfer.SpecialUse;
+import be.cfwb.bma.transfer.TargetFolder;
+import be.cfwb.bma.transfer.TargetMessage;
+import be.cfwb.bma.transfer.TransferException;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.UIDFolder;
+import org.eclipse.angus.mail.iap.Literal;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes to a mailbox over IMAP: APPEND with flags, INTERNALDATE and the trace header
+ * {@value SourceKey#HEADER} prepended (the only byte change), streamed from the spooled
+ * message through Angus's protocol layer so a large message is never whole in memory.
+ * Well-known folders are found by SPECIAL-USE, else by their names in FR/NL/EN/DE (an Exchange
+ * mailbox in French calls Sent Items {@code Éléments envoyés}), else created with Exchange's
+ * English name.
+ */
+public final class ImapTarget implements MailboxTarget {
+
+    private final ImapSession session;
+    private Map<SpecialUse, String> wellKnown;
+    private final Set<String> ensured = new HashSet<>();
+    private IMAPFolder selected;
+    private String selectedName;
+
+    private ImapTarget(ImapSession session) {
+        this.session = session;
+    }
+
+    /** Opens targets on {@code endpoint} with the credentials {@code credentials} gives each mailbox. */
+    public static MailboxConnector<MailboxTarget> connector(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
+        return mailbox -> {
+            ImapTarget target = new ImapTarget(new ImapSession(endpoint, credentials.credentialsFor(mailbox), mailbox, clock));
+            target.session.store();
+            return target;
+        };
+    }
+
+    @Override
+    public BmaAddress mailbox() {
+        return session.mailbox();
+    }
+
+    @Override
+    public Optional<Character> reservedNameCharacter() {
+        try {
+            char c = session.store().getDefaultFolder().getSeparator();
+            return c == 0 ? Optional.empty() : Optional.of(c);
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the hierarchy separator of " + mailbox(), e);
+        }
+    }
+
+    private char separator() throws MessagingException {
+        char c = session.store().getDefaultFolder().getSeparator();
+        return c == 0 ? '/' : c;
+    }
+
+    /** The full IMAP name of a target folder, resolving its well-known base. */
+    String fullName(TargetFolder folder) throws MessagingException {
+        List<String> parts = new ArrayList<>();
+        if (folder.base().isPresent()) {
+            parts.add(resolve(folder.base().get()));
+        }
+        parts.addAll(folder.relative());
+        if (parts.size() == 1 && parts.get(0).equalsIgnoreCase("INBOX")) {
+            return "INBOX";
+        }
+        return String.join(String.valueOf(separator()), parts);
+    }
+
+    private String resolve(SpecialUse use) throws MessagingException {
+        if (use == SpecialUse.INBOX) {
+            return "INBOX";
+        }
+        if (wellKnown == null) {
+            Map<SpecialUse, String> byAttribute = new EnumMap<>(SpecialUse.class);
+            Map<SpecialUse, String> byName = new EnumMap<>(SpecialUse.class);
+            char sep = separator();
+            for (Folder f : session.store().getDefaultFolder().list("*")) {
+                IMAPFolder folder = (IMAPFolder) f;
+                for (String attribute : folder.getAttributes()) {
+                    SpecialUse.ofAttribute(attribute).ifPresent(u -> byAttribute.putIfAbsent(u, folder.getFullName()));
+                }
+                String[] parts = folder.getFullName().split(java.util.regex.Pattern.quote(String.valueOf(sep)));
+                boolean topOrUnderInbox = parts.length == 1 || parts.length == 2 && parts[0].equalsIgnoreCase("INBOX");
+                if (topOrUnderInbox) {
+                    String name = parts[parts.length - 1];
+                    FolderMapper.specialUseByName(name).ifPresent(u -> {
+                        // Exchange's own name wins over a look-alike a user created.
+                        if (name.equalsIgnoreCase(u.exchangeName()) || !byName.containsKey(u)) {
+                            byName.put(u, folder.getFullName());
+                        }
+                    });
+                }
+            }
+            Map<SpecialUse, String> resolved = new EnumMap<>(SpecialUse.class);
+            for (SpecialUse u : SpecialUse.values()) {
+                String name = byAttribute.getOrDefault(u, byName.get(u));
+                resolved.put(u, name != null ? name : u.exchangeName());
+            }
+            wellKnown = resolved;
+        }
+        return wellKnown.get(use);
+    }
+
+    @Override
+    public void ensureFolder(TargetFolder folder) {
+        try {
+            String full = fullName(folder);
+            if (ensured.contains(full)) {
+                return;
+            }
+            char sep = separator();
+            String[] parts = full.split(java.util.regex.Pattern.quote(String.valueOf(sep)));
+            StringBuilder name = new StringBuilder();
+            for (String part : parts) {
+                name.append(name.length() == 0 ? "" : String.valueOf(sep)).append(part);
+                String n = name.toString();
+                if (ensured.contains(n) || n.equalsIgnoreCase("INBOX")) {
+                    continue;
+                }
+                Folder f = session.store().getFolder(n);
+                if (!f.exists() && !f.create(Folder.HOLDS_MESSAGES | Folder.HOLDS_FOLDERS)) {
+                    throw TransferException.permanent("The target refused to create folder '" + n + "' in " + mailbox(), null);
+                }
+                ensured.add(n);
+            }
+            ensured.add(full);
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot create " + folder + " in " + mailbox(), e);
+        }
+    }
+
+    private IMAPFolder select(String name) throws MessagingException {
+        if (session.needsReconnect()) {
+            selected = null;
+        }
+        if (selected != null && name.equals(selectedName) && selected.isOpen()) {
+            return selected;
+        }
+        closeSelected();
+        IMAPFolder folder = (IMAPFolder) session.store().getFolder(name);
+        if (!folder.exists()) {
+            return null;
+        }
+        folder.open(Folder.READ_WRITE);
+        selected = folder;
+        selectedName = name;
+        return folder;
+    }
+
+    @Override
+    public List<TargetMessage> messages(TargetFolder target) {
+        try {
+            IMAPFolder folder = select(fullName(target));
+            if (folder == null) {
+                return List.of();
+            }
+            Message[] messages = folder.getMessages();
+            FetchProfile fp = new FetchProfile();
+            fp.add(UIDFolder.FetchProfileItem.UID);
+            fp.add(FetchProfile.Item.FLAGS);
+            fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+            fp.add(SourceKey.HEADER);
+            fp.add("Message-ID");
+            List<TargetMessage> result = new ArrayList<>();
+            for (int from = 0; from < messages.length; from += ImapSource.BATCH) {
+                Message[] batch = Arrays.copyOfRange(messages, from, Math.min(messages.length, from + ImapSource.BATCH));
+                folder.fetch(batch, fp);
+                for (Message m : batch) {
+                    if (m.isExpunged() || m.getFlags().contains(Flags.Flag.DELETED)) {
+                        continue;
+                    }
+                    String[] values = m.getHeader(SourceKey.HEADER);
+                    if (values == null || values.length == 0) {
+                        continue;
+                    }
+                    // Ours is the first: it was prepended; a copy of a copy may carry an older one below.
+                    Optional<SourceKey> key = SourceKey.parse(values[0]);
+                    if (key.isEmpty()) {
+                        continue;
+                    }
+                    String[] ids = m.getHeader("Message-ID");
+                    result.add(new TargetMessage(key.get(), Long.toString(folder.getUID(m)), ImapFlags.of(m.getFlags()),
+                            m.getReceivedDate().toInstant(),
+                            ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
+                }
+            }
+            return result;
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the messages of " + target + " in " + mailbox(), e);
+        }
+    }
+
+    @Override
+    public AppendOutcome append(TargetFolder target, MessageToCopy message) {
+        byte[] header = message.key().headerLine().getBytes(StandardCharsets.US_ASCII);
+        long total = header.length + message.size();
+        if (total > Integer.MAX_VALUE) {
+            return AppendOutcome.rejected("too large for IMAP APPEND: " + total + " bytes");
+        }
+        try {
+            String name = fullName(target);
+            IMAPFolder folder = selected != null && name.equals(selectedName) && selected.isOpen() && !session.needsReconnect()
+                    ? selected : (IMAPFolder) session.store().getFolder(name);
+            Flags flags = ImapFlags.toFlags(message.flags());
+            Date date = Date.from(message.internalDate());
+            Literal literal = new StreamingLiteral(header, message, (int) total);
+            Object result = folder.doCommand(p -> {
+                try {
+                    return p.appenduid(name, flags, date, literal, true);
+                } catch (ProtocolException e) {
+                    return e;
+                }
+            });
+            if (result instanceof ProtocolException pe) {
+                Optional<String> rejection = ImapErrors.appendRejection(pe);
+                if (rejection.isPresent()) {
+                    return AppendOutcome.rejected(rejection.get());
+                }
+                throw ImapErrors.translate("APPEND of " + message.key() + " to " + target + " failed", pe);
+            }
+            AppendUID uid = (AppendUID) result;
+            return AppendOutcome.copied(uid == null ? "" : Long.toString(uid.uid));
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("APPEND of " + message.key() + " to " + target + " failed", e);
+        } catch (StreamFailure e) {
+            throw TransferException.retryable("Reading the spooled message " + message.key() + " failed: "
+                    + ImapErrors.text(e.getCause()), e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<InputStream> openCopy(TargetFolder target, TargetMessage message) {
+        try {
+            IMAPFolder folder = select(fullName(target));
+            Message m = folder == null ? null : folder.getMessageByUID(Long.parseLong(message.targetId()));
+            if (m == null) {
+                throw TransferException.permanent("Message " + message.key() + " vanished from " + target, null);
+            }
+            ((org.eclipse.angus.mail.imap.IMAPMessage) m).setPeek(true);
+            return Optional.of(((org.eclipse.angus.mail.imap.IMAPMessage) m).getMimeStream());
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read " + message.key() + " in " + target, e);
+        }
+    }
+
+    @Override
+    public void updateFlags(TargetFolder target, TargetMessage message, MessageFlags flags) {
+        try {
+            IMAPFolder folder = select(fullName(target));
+            if (folder == null) {
+                throw TransferException.permanent("Folder " + target + " vanished from " + mailbox(), null);
+            }
+            Message m = folder.getMessageByUID(Long.parseLong(message.targetId()));
+            if (m == null) {
+                throw TransferException.permanent("Message " + message.key() + " vanished from " + target, null);
+            }
+            Flags wanted = ImapFlags.toFlags(flags);
+            Flags current = ImapFlags.toFlags(message.flags());
+            Flags remove = new Flags(current);
+            remove.remove(wanted);
+            Flags add = new Flags(wanted);
+            add.remove(current);
+            if (add.getSystemFlags().length > 0 || add.getUserFlags().length > 0) {
+                m.setFlags(add, true);
+            }
+            if (remove.getSystemFlags().length > 0 || remove.getUserFlags().length > 0) {
+                m.setFlags(remove, false);
+            }
+        } catch (MessagingException | NumberFormatException e) {
+            throw ImapErrors.translate("Cannot update the flags of " + message.key() + " in " + target, 
+                    e instanceof MessagingException me ? me : new MessagingException(e.getMessage()));
+        }
+    }
+
+    private void closeSelected() {
+        if (selected != null) {
+            try {
+                if (selected.isOpen()) {
+                    selected.close(false);
+                }
+            } catch (MessagingException | RuntimeException e) {
+                // nothing to save: we never expunge
+            }
+            selected = null;
+            selectedName = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeSelected();
+        session.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ImapTarget[" + mailbox() + " on " + session.endpoint() + "]";
+    }
+
+    /** A failure reading the spool while writing the literal; unchecked to cross Angus's writer. */
+    private static final class StreamFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StreamFailure(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /** The APPEND literal: trace header, then the message streamed from its spool. */
+    private static final class StreamingLiteral implements Literal {
+        private final byte[] header;
+        private final MessageToCopy message;
+        private final int size;
+
+        StreamingLiteral(byte[] header, MessageToCopy message, int size) {
+            this.header = header;
+            this.message = message;
+            this.size = size;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public void writeTo(OutputStream os) throws IOException {
+            os.write(header);
+            long written = 0;
+            try (InputStream in = message.open()) {
+                byte[] buffer = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    os.write(buffer, 0, n);
+                    written += n;
+                }
+            } catch (IOException e) {
+                throw new StreamFailure(e);
+            }
+            if (written != message.size()) {
+                throw new StreamFailure(new IOException("the spool gave " + written + " bytes, " + message.size() + " expected"));
+            }
+        }
+    }
+}

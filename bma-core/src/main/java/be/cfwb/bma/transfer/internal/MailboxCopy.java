@@ -1,0 +1,411 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.EventTypes;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEntry;
+import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.transfer.AppendOutcome;
+import be.cfwb.bma.transfer.FolderListing;
+import be.cfwb.bma.transfer.FolderMapping;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.FolderReport;
+import be.cfwb.bma.transfer.MailboxReport;
+import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.SourceFolder;
+import be.cfwb.bma.transfer.SourceKey;
+import be.cfwb.bma.transfer.SourceMessage;
+import be.cfwb.bma.transfer.TargetMessage;
+import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.TransferSettings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** One pass over one mailbox: the engine's worker. Not thread-safe; one per mailbox and run. */
+public final class MailboxCopy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxCopy.class);
+    /** Retryable failures one message may cause before it is given up and reported. */
+    private static final int MESSAGE_ATTEMPTS = 3;
+
+    private final TransferSettings settings;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final TransferListener listener;
+    private final BmaAddress mailbox;
+    private final Pass pass;
+    private final boolean dryRun;
+    private MailboxSource source;
+    private MailboxTarget target;
+    private int retries;
+    private long progress;
+
+    public MailboxCopy(TransferSettings settings, Ledger ledger, Clock clock, TransferListener listener,
+                       BmaAddress mailbox, Pass pass, boolean dryRun) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.listener = listener;
+        this.mailbox = mailbox;
+        this.pass = pass;
+        this.dryRun = dryRun;
+    }
+
+    public MailboxReport run() {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        listener.mailboxStarted(mailbox, pass);
+        List<FolderReport> folders = new ArrayList<>();
+        Optional<String> error = Optional.empty();
+        try {
+            retrying(() -> {
+                connect();
+                return null;
+            }, null);
+            List<SourceFolder> sourceFolders = retrying(() -> source.folders(), null);
+            List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders,
+                    retrying(() -> target.reservedNameCharacter(), null));
+            for (FolderMapping mapping : mappings) {
+                folders.add(syncFolder(mapping));
+            }
+        } catch (TransferException e) {
+            error = Optional.of(e.getMessage());
+            LOG.warn("{}: {}", mailbox, e.getMessage());
+        } catch (RuntimeException e) {
+            error = Optional.of("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            LOG.error("{}: transfer stopped by an unexpected failure", mailbox, e);
+        } finally {
+            disconnect();
+        }
+        MailboxReport report = new MailboxReport(mailbox, pass, started, Duration.ofNanos(System.nanoTime() - t0),
+                retries, folders, error);
+        if (dryRun) {
+            listener.mailboxFinished(report);
+            return report;
+        }
+        ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox)
+                .with("pass", pass.label())
+                .with("complete", report.isComplete())
+                .with("found", report.found())
+                .with("copied", report.copied())
+                .with("alreadyPresent", report.alreadyPresent())
+                .with("skipped", report.skipped().size())
+                .with("failed", report.failed().size()));
+        listener.mailboxFinished(report);
+        return report;
+    }
+
+    private void connect() {
+        if (source == null) {
+            source = settings.source().open(mailbox);
+        }
+        if (target == null) {
+            target = settings.target().open(mailbox);
+        }
+    }
+
+    private void disconnect() {
+        if (source != null) {
+            closeQuietly(source);
+            source = null;
+        }
+        if (target != null) {
+            closeQuietly(target);
+            target = null;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("Closing {} failed", c, e);
+        }
+    }
+
+    /**
+     * Runs {@code op}, and after a retryable failure waits, reconnects and runs it again: up to
+     * {@code maxRetries} times in a row without progress (a copied or given-up message resets the count).
+     */
+    private <T> T retrying(Supplier<T> op, FolderTally tally) {
+        int attempts = 0;
+        long progressAtFailure = progress;
+        while (true) {
+            try {
+                return op.get();
+            } catch (TransferException e) {
+                if (!e.isRetryable()) {
+                    throw e;
+                }
+                if (progress > progressAtFailure) {
+                    attempts = 0;
+                }
+                progressAtFailure = progress;
+                if (attempts >= settings.maxRetries()) {
+                    throw TransferException.permanent(e.getMessage() + " (gave up after " + attempts + " retries)", e);
+                }
+                attempts++;
+                retries++;
+                long factor = 1L << Math.min(attempts - 1, 10);
+                Duration wait = e.backoff().orElseGet(() -> settings.retryBackoff().multipliedBy(factor));
+                if (wait.compareTo(settings.maxBackoff()) > 0) {
+                    wait = settings.maxBackoff();
+                }
+                listener.retrying(mailbox, e.getMessage(), attempts, wait);
+                LOG.info("{}: {}; retry {} in {} ms", mailbox, e.getMessage(), attempts, wait.toMillis());
+                disconnect();
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw TransferException.permanent("Interrupted while waiting to retry", ie);
+                }
+                try {
+                    connect();
+                } catch (TransferException ce) {
+                    if (!ce.isRetryable()) {
+                        throw ce;
+                    }
+                    // the next attempt fails fast and is counted
+                }
+            }
+        }
+    }
+
+    private FolderReport syncFolder(FolderMapping mapping) {
+        FolderTally tally = new FolderTally();
+        try {
+            retrying(() -> {
+                if (source == null || target == null) {
+                    connect();
+                }
+                syncFolderOnce(mapping, tally);
+                return null;
+            }, tally);
+        } catch (TransferException e) {
+            tally.error = e.getMessage();
+            LOG.warn("{}: folder {} failed: {}", mailbox, mapping.source().path(), e.getMessage());
+        }
+        return tally.report(mapping);
+    }
+
+    private record HighWater(long uidValidity, long highestUid) {
+    }
+
+    private Optional<HighWater> highWater(FolderPath folder) {
+        String encoded = folder.encoded();
+        List<LedgerEvent> events = ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED)
+                && e.concerns(mailbox) && e.get("folder").equals(Optional.of(encoded)));
+        if (events.isEmpty()) {
+            return Optional.empty();
+        }
+        LedgerEvent last = events.get(events.size() - 1);
+        return Optional.of(new HighWater(Long.parseLong(last.get("uidvalidity").orElse("0")),
+                Long.parseLong(last.get("highestUid").orElse("0"))));
+    }
+
+    private void syncFolderOnce(FolderMapping mapping, FolderTally tally) {
+        FolderPath path = mapping.source().path();
+        if (!dryRun) {
+            target.ensureFolder(mapping.target());
+        }
+        if (!mapping.source().holdsMessages()) {
+            return;
+        }
+        Optional<HighWater> hw = highWater(path);
+        long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
+        FolderListing listing = source.list(path, after);
+        if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
+            tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
+                    + ": earlier copies recognised by content");
+            if (after > 0) {
+                after = 0;
+                listing = source.list(path, 0);
+            }
+        }
+        long uv = listing.uidValidity();
+        tally.uidValidity = uv;
+        tally.found = listing.messages().size();
+        tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
+
+        Map<SourceKey, TargetMessage> byKey = new HashMap<>();
+        List<TargetMessage> stale = new ArrayList<>();
+        int duplicates = 0;
+        for (TargetMessage t : target.messages(mapping.target())) {
+            SourceKey k = t.key();
+            if (!k.sameFolder(mailbox, path)) {
+                continue;
+            }
+            if (k.uidValidity() != uv) {
+                stale.add(t);
+            } else if (byKey.putIfAbsent(k, t) != null) {
+                duplicates++;
+            }
+        }
+        if (duplicates > 0) {
+            tally.notes.add(duplicates + " message(s) are on the target more than once (not by this run); see bma:verify");
+        }
+        ContentMatcher matcher = new ContentMatcher(stale);
+
+        List<SourceMessage> toCopy = new ArrayList<>();
+        int present = 0;
+        for (SourceMessage m : listing.messages()) {
+            SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
+            TargetMessage t = byKey.get(key);
+            if (t == null && !matcher.isEmpty()) {
+                t = matcher.take(m);
+            }
+            if (t != null) {
+                if (!tally.copiedUids.contains(m.uid())) {
+                    present++;
+                }
+                if (!dryRun && !t.flags().equals(m.flags()) && tally.flagsUpdated.add(m.uid())) {
+                    target.updateFlags(mapping.target(), t, m.flags());
+                }
+            } else if (!tally.problems.containsKey(m.uid())) {
+                toCopy.add(m);
+            }
+        }
+        tally.alreadyPresent = present;
+        listener.folderStarted(mailbox, mapping, listing.messages().size(), toCopy.size());
+        if (dryRun) {
+            // What would be copied, by the sizes the source reports; nothing is written anywhere.
+            tally.copied = toCopy.size();
+            tally.copiedBytes = toCopy.stream().mapToLong(SourceMessage::size).sum();
+            return;
+        }
+        for (SourceMessage m : toCopy) {
+            copyOne(mapping, path, uv, m, tally);
+        }
+        long highest = after;
+        for (SourceMessage m : listing.messages()) {
+            if (tally.problems.containsKey(m.uid()) && tally.problems.get(m.uid()).failed) {
+                break;
+            }
+            highest = m.uid();
+        }
+        ledger.append(LedgerEntry.of(EventTypes.TRANSFER_FOLDER_SYNCED).mailbox(mailbox)
+                .with("folder", path.encoded())
+                .with("uidvalidity", uv)
+                .with("highestUid", highest)
+                .with("pass", pass.label()));
+    }
+
+    private void copyOne(FolderMapping mapping, FolderPath path, long uv, SourceMessage m, FolderTally tally) {
+        SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
+        long overhead = key.headerLine().getBytes(StandardCharsets.US_ASCII).length;
+        // RFC822.SIZE is not trusted for the limit (some servers report it wrong): the spooled size decides.
+        try {
+            SpooledMessage spooled;
+            try {
+                InputStream in = source.open(path, uv, m.uid());
+                spooled = SpooledMessage.read(key, m.flags(), m.internalDate(), in, settings.memoryThreshold(),
+                        settings.spoolDirectory());
+            } catch (IOException e) {
+                throw blame(tally, path, m, TransferException.retryable("Reading UID " + m.uid() + " of " + path
+                        + " failed: " + e.getMessage(), e));
+            }
+            try (spooled) {
+                if (spooled.size() + overhead > settings.maxMessageSize()) {
+                    problem(tally, path, m, spooled.size(), false, tooLarge(spooled.size() + overhead));
+                    return;
+                }
+                AppendOutcome outcome;
+                try {
+                    outcome = target.append(mapping.target(), spooled);
+                } catch (TransferException e) {
+                    throw blame(tally, path, m, e);
+                }
+                if (outcome instanceof AppendOutcome.Copied) {
+                    tally.copied++;
+                    tally.copiedBytes += spooled.size();
+                    tally.copiedUids.add(m.uid());
+                    progress++;
+                    listener.messageCopied(mailbox, path, m.uid(), spooled.size());
+                } else {
+                    problem(tally, path, m, spooled.size(), false, ((AppendOutcome.Rejected) outcome).reason());
+                }
+            }
+        } catch (TransferException e) {
+            if (e.isRetryable()) {
+                throw e;
+            }
+            problem(tally, path, m, m.size(), true, e.getMessage());
+        }
+    }
+
+    private String tooLarge(long size) {
+        return "too large: " + size + " bytes with the trace header, the target takes at most "
+                + settings.maxMessageSize();
+    }
+
+    /** Counts a retryable failure against one message; the third one gives it up (reported as failed). */
+    private TransferException blame(FolderTally tally, FolderPath path, SourceMessage m, TransferException e) {
+        if (!e.isRetryable()) {
+            return e;
+        }
+        int n = tally.blame.merge(m.uid(), 1, Integer::sum);
+        if (n >= MESSAGE_ATTEMPTS) {
+            problem(tally, path, m, m.size(), true, "failed " + n + " times: " + e.getMessage());
+            return e; // still retryable: reconnect, the next attempt skips this message
+        }
+        return e;
+    }
+
+    private void problem(FolderTally tally, FolderPath path, SourceMessage m, long size, boolean failed, String reason) {
+        MessageProblem p = new MessageProblem(path, m.uid(), size, m.internalDate(), reason);
+        tally.problems.put(m.uid(), new Problem(p, failed));
+        progress++;
+        listener.messageProblem(mailbox, p);
+    }
+
+    private record Problem(MessageProblem problem, boolean failed) {
+    }
+
+    /** A folder's numbers, kept across the attempts of one pass. */
+    private static final class FolderTally {
+        long uidValidity;
+        int found;
+        long foundBytes;
+        int copied;
+        long copiedBytes;
+        int alreadyPresent;
+        final Set<Long> copiedUids = new HashSet<>();
+        final Set<Long> flagsUpdated = new HashSet<>();
+        final Map<Long, Problem> problems = new LinkedHashMap<>();
+        final Map<Long, Integer> blame = new HashMap<>();
+        final List<String> notes = new ArrayList<>();
+        String error;
+
+        FolderReport report(FolderMapping mapping) {
+            List<String> allNotes = new ArrayList<>(mapping.notes());
+            allNotes.addAll(notes);
+            List<MessageProblem> skipped = problems.values().stream().filter(p -> !p.failed).map(Problem::problem).toList();
+            List<MessageProblem> failed = problems.values().stream().filter(p -> p.failed).map(Problem::problem).toList();
+            return new FolderReport(mapping.source().path(), mapping.target().toString(), allNotes, uidValidity, found,
+                    foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated.size(), skipped, failed,
+                    Optional.ofNullable(error));
+        }
+    }
+}

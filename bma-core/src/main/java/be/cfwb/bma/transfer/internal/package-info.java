@@ -1,0 +1,2 @@
+/** Implementation details of the transfer engine; no compatibility promised. */
+package be.cfwb.bma.transfer.internal;

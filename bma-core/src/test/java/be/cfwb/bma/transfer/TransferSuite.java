@@ -1,0 +1,432 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.EventTypes;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.MailboxCredentials;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.testing.MailServerFixture;
+import be.cfwb.bma.testing.MailboxInspector;
+import be.cfwb.bma.testing.MailboxInspector.StoredMessage;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The transfer engine end to end against two IMAP servers (old and new) given by
+ * {@link #startServer()}: GreenMail here ({@link GreenMailTransferTest}), Dovecot where
+ * installed. Each test uses its own mailbox, so the servers are started once per class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class TransferSuite {
+
+    protected static final Clock CLOCK = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
+    private static final AtomicInteger NEXT = new AtomicInteger(100);
+
+    protected MailServerFixture oldServer;
+    protected MailServerFixture newServer;
+    @TempDir
+    protected Path temp;
+    protected Ledger ledger;
+
+    /** Starts one server on loopback; called twice (old and new). */
+    protected abstract MailServerFixture startServer();
+
+    @BeforeAll
+    void startServers() {
+        oldServer = startServer();
+        newServer = startServer();
+    }
+
+    @AfterAll
+    void stopServers() {
+        if (oldServer != null) {
+            oldServer.close();
+        }
+        if (newServer != null) {
+            newServer.close();
+        }
+    }
+
+    @BeforeEach
+    void openLedger() {
+        ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
+    }
+
+    @AfterEach
+    void closeLedger() {
+        ledger.close();
+    }
+
+    protected static String password(BmaAddress mailbox) {
+        return "pw;" + mailbox.localPart() + "!x";
+    }
+
+    /** A fresh mailbox on both servers. */
+    protected BmaAddress newMailbox() {
+        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
+        oldServer.createUser(a, password(a));
+        newServer.createUser(a, password(a));
+        return a;
+    }
+
+    protected static CredentialSource passwords() {
+        return mailbox -> new MailboxCredentials.Password(mailbox.toString(), Secret.of(password(mailbox)));
+    }
+
+    protected TransferSettings.Builder settings(FolderMapper mapper) {
+        return TransferSettings.builder()
+                .imapSource(oldServer.imapEndpoint(), passwords(), CLOCK)
+                .imapTarget(newServer.imapEndpoint(), passwords(), CLOCK)
+                .folderMapper(mapper)
+                .parallelism(4)
+                .maxMessageSize(64L << 20)
+                .memoryThreshold(64 * 1024)
+                .spoolDirectory(temp)
+                .retries(3, Duration.ofMillis(10));
+    }
+
+    protected TransferReport run(TransferSettings settings, Pass pass, BmaAddress... mailboxes) {
+        return new SyncEngine(settings, ledger, CLOCK, TransferListener.NONE).run(List.of(mailboxes), pass);
+    }
+
+    protected MailboxSeeder seeder(BmaAddress a) {
+        return oldServer.seeder(a, password(a));
+    }
+
+    protected MailboxInspector oldBox(BmaAddress a) {
+        return oldServer.inspector(a, password(a));
+    }
+
+    protected MailboxInspector newBox(BmaAddress a) {
+        return newServer.inspector(a, password(a));
+    }
+
+    protected static Instant at(String iso) {
+        return Instant.parse(iso);
+    }
+
+    static final FolderPath INBOX = FolderPath.inbox();
+    static final FolderPath NESTED = FolderPath.of("INBOX", "Projets", "Écoles 2024");
+    static final FolderPath SENT_FR = FolderPath.of("Éléments envoyés");
+    static final FolderPath SLASHED = FolderPath.of("Factures 2023/2024");
+
+    /** A mailbox with what users keep: nested and accented folders, flags, dates, no Message-ID, duplicates. */
+    protected int seedTypical(BmaAddress a) {
+        try (MailboxSeeder s = seeder(a)) {
+            byte[] dup = TestMessage.builder().subject("Circulaire 9358").messageId("dup@cfwb.be").build();
+            s.append(INBOX, dup, flags("\\Seen"), at("2024-09-30T10:00:00Z"));
+            s.append(INBOX, dup, flags(), at("2024-09-30T10:00:00Z"));
+            s.append(INBOX, TestMessage.builder().subject("Sans Message-ID").build(), flags("\\Flagged", "$Forwarded"),
+                    at("2024-10-01T08:15:30Z"));
+            s.append(INBOX, TestMessage.builder().subject("Réponse").messageId("r1@cfwb.be").build(),
+                    flags("\\Seen", "\\Answered"), at("2023-01-02T03:04:05Z"));
+            s.append(NESTED, TestMessage.builder().subject("Projet école").messageId("p1@cfwb.be").build(),
+                    flags("\\Draft"), at("2022-06-30T23:59:59Z"));
+            s.append(SENT_FR, TestMessage.builder().subject("Envoyé").messageId("s1@cfwb.be").build(),
+                    flags("\\Seen"), at("2024-02-29T12:00:00Z"));
+            s.append(SLASHED, TestMessage.builder().subject("Facture").messageId("f1@cfwb.be").build(),
+                    flags(), at("2024-03-01T00:00:00Z"));
+        }
+        return 7;
+    }
+
+    /** Every message of {@code from} on the old server is in {@code to} on the new one exactly once, bytes, flags, date. */
+    protected void assertCopied(BmaAddress a, FolderPath from, FolderPath to) {
+        try (MailboxInspector old = oldBox(a); MailboxInspector neu = newBox(a)) {
+            List<StoredMessage> sources = old.messages(from);
+            List<StoredMessage> copies = neu.messages(to);
+            Map<Long, StoredMessage> byUid = new HashMap<>();
+            for (StoredMessage c : copies) {
+                assertThat(c.trace()).as("trace header on %s", c).isPresent();
+                SourceKey key = SourceKey.parse(c.trace().get()).orElseThrow();
+                if (key.folder().equals(from)) {
+                    assertThat(byUid.put(key.uid(), c)).as("UID %s copied once", key.uid()).isNull();
+                    assertThat(key.mailbox()).isEqualTo(a);
+                }
+            }
+            assertThat(byUid).hasSameSizeAs(sources);
+            for (StoredMessage s : sources) {
+                StoredMessage c = byUid.get(s.uid());
+                assertThat(c).as("copy of UID %s of %s", s.uid(), from).isNotNull();
+                assertThat(c.flags()).isEqualTo(s.flags());
+                assertThat(c.internalDate()).isEqualTo(s.internalDate());
+                byte[] original = old.raw(from, s.uid());
+                byte[] copy = neu.raw(to, c.uid());
+                String header = SourceKey.parse(c.trace().get()).orElseThrow().headerLine();
+                byte[] expected = concat(header.getBytes(StandardCharsets.US_ASCII), original);
+                assertThat(copy).as("bytes of UID %s", s.uid()).isEqualTo(expected);
+            }
+        }
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    protected List<StoredMessage> snapshot(BmaAddress a) {
+        List<StoredMessage> all = new ArrayList<>();
+        try (MailboxInspector old = oldBox(a)) {
+            for (FolderPath f : old.folders()) {
+                all.addAll(old.messages(f));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void copiesEverythingExactlyAndLeavesTheOldMailboxUnchanged() {
+        BmaAddress a = newMailbox();
+        int count = seedTypical(a);
+        List<StoredMessage> before = snapshot(a);
+
+        TransferReport report = run(settings(FolderMapper.preserve()).build(), Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(count);
+        assertCopied(a, INBOX, INBOX);
+        assertCopied(a, NESTED, NESTED);
+        assertCopied(a, SENT_FR, SENT_FR);
+        assertCopied(a, SLASHED, SLASHED);
+        try (MailboxInspector neu = newBox(a)) {
+            assertThat(neu.folders()).contains(FolderPath.of("INBOX", "Projets"), NESTED, SENT_FR, SLASHED);
+        }
+        assertThat(snapshot(a)).as("old mailbox unchanged (no \\Seen set, nothing added)").isEqualTo(before);
+        assertThat(ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE)))
+                .extracting(e -> e.get("pass").orElseThrow() + "/" + e.get("complete").orElseThrow())
+                .containsExactly("prestage/true");
+    }
+
+    @Test
+    void rerunCopiesNothing() {
+        BmaAddress a = newMailbox();
+        int count = seedTypical(a);
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        run(settings, Pass.PRESTAGE, a);
+
+        TransferReport again = run(settings, Pass.FINAL, a);
+
+        assertThat(again.isComplete()).as(again.summary()).isTrue();
+        assertThat(again.copied()).isZero();
+        assertThat(again.alreadyPresent()).isEqualTo(count);
+        assertCopied(a, INBOX, INBOX);
+    }
+
+    @Test
+    void crashMidFolderThenRerunGivesTheExactResult() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            for (int i = 0; i < 12; i++) {
+                s.append(INBOX, TestMessage.builder().subject("m" + i).messageId("m" + i + "@x").build(), flags(),
+                        at("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        // The process "dies" right after the 5th APPEND reached the server, before any bookkeeping.
+        TransferSettings crashing = settings.withConnectors(settings.source(),
+                mailbox -> new CrashingTarget(settings.target().open(mailbox), 5));
+
+        TransferReport first = run(crashing, Pass.PRESTAGE, a);
+        assertThat(first.isComplete()).isFalse();
+        assertThat(first.mailboxes().get(0).error()).get().asString().contains("simulated crash");
+        try (MailboxInspector neu = newBox(a)) {
+            assertThat(neu.messages(INBOX)).hasSize(5);
+        }
+
+        TransferReport second = run(settings, Pass.PRESTAGE, a);
+
+        assertThat(second.isComplete()).as(second.summary()).isTrue();
+        assertThat(second.copied()).isEqualTo(7);
+        assertThat(second.alreadyPresent()).isEqualTo(5);
+        assertCopied(a, INBOX, INBOX);
+    }
+
+    @Test
+    void deltaPassCopiesNewMailAndSyncsFlags() {
+        BmaAddress a = newMailbox();
+        long uid;
+        try (MailboxSeeder s = seeder(a)) {
+            uid = s.append(INBOX, TestMessage.builder().subject("old").messageId("old@x").build(), flags(),
+                    at("2024-10-01T00:00:00Z"));
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        assertThat(run(settings, Pass.PRESTAGE, a).copied()).isEqualTo(1);
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, TestMessage.builder().subject("mail 4").messageId("m4@x").build(), flags(),
+                    at("2024-11-03T00:00:00Z"));
+            s.setFlags(INBOX, uid, flags("\\Seen", "\\Answered", "$Forwarded"));
+        }
+
+        TransferReport prestageAgain = run(settings, Pass.PRESTAGE, a);
+        assertThat(prestageAgain.found()).as("a pre-stage rerun lists only what is new").isEqualTo(1);
+        assertThat(prestageAgain.copied()).isEqualTo(1);
+
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, TestMessage.builder().subject("after cutover").build(), flags(), at("2024-11-04T07:00:00Z"));
+        }
+        TransferReport delta = run(settings, Pass.FINAL, a);
+
+        assertThat(delta.isComplete()).as(delta.summary()).isTrue();
+        assertThat(delta.copied()).isEqualTo(1);
+        assertThat(delta.mailboxes().get(0).flagsUpdated()).isEqualTo(1);
+        assertCopied(a, INBOX, INBOX);
+        List<LedgerEvent> passes = ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE));
+        assertThat(passes).extracting(e -> e.get("pass").orElseThrow()).containsExactly("prestage", "prestage", "final");
+    }
+
+    @Test
+    void uidValidityResetDoesNotDuplicate() throws Exception {
+        BmaAddress a = newMailbox();
+        FolderPath folder = FolderPath.of("Archives");
+        byte[] m1 = TestMessage.builder().subject("a1").messageId("a1@x").build();
+        byte[] m2 = TestMessage.builder().subject("a2").build();
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(folder, m1, flags("\\Seen"), at("2024-01-01T00:00:00Z"));
+            s.append(folder, m2, flags(), at("2024-01-02T00:00:00Z"));
+            s.append(folder, m2, flags(), at("2024-01-02T00:00:00Z"));
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        assertThat(run(settings, Pass.PRESTAGE, a).copied()).isEqualTo(3);
+        long before = uidValidity(a, folder);
+        int round = 0;
+        do {
+            try (MailboxSeeder s = seeder(a)) {
+                // the server renumbers: same messages, new UIDVALIDITY, UIDs from 1 again, plus a new one
+                s.renameFolder(folder, FolderPath.of("Old" + round++));
+                Thread.sleep(1100); // GreenMail's UIDVALIDITY is the creation second
+                s.append(folder, m2, flags(), at("2024-01-02T00:00:00Z"));
+                s.append(folder, m1, flags("\\Seen"), at("2024-01-01T00:00:00Z"));
+                s.append(folder, m2, flags(), at("2024-01-02T00:00:00Z"));
+                s.append(folder, TestMessage.builder().subject("new").build(), flags(), at("2024-11-01T00:00:00Z"));
+            }
+        } while (uidValidity(a, folder) == before);
+
+        TransferReport report = run(settings, Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        FolderReport archives = report.mailboxes().get(0).folders().stream()
+                .filter(f -> f.source().equals(folder)).findFirst().orElseThrow();
+        assertThat(archives.copied()).as(report.summary()).isEqualTo(1);
+        assertThat(archives.alreadyPresent()).isEqualTo(3);
+        assertThat(archives.notes()).anySatisfy(n -> assertThat(n).contains("UIDVALIDITY changed"));
+        try (MailboxInspector neu = newBox(a)) {
+            assertThat(neu.messages(folder)).hasSize(4);
+        }
+    }
+
+    private long uidValidity(BmaAddress a, FolderPath folder) {
+        try (MailboxSource source = ImapSourceAccess.open(oldServer, a)) {
+            return source.list(folder, 0).uidValidity();
+        }
+    }
+
+    @Test
+    void oversizeMessageIsReportedNotLost() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, TestMessage.builder().subject("small").build(), flags(), at("2024-10-01T00:00:00Z"));
+            s.append(INBOX, TestMessage.builder().subject("big").attachment(200_000, 7).build(), flags(),
+                    at("2024-10-02T00:00:00Z"));
+        }
+        TransferReport report = run(settings(FolderMapper.preserve()).maxMessageSize(100_000).build(), Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).isFalse();
+        assertThat(report.isAccountedFor()).isTrue();
+        assertThat(report.copied()).isEqualTo(1);
+        assertThat(report.mailboxes().get(0).skipped()).singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("too large"));
+        assertThat(report.toJson()).contains("too large");
+    }
+
+    @Test
+    void exchangeMappingSendsSpecialFoldersToWellKnownOnes() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(FolderPath.of("Envoyés"), TestMessage.builder().subject("e").build(), flags(), at("2024-01-01T00:00:00Z"));
+            s.append(FolderPath.of("Corbeille"), TestMessage.builder().subject("c").build(), flags(), at("2024-01-01T00:00:00Z"));
+            s.append(FolderPath.of("INBOX", "Brouillons"), TestMessage.builder().subject("b").build(), flags(),
+                    at("2024-01-01T00:00:00Z"));
+            s.append(FolderPath.of("Courrier indésirable"), TestMessage.builder().subject("j").build(), flags(),
+                    at("2024-01-01T00:00:00Z"));
+            s.append(FolderPath.of("Files"), TestMessage.builder().subject("f").build(), flags(), at("2024-01-01T00:00:00Z"));
+            s.append(FolderPath.of("Envoyés", "2019"), TestMessage.builder().subject("e19").build(), flags(),
+                    at("2019-01-01T00:00:00Z"));
+        }
+        try (MailboxSeeder t = newServer.seeder(a, password(a))) {
+            t.folder(FolderPath.of("Éléments supprimés")); // an Exchange mailbox set to French
+        }
+
+        TransferReport report = run(settings(FolderMapper.exchange()).build(), Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertCopied(a, FolderPath.of("Envoyés"), FolderPath.of("Sent Items"));
+        assertCopied(a, FolderPath.of("Envoyés", "2019"), FolderPath.of("Sent Items", "2019"));
+        assertCopied(a, FolderPath.of("Corbeille"), FolderPath.of("Éléments supprimés"));
+        assertCopied(a, FolderPath.of("INBOX", "Brouillons"), FolderPath.of("Drafts"));
+        assertCopied(a, FolderPath.of("Courrier indésirable"), FolderPath.of("Junk Email"));
+        assertCopied(a, FolderPath.of("Files"), FolderPath.of("Files (migrated)"));
+        assertThat(report.toJson()).contains("reserved by Exchange");
+    }
+
+    @Test
+    void verifierFindsEverythingThenAMissingMessage() {
+        BmaAddress a = newMailbox();
+        seedTypical(a);
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        run(settings, Pass.PRESTAGE, a);
+
+        VerifyReport ok = new Verifier(settings, CLOCK).verify(List.of(a));
+        assertThat(ok.isSuccess()).as(ok.toJson()).isTrue();
+        assertThat(ok.mailboxes().get(0).present()).isEqualTo(7);
+
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, TestMessage.builder().subject("late").build(), flags(), at("2024-11-04T00:00:00Z"));
+        }
+        VerifyReport missing = new Verifier(settings, CLOCK).verify(List.of(a));
+        assertThat(missing.isSuccess()).isFalse();
+        assertThat(missing.mailboxes().get(0).missing()).hasSize(1);
+    }
+
+    @Test
+    void oneMailboxFailingDoesNotStopTheOthers() {
+        BmaAddress good = newMailbox();
+        BmaAddress bad = BmaAddress.of(BmaKind.PO, NEXT.incrementAndGet()); // no such user anywhere
+        seedTypical(good);
+
+        TransferReport report = run(settings(FolderMapper.preserve()).build(), Pass.PRESTAGE, good, bad);
+
+        assertThat(report.mailboxes()).hasSize(2);
+        assertThat(report.mailboxes().get(0).isComplete()).isTrue();
+        assertThat(report.mailboxes().get(1).error()).isPresent();
+        assertThat(report.mailboxes().get(1).error().get()).doesNotContain(password(bad));
+        assertThat(report.isComplete()).isFalse();
+    }
+}
