@@ -10,6 +10,9 @@ public enum HierarchyStyle {
     /** Separator {@code /}, no prefix: {@code INBOX}, {@code Archives/2023}. A {@code .} may appear in names. */
     SLASH('/', ""),
 
+    /** Separator {@code .}, no prefix: {@code INBOX}, {@code Archives.2023}, as GreenMail. A {@code /} may appear in names. */
+    DOT('.', ""),
+
     /**
      * Separator {@code .}, personal namespace prefix {@code INBOX.}: {@code INBOX},
      * {@code INBOX.Archives.2023}, as Courier-IMAP shows it. A {@code /} may appear in names.
