@@ -65,7 +65,8 @@ public final class MailboxInspector implements AutoCloseable {
     public List<StoredMessage> messages(FolderPath path) {
         try {
             IMAPFolder folder = (IMAPFolder) store.getFolder(ImapTestConnection.fullName(store, path));
-            if (!folder.exists()) {
+            if (!folder.exists() || (folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                // e.g. the \Noselect parent a server creates for a nested name
                 return List.of();
             }
             folder.open(Folder.READ_ONLY);

@@ -1,0 +1,16 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.testing.MailServerFixture;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+
+/** The transfer suite with Dovecot ({@code .} separator) as old and new server; skipped where Dovecot is absent. */
+@RequiresDovecot
+class DovecotDotTransferTest extends TransferSuite {
+
+    @Override
+    protected MailServerFixture startServer() {
+        return DovecotFixture.start(HierarchyStyle.DOT);
+    }
+}
