@@ -14,6 +14,13 @@ import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.lifecycle.MigrationDay;
+import be.cfwb.bma.lifecycle.ProvisionResult;
+import be.cfwb.bma.lifecycle.Provisioning;
+import be.cfwb.bma.lifecycle.RunListener;
+import be.cfwb.bma.lifecycle.RunResult;
+import be.cfwb.bma.notify.MailboxSchedule;
+import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.report.MigrationReport;
@@ -131,6 +138,15 @@ public final class Bma {
      *                      ledger cannot be opened; before anything is sent
      */
     public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun) {
+        return notify(selection, date, dryRun, NotificationKind.MAIL4);
+    }
+
+    /**
+     * As {@link #notify(MailboxSelection, LocalDate, boolean)}, sending no mail after
+     * {@code upTo}: the day's run sends mail 1, then mails 2 and 3 once the target is
+     * provisioned, then mail 4 once the pre-stage copy is done.
+     */
+    public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun, NotificationKind upTo) {
         NotificationSettings notifications = settings.notifications().orElseThrow(() -> new BmaException(
                 BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
         Inventory selected = settings.inventory().select(selection);
@@ -139,9 +155,47 @@ public final class Bma {
             NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
                     new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
                             PlanFiles.previousDates(settings.outputDirectory()))));
+            NotificationSchedule limited = address -> schedule.of(address).map(s -> upTo(s, upTo));
             return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
-                    .run(selected.mailboxes(), schedule, date, dryRun);
+                    .run(selected.mailboxes(), limited, date, dryRun);
         }
+    }
+
+    /** The schedule with every mail after {@code last} moved out of reach. */
+    private static MailboxSchedule upTo(MailboxSchedule schedule, NotificationKind last) {
+        java.util.EnumMap<NotificationKind, java.time.LocalDateTime> due = new java.util.EnumMap<>(schedule.due());
+        for (NotificationKind kind : NotificationKind.values()) {
+            if (kind.number() > last.number()) {
+                due.put(kind, java.time.LocalDateTime.of(9999, 12, 31, 0, 0));
+            }
+        }
+        return new MailboxSchedule(schedule.mailbox(), schedule.migrationDate(), schedule.accessDate(), due,
+                schedule.planVersion());
+    }
+
+    /**
+     * Checks that each selected mailbox's target exists and takes our login, and records it
+     * provisioned: the step mail 2 (the new password) waits for.
+     */
+    public ProvisionResult provision(MailboxSelection selection) {
+        TransferSettings transfer = transferSettings();
+        Inventory selected = settings.inventory().select(selection);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            return new Provisioning(transfer.target(), ledger)
+                    .run(selected.mailboxes().stream().map(Mailbox::address).toList());
+        }
+    }
+
+    /**
+     * Everything due on {@code day} for the selected mailboxes, in the circular's order: mail 1,
+     * provisioning, mails 2 and 3, pre-stage copy, mail 4, cutover (with {@code cutoverHook};
+     * without it, mailboxes wait for ops to record it), final delta, verification, and the
+     * dashboard. Each stage acts only on mailboxes whose earlier steps the ledger shows done,
+     * so a rerun or a run after a crash continues where things stand.
+     */
+    public RunResult run(LocalDate day, MailboxSelection selection, Optional<CutoverHook> cutoverHook, RunListener listener) {
+        settings.inventory().select(selection);
+        return new MigrationDay(this, cutoverHook, listener).run(day, selection);
     }
 
     /**

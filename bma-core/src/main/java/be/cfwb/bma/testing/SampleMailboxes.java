@@ -1,6 +1,7 @@
 package be.cfwb.bma.testing;
 
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.FolderPath;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,26 @@ public final class SampleMailboxes {
             messages.add(new SampleMessage(folder, bytes, flags(random, sent, draft), date));
         }
         return List.copyOf(messages);
+    }
+
+    /**
+     * Creates the folders and appends {@code count} sample messages to {@code address}'s old
+     * mailbox through {@code seeder}, with their flags and received dates.
+     *
+     * @return the messages appended
+     */
+    public static List<SampleMessage> seed(MailboxSeeder seeder, BmaAddress address, int count) {
+        List<SampleMessage> messages = messages(address, count);
+        for (List<String> folder : FOLDERS) {
+            if (!folder.equals(List.of("INBOX"))) {
+                seeder.folder(FolderPath.of(folder.toArray(String[]::new)));
+            }
+        }
+        for (SampleMessage m : messages) {
+            seeder.append(FolderPath.of(m.folder().toArray(String[]::new)), m.bytes(),
+                    MailboxSeeder.flags(m.flags().toArray(String[]::new)), m.internalDate().toInstant());
+        }
+        return messages;
     }
 
     private static int folderIndex(SplittableRandom random) {

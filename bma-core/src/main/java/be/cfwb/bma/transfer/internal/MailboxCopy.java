@@ -109,6 +109,7 @@ public final class MailboxCopy {
                 .with("complete", report.isComplete())
                 .with("found", report.found())
                 .with("copied", report.copied())
+                .with("bytes", report.copiedBytes())
                 .with("alreadyPresent", report.alreadyPresent())
                 .with("skipped", report.skipped().size())
                 .with("failed", report.failed().size()));

@@ -1,0 +1,25 @@
+package be.cfwb.bma.lifecycle;
+
+/** The stages of a migration day, in the order they run. */
+public enum Stage {
+    PLAN("plan"),
+    MAIL1("mail 1"),
+    PROVISION("provisioning"),
+    MAILS_2_3("mails 2 and 3"),
+    PRESTAGE("pre-stage copy"),
+    MAIL4("mail 4"),
+    CUTOVER("cutover"),
+    FINAL_DELTA("final delta"),
+    VERIFY("verification"),
+    REPORT("report");
+
+    private final String label;
+
+    Stage(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}
