@@ -1,0 +1,9 @@
+/**
+ * The demo migration the README's first command runs: an old server and an Exchange
+ * stand-in on loopback, seeded with realistic mailboxes from the open-data inventory, and
+ * the whole lifecycle driven day by day through the public API, as ops would run it. The
+ * servers live in their own process ({@link be.cfwb.bma.demo.DemoServers}) so that killing
+ * the demo and starting it again continues where it stopped, against the same mailboxes.
+ * Needs GreenMail on the classpath.
+ */
+package be.cfwb.bma.demo;
