@@ -1,12 +1,18 @@
 package be.cfwb.bma.credentials;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
  * A secret value (a password, a client secret, a token) that never shows itself by accident:
  * {@link #toString()} gives {@value #MASK}, and the value is reached only through
- * {@link #reveal()} or {@link #chars()}, whose call sites are few and easy to audit. Equality
- * is by identity, so a secret never lands in a hash structure by content.
+ * {@link #reveal()} or {@link #chars()}, whose call sites are few and easy to audit. Two
+ * secrets are equal when their values are, compared in constant time; the hash code is the
+ * same for every secret, so it tells nothing about the value.
+ *
+ * <p>(Merge of the {@code notify} and {@code transfer} branches' versions: notify's API and
+ * mask, transfer's refusal of empty values and value equality.)
  */
 public final class Secret {
 
@@ -16,6 +22,9 @@ public final class Secret {
     private final char[] value;
 
     private Secret(char[] value) {
+        if (value.length == 0) {
+            throw new IllegalArgumentException("A secret must not be empty");
+        }
         this.value = value;
     }
 
@@ -25,7 +34,11 @@ public final class Secret {
         return new Secret(value.clone());
     }
 
-    /** A secret holding {@code value}. */
+    /**
+     * A secret holding {@code value}.
+     *
+     * @throws IllegalArgumentException if it is empty (the message never holds the value)
+     */
     public static Secret of(String value) {
         Objects.requireNonNull(value, "secret value");
         return new Secret(value.toCharArray());
@@ -55,6 +68,17 @@ public final class Secret {
             diff |= value[i] ^ (i < candidate.length() ? candidate.charAt(i) : 0);
         }
         return diff == 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret other && MessageDigest.isEqual(reveal().getBytes(StandardCharsets.UTF_8),
+                other.reveal().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int hashCode() {
+        return 0;
     }
 
     @Override
