@@ -184,10 +184,15 @@ public final class NotificationRun {
                     .findFirst();
             if (sent.isPresent()) {
                 if (!chain.isEmpty()) {
-                    // The ledger says a later mail left before an earlier one: never by our hand.
-                    throw new BmaException(BmaErrorCode.STEP_OUT_OF_ORDER, "Ledger shows mail " + kind.number()
-                            + " sent to " + mailbox.address() + " but not mail " + chain.peekFirst().kind().number()
-                            + "; check the ledger before sending anything");
+                    // The ledger says a later mail left before an earlier one: never by our hand. This
+                    // mailbox waits for ops; the others go on.
+                    String why = "the ledger shows mail " + kind.number() + " sent but not mail "
+                            + chain.peekFirst().kind().number() + "; check the ledger (" + EventTypes.MAIL_SENT + ")";
+                    LOG.error("{}: {}", mailbox.address(), why);
+                    for (Item item : chain) {
+                        outcomes.add(outcome(item, Status.BLOCKED, "", why));
+                    }
+                    return new ArrayDeque<>();
                 }
                 if (dueDay.equals(date)) {
                     outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.ALREADY_SENT,
@@ -315,6 +320,12 @@ public final class NotificationRun {
                 LOG.warn("Mail 2 to {} not sent: its new password could not be set: {}", address, e.getMessage());
                 return outcome(item, Status.FAILED, "", "the new password could not be set (" + e.code() + "): "
                         + e.getMessage());
+            } catch (RuntimeException e) {
+                // An issuer that breaks its contract; its message could hold anything, so only the type is kept.
+                LOG.error("Credential issuer {} failed unexpectedly for {}: {}", issuer.description(), address,
+                        e.getClass().getName());
+                return outcome(item, Status.FAILED, "", "the new password could not be set: unexpected "
+                        + e.getClass().getSimpleName() + " from " + issuer.description());
             }
             ledger.append(LedgerEntry.of(EventTypes.CREDENTIAL_ISSUED).mailbox(address).with("mail", number)
                     .with("issue", item.passwordIssue()).with("issuer", issuer.description()));

@@ -446,6 +446,43 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void aLedgerOutOfOrderBlocksThatMailboxOnly() throws Exception {
+        try (Ledger ledger = Ledger.open(work.resolve("ledger"), clock)) {
+            ledger.append(be.cfwb.bma.ledger.LedgerEntry.of(EventTypes.MAIL_SENT).mailbox(EC).with("mail", "2"));
+        }
+        NotifyResult result = bma(smtp()).notify(MailboxSelection.parse("ec001394,po000478"), MIGRATION);
+        assertThat(result.outcomes()).filteredOn(o -> o.mailbox().equals(EC))
+                .extracting(NotificationOutcome::kind, NotificationOutcome::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(NotificationKind.MAIL1, Status.BLOCKED));
+        assertThat(result.problems()).singleElement().satisfies(o -> assertThat(o.detail())
+                .contains("mail 2 sent but not mail 1"));
+        assertThat(inbox(EC)).isEmpty();
+        assertThat(inbox(PO)).hasSize(4);
+    }
+
+    @Test
+    void anIssuerThatBreaksItsContractFailsMail2WithoutEchoingIt() throws Exception {
+        be.cfwb.bma.credentials.CredentialIssuer broken = new be.cfwb.bma.credentials.CredentialIssuer() {
+            @Override
+            public void issue(BmaAddress mailbox, be.cfwb.bma.credentials.Secret password) {
+                throw new IllegalStateException("cannot set " + password.reveal());
+            }
+
+            @Override
+            public String description() {
+                return "broken issuer";
+            }
+        };
+        NotifyResult result = bma(smtp(), b -> b.credentialIssuer(broken)).notify(MailboxSelection.parse("ec001394"),
+                MIGRATION);
+        assertThat(result.outcomes()).extracting(NotificationOutcome::status)
+                .containsExactly(Status.SENT, Status.FAILED, Status.BLOCKED, Status.BLOCKED);
+        assertThat(result.problems().get(0).detail()).isEqualTo(
+                "the new password could not be set: unexpected IllegalStateException from broken issuer");
+        assertThat(inbox(EC)).hasSize(1);
+    }
+
+    @Test
     void senderIdentitiesAndReplyToComeFromTheProperties() throws Exception {
         Bma bma = bma(smtp(), b -> b.properties(Map.of(
                 "bma.notify.sgne.name", "Équipe « Migration BMA »",
