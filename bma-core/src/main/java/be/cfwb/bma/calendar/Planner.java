@@ -111,6 +111,14 @@ public final class Planner {
     }
 
     /**
+     * A plan of rows made earlier (read back from a file): the summaries are recomputed,
+     * no change is reported.
+     */
+    public MigrationPlan planOf(List<PlannedMailbox> rows) {
+        return new MigrationPlan(settings, rows, summaries(rows), List.of());
+    }
+
+    /**
      * The dates announced by mail 1, from the ledger's {@link EventTypes#MAIL_SENT} events with
      * {@code mail=1} and {@value #ANNOUNCED_DATE_KEY}; the latest event of a mailbox wins.
      *
