@@ -198,7 +198,7 @@ class PlanRunTest {
                 .allSatisfy(c -> assertThat(c.reason()).isIn(promised + " is in blackout Inspection",
                         "2024-11-25 is closed (Maintenance)"));
         assertThat(csv(out)).anyMatch(l -> l.startsWith(announced + ",") && l.contains("," + promised + ",")
-                && l.endsWith(",announced"));
+                && l.endsWith(",announced; announced day now in blackout Inspection"));
     }
 
     @Test
