@@ -1,5 +1,6 @@
 package be.cfwb.bma;
 
+import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The toolkit's entry point. Configure once, then call verbs, each with an explicit scope:
@@ -105,8 +105,9 @@ public final class Bma {
     /**
      * Sends, exactly once each and in order per mailbox, the notification mails the plan says
      * are due on {@code date} or before (reported as late). The plan is the one {@link #plan}
-     * gives (announced dates kept, the previous {@code plan.json} followed where possible)
-     * unless the notification settings carry their own schedule. With {@code dryRun}, renders them
+     * published in the output directory ({@code plan.json}); without one, the plan it would
+     * publish (announced dates kept); the notification settings may carry their own schedule
+     * instead. A mail that would contradict the date mail 1 announced is blocked. With {@code dryRun}, renders them
      * into {@code <output>/outbox/} instead, passwords masked, and records nothing.
      *
      * @throws BmaException if notifications are not configured, a template is wrong, or the
@@ -117,32 +118,37 @@ public final class Bma {
                 BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
         Inventory selected = settings.inventory().select(selection);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            // The whole inventory is planned, as bma:plan does, so narrowing never moves a date.
+            // The published plan (plan.json) is what ops reviewed; without one (a clean target/), the
+            // same plan bma:plan would publish: the whole inventory, announced dates kept.
             NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
-                    new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
-                            PlanFiles.previousDates(settings.outputDirectory()))));
+                    PlanFiles.read(settings.outputDirectory(), settings.inventory()).orElseGet(() ->
+                            new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
+                                    Map.of()))));
             return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
                     .run(selected.mailboxes(), schedule, date, dryRun);
         }
     }
 
     /**
-     * Plans the selected mailboxes and writes {@code plan.csv}, {@code plan.json},
-     * {@code plan.ics} and {@code plan.html} to the output directory. Dates announced by
-     * mail 1 (the ledger) are kept; so are the days of the previous {@code plan.json} where
-     * still possible, and what moved is reported.
+     * Plans the whole inventory (capacity is shared, so part of it cannot be planned alone)
+     * and writes {@code plan.csv}, {@code plan.json}, {@code plan.ics} and {@code plan.html}
+     * to the output directory; the result lists the rows of {@code selection}. Dates
+     * announced by mail 1 (the ledger) are kept; so are the days of the previous
+     * {@code plan.json} where still possible, and what moved is reported.
      *
      * @throws BmaException {@link BmaErrorCode#PLAN_INFEASIBLE} with the numbers, and no file
-     *                      written, when the mailboxes do not fit
+     *                      written, when the mailboxes do not fit; {@link BmaErrorCode#INVALID_ADDRESS}
+     *                      if the selection names an address outside the inventory
      */
     public PlanResult plan(MailboxSelection selection) {
-        Inventory selected = settings.inventory().select(selection);
-        Map<be.cfwb.bma.address.BmaAddress, java.time.LocalDate> previous =
-                new TreeMap<>(PlanFiles.previousDates(settings.outputDirectory()));
-        previous.keySet().removeIf(a -> !selection.includes(a));
+        settings.inventory().select(selection);
+        Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.outputDirectory());
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            MigrationPlan plan = new Planner(settings.planning()).plan(selected, Planner.announcedDates(ledger), previous);
-            return new PlanResult(plan, PlanFiles.write(plan, settings.outputDirectory()), ledger.recovery());
+            MigrationPlan plan = new Planner(settings.planning())
+                    .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
+            List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
+            return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
+                    files, ledger.recovery());
         }
     }
 

@@ -53,13 +53,18 @@ public final class Planner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
     private static final int MAX_LISTED_PROBLEMS = 20;
+    private static final BmaKind[] KINDS = BmaKind.values();
 
     private final PlanningSettings settings;
     private final WorkingDays workingDays;
+    private final Map<BmaKind, Map<LocalDate, LocalDate>> mail1Dates = new EnumMap<>(BmaKind.class);
 
     public Planner(PlanningSettings settings) {
         this.settings = settings;
         this.workingDays = new WorkingDays(settings);
+        for (BmaKind kind : BmaKind.values()) {
+            mail1Dates.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
+        }
     }
 
     public WorkingDays workingDays() {
@@ -103,6 +108,14 @@ public final class Planner {
         }
         List<PlanChange> changes = changes(rows, announced, previous, rebalanced);
         return new MigrationPlan(settings, rows, summaries(rows), changes);
+    }
+
+    /**
+     * A plan of rows made earlier (read back from a file): the summaries are recomputed,
+     * no change is reported.
+     */
+    public MigrationPlan planOf(List<PlannedMailbox> rows) {
+        return new MigrationPlan(settings, rows, summaries(rows), List.of());
     }
 
     /**
@@ -187,6 +200,7 @@ public final class Planner {
                 }
             }
         }
+        units.forEach(Unit::seal);
         return units;
     }
 
@@ -197,8 +211,10 @@ public final class Planner {
             waveDays.put(kind, waveDays(kind));
         }
         List<Unit> free = new ArrayList<>();
-        // 1. announced, 2. fixed: taken as given.
-        for (Unit u : units) {
+        // 1. announced, 2. fixed: taken as given, announced first so that a fixed date never takes its room.
+        List<Unit> announcedFirst = new ArrayList<>(units);
+        announcedFirst.sort(Comparator.comparing((Unit u) -> u.announcedDay == null));
+        for (Unit u : announcedFirst) {
             Optional<LocalDate> forced = forcedDay(u, p.problems);
             if (forced.isPresent()) {
                 if (!p.fits(u, forced.get())) {
@@ -294,15 +310,19 @@ public final class Planner {
     private List<LocalDate> allowedDays(Unit u, Map<BmaKind, List<LocalDate>> waveDays) {
         List<LocalDate> allowed = null;
         for (Mailbox m : u.members) {
-            List<LocalDate> mine = waveDays.get(m.kind()).stream()
-                    .filter(d -> !m.constraints().forbiddenDates().contains(d))
-                    .filter(d -> workingDays.blackout(d, m).isEmpty())
-                    .toList();
+            List<Blackout> mine = settings.blackouts().stream().filter(b -> !b.concernsAll(m.kind()) && b.concerns(m)).toList();
+            List<LocalDate> days = waveDays.get(m.kind());
+            if (!mine.isEmpty() || !m.constraints().forbiddenDates().isEmpty()) {
+                days = days.stream()
+                        .filter(d -> !m.constraints().forbiddenDates().contains(d))
+                        .filter(d -> mine.stream().noneMatch(b -> b.range().contains(d)))
+                        .toList();
+            }
             if (allowed == null) {
-                allowed = mine;
+                allowed = days;
             } else {
                 List<LocalDate> both = new ArrayList<>(allowed);
-                both.retainAll(mine);
+                both.retainAll(days);
                 allowed = both;
             }
         }
@@ -310,7 +330,7 @@ public final class Planner {
     }
 
     private LocalDate mail1Date(LocalDate day, BmaKind kind) {
-        return workingDays.minusWorkingDays(day, settings.leadDays(), kind);
+        return mail1Dates.get(kind).computeIfAbsent(day, d -> workingDays.minusWorkingDays(d, settings.leadDays(), kind));
     }
 
     private PlannedMailbox row(Mailbox m, LocalDate day, Unit unit, boolean announced) {
@@ -322,6 +342,13 @@ public final class Planner {
         List<String> constraints = new ArrayList<>();
         if (announced) {
             constraints.add(PlannedMailbox.ANNOUNCED);
+            // The promise stands, but ops must know it now falls on a day the settings close.
+            Optional<String> conflict = workingDays.closure(day, m.kind()).map(c -> "announced day now closed (" + c + ")")
+                    .or(() -> workingDays.blackout(day, m).map(b -> "announced day now in blackout " + b.name()));
+            conflict.ifPresent(c -> {
+                constraints.add(c);
+                LOG.warn("{} keeps its announced day {}: {}", m.address(), day, c);
+            });
         }
         m.constraints().fixedDate().ifPresent(d -> constraints.add("fixed " + d));
         if (!m.constraints().forbiddenDates().isEmpty()) {
@@ -444,14 +471,17 @@ public final class Planner {
                     : members.get(0).address().toString();
         }
 
-        int count(BmaKind kind) {
-            int n = 0;
-            for (Mailbox m : members) {
-                if (m.kind() == kind) {
-                    n++;
-                }
+        /** Members per kind and whether they fit an empty day; set once the members are known. */
+        int[] counts;
+        boolean fitsEmptyDay;
+
+        void seal() {
+            counts = new int[KINDS.length];
+            members.forEach(m -> counts[m.kind().ordinal()]++);
+            fitsEmptyDay = members.size() <= settings.mailboxesPerDayBySenders();
+            for (BmaKind kind : KINDS) {
+                fitsEmptyDay &= counts[kind.ordinal()] <= capacity(kind);
             }
-            return n;
         }
     }
 
@@ -460,27 +490,37 @@ public final class Planner {
         final Map<Unit, LocalDate> days = new HashMap<>();
         final Map<LocalDate, int[]> load = new HashMap<>();
         final List<String> problems = new ArrayList<>();
+        final int[] capacity = new int[KINDS.length];
+        final int senders = settings.mailboxesPerDayBySenders();
         int anchored;
 
+        Placement() {
+            for (BmaKind kind : KINDS) {
+                capacity[kind.ordinal()] = capacity(kind);
+            }
+        }
+
         boolean fits(Unit u, LocalDate d) {
-            int[] l = load.getOrDefault(d, new int[BmaKind.values().length + 1]);
-            int total = l[BmaKind.values().length];
-            for (BmaKind kind : BmaKind.values()) {
-                int n = u.count(kind);
-                if (n > 0 && l[kind.ordinal()] + n > capacity(kind)) {
+            int[] l = load.get(d);
+            if (l == null) {
+                return u.fitsEmptyDay;
+            }
+            for (BmaKind kind : KINDS) {
+                int n = u.counts[kind.ordinal()];
+                if (n > 0 && l[kind.ordinal()] + n > capacity[kind.ordinal()]) {
                     return false;
                 }
             }
-            return total + u.members.size() <= settings.mailboxesPerDayBySenders();
+            return l[KINDS.length] + u.members.size() <= senders;
         }
 
         double score(Unit u, LocalDate d) {
             int[] l = load.get(d);
             double worst = 0;
-            for (BmaKind kind : BmaKind.values()) {
-                int n = u.count(kind);
+            for (BmaKind kind : KINDS) {
+                int n = u.counts[kind.ordinal()];
                 if (n > 0) {
-                    worst = Math.max(worst, (double) ((l == null ? 0 : l[kind.ordinal()]) + n) / capacity(kind));
+                    worst = Math.max(worst, (double) ((l == null ? 0 : l[kind.ordinal()]) + n) / capacity[kind.ordinal()]);
                 }
             }
             return worst;
@@ -488,10 +528,10 @@ public final class Planner {
 
         void put(Unit u, LocalDate d) {
             days.put(u, d);
-            int[] l = load.computeIfAbsent(d, x -> new int[BmaKind.values().length + 1]);
+            int[] l = load.computeIfAbsent(d, x -> new int[KINDS.length + 1]);
             for (Mailbox m : u.members) {
                 l[m.kind().ordinal()]++;
-                l[BmaKind.values().length]++;
+                l[KINDS.length]++;
             }
         }
     }

@@ -173,6 +173,10 @@ public final class NotificationRun {
                              List<NotificationOutcome> outcomes) {
         Deque<Item> chain = new ArrayDeque<>();
         int passwordIssues = (int) history.stream().filter(e -> e.type().equals(EventTypes.CREDENTIAL_ISSUED)).count();
+        Optional<String> announced = history.stream().filter(e -> e.type().equals(EventTypes.MAIL_SENT)
+                && e.get("mail").equals(Optional.of("1"))).reduce((a, b) -> b).flatMap(e -> e.get("migration_date"));
+        String planned = schedule.migrationDate().toString();
+        boolean contradicts = announced.isPresent() && !announced.get().equals(planned);
         for (NotificationKind kind : NotificationKind.values()) {
             LocalDate dueDay = schedule.dueAt(kind).toLocalDate();
             if (dueDay.isAfter(date)) {
@@ -199,6 +203,13 @@ public final class NotificationRun {
                             schedule.dueAt(kind), false, false, sent.get().get("message_id").orElse(""),
                             "recorded as sent on " + sent.get().at()));
                 }
+                continue;
+            }
+            if (contradicts) {
+                // Mails 2 to 4 must confirm what mail 1 announced, never quietly move it.
+                outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.BLOCKED, schedule.dueAt(kind),
+                        dueDay.isBefore(date), false, "", "mail 1 announced " + announced.get()
+                        + " but the plan now says " + planned + "; re-plan (announced dates are kept) before sending"));
                 continue;
             }
             Set<String> closed = new HashSet<>();

@@ -461,6 +461,18 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void aPlanThatMovedAnAnnouncedDateBlocksTheFollowingMails() throws Exception {
+        bma(smtp()).notify(MailboxSelection.parse("ec001394"), MIGRATION.minusDays(21));
+        NotificationSchedule moved = NotificationSchedule.of(List.of(TestSupport.schedule(EC, MIGRATION.plusDays(1))));
+        NotifyResult result = bma(smtp(), b -> b.schedule(moved)).notify(MailboxSelection.parse("ec001394"),
+                MIGRATION.plusDays(1));
+        assertThat(result.outcomes()).extracting(NotificationOutcome::status).containsOnly(Status.BLOCKED).hasSize(3);
+        assertThat(result.problems().get(0).detail()).contains("mail 1 announced 2024-11-04 but the plan now says 2024-11-05");
+        assertThat(inbox(EC)).hasSize(1);
+        assertThat(issuer.issued).isEmpty();
+    }
+
+    @Test
     void anIssuerThatBreaksItsContractFailsMail2WithoutEchoingIt() throws Exception {
         be.cfwb.bma.credentials.CredentialIssuer broken = new be.cfwb.bma.credentials.CredentialIssuer() {
             @Override

@@ -103,8 +103,11 @@ public final class PlanHtml {
             }
         }
         h.append("</table>\n");
-        for (var e : w.load().entrySet()) {
-            List<PlannedMailbox> rows = plan.migratingOn(e.getKey()).stream().filter(p -> p.kind() == wave.kind()).toList();
+        java.util.SortedMap<LocalDate, List<PlannedMailbox>> byDay = new java.util.TreeMap<>();
+        plan.mailboxes().stream().filter(p -> p.kind() == wave.kind())
+                .forEach(p -> byDay.computeIfAbsent(p.migrationDate(), x -> new ArrayList<>()).add(p));
+        for (var e : byDay.entrySet()) {
+            List<PlannedMailbox> rows = e.getValue();
             h.append("<details><summary>").append(e.getKey()).append(" : ").append(rows.size())
                     .append(" boîte(s)</summary>\n<ul>\n");
             for (PlannedMailbox p : rows) {

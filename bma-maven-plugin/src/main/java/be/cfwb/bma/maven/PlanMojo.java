@@ -1,0 +1,124 @@
+package be.cfwb.bma.maven;
+
+import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaConfiguration;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.PlanResult;
+import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.calendar.PlannedMailbox;
+
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Plans every selected mailbox's migration day and mail times, and writes {@code plan.csv},
+ * {@code plan.json}, {@code plan.ics} and {@code plan.html} under {@code bma.output}. Keeps
+ * the dates mail 1 announced (ledger) and the days of the previous {@code plan.json}; fails
+ * with the numbers when the mailboxes do not fit. Unset parameters keep the 2024 defaults.
+ */
+@Mojo(name = "plan", requiresProject = false, threadSafe = true)
+public class PlanMojo extends AbstractBmaMojo {
+
+    /** Days of the organising bodies' wave, {@code 2024-10-01..2024-10-25}. */
+    @Parameter(property = BmaProperties.WINDOW_PO)
+    protected String windowPo;
+
+    /** Days of the establishments' wave, {@code 2024-11-04..2024-11-30}. */
+    @Parameter(property = BmaProperties.WINDOW_EC)
+    protected String windowEc;
+
+    /** Most PO mailboxes migrated a day (default 100). */
+    @Parameter(property = BmaProperties.CAPACITY_PO)
+    protected String capacityPo;
+
+    /** Most EC mailboxes migrated a day (default 200). */
+    @Parameter(property = BmaProperties.CAPACITY_EC)
+    protected String capacityEc;
+
+    /** Whether PO migrations may fall in school holidays (default true). */
+    @Parameter(property = BmaProperties.SCHOOL_HOLIDAYS_PO)
+    protected String schoolHolidaysPo;
+
+    /** Whether EC migrations may fall in school holidays (default false). */
+    @Parameter(property = BmaProperties.SCHOOL_HOLIDAYS_EC)
+    protected String schoolHolidaysEc;
+
+    /** Working days between mail 1 and the migration day (default 5). */
+    @Parameter(property = BmaProperties.LEAD_DAYS)
+    protected String leadDays;
+
+    /** Time of mail 1, {@code HH:mm} (default 09:00). */
+    @Parameter(property = BmaProperties.MAIL1_TIME)
+    protected String mail1Time;
+
+    /** Time of mail 2 on the day (default 07:00). */
+    @Parameter(property = BmaProperties.MAIL2_TIME)
+    protected String mail2Time;
+
+    /** Time of mail 3 on the day (default 07:30). */
+    @Parameter(property = BmaProperties.MAIL3_TIME)
+    protected String mail3Time;
+
+    /** Time of mail 4 on the day, then cutover (default 08:00). */
+    @Parameter(property = BmaProperties.MAIL4_TIME)
+    protected String mail4Time;
+
+    /** Most notification mails sent in an hour (default 1200). */
+    @Parameter(property = BmaProperties.MAILS_PER_HOUR)
+    protected String mailsPerHour;
+
+    /** Extra closed days, {@code ;}-separated {@code [name=]range}. */
+    @Parameter(property = BmaProperties.CLOSED_DAYS)
+    protected String closedDays;
+
+    /** School holidays, {@code ;}-separated {@code name=range}; replaces the FW-B 2024-25 calendar. */
+    @Parameter(property = BmaProperties.SCHOOL_CALENDAR)
+    protected String schoolCalendar;
+
+    /** Obligation windows, {@code ;}-separated {@code KINDS[/level=L][/network=N]@RANGE=NAME}; replaces the 2024 defaults. */
+    @Parameter(property = BmaProperties.BLACKOUTS)
+    protected String blackouts;
+
+    /** No mail 1 before this day for mailboxes not yet announced. */
+    @Parameter(property = BmaProperties.ANNOUNCE_FROM)
+    protected String announceFrom;
+
+    @Override
+    protected BmaConfiguration configuration() {
+        Map<String, String> p = new HashMap<>();
+        p.put(BmaProperties.WINDOW_PO, windowPo);
+        p.put(BmaProperties.WINDOW_EC, windowEc);
+        p.put(BmaProperties.CAPACITY_PO, capacityPo);
+        p.put(BmaProperties.CAPACITY_EC, capacityEc);
+        p.put(BmaProperties.SCHOOL_HOLIDAYS_PO, schoolHolidaysPo);
+        p.put(BmaProperties.SCHOOL_HOLIDAYS_EC, schoolHolidaysEc);
+        p.put(BmaProperties.LEAD_DAYS, leadDays);
+        p.put(BmaProperties.MAIL1_TIME, mail1Time);
+        p.put(BmaProperties.MAIL2_TIME, mail2Time);
+        p.put(BmaProperties.MAIL3_TIME, mail3Time);
+        p.put(BmaProperties.MAIL4_TIME, mail4Time);
+        p.put(BmaProperties.MAILS_PER_HOUR, mailsPerHour);
+        p.put(BmaProperties.CLOSED_DAYS, closedDays);
+        p.put(BmaProperties.SCHOOL_CALENDAR, schoolCalendar);
+        p.put(BmaProperties.BLACKOUTS, blackouts);
+        p.put(BmaProperties.ANNOUNCE_FROM, announceFrom);
+        return super.configuration().properties(p);
+    }
+
+    @Override
+    protected void run(Bma bma) {
+        MailboxSelection selection = selection();
+        PlanResult result = bma.plan(selection);
+        result.ledgerRecovery().ifPresent(getLog()::warn);
+        if (!selection.isAll()) {
+            for (PlannedMailbox p : result.selected()) {
+                getLog().info(String.format("%-21s %s  mail 1 %s  %s", p.address(), p.migrationDate(), p.mailAt(1),
+                        p.mailbox().name()));
+            }
+        }
+        result.summaryLines().forEach(getLog()::info);
+    }
+}

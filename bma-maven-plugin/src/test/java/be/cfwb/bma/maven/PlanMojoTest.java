@@ -1,0 +1,79 @@
+package be.cfwb.bma.maven;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The goal's core call: parameters reach the planner, the files are written, failures carry the numbers. */
+class PlanMojoTest {
+
+    @TempDir
+    Path tmp;
+
+    private PlanMojo mojo() throws IOException {
+        Path inventory = tmp.resolve("inventory.csv");
+        Files.writeString(inventory, """
+                address,name,same_day_group
+                ec001394@adm.cfwb.be,Athénée royal,g1
+                ec001395@adm.cfwb.be,Ecole communale,g1
+                ec001396@adm.cfwb.be,Lycée,
+                po000478@adm.cfwb.be,Commune de X,
+                """);
+        PlanMojo mojo = new PlanMojo();
+        mojo.inventory = inventory.toFile();
+        mojo.ledger = tmp.resolve("ledger").toFile();
+        mojo.outputDirectory = tmp.resolve("target/bma").toFile();
+        return mojo;
+    }
+
+    @Test
+    void writesThePlanFilesWithTheGivenParameters() throws Exception {
+        PlanMojo mojo = mojo();
+        mojo.windowEc = "2024-11-12..2024-11-13";
+        mojo.capacityEc = "2";
+        mojo.mail4Time = "09:15";
+        mojo.execute();
+        Path out = tmp.resolve("target/bma");
+        assertThat(out.resolve("plan.csv")).exists();
+        assertThat(out.resolve("plan.json")).exists();
+        assertThat(out.resolve("plan.ics")).exists();
+        assertThat(out.resolve("plan.html")).exists();
+        List<String> csv = Files.readAllLines(out.resolve("plan.csv"));
+        assertThat(csv).hasSize(5);
+        // The group of two fills one day, the third school takes the other.
+        assertThat(csv.get(1)).contains(",ec-2024-11,2024-11-12,").contains("2024-11-12T09:15");
+        assertThat(csv.get(2)).contains(",2024-11-12,");
+        assertThat(csv.get(3)).contains(",2024-11-13,");
+        assertThat(csv.get(4)).startsWith("po000478@adm.cfwb.be,PO,478,Commune de X,,po-2024-10,2024-10-02,");
+        byte[] first = Files.readAllBytes(out.resolve("plan.ics"));
+        mojo.execute();
+        assertThat(Files.readAllBytes(out.resolve("plan.ics"))).isEqualTo(first);
+    }
+
+    @Test
+    void anInfeasiblePlanFailsTheBuildWithTheNumbers() throws Exception {
+        PlanMojo mojo = mojo();
+        mojo.windowEc = "2024-11-12";
+        mojo.capacityEc = "2";
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("[PLAN_INFEASIBLE]")
+                .hasMessageContaining("needed 3, available 2 (1 days x 2 a day), shortfall 1");
+        assertThat(tmp.resolve("target/bma/plan.csv")).doesNotExist();
+    }
+
+    @Test
+    void aBadParameterNamesItsProperty() throws Exception {
+        PlanMojo mojo = mojo();
+        mojo.leadDays = "five";
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("bma.leadDays 'five' is not a whole number");
+    }
+}
