@@ -66,6 +66,13 @@ import java.util.function.Function;
  * the ledger ({@code credential.issued} records that it was set, not what), the report, the
  * logs or, in a dry run, the outbox (masked there).
  *
+ * <h2>Dates</h2>
+ * A mail is due on the day of its plan time (Europe/Brussels); a run for a day sends what is
+ * due that day and anything overdue, flagged late. Mail 1 commits the migration date (the
+ * {@code mail.sent} event keeps it as {@code migration_date}, which the planner reads back);
+ * if the plan later gives another date, mails 2 to 4 of that mailbox are blocked rather than
+ * confirming a date the school was not told.
+ *
  * <h2>Order and pace</h2>
  * Mail N of a mailbox leaves only after mail N-1 did (in an earlier run or this one); if
  * mail N-1 fails, mail N is reported as blocked. Each sender (SGNE, ETNIC) is paced by its
