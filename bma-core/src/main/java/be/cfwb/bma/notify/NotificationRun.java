@@ -55,7 +55,8 @@ import java.util.function.Function;
  * SMTP server tells us which. The rule: the next run sends it again, once, and flags it as a
  * possible duplicate in its result and report and in the {@code mail.sent} event
  * ({@code possible_duplicate=true}). The resend keeps its Message-ID so that mail clients
- * and ops can recognise the pair. Each stop can thus cause at most one duplicate, of the one
+ * and ops can recognise the pair; mail 2 excepted, whose resend carries a new password and
+ * therefore a new Message-ID (see {@link MessageIds}). Each stop can thus cause at most one duplicate, of the one
  * mail that was in flight.
  *
  * <h2>Mail 2 and the password</h2>
