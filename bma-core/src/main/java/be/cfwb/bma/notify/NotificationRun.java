@@ -76,10 +76,11 @@ import java.util.function.Function;
  *
  * <h2>Order and pace</h2>
  * Mail N of a mailbox leaves only after mail N-1 did (in an earlier run or this one); if
- * mail N-1 fails, mail N is reported as blocked. Each sender (SGNE, ETNIC) is paced by its
- * own {@link RateLimit}: mails evenly spaced, and at most the daily allowance within 24
- * hours (counted from the ledger); the rest is deferred to the next run. While one sender
- * waits, the other sends.
+ * mail N-1 fails, mail N is reported as blocked. Each sending mailbox is paced by its
+ * {@link RateLimit} (the SGNE's and the ETNIC's; if both roles are given one address, they
+ * share it under the stricter limit): mails evenly spaced, and at most the daily allowance
+ * within 24 hours (counted from the ledger); the rest is deferred to the next run. While
+ * one sender waits, the other sends.
  */
 public final class NotificationRun {
 
@@ -257,48 +258,50 @@ public final class NotificationRun {
 
     private void deliver(List<Deque<Item>> chains, boolean dryRun, Path outbox, List<NotificationOutcome> outcomes,
                          int total) {
-        Map<SenderRole, Deque<Deque<Item>>> ready = new EnumMap<>(SenderRole.class);
-        Map<SenderRole, Instant> nextAllowed = new EnumMap<>(SenderRole.class);
-        Map<SenderRole, Integer> sentInLastDay = new EnumMap<>(SenderRole.class);
+        // Pacing is per sending mailbox: two roles configured with one address share its allowance.
+        Map<SenderRole, Lane> laneOf = lanes();
+        Map<Lane, Deque<Deque<Item>>> ready = new java.util.LinkedHashMap<>();
+        Map<Lane, Instant> nextAllowed = new HashMap<>();
+        Map<Lane, Integer> sentInLastDay = new HashMap<>();
         Instant start = clock.instant();
-        for (SenderRole role : SenderRole.values()) {
-            ready.put(role, new ArrayDeque<>());
-            nextAllowed.put(role, start);
-            sentInLastDay.put(role, dryRun ? 0 : countSentSince(role, start.minus(Duration.ofDays(1))));
+        for (Lane lane : new java.util.LinkedHashSet<>(laneOf.values())) {
+            ready.put(lane, new ArrayDeque<>());
+            nextAllowed.put(lane, start);
+            sentInLastDay.put(lane, dryRun ? 0 : countSentSince(lane, start.minus(Duration.ofDays(1))));
         }
-        chains.forEach(c -> ready.get(c.peekFirst().sender()).add(c));
+        chains.forEach(c -> ready.get(laneOf.get(c.peekFirst().sender())).add(c));
         int done = 0;
         while (true) {
-            SenderRole role = null;
-            for (SenderRole r : SenderRole.values()) {
-                if (!ready.get(r).isEmpty() && (role == null || nextAllowed.get(r).isBefore(nextAllowed.get(role)))) {
-                    role = r;
+            Lane lane = null;
+            for (Lane l : ready.keySet()) {
+                if (!ready.get(l).isEmpty() && (lane == null || nextAllowed.get(l).isBefore(nextAllowed.get(lane)))) {
+                    lane = l;
                 }
             }
-            if (role == null) {
+            if (lane == null) {
                 break;
             }
-            Deque<Item> chain = ready.get(role).pollFirst();
+            Deque<Item> chain = ready.get(lane).pollFirst();
             Item item = chain.pollFirst();
             NotificationOutcome outcome;
             if (unreachable != null) {
                 outcome = outcome(item, Status.FAILED, "", "not attempted: " + unreachable);
-            } else if (!dryRun && sentInLastDay.get(role) >= settings.rateLimit(role).perDay()) {
-                outcome = outcome(item, Status.DEFERRED, "", settings.sender(role).address() + " reached its limit of "
-                        + settings.rateLimit(role).perDay() + " mails a day; the next run sends it");
+            } else if (!dryRun && sentInLastDay.get(lane) >= lane.limit().perDay()) {
+                outcome = outcome(item, Status.DEFERRED, "", lane.address() + " reached its limit of "
+                        + lane.limit().perDay() + " mails a day; the next run sends it");
             } else {
                 if (!dryRun) {
-                    Duration wait = Duration.between(clock.instant(), nextAllowed.get(role));
+                    Duration wait = Duration.between(clock.instant(), nextAllowed.get(lane));
                     if (!wait.isNegative() && !wait.isZero()) {
-                        settings.listener().waiting(role, wait);
+                        settings.listener().waiting(item.sender(), wait);
                         settings.sleeper().sleep(wait);
                     }
                 }
                 outcome = dryRun ? render(item, outbox) : send(item);
                 if (!dryRun) {
-                    nextAllowed.put(role, clock.instant().plus(settings.rateLimit(role).interval()));
+                    nextAllowed.put(lane, clock.instant().plus(lane.limit().interval()));
                     if (outcome.status() == Status.SENT) {
-                        sentInLastDay.merge(role, 1, Integer::sum);
+                        sentInLastDay.merge(lane, 1, Integer::sum);
                     }
                 }
             }
@@ -306,7 +309,7 @@ public final class NotificationRun {
             settings.listener().handled(outcome, ++done, total);
             boolean passed = outcome.status() == Status.SENT || outcome.status() == Status.RENDERED;
             if (passed && !chain.isEmpty()) {
-                ready.get(chain.peekFirst().sender()).add(chain);
+                ready.get(laneOf.get(chain.peekFirst().sender())).add(chain);
             } else if (!passed) {
                 String why = outcome.status() == Status.DEFERRED ? "waits for mail " + item.kind().number()
                         + ", deferred" : "mail " + item.kind().number() + " has not left (" + outcome.status() + ")";
@@ -320,9 +323,30 @@ public final class NotificationRun {
         }
     }
 
-    private int countSentSince(SenderRole role, Instant since) {
+    /** One sending mailbox, the roles that send from it and the strictest of their limits. */
+    private record Lane(String address, Set<String> roles, RateLimit limit) {
+    }
+
+    private Map<SenderRole, Lane> lanes() {
+        Map<String, List<SenderRole>> byAddress = new java.util.LinkedHashMap<>();
+        for (SenderRole role : SenderRole.values()) {
+            byAddress.computeIfAbsent(settings.sender(role).address().toLowerCase(java.util.Locale.ROOT),
+                    k -> new ArrayList<>()).add(role);
+        }
+        Map<SenderRole, Lane> lanes = new EnumMap<>(SenderRole.class);
+        byAddress.forEach((address, roles) -> {
+            int perMinute = roles.stream().mapToInt(r -> settings.rateLimit(r).perMinute()).min().orElseThrow();
+            int perDay = roles.stream().mapToInt(r -> settings.rateLimit(r).perDay()).min().orElseThrow();
+            Lane lane = new Lane(address, roles.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()),
+                    new RateLimit(perMinute, perDay));
+            roles.forEach(r -> lanes.put(r, lane));
+        });
+        return lanes;
+    }
+
+    private int countSentSince(Lane lane, Instant since) {
         return ledger.events(e -> e.type().equals(EventTypes.MAIL_SENT) && !e.at().isBefore(since)
-                && e.get("sender").equals(Optional.of(role.name()))).size();
+                && e.get("sender").filter(lane.roles()::contains).isPresent()).size();
     }
 
     private NotificationOutcome send(Item item) {

@@ -426,6 +426,21 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void twoRolesSendingFromOneMailboxShareItsAllowance() throws Exception {
+        Bma bma = bma(smtp(), b -> b.sender(SenderRole.ETNIC, SenderIdentity.of("ETNIC", "MigrationBMA@cfwb.be"))
+                .rateLimit(SenderRole.SGNE, new RateLimit(2, 100)).rateLimit(SenderRole.ETNIC, new RateLimit(60, 5)));
+        NotifyResult result = bma.notify(MailboxSelection.all(), MIGRATION);
+
+        // One mailbox (migrationBMA@cfwb.be, any case) sends everything: 30 s apart, 5 in the day.
+        assertThat(result.withStatus(Status.SENT)).hasSize(5);
+        assertThat(result.withStatus(Status.DEFERRED)).hasSize(11 - 5);
+        List<LedgerEvent> sent = ledgerEvents().stream().filter(e -> e.type().equals(EventTypes.MAIL_SENT)).toList();
+        for (int i = 1; i < sent.size(); i++) {
+            assertThat(Duration.between(sent.get(i - 1).at(), sent.get(i).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void dryRunWritesTheOutboxWithThePasswordMaskedAndRecordsNothing() throws Exception {
         NotifyResult result = bma(smtp()).notify(MailboxSelection.parse("ec001394"), MIGRATION, true);
 
