@@ -130,8 +130,9 @@ public final class Bma {
     /**
      * Sends, exactly once each and in order per mailbox, the notification mails the plan says
      * are due on {@code date} or before (reported as late). The plan is the one {@link #plan}
-     * gives (announced dates kept, the previous {@code plan.json} followed where possible)
-     * unless the notification settings carry their own schedule. With {@code dryRun}, renders them
+     * published in the output directory ({@code plan.json}); without one, the plan it would
+     * publish (announced dates kept); the notification settings may carry their own schedule
+     * instead. A mail that would contradict the date mail 1 announced is blocked. With {@code dryRun}, renders them
      * into {@code <output>/outbox/} instead, passwords masked, and records nothing.
      *
      * @throws BmaException if notifications are not configured, a template is wrong, or the
@@ -151,10 +152,12 @@ public final class Bma {
                 BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
         Inventory selected = settings.inventory().select(selection);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            // The whole inventory is planned, as bma:plan does, so narrowing never moves a date.
+            // The published plan (plan.json) is what ops reviewed; without one (a clean target/), the
+            // same plan bma:plan would publish: the whole inventory, announced dates kept.
             NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
-                    new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
-                            PlanFiles.previousDates(settings.outputDirectory()))));
+                    PlanFiles.read(settings.outputDirectory(), settings.inventory()).orElseGet(() ->
+                            new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
+                                    Map.of()))));
             NotificationSchedule limited = address -> schedule.of(address).map(s -> upTo(s, upTo));
             return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
                     .run(selected.mailboxes(), limited, date, dryRun);

@@ -3,6 +3,7 @@ package be.cfwb.bma.calendar;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.calendar.internal.PlanCsv;
 import be.cfwb.bma.calendar.internal.PlanHtml;
 import be.cfwb.bma.calendar.internal.PlanIcs;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes a plan as files and reads back the days of the previous one. The files depend
@@ -82,6 +84,25 @@ public final class PlanFiles {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * The plan last written to {@code directory} ({@value #JSON}), as published: what
+     * mail 1 announces and when each mail is due. Mailboxes are taken from
+     * {@code inventory} where present. Empty if no plan was written there.
+     *
+     * @throws BmaException if the file exists but is not a plan
+     */
+    public static Optional<MigrationPlan> read(Path directory, Inventory inventory) {
+        Path file = directory.resolve(JSON);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PlanJson.read(Files.readString(file, StandardCharsets.UTF_8), file.toString(), inventory));
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 

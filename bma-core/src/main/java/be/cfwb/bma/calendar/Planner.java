@@ -111,6 +111,14 @@ public final class Planner {
     }
 
     /**
+     * A plan of rows made earlier (read back from a file): the summaries are recomputed,
+     * no change is reported.
+     */
+    public MigrationPlan planOf(List<PlannedMailbox> rows) {
+        return new MigrationPlan(settings, rows, summaries(rows), List.of());
+    }
+
+    /**
      * The dates announced by mail 1, from the ledger's {@link EventTypes#MAIL_SENT} events with
      * {@code mail=1} and {@value #ANNOUNCED_DATE_KEY}; the latest event of a mailbox wins.
      *
@@ -203,8 +211,10 @@ public final class Planner {
             waveDays.put(kind, waveDays(kind));
         }
         List<Unit> free = new ArrayList<>();
-        // 1. announced, 2. fixed: taken as given.
-        for (Unit u : units) {
+        // 1. announced, 2. fixed: taken as given, announced first so that a fixed date never takes its room.
+        List<Unit> announcedFirst = new ArrayList<>(units);
+        announcedFirst.sort(Comparator.comparing((Unit u) -> u.announcedDay == null));
+        for (Unit u : announcedFirst) {
             Optional<LocalDate> forced = forcedDay(u, p.problems);
             if (forced.isPresent()) {
                 if (!p.fits(u, forced.get())) {
@@ -332,6 +342,13 @@ public final class Planner {
         List<String> constraints = new ArrayList<>();
         if (announced) {
             constraints.add(PlannedMailbox.ANNOUNCED);
+            // The promise stands, but ops must know it now falls on a day the settings close.
+            Optional<String> conflict = workingDays.closure(day, m.kind()).map(c -> "announced day now closed (" + c + ")")
+                    .or(() -> workingDays.blackout(day, m).map(b -> "announced day now in blackout " + b.name()));
+            conflict.ifPresent(c -> {
+                constraints.add(c);
+                LOG.warn("{} keeps its announced day {}: {}", m.address(), day, c);
+            });
         }
         m.constraints().fixedDate().ifPresent(d -> constraints.add("fixed " + d));
         if (!m.constraints().forbiddenDates().isEmpty()) {

@@ -55,7 +55,8 @@ import java.util.function.Function;
  * SMTP server tells us which. The rule: the next run sends it again, once, and flags it as a
  * possible duplicate in its result and report and in the {@code mail.sent} event
  * ({@code possible_duplicate=true}). The resend keeps its Message-ID so that mail clients
- * and ops can recognise the pair. Each stop can thus cause at most one duplicate, of the one
+ * and ops can recognise the pair; mail 2 excepted, whose resend carries a new password and
+ * therefore a new Message-ID (see {@link MessageIds}). Each stop can thus cause at most one duplicate, of the one
  * mail that was in flight.
  *
  * <h2>Mail 2 and the password</h2>
@@ -66,12 +67,20 @@ import java.util.function.Function;
  * the ledger ({@code credential.issued} records that it was set, not what), the report, the
  * logs or, in a dry run, the outbox (masked there).
  *
+ * <h2>Dates</h2>
+ * A mail is due on the day of its plan time (Europe/Brussels); a run for a day sends what is
+ * due that day and anything overdue, flagged late. Mail 1 commits the migration date (the
+ * {@code mail.sent} event keeps it as {@code migration_date}, which the planner reads back);
+ * if the plan later gives another date, mails 2 to 4 of that mailbox are blocked rather than
+ * confirming a date the school was not told.
+ *
  * <h2>Order and pace</h2>
  * Mail N of a mailbox leaves only after mail N-1 did (in an earlier run or this one); if
- * mail N-1 fails, mail N is reported as blocked. Each sender (SGNE, ETNIC) is paced by its
- * own {@link RateLimit}: mails evenly spaced, and at most the daily allowance within 24
- * hours (counted from the ledger); the rest is deferred to the next run. While one sender
- * waits, the other sends.
+ * mail N-1 fails, mail N is reported as blocked. Each sending mailbox is paced by its
+ * {@link RateLimit} (the SGNE's and the ETNIC's; if both roles are given one address, they
+ * share it under the stricter limit): mails evenly spaced, and at most the daily allowance
+ * within 24 hours (counted from the ledger); the rest is deferred to the next run. While
+ * one sender waits, the other sends.
  */
 public final class NotificationRun {
 
@@ -173,6 +182,10 @@ public final class NotificationRun {
                              List<NotificationOutcome> outcomes) {
         Deque<Item> chain = new ArrayDeque<>();
         int passwordIssues = (int) history.stream().filter(e -> e.type().equals(EventTypes.CREDENTIAL_ISSUED)).count();
+        Optional<String> announced = history.stream().filter(e -> e.type().equals(EventTypes.MAIL_SENT)
+                && e.get("mail").equals(Optional.of("1"))).reduce((a, b) -> b).flatMap(e -> e.get("migration_date"));
+        String planned = schedule.migrationDate().toString();
+        boolean contradicts = announced.isPresent() && !announced.get().equals(planned);
         for (NotificationKind kind : NotificationKind.values()) {
             LocalDate dueDay = schedule.dueAt(kind).toLocalDate();
             if (dueDay.isAfter(date)) {
@@ -184,16 +197,28 @@ public final class NotificationRun {
                     .findFirst();
             if (sent.isPresent()) {
                 if (!chain.isEmpty()) {
-                    // The ledger says a later mail left before an earlier one: never by our hand.
-                    throw new BmaException(BmaErrorCode.STEP_OUT_OF_ORDER, "Ledger shows mail " + kind.number()
-                            + " sent to " + mailbox.address() + " but not mail " + chain.peekFirst().kind().number()
-                            + "; check the ledger before sending anything");
+                    // The ledger says a later mail left before an earlier one: never by our hand. This
+                    // mailbox waits for ops; the others go on.
+                    String why = "the ledger shows mail " + kind.number() + " sent but not mail "
+                            + chain.peekFirst().kind().number() + "; check the ledger (" + EventTypes.MAIL_SENT + ")";
+                    LOG.error("{}: {}", mailbox.address(), why);
+                    for (Item item : chain) {
+                        outcomes.add(outcome(item, Status.BLOCKED, "", why));
+                    }
+                    return new ArrayDeque<>();
                 }
                 if (dueDay.equals(date)) {
                     outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.ALREADY_SENT,
                             schedule.dueAt(kind), false, false, sent.get().get("message_id").orElse(""),
                             "recorded as sent on " + sent.get().at()));
                 }
+                continue;
+            }
+            if (contradicts) {
+                // Mails 2 to 4 must confirm what mail 1 announced, never quietly move it.
+                outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.BLOCKED, schedule.dueAt(kind),
+                        dueDay.isBefore(date), false, "", "mail 1 announced " + announced.get()
+                        + " but the plan now says " + planned + "; re-plan (announced dates are kept) before sending"));
                 continue;
             }
             Set<String> closed = new HashSet<>();
@@ -233,48 +258,50 @@ public final class NotificationRun {
 
     private void deliver(List<Deque<Item>> chains, boolean dryRun, Path outbox, List<NotificationOutcome> outcomes,
                          int total) {
-        Map<SenderRole, Deque<Deque<Item>>> ready = new EnumMap<>(SenderRole.class);
-        Map<SenderRole, Instant> nextAllowed = new EnumMap<>(SenderRole.class);
-        Map<SenderRole, Integer> sentInLastDay = new EnumMap<>(SenderRole.class);
+        // Pacing is per sending mailbox: two roles configured with one address share its allowance.
+        Map<SenderRole, Lane> laneOf = lanes();
+        Map<Lane, Deque<Deque<Item>>> ready = new java.util.LinkedHashMap<>();
+        Map<Lane, Instant> nextAllowed = new HashMap<>();
+        Map<Lane, Integer> sentInLastDay = new HashMap<>();
         Instant start = clock.instant();
-        for (SenderRole role : SenderRole.values()) {
-            ready.put(role, new ArrayDeque<>());
-            nextAllowed.put(role, start);
-            sentInLastDay.put(role, dryRun ? 0 : countSentSince(role, start.minus(Duration.ofDays(1))));
+        for (Lane lane : new java.util.LinkedHashSet<>(laneOf.values())) {
+            ready.put(lane, new ArrayDeque<>());
+            nextAllowed.put(lane, start);
+            sentInLastDay.put(lane, dryRun ? 0 : countSentSince(lane, start.minus(Duration.ofDays(1))));
         }
-        chains.forEach(c -> ready.get(c.peekFirst().sender()).add(c));
+        chains.forEach(c -> ready.get(laneOf.get(c.peekFirst().sender())).add(c));
         int done = 0;
         while (true) {
-            SenderRole role = null;
-            for (SenderRole r : SenderRole.values()) {
-                if (!ready.get(r).isEmpty() && (role == null || nextAllowed.get(r).isBefore(nextAllowed.get(role)))) {
-                    role = r;
+            Lane lane = null;
+            for (Lane l : ready.keySet()) {
+                if (!ready.get(l).isEmpty() && (lane == null || nextAllowed.get(l).isBefore(nextAllowed.get(lane)))) {
+                    lane = l;
                 }
             }
-            if (role == null) {
+            if (lane == null) {
                 break;
             }
-            Deque<Item> chain = ready.get(role).pollFirst();
+            Deque<Item> chain = ready.get(lane).pollFirst();
             Item item = chain.pollFirst();
             NotificationOutcome outcome;
             if (unreachable != null) {
                 outcome = outcome(item, Status.FAILED, "", "not attempted: " + unreachable);
-            } else if (!dryRun && sentInLastDay.get(role) >= settings.rateLimit(role).perDay()) {
-                outcome = outcome(item, Status.DEFERRED, "", settings.sender(role).address() + " reached its limit of "
-                        + settings.rateLimit(role).perDay() + " mails a day; the next run sends it");
+            } else if (!dryRun && sentInLastDay.get(lane) >= lane.limit().perDay()) {
+                outcome = outcome(item, Status.DEFERRED, "", lane.address() + " reached its limit of "
+                        + lane.limit().perDay() + " mails a day; the next run sends it");
             } else {
                 if (!dryRun) {
-                    Duration wait = Duration.between(clock.instant(), nextAllowed.get(role));
+                    Duration wait = Duration.between(clock.instant(), nextAllowed.get(lane));
                     if (!wait.isNegative() && !wait.isZero()) {
-                        settings.listener().waiting(role, wait);
+                        settings.listener().waiting(item.sender(), wait);
                         settings.sleeper().sleep(wait);
                     }
                 }
                 outcome = dryRun ? render(item, outbox) : send(item);
                 if (!dryRun) {
-                    nextAllowed.put(role, clock.instant().plus(settings.rateLimit(role).interval()));
+                    nextAllowed.put(lane, clock.instant().plus(lane.limit().interval()));
                     if (outcome.status() == Status.SENT) {
-                        sentInLastDay.merge(role, 1, Integer::sum);
+                        sentInLastDay.merge(lane, 1, Integer::sum);
                     }
                 }
             }
@@ -282,7 +309,7 @@ public final class NotificationRun {
             settings.listener().handled(outcome, ++done, total);
             boolean passed = outcome.status() == Status.SENT || outcome.status() == Status.RENDERED;
             if (passed && !chain.isEmpty()) {
-                ready.get(chain.peekFirst().sender()).add(chain);
+                ready.get(laneOf.get(chain.peekFirst().sender())).add(chain);
             } else if (!passed) {
                 String why = outcome.status() == Status.DEFERRED ? "waits for mail " + item.kind().number()
                         + ", deferred" : "mail " + item.kind().number() + " has not left (" + outcome.status() + ")";
@@ -296,9 +323,30 @@ public final class NotificationRun {
         }
     }
 
-    private int countSentSince(SenderRole role, Instant since) {
+    /** One sending mailbox, the roles that send from it and the strictest of their limits. */
+    private record Lane(String address, Set<String> roles, RateLimit limit) {
+    }
+
+    private Map<SenderRole, Lane> lanes() {
+        Map<String, List<SenderRole>> byAddress = new java.util.LinkedHashMap<>();
+        for (SenderRole role : SenderRole.values()) {
+            byAddress.computeIfAbsent(settings.sender(role).address().toLowerCase(java.util.Locale.ROOT),
+                    k -> new ArrayList<>()).add(role);
+        }
+        Map<SenderRole, Lane> lanes = new EnumMap<>(SenderRole.class);
+        byAddress.forEach((address, roles) -> {
+            int perMinute = roles.stream().mapToInt(r -> settings.rateLimit(r).perMinute()).min().orElseThrow();
+            int perDay = roles.stream().mapToInt(r -> settings.rateLimit(r).perDay()).min().orElseThrow();
+            Lane lane = new Lane(address, roles.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()),
+                    new RateLimit(perMinute, perDay));
+            roles.forEach(r -> lanes.put(r, lane));
+        });
+        return lanes;
+    }
+
+    private int countSentSince(Lane lane, Instant since) {
         return ledger.events(e -> e.type().equals(EventTypes.MAIL_SENT) && !e.at().isBefore(since)
-                && e.get("sender").equals(Optional.of(role.name()))).size();
+                && e.get("sender").filter(lane.roles()::contains).isPresent()).size();
     }
 
     private NotificationOutcome send(Item item) {
@@ -315,6 +363,12 @@ public final class NotificationRun {
                 LOG.warn("Mail 2 to {} not sent: its new password could not be set: {}", address, e.getMessage());
                 return outcome(item, Status.FAILED, "", "the new password could not be set (" + e.code() + "): "
                         + e.getMessage());
+            } catch (RuntimeException e) {
+                // An issuer that breaks its contract; its message could hold anything, so only the type is kept.
+                LOG.error("Credential issuer {} failed unexpectedly for {}: {}", issuer.description(), address,
+                        e.getClass().getName());
+                return outcome(item, Status.FAILED, "", "the new password could not be set: unexpected "
+                        + e.getClass().getSimpleName() + " from " + issuer.description());
             }
             ledger.append(LedgerEntry.of(EventTypes.CREDENTIAL_ISSUED).mailbox(address).with("mail", number)
                     .with("issue", item.passwordIssue()).with("issuer", issuer.description()));

@@ -1,7 +1,7 @@
 package be.cfwb.bma.notify;
 
 /**
- * Hands one rendered notification over for delivery. Implementations: {@code SmtpNotifier}
+ * Hands one rendered notification over for delivery. Implementations: {@link SmtpNotifier}
  * (SMTP submission, STARTTLS or TLS, authenticated) and, in {@code notify.graph}, Microsoft
  * Graph {@code sendMail} from the sender's mailbox.
  *
@@ -14,7 +14,7 @@ package be.cfwb.bma.notify;
  *   <li>throw {@link be.cfwb.bma.BmaException} with {@code NOTIFICATION_FAILED} when the mail
  *       certainly did not leave (refused, cannot connect), and {@code NOTIFICATION_UNCERTAIN}
  *       when the exchange broke after the mail was handed over (it may have left: the run then
- *       treats it like a crash, see {@code NotificationRun}); never a third-party exception;</li>
+ *       treats it like a crash, see {@link NotificationRun}); never a third-party exception;</li>
  *   <li>never put a mail body in a log or an exception: mail 2 holds a password.</li>
  * </ul>
  */

@@ -4,7 +4,7 @@
  * <ul>
  *   <li>{@link be.cfwb.bma.notify.NotificationKind}: the four mails, who sends each;</li>
  *   <li>templates in French, text and HTML, shipped in the jar and overridable from a
- *       directory ({@code TemplateSet}), rendered into an
+ *       directory ({@link be.cfwb.bma.notify.TemplateSet}), rendered into an
  *       {@link be.cfwb.bma.notify.OutgoingMail};</li>
  *   <li>the {@link be.cfwb.bma.notify.Notifier} SPI that hands a mail over (SMTP here,
  *       Microsoft Graph {@code sendMail} in {@code notify.graph});</li>

@@ -88,6 +88,25 @@ class PlannerConstraintsTest {
     }
 
     @Test
+    void anAnnouncedDateComesBeforeAFixedDateAndTheConflictIsNamed() {
+        Mailbox fixed = withConstraints(ec(1), d("2024-11-13"), List.of(), "");
+        Inventory inv = Inventory.of(List.of(fixed, ec(2)));
+        assertThatThrownBy(() -> new Planner(oneWeek(1)).plan(inv, Map.of(ec(2).address(), d("2024-11-13")), Map.of()))
+                .hasMessageContaining("ec000001@adm.cfwb.be must migrate on 2024-11-13 (fixed date) but that day is already full");
+        MigrationPlan plan = new Planner(oneWeek(2)).plan(inv, Map.of(ec(2).address(), d("2024-11-13")), Map.of());
+        assertThat(plan.find(ec(2).address()).orElseThrow().constraints()).containsExactly("announced");
+        assertThat(plan.loadByDay()).containsExactly(Map.entry(d("2024-11-13"), 2));
+    }
+
+    @Test
+    void anAnnouncedDateIsKeptEvenOnADayNowClosed() {
+        MigrationPlan plan = new Planner(oneWeek(2)).plan(ecs(1, 1), Map.of(ec(1).address(), d("2024-11-11")), Map.of());
+        assertThat(plan.mailboxes().get(0).migrationDate()).isEqualTo(d("2024-11-11"));
+        assertThat(plan.mailboxes().get(0).isAnnounced()).isTrue();
+        assertThat(plan.mailboxes().get(0).constraints()).containsExactly("announced", "announced day now closed (Armistice)");
+    }
+
+    @Test
     void fixedDateOnAClosedDayIsRefused() {
         Inventory inv = Inventory.of(List.of(withConstraints(ec(5), d("2024-11-11"), List.of(), "")));
         assertThatThrownBy(() -> new Planner(PlanningSettings.defaults2024()).plan(inv))

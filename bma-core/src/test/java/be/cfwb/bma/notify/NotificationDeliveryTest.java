@@ -426,6 +426,21 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void twoRolesSendingFromOneMailboxShareItsAllowance() throws Exception {
+        Bma bma = bma(smtp(), b -> b.sender(SenderRole.ETNIC, SenderIdentity.of("ETNIC", "MigrationBMA@cfwb.be"))
+                .rateLimit(SenderRole.SGNE, new RateLimit(2, 100)).rateLimit(SenderRole.ETNIC, new RateLimit(60, 5)));
+        NotifyResult result = bma.notify(MailboxSelection.all(), MIGRATION);
+
+        // One mailbox (migrationBMA@cfwb.be, any case) sends everything: 30 s apart, 5 in the day.
+        assertThat(result.withStatus(Status.SENT)).hasSize(5);
+        assertThat(result.withStatus(Status.DEFERRED)).hasSize(11 - 5);
+        List<LedgerEvent> sent = ledgerEvents().stream().filter(e -> e.type().equals(EventTypes.MAIL_SENT)).toList();
+        for (int i = 1; i < sent.size(); i++) {
+            assertThat(Duration.between(sent.get(i - 1).at(), sent.get(i).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void dryRunWritesTheOutboxWithThePasswordMaskedAndRecordsNothing() throws Exception {
         NotifyResult result = bma(smtp()).notify(MailboxSelection.parse("ec001394"), MIGRATION, true);
 
@@ -443,6 +458,55 @@ class NotificationDeliveryTest {
         assertThat(issuer.issued).isEmpty();
         assertThat(GREENMAIL.getReceivedMessages()).isEmpty();
         assertThat(ledgerEvents()).isEmpty();
+    }
+
+    @Test
+    void aLedgerOutOfOrderBlocksThatMailboxOnly() throws Exception {
+        try (Ledger ledger = Ledger.open(work.resolve("ledger"), clock)) {
+            ledger.append(be.cfwb.bma.ledger.LedgerEntry.of(EventTypes.MAIL_SENT).mailbox(EC).with("mail", "2"));
+        }
+        NotifyResult result = bma(smtp()).notify(MailboxSelection.parse("ec001394,po000478"), MIGRATION);
+        assertThat(result.outcomes()).filteredOn(o -> o.mailbox().equals(EC))
+                .extracting(NotificationOutcome::kind, NotificationOutcome::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(NotificationKind.MAIL1, Status.BLOCKED));
+        assertThat(result.problems()).singleElement().satisfies(o -> assertThat(o.detail())
+                .contains("mail 2 sent but not mail 1"));
+        assertThat(inbox(EC)).isEmpty();
+        assertThat(inbox(PO)).hasSize(4);
+    }
+
+    @Test
+    void aPlanThatMovedAnAnnouncedDateBlocksTheFollowingMails() throws Exception {
+        bma(smtp()).notify(MailboxSelection.parse("ec001394"), MIGRATION.minusDays(21));
+        NotificationSchedule moved = NotificationSchedule.of(List.of(TestSupport.schedule(EC, MIGRATION.plusDays(1))));
+        NotifyResult result = bma(smtp(), b -> b.schedule(moved)).notify(MailboxSelection.parse("ec001394"),
+                MIGRATION.plusDays(1));
+        assertThat(result.outcomes()).extracting(NotificationOutcome::status).containsOnly(Status.BLOCKED).hasSize(3);
+        assertThat(result.problems().get(0).detail()).contains("mail 1 announced 2024-11-04 but the plan now says 2024-11-05");
+        assertThat(inbox(EC)).hasSize(1);
+        assertThat(issuer.issued).isEmpty();
+    }
+
+    @Test
+    void anIssuerThatBreaksItsContractFailsMail2WithoutEchoingIt() throws Exception {
+        be.cfwb.bma.credentials.CredentialIssuer broken = new be.cfwb.bma.credentials.CredentialIssuer() {
+            @Override
+            public void issue(BmaAddress mailbox, be.cfwb.bma.credentials.Secret password) {
+                throw new IllegalStateException("cannot set " + password.reveal());
+            }
+
+            @Override
+            public String description() {
+                return "broken issuer";
+            }
+        };
+        NotifyResult result = bma(smtp(), b -> b.credentialIssuer(broken)).notify(MailboxSelection.parse("ec001394"),
+                MIGRATION);
+        assertThat(result.outcomes()).extracting(NotificationOutcome::status)
+                .containsExactly(Status.SENT, Status.FAILED, Status.BLOCKED, Status.BLOCKED);
+        assertThat(result.problems().get(0).detail()).isEqualTo(
+                "the new password could not be set: unexpected IllegalStateException from broken issuer");
+        assertThat(inbox(EC)).hasSize(1);
     }
 
     @Test

@@ -127,6 +127,67 @@ class SmtpNotifierTest {
         }
     }
 
+    static javax.net.ssl.SSLContext loopbackTls(boolean withKey) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = SmtpNotifierTest.class.getResourceAsStream("/tls/loopback.p12")) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        if (withKey) {
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, "changeit".toCharArray());
+            context.init(kmf.getKeyManagers(), null, null);
+        } else {
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            context.init(null, tmf.getTrustManagers(), null);
+        }
+        return context;
+    }
+
+    static SmtpSettings startTls(int port, String host) throws Exception {
+        return new SmtpSettings(host, port, SmtpSettings.Security.STARTTLS, Optional.of("migrationBMA@cfwb.be"),
+                Optional.of(Secret.of("Tls-Pw-42")), Duration.ofSeconds(5), Optional.empty(), false)
+                .withSslContext(loopbackTls(false));
+    }
+
+    @Test
+    void startTlsUpgradesBeforeAuthenticating() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp().withStartTls(loopbackTls(true))) {
+            try (SmtpNotifier notifier = new SmtpNotifier(startTls(server.port(), "127.0.0.1"))) {
+                notifier.send(mail());
+            }
+            assertThat(server.auth).containsExactly("tls:migrationBMA@cfwb.be|migrationBMA@cfwb.be|Tls-Pw-42");
+            assertThat(server.dataReceived).singleElement().asString().contains("Message-ID: <bma.mail1.ec001394.v1@adm.cfwb.be>");
+        }
+    }
+
+    @Test
+    void startTlsIsRequiredNotOpportunistic() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp()) {
+            SmtpNotifier notifier = new SmtpNotifier(startTls(server.port(), "127.0.0.1"));
+            assertThatThrownBy(() -> notifier.send(mail())).isInstanceOf(BmaException.class)
+                    .extracting(e -> ((BmaException) e).code()).isEqualTo(BmaErrorCode.CONNECTION_FAILED);
+            assertThat(server.auth).isEmpty();
+            assertThat(server.dataReceived).isEmpty();
+        }
+    }
+
+    @Test
+    void startTlsChecksTheHostName() throws Exception {
+        // The certificate names 127.0.0.1 and localhost; reached under another name, it must be refused.
+        String otherName = InetAddress.getLoopbackAddress().getHostAddress().equals("127.0.0.1") ? "127.0.0.2" : null;
+        org.junit.jupiter.api.Assumptions.assumeTrue(otherName != null);
+        try (ScriptedSmtp server = new ScriptedSmtp().withStartTls(loopbackTls(true))) {
+            SmtpNotifier notifier = new SmtpNotifier(startTls(server.port(), otherName));
+            assertThatThrownBy(() -> notifier.send(mail())).isInstanceOf(BmaException.class)
+                    .extracting(e -> ((BmaException) e).code()).isEqualTo(BmaErrorCode.CONNECTION_FAILED);
+            assertThat(server.auth).isEmpty();
+        }
+    }
+
     /**
      * A minimal SMTP server that answers each DATA with the next scripted reply; {@link #HANG_UP}
      * closes the connection instead of replying, as a server or network dying at the worst moment.
@@ -134,9 +195,17 @@ class SmtpNotifierTest {
     static final class ScriptedSmtp implements AutoCloseable {
         static final String HANG_UP = "<hang up>";
         final List<String> dataReceived = new CopyOnWriteArrayList<>();
+        /** Each AUTH line, decoded, and whether it came over TLS. */
+        final List<String> auth = new CopyOnWriteArrayList<>();
         private final ServerSocket socket;
         private final List<String> replies;
         private final Thread thread;
+        private javax.net.ssl.SSLContext tls;
+
+        ScriptedSmtp withStartTls(javax.net.ssl.SSLContext context) {
+            this.tls = context;
+            return this;
+        }
 
         ScriptedSmtp(String... replies) throws IOException {
             this.socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
@@ -163,14 +232,35 @@ class SmtpNotifierTest {
         }
 
         private boolean session(Socket client) throws IOException {
+            write(client.getOutputStream(), "220 scripted ESMTP");
+            return commands(client, false);
+        }
+
+        private boolean commands(Socket client, boolean secure) throws IOException {
             BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = client.getOutputStream();
-            write(out, "220 scripted ESMTP");
             String line;
             while ((line = in.readLine()) != null) {
                 String cmd = line.toUpperCase(java.util.Locale.ROOT);
                 if (cmd.startsWith("EHLO")) {
-                    write(out, "250-scripted\r\n250 8BITMIME");
+                    write(out, "250-scripted\r\n" + (tls != null && !secure ? "250-STARTTLS\r\n" : "")
+                            + "250-AUTH PLAIN\r\n250 8BITMIME");
+                } else if (cmd.startsWith("STARTTLS") && tls != null && !secure) {
+                    write(out, "220 2.0.0 ready for TLS");
+                    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                            .createSocket(client, "127.0.0.1", client.getPort(), false);
+                    ssl.setUseClientMode(false);
+                    ssl.startHandshake();
+                    return commands(ssl, true);
+                } else if (cmd.startsWith("AUTH PLAIN")) {
+                    String arg = line.substring("AUTH PLAIN".length()).strip();
+                    if (arg.isEmpty()) {
+                        write(out, "334 ");
+                        arg = in.readLine();
+                    }
+                    String decoded = new String(java.util.Base64.getDecoder().decode(arg), StandardCharsets.UTF_8);
+                    auth.add((secure ? "tls:" : "plain:") + decoded.replace('\0', '|'));
+                    write(out, "235 2.7.0 Authentication successful");
                 } else if (cmd.startsWith("DATA")) {
                     write(out, "354 go ahead");
                     StringBuilder data = new StringBuilder();

@@ -3,10 +3,15 @@ package be.cfwb.bma.calendar.internal;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.calendar.Blackout;
+import be.cfwb.bma.calendar.DateRange;
 import be.cfwb.bma.calendar.MigrationPlan;
 import be.cfwb.bma.calendar.NamedPeriod;
 import be.cfwb.bma.calendar.PlannedMailbox;
+import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.calendar.Wave;
 import be.cfwb.bma.calendar.WaveSummary;
@@ -20,8 +25,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -106,6 +116,64 @@ public final class PlanJson {
         s.blackouts().stream().map(Blackout::toString).forEach(blackouts::add);
         s.announceFrom().ifPresent(d -> n.put("announce_from", d.toString()));
         return n;
+    }
+
+    /**
+     * Reads back a plan written by {@link #plan}: its settings, and each row with its mailbox
+     * taken from {@code inventory} when it is there (from the file otherwise).
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the source if it is not such a plan
+     */
+    public static MigrationPlan read(String json, String source, Inventory inventory) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !FORMAT.equals(root.path("format").asText())) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan " + source + " is not a " + FORMAT + " file");
+            }
+            JsonNode s = root.path("settings");
+            PlanningSettings.Builder b = PlanningSettings.builder();
+            for (JsonNode w : s.path("waves")) {
+                b.wave(new Wave(BmaKind.valueOf(w.path("kind").asText()), DateRange.parse(w.path("window").asText()),
+                        w.path("capacity_per_day").asInt(), w.path("uses_school_holidays").asBoolean()));
+            }
+            b.leadDays(s.path("lead_days").asInt());
+            for (int i = 1; i <= 4; i++) {
+                b.mailTime(i, LocalTime.parse(s.path("mail" + i + "_time").asText()));
+            }
+            b.mailsPerHour(s.path("mails_per_hour").asInt());
+            s.path("closed_days").forEach(n -> b.closedDay(NamedPeriod.parse(n.asText())));
+            List<NamedPeriod> school = new ArrayList<>();
+            s.path("school_calendar").forEach(n -> school.add(NamedPeriod.parse(n.asText())));
+            b.schoolCalendar(school);
+            List<Blackout> blackouts = new ArrayList<>();
+            s.path("blackouts").forEach(n -> blackouts.add(Blackout.parse(n.asText())));
+            b.blackouts(blackouts);
+            if (s.hasNonNull("announce_from")) {
+                b.announceFrom(LocalDate.parse(s.path("announce_from").asText()));
+            }
+            PlanningSettings settings = b.build();
+            List<PlannedMailbox> rows = new ArrayList<>();
+            for (JsonNode row : root.path("mailboxes")) {
+                BmaAddress address = BmaAddress.parse(row.path("address").asText());
+                Mailbox mailbox = inventory.find(address).orElseGet(() -> new Mailbox(address, row.path("name").asText(),
+                        "", null, "", "", row.path("po").asText().isEmpty() ? Optional.empty()
+                        : Optional.of(BmaAddress.parse(row.path("po").asText())), null, ""));
+                List<LocalDateTime> mails = new ArrayList<>();
+                for (int i = 1; i <= 4; i++) {
+                    mails.add(LocalDateTime.parse(row.path("mail" + i + "_at").asText()));
+                }
+                List<String> constraints = new ArrayList<>();
+                row.path("constraints").forEach(n -> constraints.add(n.asText()));
+                rows.add(new PlannedMailbox(mailbox, row.path("wave").asText(),
+                        LocalDate.parse(row.path("migration_date").asText()), mails, constraints));
+            }
+            return new Planner(settings).planOf(rows);
+        } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan " + source + " cannot be read ("
+                    + e.getMessage() + "); run bma:plan again to rewrite it", e);
+        } catch (BmaException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan " + source + ": " + e.getMessage(), e);
+        }
     }
 
     /**
