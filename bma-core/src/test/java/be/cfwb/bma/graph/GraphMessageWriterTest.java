@@ -48,7 +48,7 @@ class GraphMessageWriterTest {
     }
 
     private static GraphMessageWriter.Copy copy(String key, byte[] mime, boolean seen, boolean flagged, boolean answered) {
-        return new GraphMessageWriter.Copy(key, mime.length, seen, flagged, answered, false, INTERNAL,
+        return new GraphMessageWriter.Copy(key, mime.length, seen, flagged, answered, false, INTERNAL, null,
                 () -> new ByteArrayInputStream(mime));
     }
 
@@ -202,7 +202,7 @@ class GraphMessageWriterTest {
         assertThat(keyed).extracting(GraphMessageWriter.Keyed::sourceKey).containsExactly("key-0", "key-1", "key-2");
         assertThat(keyed).allSatisfy(k -> assertThat(k.received()).isEqualTo(INTERNAL));
 
-        writer.updateFlags(keyed.get(1).id(), true, true);
+        writer.updateFlags(keyed.get(1).id(), true, true, null);
 
         GraphMessageWriter.Keyed updated = writer.list(inbox).get(1);
         assertThat(updated.read()).isTrue();
