@@ -23,7 +23,6 @@ public final class BmaProperties {
     public static final String GRAPH_BASE_URL = "bma.graph.baseUrl";
     public static final String GRAPH_MAX_MESSAGE_SIZE = "bma.graph.maxMessageSize";
     public static final String GRAPH_CONCURRENCY = "bma.graph.concurrency";
-    public static final String GRAPH_IMPORT_MIME_BETA = "bma.graph.importMimeBeta";
 
     private BmaProperties() {
     }

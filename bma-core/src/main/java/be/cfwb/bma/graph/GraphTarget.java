@@ -11,6 +11,7 @@ import be.cfwb.bma.transfer.SpecialUse;
 import be.cfwb.bma.transfer.TargetFolder;
 import be.cfwb.bma.transfer.TargetMessage;
 import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,14 @@ public final class GraphTarget implements MailboxTarget {
     public static MailboxConnector<MailboxTarget> connector(GraphConnection graph) {
         Objects.requireNonNull(graph, "graph");
         return mailbox -> new GraphTarget(graph, mailbox);
+    }
+
+    /**
+     * Points a transfer at Exchange through Graph: this target for every mailbox, and the
+     * tenant's message size limit as the transfer's limit (larger messages are reported, not sent).
+     */
+    public static TransferSettings.Builder configure(TransferSettings.Builder transfer, GraphConnection graph) {
+        return transfer.target(connector(graph)).maxMessageSize(graph.settings().maxMessageSize());
     }
 
     /** The Graph folder for a transfer target folder: well-known bases by their Graph names. */

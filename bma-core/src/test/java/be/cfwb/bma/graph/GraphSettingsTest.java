@@ -35,8 +35,6 @@ class GraphSettingsTest {
         assertThat(s.maxMessageSize()).isEqualTo(150L * 1024 * 1024);
         assertThat(s.mailboxConcurrency()).as("the property wins over the environment").isEqualTo(2);
         assertThat(s.baseUrl()).hasToString("https://graph.microsoft.com/v1.0");
-        assertThat(s.betaUrl()).hasToString("https://graph.microsoft.com/beta");
-        assertThat(s.importMimeBeta()).isFalse();
     }
 
     @Test

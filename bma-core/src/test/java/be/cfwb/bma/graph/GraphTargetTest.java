@@ -105,12 +105,10 @@ class GraphTargetTest {
     private TransferSettings settings(GraphConnection connection) {
         CredentialSource passwords = mailbox -> new MailboxCredentials.Password(mailbox.toString(),
                 Secret.of(password(mailbox)));
-        return TransferSettings.builder()
+        return GraphTarget.configure(TransferSettings.builder(), connection)
                 .imapSource(oldServer.imapEndpoint(), passwords, CLOCK)
-                .target(GraphTarget.connector(connection))
                 .folderMapper(FolderMapper.exchange())
                 .parallelism(2)
-                .maxMessageSize(connection.settings().maxMessageSize())
                 .memoryThreshold(256 * 1024)
                 .spoolDirectory(temp)
                 .retries(3, Duration.ofMillis(10))
