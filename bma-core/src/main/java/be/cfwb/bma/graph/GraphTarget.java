@@ -47,6 +47,7 @@ public final class GraphTarget implements MailboxTarget {
     private final BmaAddress mailbox;
     private final FolderResolver folders;
     private final GraphMessageWriter writer;
+    private final java.util.Map<String, List<GraphMessageWriter.Keyed>> pending = new java.util.HashMap<>();
 
     GraphTarget(GraphConnection graph, BmaAddress mailbox) {
         this.graph = Objects.requireNonNull(graph, "graph");
@@ -109,9 +110,12 @@ public final class GraphTarget implements MailboxTarget {
                 return List.of();
             }
             List<GraphMessageWriter.Keyed> found = writer.list(id.get());
-            int removed = writer.removePending(found);
-            if (removed > 0) {
-                LOG.info("{}: removed {} incomplete copies left in {} by an interrupted run", mailbox, removed, folder);
+            // Incomplete copies of an interrupted run are removed before the next copy into the
+            // folder, not here: verification lists too, and it must change nothing.
+            List<GraphMessageWriter.Keyed> pending = found.stream()
+                    .filter(k -> k.sourceKey().startsWith(GraphMessageWriter.PENDING)).toList();
+            if (!pending.isEmpty()) {
+                this.pending.put(id.get(), pending);
             }
             List<TargetMessage> out = new ArrayList<>();
             for (GraphMessageWriter.Keyed k : found) {
@@ -159,6 +163,11 @@ public final class GraphTarget implements MailboxTarget {
     public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
         return translated("copy of " + message.key(), () -> {
             String folderId = folders.ensure(folderSpec(folder));
+            List<GraphMessageWriter.Keyed> leftovers = pending.remove(folderId);
+            if (leftovers != null) {
+                int removed = writer.removePending(leftovers);
+                LOG.info("{}: removed {} incomplete copies left in {} by an interrupted run", mailbox, removed, folder);
+            }
             MessageFlags f = message.flags();
             GraphMessageWriter.Copy copy = new GraphMessageWriter.Copy(message.key().toString(), message.size(),
                     f.seen(), f.flagged(), f.answered(), f.keywords().contains("$Forwarded"), message.internalDate(),

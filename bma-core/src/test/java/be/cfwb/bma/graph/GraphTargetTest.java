@@ -239,6 +239,34 @@ class GraphTargetTest {
         assertThat(verified.isSuccess()).as(verified.summary()).isTrue();
     }
 
+    @Test
+    void anIncompleteCopyLeftByACrashIsNeitherCountedNorKeptAndVerifyChangesNothing() throws Exception {
+        BmaAddress a = newMailbox();
+        int count = seed(a, false);
+        // What a process killed between the create and the completion of a copy leaves behind.
+        SourceKey first = new SourceKey(a, FolderPath.inbox(), 1, 1);
+        com.microsoft.graph.models.Message leftover = new com.microsoft.graph.models.Message();
+        leftover.setSubject("Circulaire 9358");
+        leftover.setSingleValueExtendedProperties(List.of(
+                GraphMessageWriter.property(MapiProperties.MESSAGE_FLAGS, "1"),
+                GraphMessageWriter.property(MapiProperties.SOURCE_KEY, GraphMessageWriter.PENDING + first)));
+        graph.client().users().byUserId(a.toString()).mailFolders().byMailFolderId("inbox").messages().post(leftover);
+        TransferSettings settings = settings(graph);
+
+        VerifyReport before = new Verifier(settings, CLOCK).verify(List.of(a));
+        assertThat(before.isSuccess()).isFalse();
+        assertThat(before.missing()).isEqualTo(count);
+        assertThat(standIn.allMessages(a.toString())).as("verify changed nothing").hasSize(1);
+
+        TransferReport report = run(settings, a);
+
+        assertThat(report.copied()).isEqualTo(count);
+        assertThat(standIn.allMessages(a.toString())).hasSize(count)
+                .noneMatch(m -> m.extendedProperty(GraphTarget.SOURCE_KEY_PROPERTY).orElseThrow()
+                        .startsWith(GraphMessageWriter.PENDING));
+        assertThat(new Verifier(settings, CLOCK).verify(List.of(a)).isSuccess()).isTrue();
+    }
+
     private static List<String> summary(List<StoredMessage> messages) {
         return messages.stream().map(m -> m.subject() + "|" + m.isRead() + "|" + m.isFlagged() + "|"
                 + m.receivedDateTime().orElseThrow() + "|" + m.isDraft() + "|" + m.attachments().size()).toList();
