@@ -131,6 +131,45 @@ class GraphMessageWriterTest {
     }
 
     @Test
+    void aNestedMessageTooLargeForAnItemAttachmentTravelsAsAnEmlFile() throws Exception {
+        jakarta.mail.internet.MimeMessage nested = TestMails.base("Rapport transféré");
+        jakarta.mail.internet.MimeMultipart parts = new jakarta.mail.internet.MimeMultipart();
+        jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+        text.setText("Voir l'annexe", "UTF-8");
+        jakarta.mail.internet.MimeBodyPart annex = new jakarta.mail.internet.MimeBodyPart();
+        annex.setDataHandler(new jakarta.activation.DataHandler(new jakarta.mail.util.ByteArrayDataSource(
+                TestMails.random(2_600_000, 9), "application/pdf")));
+        annex.setFileName("annexe.pdf");
+        parts.addBodyPart(text);
+        parts.addBodyPart(annex);
+        nested.setContent(parts);
+        nested.saveChanges();
+        byte[] nestedBytes = TestMails.bytes(nested, "<nested@ecole.be>");
+        jakarta.mail.internet.MimeMessage outer = TestMails.base("Fwd: rapport");
+        jakarta.mail.internet.MimeMultipart mixed = new jakarta.mail.internet.MimeMultipart();
+        jakarta.mail.internet.MimeBodyPart intro = new jakarta.mail.internet.MimeBodyPart();
+        intro.setText("Pour information", "UTF-8");
+        jakarta.mail.internet.MimeBodyPart forwarded = new jakarta.mail.internet.MimeBodyPart();
+        forwarded.setContent(new jakarta.mail.internet.MimeMessage(null, new ByteArrayInputStream(nestedBytes)),
+                "message/rfc822");
+        mixed.addBodyPart(intro);
+        mixed.addBodyPart(forwarded);
+        outer.setContent(mixed);
+        byte[] mime = TestMails.bytes(outer, "<outer@ecole.be>");
+
+        assertThat(writer.write(inbox, copy("k9", mime, true, false, false)).isWritten()).isTrue();
+
+        StoredAttachment eml = standIn.messages(BOX, "inbox").get(0).attachments().get(0);
+        assertThat(eml.name()).isEqualTo("message.eml");
+        assertThat(eml.contentType()).isEqualTo("message/rfc822");
+        assertThat(eml.viaUploadSession()).isTrue();
+        jakarta.mail.internet.MimeMessage back = new jakarta.mail.internet.MimeMessage(null,
+                new ByteArrayInputStream(eml.content()));
+        assertThat(back.getSubject()).isEqualTo("Rapport transféré");
+        assertThat(back.getMessageID()).isEqualTo("<nested@ecole.be>");
+    }
+
+    @Test
     void tooLargeForTheTenantIsRefusedWithTheReasonAndLeavesNothing() throws Exception {
         byte[] mime = TestMails.withAttachments("Trop gros", 6 * 1024 * 1024);
         GraphConnection small = connect(GraphSettings.builder().maxMessageSize(4 * 1024 * 1024));
