@@ -349,6 +349,35 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void thirtyMegabyteAttachmentStreamsThroughUnchanged() {
+        BmaAddress a = newMailbox();
+        byte[] big = TestMessage.builder().subject("Annexe lourde").messageId("big@x").attachment(30 << 20, 42).build();
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, big, flags("\\Seen"), at("2024-10-15T09:30:00Z"));
+        }
+        String expected;
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(new SourceKey(a, INBOX, uidValidity(a, INBOX), 1).headerLine().getBytes(StandardCharsets.US_ASCII));
+            expected = java.util.HexFormat.of().formatHex(md.digest(big));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        big = null;
+
+        TransferReport report = run(settings(FolderMapper.preserve()).build(), Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copiedBytes()).isGreaterThan(40L << 20);
+        try (MailboxInspector neu = newBox(a)) {
+            StoredMessage copy = neu.messages(INBOX).get(0);
+            assertThat(neu.sha256(INBOX, copy.uid())).isEqualTo(expected);
+            assertThat(copy.flags()).isEqualTo(flags("\\Seen"));
+        }
+        assertThat(temp.toFile().listFiles((d, n) -> n.endsWith(".eml"))).as("spool files removed").isEmpty();
+    }
+
+    @Test
     void oversizeMessageIsReportedNotLost() {
         BmaAddress a = newMailbox();
         try (MailboxSeeder s = seeder(a)) {
