@@ -270,6 +270,39 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void throttlingAndDroppedConnectionsAreRetriedWithoutDuplicates() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            for (int i = 0; i < 9; i++) {
+                s.append(i % 2 == 0 ? INBOX : NESTED, TestMessage.builder().subject("m" + i).build(), flags(),
+                        at("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        AtomicInteger appends = new AtomicInteger();
+        AtomicInteger waits = new AtomicInteger();
+        TransferSettings flaky = settings.withConnectors(settings.source(), mailbox -> new FlakyTarget(
+                settings.target().open(mailbox), appends, 3, appends.get() < 5
+                        ? FlakyTarget.Fault.THROTTLED_BEFORE : FlakyTarget.Fault.DROPPED_AFTER));
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
+                waits.incrementAndGet();
+            }
+        };
+
+        TransferReport report = new SyncEngine(flaky, ledger, CLOCK, listener).run(List.of(a), Pass.PRESTAGE);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.retries()).isPositive().isEqualTo(waits.get());
+        assertCopied(a, INBOX, INBOX);
+        assertCopied(a, NESTED, NESTED);
+        try (MailboxInspector neu = newBox(a)) {
+            assertThat(neu.messages(INBOX).size() + neu.messages(NESTED).size()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void deltaPassCopiesNewMailAndSyncsFlags() {
         BmaAddress a = newMailbox();
         long uid;
