@@ -478,6 +478,52 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void bmaMigratesVerifiesAndRecordsTheSteps() throws Exception {
+        BmaAddress a = newMailbox();
+        BmaAddress b = newMailbox();
+        seedTypical(a);
+        seedTypical(b);
+        Path output = temp.resolve("out");
+        ledger.close(); // Bma opens the ledger itself for each verb
+        try {
+            be.cfwb.bma.Bma bma = be.cfwb.bma.Bma.configure()
+                    .inventory(be.cfwb.bma.address.Inventory.of(List.of(be.cfwb.bma.address.Mailbox.of(a, "École A"),
+                            be.cfwb.bma.address.Mailbox.of(b, "École B"))))
+                    .ledgerDirectory(temp.resolve("ledger"))
+                    .outputDirectory(output)
+                    .clock(CLOCK)
+                    .transfer(settings(FolderMapper.preserve()).build())
+                    .load();
+            be.cfwb.bma.address.MailboxSelection both = be.cfwb.bma.address.MailboxSelection.all();
+
+            be.cfwb.bma.MigrateResult dry = bma.migrate(both, Pass.PRESTAGE, true, TransferListener.NONE);
+            assertThat(dry.isSuccess()).isTrue();
+            assertThat(dry.report().copied()).as("would copy").isEqualTo(14);
+            try (MailboxInspector neu = newBox(a)) {
+                assertThat(neu.messages(INBOX)).as("a dry run writes nothing").isEmpty();
+            }
+
+            be.cfwb.bma.MigrateResult result = bma.migrate(both, Pass.PRESTAGE);
+            assertThat(result.isSuccess()).as(result.report().summary()).isTrue();
+            assertThat(result.file()).isEqualTo(output.resolve("migrate-report.json")).exists();
+            assertThat(output.resolve("migrate-report.csv")).exists();
+            String json = java.nio.file.Files.readString(result.file());
+            assertThat(json).contains("\"copied\" : 14").doesNotContain(password(a));
+            assertThat(java.nio.file.Files.readAllLines(output.resolve("migrate-report.csv")).get(0))
+                    .isEqualTo(String.join(";", TransferReport.CSV_HEADER));
+
+            be.cfwb.bma.VerifyResult verified = bma.verify(both);
+            assertThat(verified.isSuccess()).as(verified.report().summary()).isTrue();
+            assertThat(output.resolve("verify-report.json")).exists();
+            be.cfwb.bma.StatusResult status = bma.status(both);
+            assertThat(status.mailboxes()).extracting(be.cfwb.bma.MailboxStatus::step)
+                    .containsOnly(be.cfwb.bma.MailboxStep.VERIFIED);
+        } finally {
+            ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
+        }
+    }
+
+    @Test
     void oneMailboxFailingDoesNotStopTheOthers() {
         BmaAddress good = newMailbox();
         BmaAddress bad = BmaAddress.of(BmaKind.PO, NEXT.incrementAndGet()); // no such user anywhere
