@@ -1,6 +1,7 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class BmaConfiguration {
     private Path ledgerDirectory = DEFAULT_LEDGER;
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.systemDefaultZone();
+    private TransferSettings transfer;
 
     BmaConfiguration() {
     }
@@ -64,6 +66,12 @@ public final class BmaConfiguration {
         return this;
     }
 
+    /** How {@link Bma#migrate} and {@link Bma#verify} reach the old and new servers. */
+    public BmaConfiguration transfer(TransferSettings transfer) {
+        this.transfer = Objects.requireNonNull(transfer, "transfer");
+        return this;
+    }
+
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
      * other keys are ignored.
@@ -95,6 +103,6 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock));
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, transfer));
     }
 }

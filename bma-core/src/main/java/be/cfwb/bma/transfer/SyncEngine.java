@@ -44,11 +44,20 @@ public final class SyncEngine {
 
     /** Runs {@code pass} for every mailbox; the report lists them in the order given. */
     public TransferReport run(Collection<BmaAddress> mailboxes, Pass pass) {
+        return run(mailboxes, pass, false);
+    }
+
+    /**
+     * Like {@link #run(Collection, Pass)}; with {@code dryRun}, changes nothing anywhere (no
+     * folder created, no message or flag written, no ledger event) and reports as "copied"
+     * what would be copied, with the sizes the source reports.
+     */
+    public TransferReport run(Collection<BmaAddress> mailboxes, Pass pass, boolean dryRun) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         List<BmaAddress> list = List.copyOf(mailboxes);
         if (list.isEmpty()) {
-            return new TransferReport(pass, started, Duration.ZERO, List.of());
+            return new TransferReport(pass, started, Duration.ZERO, List.of(), dryRun);
         }
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), list.size()), r -> {
@@ -59,7 +68,7 @@ public final class SyncEngine {
         try {
             List<Future<MailboxReport>> futures = new ArrayList<>();
             for (BmaAddress mailbox : list) {
-                futures.add(pool.submit(() -> runOne(mailbox, pass)));
+                futures.add(pool.submit(() -> new MailboxCopy(settings, ledger, clock, listener, mailbox, pass, dryRun).run()));
             }
             List<MailboxReport> reports = new ArrayList<>();
             for (Future<MailboxReport> f : futures) {
@@ -69,7 +78,7 @@ public final class SyncEngine {
                     throw new BmaException(BmaErrorCode.INTERNAL, "A transfer worker died: " + e.getCause(), e.getCause());
                 }
             }
-            return new TransferReport(pass, started, Duration.ofNanos(System.nanoTime() - t0), reports);
+            return new TransferReport(pass, started, Duration.ofNanos(System.nanoTime() - t0), reports, dryRun);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BmaException(BmaErrorCode.INTERNAL, "Interrupted while transferring", e);
@@ -80,6 +89,6 @@ public final class SyncEngine {
 
     /** Runs {@code pass} for one mailbox in the calling thread; never throws for the mailbox's own failures. */
     public MailboxReport runOne(BmaAddress mailbox, Pass pass) {
-        return new MailboxCopy(settings, ledger, clock, listener, mailbox, pass).run();
+        return new MailboxCopy(settings, ledger, clock, listener, mailbox, pass, false).run();
     }
 }

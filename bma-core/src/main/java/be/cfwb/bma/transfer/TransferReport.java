@@ -26,7 +26,10 @@ import java.util.Objects;
  * messages not copied with their reasons. Renders itself as JSON ({@link #toJson()}), CSV
  * (one row per folder, {@link #toCsv()}) and a few lines for people ({@link #summary()}).
  */
-public record TransferReport(Pass pass, Instant started, Duration duration, List<MailboxReport> mailboxes) {
+public record TransferReport(Pass pass, Instant started, Duration duration, List<MailboxReport> mailboxes, boolean dryRun) {
+
+    /** What Exchange Online gives each mailbox; a dry run flags mailboxes whose source is larger. */
+    public static final long TARGET_QUOTA = 2L * 1024 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -35,6 +38,11 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
         Objects.requireNonNull(started, "started");
         Objects.requireNonNull(duration, "duration");
         mailboxes = List.copyOf(mailboxes);
+    }
+
+    /** Mailboxes whose source (as the source reports sizes) exceeds the target's 2 GB quota. */
+    public List<MailboxReport> overQuota() {
+        return mailboxes.stream().filter(m -> m.foundBytes() > TARGET_QUOTA).toList();
     }
 
     /** True if every message of every mailbox is on the target. */
@@ -93,6 +101,7 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("pass", pass.label());
+        root.put("dryRun", dryRun);
         root.put("started", started.toString());
         root.put("durationMillis", duration.toMillis());
         root.put("complete", isComplete());
@@ -122,6 +131,7 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
             mn.put("copiedBytes", m.copiedBytes());
             mn.put("alreadyPresent", m.alreadyPresent());
             mn.put("flagsUpdated", m.flagsUpdated());
+            mn.put("overQuota", m.foundBytes() > TARGET_QUOTA);
             m.error().ifPresent(e -> mn.put("error", e));
             ArrayNode folders = mn.putArray("folders");
             for (FolderReport f : m.folders()) {
@@ -189,6 +199,9 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
     /** A few lines for people: totals, throughput, and each problem. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
+        if (dryRun) {
+            sb.append("DRY RUN (nothing written; 'copied' = would be copied)").append(System.lineSeparator());
+        }
         sb.append(String.format(Locale.ROOT, "%s pass: %d mailbox(es), %d message(s) found, %d copied (%.1f MB), "
                         + "%d already present, %d skipped, %d failed, %d retries, %.1f s, %.1f msg/s, %.2f MB/s%n",
                 pass.label(), mailboxes.size(), found(), copied(), copiedBytes() / 1e6, alreadyPresent(), skipped(),
@@ -196,6 +209,9 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
         for (MailboxReport m : mailboxes) {
             sb.append(String.format(Locale.ROOT, "  %s: %s, %d found, %d copied, %d present%n", m.mailbox(),
                     m.isComplete() ? "complete" : "INCOMPLETE", m.found(), m.copied(), m.alreadyPresent()));
+            if (m.foundBytes() > TARGET_QUOTA) {
+                sb.append("    over the target's 2 GB quota: ").append(m.foundBytes()).append(" bytes").append(System.lineSeparator());
+            }
             for (String p : m.problems()) {
                 sb.append("    ").append(p).append(System.lineSeparator());
             }

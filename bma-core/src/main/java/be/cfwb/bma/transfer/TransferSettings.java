@@ -2,7 +2,10 @@ package be.cfwb.bma.transfer;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.CredentialsFile;
+import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 import be.cfwb.bma.transfer.imap.ImapSource;
 import be.cfwb.bma.transfer.imap.ImapTarget;
@@ -50,6 +53,72 @@ public final class TransferSettings {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Settings from the {@code bma.*} keys ({@link be.cfwb.bma.BmaProperties}): servers
+     * {@code bma.source.url} / {@code bma.target.url}; credentials from
+     * {@code bma.source.credentials} / {@code bma.target.credentials} files, else the admin
+     * logins given (settings.xml servers {@code bma-source} / {@code bma-target}), used for every
+     * mailbox through SASL PLAIN's authorization identity; {@code bma.parallelism},
+     * {@code bma.folderMapping}, {@code bma.target.maxMessageSize}.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
+     */
+    public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
+                                         java.util.Optional<Login> targetAdmin, Clock clock) {
+        Builder b = builder();
+        ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
+        ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
+        b.imapSource(source, credentials(properties, BmaProperties.SOURCE_CREDENTIALS, sourceAdmin, "bma-source"), clock);
+        b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
+        String parallelism = properties.get(BmaProperties.PARALLELISM);
+        if (parallelism != null && !parallelism.isBlank()) {
+            b.parallelism((int) integer(BmaProperties.PARALLELISM, parallelism));
+        }
+        String mapping = properties.get(BmaProperties.FOLDER_MAPPING);
+        if (mapping != null && !mapping.isBlank()) {
+            b.folderMapper(FolderMapper.of(FolderMapper.Mode.parse(mapping)));
+        }
+        String max = properties.get(BmaProperties.TARGET_MAX_MESSAGE_SIZE);
+        if (max != null && !max.isBlank()) {
+            b.maxMessageSize(integer(BmaProperties.TARGET_MAX_MESSAGE_SIZE, max));
+        }
+        return b;
+    }
+
+    private static String required(java.util.Map<String, String> p, String key) {
+        String v = p.get(key);
+        if (v == null || v.isBlank()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " is not set; give the server as imaps://host:port");
+        }
+        return v;
+    }
+
+    private static long integer(String key, String value) {
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " '" + value + "' is not a whole number");
+        }
+    }
+
+    private static CredentialSource credentials(java.util.Map<String, String> p, String fileKey,
+                                                java.util.Optional<Login> admin, String serverId) {
+        String file = p.get(fileKey);
+        if (file != null && !file.isBlank()) {
+            return CredentialsFile.read(Path.of(file.strip()));
+        }
+        if (admin.isPresent()) {
+            return CredentialSource.master(admin.get().user(), admin.get().password());
+        }
+        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "No credentials: set " + fileKey
+                + " to a file of 'address;password' lines, or add a <server> with id '" + serverId
+                + "' (an admin/master login) to settings.xml");
     }
 
     public MailboxConnector<MailboxSource> source() {

@@ -1,0 +1,113 @@
+package be.cfwb.bma.maven;
+
+import be.cfwb.bma.BmaConfiguration;
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.transfer.TransferSettings;
+
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+import java.io.File;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code bma:migrate} and {@code bma:verify} share: the servers, the credentials
+ * (settings.xml servers {@value #SOURCE_SERVER} and {@value #TARGET_SERVER}, decrypted by
+ * Maven, or per-mailbox credentials files), parallelism and folder mapping. No password is
+ * ever a parameter.
+ */
+public abstract class AbstractTransferMojo extends AbstractBmaMojo {
+
+    static final String SOURCE_SERVER = "bma-source";
+    static final String TARGET_SERVER = "bma-target";
+
+    /** The old IMAP server: {@code imaps://host:993} (or {@code imap://} with STARTTLS; plaintext only on loopback). */
+    @Parameter(property = "bma.source.url")
+    protected String sourceUrl;
+
+    /** The target IMAP server, e.g. {@code imaps://outlook.office365.com:993}. */
+    @Parameter(property = "bma.target.url")
+    protected String targetUrl;
+
+    /** Per-mailbox source passwords, {@code address;password} lines; else the settings.xml server {@code bma-source}. */
+    @Parameter(property = "bma.source.credentials")
+    protected File sourceCredentials;
+
+    /** Per-mailbox target passwords; else the settings.xml server {@code bma-target}. */
+    @Parameter(property = "bma.target.credentials")
+    protected File targetCredentials;
+
+    /** Mailboxes copied at once. */
+    @Parameter(property = "bma.parallelism", defaultValue = "4")
+    protected int parallelism;
+
+    /** {@code exchange} (special folders to Exchange's) or {@code preserve} (every name as in the source). */
+    @Parameter(property = "bma.folderMapping", defaultValue = "exchange")
+    protected String folderMapping;
+
+    /** The largest message the target takes, in bytes; default Exchange's 35 MiB. */
+    @Parameter(property = "bma.target.maxMessageSize")
+    protected Long maxMessageSize;
+
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    protected Settings settings;
+
+    private final SettingsDecrypter decrypter;
+
+    protected AbstractTransferMojo(SettingsDecrypter decrypter) {
+        this.decrypter = decrypter;
+    }
+
+    @Override
+    protected BmaConfiguration configuration() {
+        Map<String, String> p = new HashMap<>();
+        put(p, BmaProperties.SOURCE_URL, sourceUrl);
+        put(p, BmaProperties.TARGET_URL, targetUrl);
+        put(p, BmaProperties.SOURCE_CREDENTIALS, sourceCredentials == null ? null : sourceCredentials.getPath());
+        put(p, BmaProperties.TARGET_CREDENTIALS, targetCredentials == null ? null : targetCredentials.getPath());
+        put(p, BmaProperties.PARALLELISM, Integer.toString(parallelism));
+        put(p, BmaProperties.FOLDER_MAPPING, folderMapping);
+        put(p, BmaProperties.TARGET_MAX_MESSAGE_SIZE, maxMessageSize == null ? null : maxMessageSize.toString());
+        return super.configuration().transfer(TransferSettings.fromProperties(p, login(SOURCE_SERVER),
+                login(TARGET_SERVER), Clock.systemUTC()).build());
+    }
+
+    private static void put(Map<String, String> p, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            p.put(key, value);
+        }
+    }
+
+    /** The settings.xml server {@code id}, decrypted, if present. */
+    private Optional<Login> login(String id) {
+        Server server = settings == null ? null : settings.getServer(id);
+        if (server == null) {
+            return Optional.empty();
+        }
+        SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+        for (SettingsProblem problem : result.getProblems()) {
+            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "settings.xml server '" + id
+                        + "' cannot be decrypted: " + problem.getMessage());
+            }
+        }
+        Server decrypted = result.getServer();
+        if (decrypted.getUsername() == null || decrypted.getPassword() == null || decrypted.getPassword().isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "settings.xml server '" + id
+                    + "' needs a <username> and a <password>");
+        }
+        return Optional.of(new Login(decrypted.getUsername(), Secret.of(decrypted.getPassword())));
+    }
+}

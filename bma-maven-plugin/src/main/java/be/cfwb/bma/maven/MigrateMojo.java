@@ -1,0 +1,60 @@
+package be.cfwb.bma.maven;
+
+import be.cfwb.bma.Bma;
+import be.cfwb.bma.MigrateResult;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.MailboxReport;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferListener;
+
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+import javax.inject.Inject;
+import java.time.Duration;
+
+/**
+ * Copies the selected mailboxes to the target, each message exactly once
+ * ({@code -Dbma.pass=prestage|final}); writes {@code target/bma/migrate-report.json} and
+ * {@code .csv}; fails the build unless every message arrived. With {@code -Dbma.dryRun}, lists
+ * what would be copied and checks the target's 2 GB quota, changing nothing.
+ */
+@Mojo(name = "migrate", requiresProject = false, threadSafe = true)
+public class MigrateMojo extends AbstractTransferMojo {
+
+    /** {@code prestage} (bulk copy while the old mailbox still receives) or {@code final} (delta after cutover). */
+    @Parameter(property = "bma.pass", defaultValue = "prestage")
+    protected String pass;
+
+    @Inject
+    public MigrateMojo(SettingsDecrypter decrypter) {
+        super(decrypter);
+    }
+
+    @Override
+    protected void run(Bma bma) throws MojoFailureException {
+        MigrateResult result = bma.migrate(selection(), Pass.parse(pass), dryRun, new TransferListener() {
+            @Override
+            public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
+                getLog().warn(mailbox + ": " + reason + "; retry " + attempt + " in " + wait.toMillis() + " ms");
+            }
+
+            @Override
+            public void mailboxFinished(MailboxReport r) {
+                getLog().info(String.format("%-21s %s: %d found, %d copied, %d present, %d skipped, %d failed",
+                        r.mailbox(), r.isComplete() ? "complete" : "INCOMPLETE", r.found(), r.copied(),
+                        r.alreadyPresent(), r.skipped().size(), r.failed().size()));
+            }
+        });
+        for (String line : result.report().summary().split("\\R")) {
+            getLog().info(line);
+        }
+        getLog().info("Report: " + result.file());
+        if (!result.isSuccess()) {
+            throw fail(result.summaryLine() + (result.isAccountedFor() ? "; not everything arrived"
+                    : "; some messages are neither copied nor reported"), result.file().toFile());
+        }
+    }
+}

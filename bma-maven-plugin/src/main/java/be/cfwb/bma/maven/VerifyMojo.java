@@ -1,0 +1,36 @@
+package be.cfwb.bma.maven;
+
+import be.cfwb.bma.Bma;
+import be.cfwb.bma.VerifyResult;
+
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+import javax.inject.Inject;
+
+/**
+ * Checks that every source message of the selected mailboxes is on the target exactly once,
+ * with its flags, date and bytes; writes {@code target/bma/verify-report.json}; fails the
+ * build if anything is missing, duplicated or different.
+ */
+@Mojo(name = "verify", requiresProject = false, threadSafe = true)
+public class VerifyMojo extends AbstractTransferMojo {
+
+    @Inject
+    public VerifyMojo(SettingsDecrypter decrypter) {
+        super(decrypter);
+    }
+
+    @Override
+    protected void run(Bma bma) throws MojoFailureException {
+        VerifyResult result = bma.verify(selection());
+        for (String line : result.report().summary().split("\\R")) {
+            getLog().info(line);
+        }
+        getLog().info("Report: " + result.file());
+        if (!result.isSuccess()) {
+            throw fail(result.summaryLine(), result.file().toFile());
+        }
+    }
+}
