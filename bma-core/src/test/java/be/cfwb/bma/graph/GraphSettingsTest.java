@@ -85,6 +85,22 @@ class GraphSettingsTest {
     }
 
     @Test
+    void anIdleBudgetCanBeForgotten() throws Exception {
+        long[] now = {0};
+        MailboxBudget budget = new MailboxBudget(4, 100, Duration.ofMinutes(10), 8 * 1024 * 1024, Duration.ofMinutes(5),
+                () -> now[0]);
+        budget.acquire(0);
+        now[0] = Duration.ofMinutes(11).toNanos();
+        assertThat(budget.isIdle()).as("a request in flight").isFalse();
+        budget.release();
+        assertThat(budget.isIdle()).isTrue();
+        now[0] = Duration.ofMinutes(12).toNanos();
+        budget.acquire(0);
+        budget.release();
+        assertThat(budget.isIdle()).as("used within the window").isFalse();
+    }
+
+    @Test
     void budgetHoldsTheUploadWindow() throws Exception {
         long[] now = {0};
         MailboxBudget budget = new MailboxBudget(4, 100, Duration.ofMinutes(10), 8 * 1024 * 1024, Duration.ofSeconds(1),
