@@ -23,7 +23,6 @@ public final class BmaProperties {
     public static final String GRAPH_BASE_URL = "bma.graph.baseUrl";
     public static final String GRAPH_MAX_MESSAGE_SIZE = "bma.graph.maxMessageSize";
     public static final String GRAPH_CONCURRENCY = "bma.graph.concurrency";
-    public static final String GRAPH_IMPORT_MIME_BETA = "bma.graph.importMimeBeta";
 
     /** Planning ({@code bma:plan}): the days of each wave, {@code 2024-10-01..2024-10-25}. */
     public static final String WINDOW_PO = "bma.window.po";

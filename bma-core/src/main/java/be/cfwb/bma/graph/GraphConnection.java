@@ -59,6 +59,7 @@ public final class GraphConnection implements AutoCloseable {
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong budgetWaits = new AtomicLong();
     private final AtomicLong uploaded = new AtomicLong();
+    private final AtomicLong budgetLookups = new AtomicLong();
 
     private GraphConnection(GraphSettings settings) {
         this.settings = settings;
@@ -184,6 +185,10 @@ public final class GraphConnection implements AutoCloseable {
     }
 
     private MailboxBudget budget(String mailbox) {
+        // A run touches thousands of mailboxes: forget the budgets of those long finished.
+        if (budgetLookups.incrementAndGet() % 1000 == 0) {
+            budgets.values().removeIf(MailboxBudget::isIdle);
+        }
         return budgets.computeIfAbsent(mailbox.toLowerCase(Locale.ROOT), m -> new MailboxBudget(
                 settings.mailboxConcurrency(), settings.requestsPerWindow(), settings.requestWindow(),
                 settings.uploadBytesPerWindow(), settings.uploadWindow(), System::nanoTime));

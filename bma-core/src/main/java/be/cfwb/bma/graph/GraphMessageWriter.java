@@ -44,7 +44,7 @@ final class GraphMessageWriter {
 
     /** What one message needs: its key, size, state and bytes. */
     record Copy(String sourceKey, long size, boolean seen, boolean flagged, boolean answered, boolean forwarded,
-                Instant internalDate, IoSupplier<InputStream> content) {
+                Instant internalDate, String sourceFlags, IoSupplier<InputStream> content) {
     }
 
     /** Opens the original bytes again on each call. */
@@ -70,7 +70,7 @@ final class GraphMessageWriter {
 
     /** A message of ours found on the target. */
     record Keyed(String id, String sourceKey, boolean read, boolean flagged, Instant received,
-                 Optional<String> internetMessageId) {
+                 Optional<String> internetMessageId, Optional<String> sourceFlags) {
     }
 
     private final GraphConnection graph;
@@ -202,6 +202,9 @@ final class GraphMessageWriter {
             props.add(property(MapiProperties.LAST_VERB, Integer.toString(copy.answered()
                     ? MapiProperties.VERB_REPLIED : MapiProperties.VERB_FORWARDED)));
         }
+        if (copy.sourceFlags() != null) {
+            props.add(property(MapiProperties.SOURCE_FLAGS, copy.sourceFlags()));
+        }
         props.add(property(MapiProperties.SOURCE_KEY, keyValue));
         return props;
     }
@@ -294,15 +297,18 @@ final class GraphMessageWriter {
                     r.queryParameters.select = new String[] {"id", "isRead", "flag", "receivedDateTime",
                             "internetMessageId"};
                     r.queryParameters.expand = new String[] {"singleValueExtendedProperties($filter=id eq '"
-                            + MapiProperties.SOURCE_KEY + "')"};
+                            + MapiProperties.SOURCE_KEY + "' or id eq '" + MapiProperties.SOURCE_FLAGS + "')"};
                 }));
         while (true) {
             for (Message m : page.getValue()) {
                 String key = null;
+                String flags = null;
                 if (m.getSingleValueExtendedProperties() != null) {
                     for (SingleValueLegacyExtendedProperty p : m.getSingleValueExtendedProperties()) {
                         if (p.getId() != null && p.getId().equalsIgnoreCase(MapiProperties.SOURCE_KEY)) {
                             key = p.getValue();
+                        } else if (p.getId() != null && p.getId().equalsIgnoreCase(MapiProperties.SOURCE_FLAGS)) {
+                            flags = p.getValue();
                         }
                     }
                 }
@@ -310,7 +316,7 @@ final class GraphMessageWriter {
                     boolean flagged = m.getFlag() != null && m.getFlag().getFlagStatus() == FollowupFlagStatus.Flagged;
                     Instant received = m.getReceivedDateTime() == null ? Instant.EPOCH : m.getReceivedDateTime().toInstant();
                     out.add(new Keyed(m.getId(), key, Boolean.TRUE.equals(m.getIsRead()), flagged, received,
-                            Optional.ofNullable(m.getInternetMessageId())));
+                            Optional.ofNullable(m.getInternetMessageId()), Optional.ofNullable(flags)));
                 }
             }
             String next = page.getOdataNextLink();
@@ -334,10 +340,16 @@ final class GraphMessageWriter {
         return removed;
     }
 
-    /** Read state and follow-up flag (the only flags Graph lets us change after creation). */
-    void updateFlags(String messageId, boolean seen, boolean flagged) {
+    /**
+     * Read state and follow-up flag (what Graph lets us change after creation), and the record
+     * of the source's flags.
+     */
+    void updateFlags(String messageId, boolean seen, boolean flagged, String sourceFlags) {
         Message patch = new Message();
         patch.setIsRead(seen);
+        if (sourceFlags != null) {
+            patch.setSingleValueExtendedProperties(List.of(property(MapiProperties.SOURCE_FLAGS, sourceFlags)));
+        }
         FollowupFlag flag = new FollowupFlag();
         flag.setFlagStatus(flagged ? FollowupFlagStatus.Flagged : FollowupFlagStatus.NotFlagged);
         patch.setFlag(flag);

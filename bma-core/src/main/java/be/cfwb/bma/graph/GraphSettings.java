@@ -43,7 +43,6 @@ public final class GraphSettings {
     public static final String BASE_URL = BmaProperties.GRAPH_BASE_URL;
     public static final String MAX_MESSAGE_SIZE = BmaProperties.GRAPH_MAX_MESSAGE_SIZE;
     public static final String CONCURRENCY = BmaProperties.GRAPH_CONCURRENCY;
-    public static final String IMPORT_MIME_BETA = BmaProperties.GRAPH_IMPORT_MIME_BETA;
 
     private final GraphCredentials credentials;
     private final URI baseUrl;
@@ -56,7 +55,6 @@ public final class GraphSettings {
     private final int maxRetries;
     private final long maxMessageSize;
     private final int uploadChunkSize;
-    private final boolean importMimeBeta;
     private final Duration timeout;
     private final Clock clock;
 
@@ -76,7 +74,6 @@ public final class GraphSettings {
         this.maxRetries = b.maxRetries;
         this.maxMessageSize = b.maxMessageSize;
         this.uploadChunkSize = b.uploadChunkSize;
-        this.importMimeBeta = b.importMimeBeta;
         this.timeout = b.timeout;
         this.clock = b.clock;
     }
@@ -118,9 +115,6 @@ public final class GraphSettings {
                         CONCURRENCY + " must be a whole number from 1 to 4, not '" + value(p, CONCURRENCY) + "'");
             }
         }
-        if (value(p, IMPORT_MIME_BETA) != null) {
-            b.importMimeBeta(Boolean.parseBoolean(value(p, IMPORT_MIME_BETA)));
-        }
         return b.build();
     }
 
@@ -132,7 +126,7 @@ public final class GraphSettings {
     public static GraphSettings fromProperties(Map<String, String> properties, Map<String, String> environment) {
         Map<String, String> merged = new java.util.HashMap<>();
         for (String key : List.of(TENANT, CLIENT_ID, CLIENT_SECRET, CERTIFICATE, CERTIFICATE_PASSWORD, BASE_URL,
-                MAX_MESSAGE_SIZE, CONCURRENCY, IMPORT_MIME_BETA)) {
+                MAX_MESSAGE_SIZE, CONCURRENCY)) {
             String v = value(properties, key);
             if (v == null) {
                 v = value(environment, environmentName(key));
@@ -186,12 +180,6 @@ public final class GraphSettings {
         return baseUrl;
     }
 
-    /** The beta root beside {@link #baseUrl()} (for the optional importMime mode). */
-    public URI betaUrl() {
-        String s = baseUrl.toString();
-        return URI.create(s.substring(0, s.lastIndexOf('/')) + "/beta");
-    }
-
     public String authority() {
         return authority;
     }
@@ -228,11 +216,6 @@ public final class GraphSettings {
         return uploadChunkSize;
     }
 
-    /** True when messages are written with the beta importMime API instead of JSON create. */
-    public boolean importMimeBeta() {
-        return importMimeBeta;
-    }
-
     public Duration timeout() {
         return timeout;
     }
@@ -244,7 +227,7 @@ public final class GraphSettings {
     @Override
     public String toString() {
         return "GraphSettings[" + baseUrl + ", " + credentials + ", concurrency=" + mailboxConcurrency
-                + ", maxMessageSize=" + maxMessageSize + (importMimeBeta ? ", importMime (BETA)" : "") + "]";
+                + ", maxMessageSize=" + maxMessageSize + "]";
     }
 
     /** Checks each value as it is set. */
@@ -260,7 +243,6 @@ public final class GraphSettings {
         private int maxRetries = 10;
         private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private int uploadChunkSize = 3_670_016;
-        private boolean importMimeBeta;
         private Duration timeout = Duration.ofMinutes(2);
         private Clock clock = Clock.systemUTC();
 
@@ -354,15 +336,6 @@ public final class GraphSettings {
                         "Upload chunks must be from 64 KB to under 4 MB, not " + bytes);
             }
             this.uploadChunkSize = bytes;
-            return this;
-        }
-
-        /**
-         * Writes messages with Graph's BETA {@code importMime}, which keeps the original MIME.
-         * Microsoft does not support beta APIs in production; the JSON path is the default.
-         */
-        public Builder importMimeBeta(boolean enabled) {
-            this.importMimeBeta = enabled;
             return this;
         }
 

@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  */
 final class MailboxBudget {
 
+    private final int slots;
     private final Semaphore concurrency;
+    private volatile long lastUse;
     private final int requestsPerWindow;
     private final long requestWindowNanos;
     private final long bytesPerWindow;
@@ -25,12 +27,21 @@ final class MailboxBudget {
 
     MailboxBudget(int concurrency, int requestsPerWindow, Duration requestWindow, long bytesPerWindow,
                   Duration uploadWindow, LongSupplier nanoTime) {
+        this.slots = concurrency;
         this.concurrency = new Semaphore(concurrency, true);
         this.requestsPerWindow = requestsPerWindow;
         this.requestWindowNanos = requestWindow.toNanos();
         this.bytesPerWindow = bytesPerWindow;
         this.uploadWindowNanos = uploadWindow.toNanos();
         this.nanoTime = nanoTime;
+        this.lastUse = nanoTime.getAsLong();
+    }
+
+    /** True when nothing is in flight and both windows have emptied: forgetting it loses nothing. */
+    boolean isIdle() {
+        long now = nanoTime.getAsLong();
+        return concurrency.availablePermits() == slots
+                && now - lastUse > Math.max(requestWindowNanos, uploadWindowNanos);
     }
 
     /** Waits for a concurrency slot and room in the windows; {@link #release()} must follow. */
@@ -63,6 +74,7 @@ final class MailboxBudget {
                 boolean uploadRoom = uploadBytes == 0 || uploads.isEmpty()
                         || uploadedInWindow + uploadBytes <= bytesPerWindow;
                 if (requestRoom && uploadRoom) {
+                    lastUse = now;
                     requests.addLast(now);
                     if (uploadBytes > 0) {
                         uploads.addLast(new long[] {now, uploadBytes});

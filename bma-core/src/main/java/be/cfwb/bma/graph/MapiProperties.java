@@ -18,6 +18,13 @@ final class MapiProperties {
     /** PS_PUBLIC_STRINGS named property carrying our {@code SourceKey}. */
     static final String SOURCE_KEY = "String {00020329-0000-0000-C000-000000000046} Name BmaSourceKey";
 
+    /**
+     * PS_PUBLIC_STRINGS named property holding the source's IMAP flags as copied, e.g.
+     * {@code (\Seen \Answered $Forwarded)}: what Exchange has no place for (draft, keywords)
+     * is kept here, so that verification compares like with like.
+     */
+    static final String SOURCE_FLAGS = "String {00020329-0000-0000-C000-000000000046} Name BmaSourceFlags";
+
     static final int FLAG_READ = 0x1;
     static final int VERB_REPLIED = 102;
     static final int VERB_FORWARDED = 104;

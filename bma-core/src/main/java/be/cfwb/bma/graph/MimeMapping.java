@@ -116,16 +116,16 @@ final class MimeMapping implements AutoCloseable {
     }
 
     private void fill(Message target, MimeMessage mime, boolean topLevel) throws MessagingException, IOException {
-        target.setSubject(mime.getSubject());
-        target.setFrom(first(recipients(mime.getHeader("From", ","))));
-        Recipient sender = first(recipients(mime.getHeader("Sender", ",")));
+        target.setSubject(subject(mime));
+        target.setFrom(first(recipients(header(mime, "From"))));
+        Recipient sender = first(recipients(header(mime, "Sender")));
         if (sender != null) {
             target.setSender(sender);
         }
-        target.setToRecipients(recipients(mime.getHeader("To", ",")));
-        target.setCcRecipients(recipients(mime.getHeader("Cc", ",")));
-        target.setBccRecipients(recipients(mime.getHeader("Bcc", ",")));
-        target.setReplyTo(recipients(mime.getHeader("Reply-To", ",")));
+        target.setToRecipients(recipients(header(mime, "To")));
+        target.setCcRecipients(recipients(header(mime, "Cc")));
+        target.setBccRecipients(recipients(header(mime, "Bcc")));
+        target.setReplyTo(recipients(header(mime, "Reply-To")));
         String id = mime.getMessageID();
         if (id != null && !id.isBlank()) {
             target.setInternetMessageId(id.strip());
@@ -142,6 +142,39 @@ final class MimeMapping implements AutoCloseable {
             itemBody.setContent(body.text == null ? "" : body.text);
         }
         target.setBody(itemBody);
+    }
+
+    /**
+     * A header's value with raw 8-bit bytes decoded (UTF-8 if they are, else windows-1252):
+     * Jakarta Mail reads header bytes as latin-1, and old clients wrote UTF-8 or windows-1252
+     * without RFC 2047 encoding.
+     */
+    static String header(MimeMessage mime, String name) throws MessagingException {
+        String raw = mime.getHeader(name, ",");
+        if (raw == null) {
+            return null;
+        }
+        boolean eightBit = false;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c > 0xFF) {
+                return raw;
+            }
+            eightBit |= c >= 0x80;
+        }
+        return eightBit ? decode(raw.getBytes(StandardCharsets.ISO_8859_1), null) : raw;
+    }
+
+    private static String subject(MimeMessage mime) throws MessagingException {
+        String raw = header(mime, "Subject");
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return MimeUtility.decodeText(MimeUtility.unfold(raw));
+        } catch (java.io.UnsupportedEncodingException e) {
+            return MimeUtility.unfold(raw);
+        }
     }
 
     /** The chosen body parts while walking. */

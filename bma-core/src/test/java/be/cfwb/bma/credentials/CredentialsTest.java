@@ -23,7 +23,7 @@ class CredentialsTest {
     @Test
     void secretsNeverPrintThemselves() {
         Secret s = Secret.of("hunter2");
-        assertThat(s.toString()).isEqualTo(Secret.MASK).doesNotContain("hunter2");
+        assertThat(s.toString()).isEqualTo(Secret.MASK);
         assertThat(new MailboxCredentials.Password("ec000001@adm.cfwb.be", s).toString()).doesNotContain("hunter2");
         assertThat(new Login("admin", s).toString()).doesNotContain("hunter2");
         assertThat(s).isEqualTo(Secret.of("hunter2")).isNotEqualTo(Secret.of("hunter3"));

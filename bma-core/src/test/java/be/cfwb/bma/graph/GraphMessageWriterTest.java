@@ -48,7 +48,7 @@ class GraphMessageWriterTest {
     }
 
     private static GraphMessageWriter.Copy copy(String key, byte[] mime, boolean seen, boolean flagged, boolean answered) {
-        return new GraphMessageWriter.Copy(key, mime.length, seen, flagged, answered, false, INTERNAL,
+        return new GraphMessageWriter.Copy(key, mime.length, seen, flagged, answered, false, INTERNAL, null,
                 () -> new ByteArrayInputStream(mime));
     }
 
@@ -131,6 +131,45 @@ class GraphMessageWriterTest {
     }
 
     @Test
+    void aNestedMessageTooLargeForAnItemAttachmentTravelsAsAnEmlFile() throws Exception {
+        jakarta.mail.internet.MimeMessage nested = TestMails.base("Rapport transféré");
+        jakarta.mail.internet.MimeMultipart parts = new jakarta.mail.internet.MimeMultipart();
+        jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+        text.setText("Voir l'annexe", "UTF-8");
+        jakarta.mail.internet.MimeBodyPart annex = new jakarta.mail.internet.MimeBodyPart();
+        annex.setDataHandler(new jakarta.activation.DataHandler(new jakarta.mail.util.ByteArrayDataSource(
+                TestMails.random(2_600_000, 9), "application/pdf")));
+        annex.setFileName("annexe.pdf");
+        parts.addBodyPart(text);
+        parts.addBodyPart(annex);
+        nested.setContent(parts);
+        nested.saveChanges();
+        byte[] nestedBytes = TestMails.bytes(nested, "<nested@ecole.be>");
+        jakarta.mail.internet.MimeMessage outer = TestMails.base("Fwd: rapport");
+        jakarta.mail.internet.MimeMultipart mixed = new jakarta.mail.internet.MimeMultipart();
+        jakarta.mail.internet.MimeBodyPart intro = new jakarta.mail.internet.MimeBodyPart();
+        intro.setText("Pour information", "UTF-8");
+        jakarta.mail.internet.MimeBodyPart forwarded = new jakarta.mail.internet.MimeBodyPart();
+        forwarded.setContent(new jakarta.mail.internet.MimeMessage(null, new ByteArrayInputStream(nestedBytes)),
+                "message/rfc822");
+        mixed.addBodyPart(intro);
+        mixed.addBodyPart(forwarded);
+        outer.setContent(mixed);
+        byte[] mime = TestMails.bytes(outer, "<outer@ecole.be>");
+
+        assertThat(writer.write(inbox, copy("k9", mime, true, false, false)).isWritten()).isTrue();
+
+        StoredAttachment eml = standIn.messages(BOX, "inbox").get(0).attachments().get(0);
+        assertThat(eml.name()).isEqualTo("message.eml");
+        assertThat(eml.contentType()).isEqualTo("message/rfc822");
+        assertThat(eml.viaUploadSession()).isTrue();
+        jakarta.mail.internet.MimeMessage back = new jakarta.mail.internet.MimeMessage(null,
+                new ByteArrayInputStream(eml.content()));
+        assertThat(back.getSubject()).isEqualTo("Rapport transféré");
+        assertThat(back.getMessageID()).isEqualTo("<nested@ecole.be>");
+    }
+
+    @Test
     void tooLargeForTheTenantIsRefusedWithTheReasonAndLeavesNothing() throws Exception {
         byte[] mime = TestMails.withAttachments("Trop gros", 6 * 1024 * 1024);
         GraphConnection small = connect(GraphSettings.builder().maxMessageSize(4 * 1024 * 1024));
@@ -202,7 +241,7 @@ class GraphMessageWriterTest {
         assertThat(keyed).extracting(GraphMessageWriter.Keyed::sourceKey).containsExactly("key-0", "key-1", "key-2");
         assertThat(keyed).allSatisfy(k -> assertThat(k.received()).isEqualTo(INTERNAL));
 
-        writer.updateFlags(keyed.get(1).id(), true, true);
+        writer.updateFlags(keyed.get(1).id(), true, true, null);
 
         GraphMessageWriter.Keyed updated = writer.list(inbox).get(1);
         assertThat(updated.read()).isTrue();

@@ -35,8 +35,6 @@ class GraphSettingsTest {
         assertThat(s.maxMessageSize()).isEqualTo(150L * 1024 * 1024);
         assertThat(s.mailboxConcurrency()).as("the property wins over the environment").isEqualTo(2);
         assertThat(s.baseUrl()).hasToString("https://graph.microsoft.com/v1.0");
-        assertThat(s.betaUrl()).hasToString("https://graph.microsoft.com/beta");
-        assertThat(s.importMimeBeta()).isFalse();
     }
 
     @Test
@@ -84,6 +82,22 @@ class GraphSettingsTest {
         now[0] = Duration.ofMillis(250).toNanos();
         waiter.join(2000);
         assertThat(waiter.isAlive()).as("the window moved on").isFalse();
+    }
+
+    @Test
+    void anIdleBudgetCanBeForgotten() throws Exception {
+        long[] now = {0};
+        MailboxBudget budget = new MailboxBudget(4, 100, Duration.ofMinutes(10), 8 * 1024 * 1024, Duration.ofMinutes(5),
+                () -> now[0]);
+        budget.acquire(0);
+        now[0] = Duration.ofMinutes(11).toNanos();
+        assertThat(budget.isIdle()).as("a request in flight").isFalse();
+        budget.release();
+        assertThat(budget.isIdle()).isTrue();
+        now[0] = Duration.ofMinutes(12).toNanos();
+        budget.acquire(0);
+        budget.release();
+        assertThat(budget.isIdle()).as("used within the window").isFalse();
     }
 
     @Test

@@ -102,9 +102,14 @@ public final class GraphStandIn implements AutoCloseable {
 
     /** Starts a stand-in whose server-side times (drafts, sendMail) come from {@code clock}. */
     public static GraphStandIn start(Clock clock) {
+        return start(clock, 0);
+    }
+
+    /** Starts a stand-in on 127.0.0.1 and {@code port} (0 for a free one), e.g. for a demo. */
+    public static GraphStandIn start(Clock clock, int port) {
         Objects.requireNonNull(clock, "clock");
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
             ExecutorService executor = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "graph-stand-in");
                 t.setDaemon(true);
@@ -118,6 +123,28 @@ public final class GraphStandIn implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Graph stand-in on 127.0.0.1", e);
         }
+    }
+
+    /**
+     * Runs a stand-in for a demo until the process is stopped:
+     * {@code java -cp bma-core.jar:... be.cfwb.bma.testing.graph.GraphStandIn [--port=N] address...}.
+     * Prints the base URL and token to give the toolkit ({@code bma.graph.baseUrl}, a static token).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int port = 0;
+        java.util.List<String> users = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--port=")) {
+                port = Integer.parseInt(a.substring("--port=".length()));
+            } else {
+                users.add(a);
+            }
+        }
+        GraphStandIn standIn = start(Clock.systemUTC(), port);
+        users.forEach(standIn::addUser);
+        Runtime.getRuntime().addShutdownHook(new Thread(standIn::close));
+        System.out.println("Graph stand-in at " + standIn.baseUrl() + " (token " + standIn.token() + ") for " + users);
+        Thread.currentThread().join();
     }
 
     /** The v1.0 base URL to give the client, e.g. {@code http://127.0.0.1:43121/v1.0}. */

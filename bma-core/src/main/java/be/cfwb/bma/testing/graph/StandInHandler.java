@@ -45,7 +45,9 @@ final class StandInHandler implements HttpHandler {
             "(?i)\\s*singleValueExtendedProperties/any\\(\\s*(\\w+)\\s*:\\s*\\1/id\\s+eq\\s+'((?:[^']|'')*)'\\s+and\\s+"
                     + "\\1/value\\s+eq\\s+'((?:[^']|'')*)'\\s*\\)\\s*");
     private static final Pattern EXPAND_PROPERTY = Pattern.compile(
-            "(?i)\\s*singleValueExtendedProperties\\(\\s*\\$filter\\s*=\\s*id\\s+eq\\s+'((?:[^']|'')*)'\\s*\\)\\s*");
+            "(?i)\\s*singleValueExtendedProperties\\(\\s*\\$filter\\s*=\\s*(id\\s+eq\\s+'(?:[^']|'')*'"
+                    + "(?:\\s+or\\s+id\\s+eq\\s+'(?:[^']|'')*')*)\\s*\\)\\s*");
+    private static final Pattern EXPAND_ID = Pattern.compile("(?i)id\\s+eq\\s+'((?:[^']|'')*)'");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
     private static final int PR_MESSAGE_FLAGS_READ = 0x1;
     private static final int PR_MESSAGE_FLAGS_UNSENT = 0x8;
@@ -508,9 +510,8 @@ final class StandInHandler implements HttpHandler {
                 if (!m.matches()) {
                     throw Answer.error(400, "BadRequest", "The stand-in only expands one singleValueExtendedProperty.");
                 }
-                String id = m.group(1).replace("''", "'");
                 ArrayNode props = o.putArray("singleValueExtendedProperties");
-                if (id.equalsIgnoreCase("Long 0x0E08")) {
+                if (expandedIds(m.group(1)).stream().anyMatch(id -> id.equalsIgnoreCase("Long 0x0E08"))) {
                     props.addObject().put("id", "Long 0xe08").put("value", Long.toString(size));
                 }
             }
@@ -702,10 +703,10 @@ final class StandInHandler implements HttpHandler {
                     throw Answer.error(400, "BadRequest",
                             "The stand-in expands singleValueExtendedProperties($filter=id eq '...') only.");
                 }
-                String id = matcher.group(1).replace("''", "'");
+                List<String> ids = expandedIds(matcher.group(1));
                 ArrayNode props = GraphStandIn.JSON.createArrayNode();
                 for (JsonNode p : m.json.path("singleValueExtendedProperties")) {
-                    if (p.path("id").asText("").equalsIgnoreCase(id)) {
+                    if (ids.stream().anyMatch(id -> p.path("id").asText("").equalsIgnoreCase(id))) {
                         props.add(p.deepCopy());
                     }
                 }
@@ -761,6 +762,15 @@ final class StandInHandler implements HttpHandler {
             message.json.put("lastModifiedDateTime", state.clock.instant().toString());
             return Answer.json(200, messageJson(message, null));
         }
+    }
+
+    private static List<String> expandedIds(String filter) {
+        List<String> ids = new ArrayList<>();
+        Matcher m = EXPAND_ID.matcher(filter);
+        while (m.find()) {
+            ids.add(m.group(1).replace("''", "'"));
+        }
+        return ids;
     }
 
     private List<StandInState.Message> filterMessages(StandInState.User user, StandInState.Folder folder,

@@ -1,0 +1,217 @@
+package be.cfwb.bma.graph;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.AppendOutcome;
+import be.cfwb.bma.transfer.MailboxConnector;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.MessageFlags;
+import be.cfwb.bma.transfer.MessageToCopy;
+import be.cfwb.bma.transfer.SourceKey;
+import be.cfwb.bma.transfer.SpecialUse;
+import be.cfwb.bma.transfer.TargetFolder;
+import be.cfwb.bma.transfer.TargetMessage;
+import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * An Exchange Online mailbox written through Microsoft Graph: each message is created with
+ * JSON and, at creation, the MAPI properties that make Outlook show it as received or sent
+ * (never a draft), with its received and sent dates, read state, follow-up flag, replied or
+ * forwarded state, and our source key as a named property that reruns and {@code bma:verify}
+ * look up. Attachments of 3 MB or more go through upload sessions. Graph rebuilds the MIME,
+ * so {@link #openCopy} gives nothing and verification compares keys, flags and dates.
+ *
+ * <p>What Exchange has no place for (the {@code \Draft} flag, IMAP keywords other than
+ * {@code $Forwarded}) is recorded in a second named property, {@code BmaSourceFlags}.
+ *
+ * <p>Obtain instances with {@link #connector(GraphConnection)}; one instance serves one mailbox
+ * from one thread, and all share the connection's per-mailbox limits.
+ */
+public final class GraphTarget implements MailboxTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphTarget.class);
+
+    /** The named property holding the source key, in Graph's id syntax. */
+    public static final String SOURCE_KEY_PROPERTY = MapiProperties.SOURCE_KEY;
+
+    private final GraphConnection graph;
+    private final BmaAddress mailbox;
+    private final FolderResolver folders;
+    private final GraphMessageWriter writer;
+    private final java.util.Map<String, List<GraphMessageWriter.Keyed>> pending = new java.util.HashMap<>();
+
+    GraphTarget(GraphConnection graph, BmaAddress mailbox) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
+        this.folders = new FolderResolver(graph, mailbox.toString());
+        this.writer = new GraphMessageWriter(graph, mailbox.toString());
+    }
+
+    /** Opens a Graph target per mailbox, all sharing {@code graph} (and its per-mailbox limits). */
+    public static MailboxConnector<MailboxTarget> connector(GraphConnection graph) {
+        Objects.requireNonNull(graph, "graph");
+        return mailbox -> new GraphTarget(graph, mailbox);
+    }
+
+    /**
+     * Points a transfer at Exchange through Graph: this target for every mailbox, and the
+     * tenant's message size limit as the transfer's limit (larger messages are reported, not sent).
+     */
+    public static TransferSettings.Builder configure(TransferSettings.Builder transfer, GraphConnection graph) {
+        return transfer.target(connector(graph)).maxMessageSize(graph.settings().maxMessageSize());
+    }
+
+    /** The Graph folder for a transfer target folder: well-known bases by their Graph names. */
+    public static FolderSpec folderSpec(TargetFolder folder) {
+        Optional<String> base = folder.base().map(GraphTarget::wellKnown);
+        return new FolderSpec(base, folder.relative());
+    }
+
+    static String wellKnown(SpecialUse use) {
+        return switch (use) {
+            case INBOX -> "inbox";
+            case SENT -> "sentitems";
+            case DRAFTS -> "drafts";
+            case TRASH -> "deleteditems";
+            case JUNK -> "junkemail";
+        };
+    }
+
+    @Override
+    public BmaAddress mailbox() {
+        return mailbox;
+    }
+
+    /** Exchange takes any character in a folder's display name; the hierarchy is by id. */
+    @Override
+    public Optional<Character> reservedNameCharacter() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void ensureFolder(TargetFolder folder) {
+        translated("creation of folder " + folder, () -> folders.ensure(folderSpec(folder)));
+    }
+
+    @Override
+    public List<TargetMessage> messages(TargetFolder folder) {
+        return translated("listing of " + folder, () -> {
+            Optional<String> id = folders.find(folderSpec(folder));
+            if (id.isEmpty()) {
+                return List.of();
+            }
+            List<GraphMessageWriter.Keyed> found = writer.list(id.get());
+            // Incomplete copies of an interrupted run are removed before the next copy into the
+            // folder, not here: verification lists too, and it must change nothing.
+            List<GraphMessageWriter.Keyed> pending = found.stream()
+                    .filter(k -> k.sourceKey().startsWith(GraphMessageWriter.PENDING)).toList();
+            if (!pending.isEmpty()) {
+                this.pending.put(id.get(), pending);
+            }
+            List<TargetMessage> out = new ArrayList<>();
+            for (GraphMessageWriter.Keyed k : found) {
+                Optional<SourceKey> key = SourceKey.parse(k.sourceKey());
+                if (key.isEmpty()) {
+                    continue;
+                }
+                out.add(new TargetMessage(key.get(), k.id(), flags(k), k.received(),
+                        k.internetMessageId()));
+            }
+            return out;
+        });
+    }
+
+    /** Live read state and flag from Exchange; the rest as recorded from the source at copy time. */
+    private static MessageFlags flags(GraphMessageWriter.Keyed k) {
+        MessageFlags recorded = k.sourceFlags().map(GraphTarget::parseFlags).orElse(MessageFlags.NONE);
+        return new MessageFlags(k.read(), recorded.answered(), k.flagged(), recorded.draft(), recorded.keywords());
+    }
+
+    static MessageFlags parseFlags(String text) {
+        boolean seen = false;
+        boolean answered = false;
+        boolean flagged = false;
+        boolean draft = false;
+        TreeSet<String> keywords = new TreeSet<>();
+        for (String token : text.replace("(", " ").replace(")", " ").trim().split("\\s+")) {
+            switch (token) {
+                case "" -> { }
+                case "\\Seen" -> seen = true;
+                case "\\Answered" -> answered = true;
+                case "\\Flagged" -> flagged = true;
+                case "\\Draft" -> draft = true;
+                default -> {
+                    if (!token.startsWith("\\")) {
+                        keywords.add(token);
+                    }
+                }
+            }
+        }
+        return new MessageFlags(seen, answered, flagged, draft, keywords);
+    }
+
+    @Override
+    public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
+        return translated("copy of " + message.key(), () -> {
+            String folderId = folders.ensure(folderSpec(folder));
+            List<GraphMessageWriter.Keyed> leftovers = pending.remove(folderId);
+            if (leftovers != null) {
+                int removed = writer.removePending(leftovers);
+                LOG.info("{}: removed {} incomplete copies left in {} by an interrupted run", mailbox, removed, folder);
+            }
+            MessageFlags f = message.flags();
+            GraphMessageWriter.Copy copy = new GraphMessageWriter.Copy(message.key().toString(), message.size(),
+                    f.seen(), f.flagged(), f.answered(), f.keywords().contains("$Forwarded"), message.internalDate(),
+                    f.toString(), message::open);
+            GraphMessageWriter.Result result = writer.write(folderId, copy);
+            return result.isWritten() ? AppendOutcome.copied(result.messageId())
+                    : AppendOutcome.rejected(result.refusal());
+        });
+    }
+
+    @Override
+    public void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags) {
+        translated("flag update of " + message.key(), () -> {
+            writer.updateFlags(message.targetId(), flags.seen(), flags.flagged(), flags.toString());
+            return null;
+        });
+    }
+
+    /** Runs a Graph step, turning its failure into the engine's classification. */
+    private <T> T translated(String what, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (GraphFailure e) {
+            if (e.isThrottled()) {
+                return throwThrottled(e);
+            }
+            // 401: the token may have expired between two calls; MSAL gives a new one on the next.
+            boolean retryable = e.isConnectionLost() || e.status() == 401 || e.status() >= 500;
+            throw retryable ? TransferException.retryable(mailbox + ": " + e.getMessage(), e)
+                    : TransferException.permanent(mailbox + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T throwThrottled(GraphFailure e) {
+        throw TransferException.throttled(e.getMessage(), e.retryAfter().orElse(null), e);
+    }
+
+    @Override
+    public void close() {
+        // The connection is shared by every mailbox of the run; its owner closes it.
+    }
+
+    @Override
+    public String toString() {
+        return "GraphTarget[" + mailbox + " via " + graph.settings().baseUrl() + "]";
+    }
+}
