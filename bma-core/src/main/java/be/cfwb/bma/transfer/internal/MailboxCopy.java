@@ -232,13 +232,13 @@ public final class MailboxCopy {
 
     private void syncFolderOnce(FolderMapping mapping, FolderTally tally) {
         FolderPath path = mapping.source().path();
-        if (!dryRun) {
+        Optional<HighWater> hw = mapping.source().holdsMessages() ? highWater(path) : Optional.empty();
+        if (!dryRun && (hw.isEmpty() || pass == Pass.FINAL)) {
             target.ensureFolder(mapping.target());
         }
         if (!mapping.source().holdsMessages()) {
             return;
         }
-        Optional<HighWater> hw = highWater(path);
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
         FolderListing listing = source.list(path, after);
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
@@ -253,6 +253,14 @@ public final class MailboxCopy {
         tally.uidValidity = uv;
         tally.found = listing.messages().size();
         tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
+        if (after > 0 && listing.messages().isEmpty()) {
+            // A pre-stage rerun with nothing above the last UID done: nothing to copy, so the
+            // target need not be read (the final pass compares everything).
+            return;
+        }
+        if (!dryRun && hw.isPresent() && pass == Pass.PRESTAGE) {
+            target.ensureFolder(mapping.target());
+        }
 
         Map<SourceKey, TargetMessage> byKey = new HashMap<>();
         List<TargetMessage> stale = new ArrayList<>();
@@ -307,6 +315,9 @@ public final class MailboxCopy {
                 break;
             }
             highest = m.uid();
+        }
+        if (hw.isPresent() && hw.get().uidValidity() == uv && hw.get().highestUid() == highest) {
+            return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(EventTypes.TRANSFER_FOLDER_SYNCED).mailbox(mailbox)
                 .with("folder", path.encoded())
