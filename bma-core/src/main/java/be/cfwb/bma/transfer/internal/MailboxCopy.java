@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -382,7 +383,12 @@ public final class MailboxCopy {
         reader.start();
         try {
             for (int i = 0; i < toCopy.size(); i++) {
-                Fetched f = queue.take();
+                Fetched f;
+                while ((f = queue.poll(1, TimeUnit.SECONDS)) == null) {
+                    if (!reader.isAlive() && queue.isEmpty()) {
+                        throw new IllegalStateException("The reader of " + path + " in " + mailbox + " stopped unexpectedly");
+                    }
+                }
                 store(mapping, path, f, tally);
             }
         } catch (InterruptedException e) {
