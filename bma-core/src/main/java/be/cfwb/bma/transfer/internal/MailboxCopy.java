@@ -219,16 +219,18 @@ public final class MailboxCopy {
     private record HighWater(long uidValidity, long highestUid) {
     }
 
+    private Map<String, HighWater> highWaters;
+
+    /** The last recorded UIDVALIDITY and highest UID done of a folder; the ledger is scanned once per mailbox. */
     private Optional<HighWater> highWater(FolderPath folder) {
-        String encoded = folder.encoded();
-        List<LedgerEvent> events = ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED)
-                && e.concerns(mailbox) && e.get("folder").equals(Optional.of(encoded)));
-        if (events.isEmpty()) {
-            return Optional.empty();
+        if (highWaters == null) {
+            highWaters = new HashMap<>();
+            for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED) && e.concerns(mailbox))) {
+                e.get("folder").ifPresent(f -> highWaters.put(f, new HighWater(
+                        Long.parseLong(e.get("uidvalidity").orElse("0")), Long.parseLong(e.get("highestUid").orElse("0")))));
+            }
         }
-        LedgerEvent last = events.get(events.size() - 1);
-        return Optional.of(new HighWater(Long.parseLong(last.get("uidvalidity").orElse("0")),
-                Long.parseLong(last.get("highestUid").orElse("0"))));
+        return Optional.ofNullable(highWaters.get(folder.encoded()));
     }
 
     private void syncFolderOnce(FolderMapping mapping, FolderTally tally) {
