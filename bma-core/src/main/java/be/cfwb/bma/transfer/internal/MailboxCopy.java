@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -219,27 +220,29 @@ public final class MailboxCopy {
     private record HighWater(long uidValidity, long highestUid) {
     }
 
+    private Map<String, HighWater> highWaters;
+
+    /** The last recorded UIDVALIDITY and highest UID done of a folder; the ledger is scanned once per mailbox. */
     private Optional<HighWater> highWater(FolderPath folder) {
-        String encoded = folder.encoded();
-        List<LedgerEvent> events = ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED)
-                && e.concerns(mailbox) && e.get("folder").equals(Optional.of(encoded)));
-        if (events.isEmpty()) {
-            return Optional.empty();
+        if (highWaters == null) {
+            highWaters = new HashMap<>();
+            for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED) && e.concerns(mailbox))) {
+                e.get("folder").ifPresent(f -> highWaters.put(f, new HighWater(
+                        Long.parseLong(e.get("uidvalidity").orElse("0")), Long.parseLong(e.get("highestUid").orElse("0")))));
+            }
         }
-        LedgerEvent last = events.get(events.size() - 1);
-        return Optional.of(new HighWater(Long.parseLong(last.get("uidvalidity").orElse("0")),
-                Long.parseLong(last.get("highestUid").orElse("0"))));
+        return Optional.ofNullable(highWaters.get(folder.encoded()));
     }
 
     private void syncFolderOnce(FolderMapping mapping, FolderTally tally) {
         FolderPath path = mapping.source().path();
-        if (!dryRun) {
+        Optional<HighWater> hw = mapping.source().holdsMessages() ? highWater(path) : Optional.empty();
+        if (!dryRun && (hw.isEmpty() || pass == Pass.FINAL)) {
             target.ensureFolder(mapping.target());
         }
         if (!mapping.source().holdsMessages()) {
             return;
         }
-        Optional<HighWater> hw = highWater(path);
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
         FolderListing listing = source.list(path, after);
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
@@ -254,6 +257,14 @@ public final class MailboxCopy {
         tally.uidValidity = uv;
         tally.found = listing.messages().size();
         tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
+        if (after > 0 && listing.messages().isEmpty()) {
+            // A pre-stage rerun with nothing above the last UID done: nothing to copy, so the
+            // target need not be read (the final pass compares everything).
+            return;
+        }
+        if (!dryRun && hw.isPresent() && pass == Pass.PRESTAGE) {
+            target.ensureFolder(mapping.target());
+        }
 
         Map<SourceKey, TargetMessage> byKey = new HashMap<>();
         List<TargetMessage> stale = new ArrayList<>();
@@ -308,6 +319,9 @@ public final class MailboxCopy {
                 break;
             }
             highest = m.uid();
+        }
+        if (hw.isPresent() && hw.get().uidValidity() == uv && hw.get().highestUid() == highest) {
+            return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(EventTypes.TRANSFER_FOLDER_SYNCED).mailbox(mailbox)
                 .with("folder", path.encoded())
@@ -372,7 +386,12 @@ public final class MailboxCopy {
         reader.start();
         try {
             for (int i = 0; i < toCopy.size(); i++) {
-                Fetched f = queue.take();
+                Fetched f;
+                while ((f = queue.poll(1, TimeUnit.SECONDS)) == null) {
+                    if (!reader.isAlive() && queue.isEmpty()) {
+                        throw new IllegalStateException("The reader of " + path + " in " + mailbox + " stopped unexpectedly");
+                    }
+                }
                 store(mapping, path, f, tally);
             }
         } catch (InterruptedException e) {
