@@ -40,11 +40,11 @@ public final class Bma {
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
                     Clock clock, PlanningSettings planning) {
         Settings {
-            Objects.requireNonNull(planning);
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
             Objects.requireNonNull(outputDirectory);
             Objects.requireNonNull(clock);
+            Objects.requireNonNull(planning);
         }
     }
 
