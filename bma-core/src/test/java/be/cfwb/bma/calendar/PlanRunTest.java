@@ -98,7 +98,7 @@ class PlanRunTest {
         PlanningSettings custom = PlanningSettings.builder().leadDays(7).mailTime(4, java.time.LocalTime.of(9, 45))
                 .closedDay(NamedPeriod.of("Maintenance = serveur", "2024-11-25"))
                 .blackout(Blackout.parse("ec+po/level=Secondaire/network=Libre confessionnel@2024-11-19..2024-11-20=Attributions; DAccE"))
-                .announceFrom(d("2024-09-02")).build();
+                .announceFrom(d("2024-09-02")).volumePerDay(BmaKind.EC, 5000).build();
         MigrationPlan written = plan(real, out, custom).plan();
         MigrationPlan read = PlanFiles.read(out, real).orElseThrow();
         assertThat(read.settings()).isEqualTo(custom);
