@@ -56,9 +56,9 @@ public final class PlanFiles {
             files.put(CHANGES, PlanCsv.changes(plan));
         }
         List<Path> written = new ArrayList<>();
+        Map<Path, Path> staged = new LinkedHashMap<>();
         try {
             Files.createDirectories(directory);
-            Map<Path, Path> staged = new LinkedHashMap<>();
             for (Map.Entry<String, String> f : files.entrySet()) {
                 Path target = directory.resolve(f.getKey());
                 Path tmp = directory.resolve(f.getKey() + ".tmp");
@@ -73,6 +73,13 @@ public final class PlanFiles {
                 Files.deleteIfExists(directory.resolve(CHANGES));
             }
         } catch (IOException e) {
+            for (Path tmp : staged.keySet()) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // The original failure is the one to report.
+                }
+            }
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The plan files cannot be written to "
                     + directory + ": " + e.getMessage() + "; check bma.output", e);
         }

@@ -195,7 +195,7 @@ public final class Planner {
         }
         if (short_) {
             throw new BmaException(BmaErrorCode.PLAN_INFEASIBLE, "The mailboxes do not fit in the waves: "
-                    + String.join("; ", lines) + ". Raise bma.capacity.*, widen bma.window.* or remove closed days;"
+                    + String.join("; ", lines) + ". Raise bma.capacity.* (or bma.volumePerDay.*), widen bma.window.* or remove closed days;"
                     + " no plan was written");
         }
     }
