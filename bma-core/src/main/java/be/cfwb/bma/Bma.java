@@ -9,6 +9,7 @@ import be.cfwb.bma.calendar.PlanFiles;
 import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
 
 import java.nio.file.Path;
@@ -109,6 +110,8 @@ public final class Bma {
             MigrationPlan plan = new Planner(settings.planning())
                     .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
             List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
+            ledger.append(LedgerEntry.of(EventTypes.PLAN_PUBLISHED).with("mailboxes", plan.size())
+                    .with("changes", plan.changes().size()).with("plan_csv_sha256", PlanFiles.sha256(files.get(0))));
             return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
                     files, ledger.recovery());
         }

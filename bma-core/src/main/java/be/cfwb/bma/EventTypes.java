@@ -16,6 +16,8 @@ public final class EventTypes {
     public static final String CUTOVER_RECORDED = "cutover.recorded";
     /** Verification found every source message exactly once on the target. */
     public static final String VERIFY_PASSED = "verify.passed";
+    /** A plan was written (run-wide); data {@code mailboxes}, {@code changes}, {@code plan_csv_sha256}. */
+    public static final String PLAN_PUBLISHED = "plan.published";
 
     private EventTypes() {
     }

@@ -94,6 +94,19 @@ public final class PlanFiles {
         }
     }
 
+    /** The SHA-256 of a written file, hex, so that the ledger can say which plan was published. */
+    public static String sha256(Path file) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan file " + file + " cannot be read: "
+                    + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new BmaException(BmaErrorCode.INTERNAL, "SHA-256 is not available in this JVM", e);
+        }
+    }
+
     /**
      * The plan last written to {@code directory} ({@value #JSON}), as published: what
      * mail 1 announces and when each mail is due. Mailboxes are taken from

@@ -150,6 +150,13 @@ class PlanRunTest {
             assertThat(c.reason()).isEqualTo("no longer in the inventory");
         });
         assertThat(out.resolve(PlanFiles.CHANGES)).content().contains(removed + ",2024-11-");
+        try (Ledger ledger = Ledger.open(tmp.resolve("ledger"), CLOCK)) {
+            List<be.cfwb.bma.ledger.LedgerEvent> published = ledger.events(e -> e.type().equals(EventTypes.PLAN_PUBLISHED));
+            assertThat(published).hasSize(2);
+            assertThat(published.get(1).data()).containsEntry("mailboxes", "4063").containsEntry("changes", "1")
+                    .containsEntry("plan_csv_sha256", PlanFiles.sha256(out.resolve(PlanFiles.CSV)));
+            assertThat(published.get(1).mailbox()).isEmpty();
+        }
 
         // Planning the same again: nothing moved, the changes file goes.
         assertThat(plan(Inventory.of(fewer), out).changes()).isEmpty();
