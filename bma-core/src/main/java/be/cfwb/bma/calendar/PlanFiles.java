@@ -36,6 +36,11 @@ public final class PlanFiles {
     public static final String HTML = "plan.html";
     /** Written only when something moved since the previous plan; removed otherwise. */
     public static final String CHANGES = "plan-changes.csv";
+    /**
+     * The copy of the last {@value #JSON} kept in the ledger directory, so that re-planning
+     * after a {@code mvn clean} still starts from the published days.
+     */
+    public static final String PUBLISHED = "published-plan.json";
 
     private PlanFiles() {
     }
@@ -127,15 +132,42 @@ public final class PlanFiles {
     }
 
     /**
+     * Keeps a copy of the {@value #JSON} just written in {@code directory} (the ledger's) as
+     * {@value #PUBLISHED}, replaced atomically.
+     */
+    public static void keepPublished(Path writtenJson, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Path tmp = directory.resolve(PUBLISHED + ".tmp");
+            Files.copy(writtenJson, tmp, StandardCopyOption.REPLACE_EXISTING);
+            move(tmp, directory.resolve(PUBLISHED));
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, "The published plan cannot be kept in "
+                    + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each mailbox's day in the last published plan: the copy kept in {@code ledgerDirectory}
+     * ({@value #PUBLISHED}) if there is one, else the {@value #JSON} of {@code outputDirectory};
+     * empty if neither exists.
+     */
+    public static Map<BmaAddress, LocalDate> previousDates(Path ledgerDirectory, Path outputDirectory) {
+        Path kept = ledgerDirectory.resolve(PUBLISHED);
+        return Files.isRegularFile(kept) ? datesIn(kept) : previousDates(outputDirectory);
+    }
+
+    /**
      * Each mailbox's day in the {@value #JSON} of {@code directory}; empty if there is none.
      *
      * @throws BmaException if the file exists but is not a plan
      */
     public static Map<BmaAddress, LocalDate> previousDates(Path directory) {
         Path file = directory.resolve(JSON);
-        if (!Files.isRegularFile(file)) {
-            return Map.of();
-        }
+        return Files.isRegularFile(file) ? datesIn(file) : Map.of();
+    }
+
+    private static Map<BmaAddress, LocalDate> datesIn(Path file) {
         try {
             return PlanJson.migrationDates(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {

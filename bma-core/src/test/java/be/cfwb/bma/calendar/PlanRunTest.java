@@ -164,6 +164,25 @@ class PlanRunTest {
     }
 
     @Test
+    void thePreviousPlanSurvivesACleanOfTheOutputDirectory() throws IOException {
+        Path out = tmp.resolve("out");
+        plan(real, out);
+        List<String> before = csv(out);
+        assertThat(tmp.resolve("ledger").resolve(PlanFiles.PUBLISHED)).hasSameBinaryContentAs(out.resolve(PlanFiles.JSON));
+        for (Path p : Files.list(out).toList()) {
+            Files.delete(p);
+        }
+        Files.delete(out);
+        BmaAddress removed = BmaAddress.parse("ec000006@adm.cfwb.be");
+        List<Mailbox> fewer = new ArrayList<>(real.mailboxes());
+        fewer.removeIf(m -> m.address().equals(removed));
+        plan(Inventory.of(fewer), out);
+        List<String> expected = new ArrayList<>(before);
+        expected.removeIf(l -> l.startsWith(removed + ","));
+        assertThat(csv(out)).isEqualTo(expected);
+    }
+
+    @Test
     void addingOneMailboxAddsOnlyItsRow() throws IOException {
         Path out = tmp.resolve("out");
         plan(real, out);
