@@ -44,6 +44,8 @@ public final class BmaProperties {
     public static final String VOLUME_PER_DAY_EC = "bma.volumePerDay.ec";
     /** Planning: CSV file {@code address,bytes} of the mailbox sizes known (e.g. from the old server's quota report). */
     public static final String MAILBOX_SIZES = "bma.mailboxSizes";
+    /** Planning: organising bodies ({@code po000478,...}) whose establishments migrate on one day. */
+    public static final String KEEP_TOGETHER = "bma.keepTogether";
     /** Planning: no mail 1 before this day (mailboxes not yet announced), ISO date. */
     public static final String ANNOUNCE_FROM = "bma.announceFrom";
 

@@ -205,7 +205,7 @@ public final class Planner {
         Map<String, Unit> groups = new LinkedHashMap<>();
         List<Unit> units = new ArrayList<>();
         for (Mailbox m : mailboxes) {
-            String group = m.constraints().sameDayGroup();
+            String group = groupOf(m);
             if (group.isEmpty() || announced.containsKey(m.address())) {
                 // An announced date binds the mailbox alone: the rest of its group is planned without it.
                 units.add(new Unit(m, announced.get(m.address())));
@@ -222,6 +222,15 @@ public final class Planner {
         }
         units.forEach(Unit::seal);
         return units;
+    }
+
+    /** The mailbox's same-day group: its own, else its organising body's when that one is kept together. */
+    private String groupOf(Mailbox m) {
+        String own = m.constraints().sameDayGroup();
+        if (own.isEmpty() && m.organisingBody().filter(settings.keepTogether()::contains).isPresent()) {
+            return "establishments of " + m.organisingBody().get();
+        }
+        return own;
     }
 
     private Placement place(List<Unit> units, Map<BmaAddress, LocalDate> previous, boolean keepPrevious) {
@@ -379,8 +388,8 @@ public final class Planner {
             m.constraints().forbiddenDates().forEach(d -> s.append(' ').append(d));
             constraints.add(s.toString());
         }
-        if (!m.constraints().sameDayGroup().isEmpty()) {
-            constraints.add("same day as group " + m.constraints().sameDayGroup()
+        if (!groupOf(m).isEmpty()) {
+            constraints.add("same day as group " + groupOf(m)
                     + (unit.members.size() > 1 ? " (" + unit.members.size() + " mailboxes)" : ""));
         }
         Wave wave = settings.wave(m.kind());
@@ -453,8 +462,8 @@ public final class Planner {
         if (settings.announceFrom().isPresent() && mail1Date(before, m.kind()).isBefore(settings.announceFrom().get())) {
             return "mail 1 for " + before + " would be due before " + settings.announceFrom().get();
         }
-        if (!m.constraints().sameDayGroup().isEmpty()) {
-            return "follows its same-day group " + m.constraints().sameDayGroup();
+        if (!groupOf(m).isEmpty()) {
+            return "follows its same-day group " + groupOf(m);
         }
         return rebalanced ? "re-planned afresh: the previous days left no room for constrained mailboxes"
                 : before + " is full (capacity " + capacity(m.kind()) + settings.volumePerDay(m.kind())
@@ -490,7 +499,7 @@ public final class Planner {
         }
 
         String key() {
-            String group = members.get(0).constraints().sameDayGroup();
+            String group = groupOf(members.get(0));
             return members.size() > 1 ? "same-day group '" + group + "' (" + members.size() + " mailboxes)"
                     : members.get(0).address().toString();
         }

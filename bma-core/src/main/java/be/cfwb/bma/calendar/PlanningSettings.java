@@ -3,7 +3,9 @@ package be.cfwb.bma.calendar;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.address.MailboxSelection;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -69,6 +72,7 @@ public final class PlanningSettings {
     private final Optional<LocalDate> announceFrom;
     private final Map<BmaKind, Long> volumePerDay;
     private final MailboxSizes sizes;
+    private final SortedSet<BmaAddress> keepTogether;
 
     private PlanningSettings(Builder b) {
         this.waves = Collections.unmodifiableMap(new EnumMap<>(b.waves));
@@ -81,6 +85,7 @@ public final class PlanningSettings {
         this.announceFrom = b.announceFrom;
         this.volumePerDay = Collections.unmodifiableMap(new EnumMap<>(b.volumePerDay));
         this.sizes = b.sizes;
+        this.keepTogether = Collections.unmodifiableSortedSet(new TreeSet<>(b.keepTogether));
     }
 
     /**
@@ -165,6 +170,14 @@ public final class PlanningSettings {
         return sizes;
     }
 
+    /**
+     * The organising bodies whose establishments migrate together, on one day (a same-day
+     * group per body, for the establishments that have no group of their own).
+     */
+    public SortedSet<BmaAddress> keepTogether() {
+        return keepTogether;
+    }
+
     /** No mail 1 for a mailbox not yet announced before this day, if set. */
     public Optional<LocalDate> announceFrom() {
         return announceFrom;
@@ -175,13 +188,14 @@ public final class PlanningSettings {
         return o instanceof PlanningSettings p && waves.equals(p.waves) && leadDays == p.leadDays
                 && mailTimes.equals(p.mailTimes) && mailsPerHour == p.mailsPerHour && closedDays.equals(p.closedDays)
                 && schoolCalendar.equals(p.schoolCalendar) && blackouts.equals(p.blackouts)
-                && announceFrom.equals(p.announceFrom) && volumePerDay.equals(p.volumePerDay) && sizes.equals(p.sizes);
+                && announceFrom.equals(p.announceFrom) && volumePerDay.equals(p.volumePerDay) && sizes.equals(p.sizes)
+                && keepTogether.equals(p.keepTogether);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(waves, leadDays, mailTimes, mailsPerHour, closedDays, schoolCalendar, blackouts, announceFrom,
-                volumePerDay, sizes);
+                volumePerDay, sizes, keepTogether);
     }
 
     @Override
@@ -189,7 +203,8 @@ public final class PlanningSettings {
         return "PlanningSettings[waves=" + waves.values() + ", leadDays=" + leadDays + ", mailTimes=" + mailTimes
                 + ", mailsPerHour=" + mailsPerHour + ", closedDays=" + closedDays + ", blackouts=" + blackouts
                 + announceFrom.map(d -> ", announceFrom=" + d).orElse("")
-                + (volumePerDay.isEmpty() ? "" : ", volumePerDay=" + volumePerDay + " MB, " + sizes) + "]";
+                + (volumePerDay.isEmpty() ? "" : ", volumePerDay=" + volumePerDay + " MB, " + sizes)
+                + (keepTogether.isEmpty() ? "" : ", keepTogether=" + keepTogether) + "]";
     }
 
     /** Builds {@link PlanningSettings}; each setter refuses a bad value at once, naming it. */
@@ -206,6 +221,7 @@ public final class PlanningSettings {
         private Optional<LocalDate> announceFrom = Optional.empty();
         private final Map<BmaKind, Long> volumePerDay = new EnumMap<>(BmaKind.class);
         private MailboxSizes sizes = MailboxSizes.NONE;
+        private final SortedSet<BmaAddress> keepTogether = new TreeSet<>();
 
         private Builder() {
             waves.put(BmaKind.PO, new Wave(BmaKind.PO, DateRange.parse("2024-10-01..2024-10-25"), 100, true));
@@ -226,6 +242,7 @@ public final class PlanningSettings {
             announceFrom = s.announceFrom;
             volumePerDay.putAll(s.volumePerDay);
             sizes = s.sizes;
+            keepTogether.addAll(s.keepTogether);
         }
 
         /** Replaces the wave of {@code wave.kind()}. */
@@ -319,6 +336,16 @@ public final class PlanningSettings {
             return this;
         }
 
+        /** Keeps the establishments of this organising body together, on one day. */
+        public Builder keepTogether(BmaAddress organisingBody) {
+            if (Objects.requireNonNull(organisingBody, "organisingBody").kind() != BmaKind.PO) {
+                throw invalid("Only an organising body's establishments can be kept together; "
+                        + organisingBody + " is not a po address");
+            }
+            keepTogether.add(organisingBody);
+            return this;
+        }
+
         public Builder announceFrom(LocalDate day) {
             this.announceFrom = Optional.ofNullable(day);
             return this;
@@ -353,6 +380,8 @@ public final class PlanningSettings {
                     schoolCalendar(items(v).stream().map(NamedPeriod::parse).toList()));
             value(properties, BmaProperties.BLACKOUTS).ifPresent(v -> blackouts(items(v).stream().map(Blackout::parse).toList()));
             value(properties, BmaProperties.MAILBOX_SIZES).ifPresent(v -> mailboxSizes(MailboxSizes.load(Path.of(v))));
+            value(properties, BmaProperties.KEEP_TOGETHER).ifPresent(v ->
+                    MailboxSelection.parse(v).addresses().forEach(this::keepTogether));
             value(properties, BmaProperties.ANNOUNCE_FROM).ifPresent(v -> announceFrom(date(BmaProperties.ANNOUNCE_FROM, v)));
             return this;
         }

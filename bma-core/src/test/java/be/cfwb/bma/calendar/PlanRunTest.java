@@ -98,8 +98,15 @@ class PlanRunTest {
         PlanningSettings custom = PlanningSettings.builder().leadDays(7).mailTime(4, java.time.LocalTime.of(9, 45))
                 .closedDay(NamedPeriod.of("Maintenance = serveur", "2024-11-25"))
                 .blackout(Blackout.parse("ec+po/level=Secondaire/network=Libre confessionnel@2024-11-19..2024-11-20=Attributions; DAccE"))
-                .announceFrom(d("2024-09-02")).volumePerDay(BmaKind.EC, 5000).build();
+                .announceFrom(d("2024-09-02")).volumePerDay(BmaKind.EC, 5000)
+                .keepTogether(BmaAddress.parse("po001136@adm.cfwb.be")).build();
         MigrationPlan written = plan(real, out, custom).plan();
+        List<PlannedMailbox> anderlecht = written.mailboxes().stream().filter(p -> p.mailbox().organisingBody()
+                .equals(java.util.Optional.of(BmaAddress.parse("po001136@adm.cfwb.be")))).toList();
+        assertThat(anderlecht).hasSizeGreaterThan(10);
+        assertThat(anderlecht).extracting(PlannedMailbox::migrationDate).containsOnly(anderlecht.get(0).migrationDate());
+        assertThat(anderlecht.get(0).constraints()).containsExactly(
+                "same day as group establishments of po001136@adm.cfwb.be (" + anderlecht.size() + " mailboxes)");
         MigrationPlan read = PlanFiles.read(out, real).orElseThrow();
         assertThat(read.settings()).isEqualTo(custom);
         assertThat(read.mailboxes()).isEqualTo(written.mailboxes());

@@ -94,6 +94,10 @@ public class PlanMojo extends AbstractBmaMojo {
     @Parameter(property = BmaProperties.MAILBOX_SIZES)
     protected String mailboxSizes;
 
+    /** Organising bodies ({@code po000478,...}) whose establishments migrate together, on one day. */
+    @Parameter(property = BmaProperties.KEEP_TOGETHER)
+    protected String keepTogether;
+
     /** No mail 1 before this day for mailboxes not yet announced. */
     @Parameter(property = BmaProperties.ANNOUNCE_FROM)
     protected String announceFrom;
@@ -119,6 +123,7 @@ public class PlanMojo extends AbstractBmaMojo {
         p.put(BmaProperties.VOLUME_PER_DAY_PO, volumePerDayPo);
         p.put(BmaProperties.VOLUME_PER_DAY_EC, volumePerDayEc);
         p.put(BmaProperties.MAILBOX_SIZES, mailboxSizes);
+        p.put(BmaProperties.KEEP_TOGETHER, keepTogether);
         p.put(BmaProperties.ANNOUNCE_FROM, announceFrom);
         return super.configuration().properties(p);
     }

@@ -120,6 +120,8 @@ public final class PlanJson {
             s.volumePerDay(kind).ifPresent(mb -> volume.put(kind.name(), mb));
         }
         n.put("mailbox_sizes_known", s.mailboxSizes().size());
+        ArrayNode together = n.putArray("keep_together");
+        s.keepTogether().forEach(a -> together.add(a.toString()));
         return n;
     }
 
@@ -156,6 +158,7 @@ public final class PlanJson {
             b.blackouts(blackouts);
             s.path("volume_per_day_mb").fields().forEachRemaining(e ->
                     b.volumePerDay(BmaKind.valueOf(e.getKey()), e.getValue().asLong()));
+            s.path("keep_together").forEach(a -> b.keepTogether(BmaAddress.parse(a.asText())));
             if (s.hasNonNull("announce_from")) {
                 b.announceFrom(LocalDate.parse(s.path("announce_from").asText()));
             }
