@@ -71,11 +71,11 @@ public final class Bma {
                     Clock clock, PlanningSettings planning, Optional<NotificationSettings> notifications,
                     TransferSettings transfer) {
         Settings {
-            Objects.requireNonNull(planning);
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
             Objects.requireNonNull(outputDirectory);
             Objects.requireNonNull(clock);
+            Objects.requireNonNull(planning);
         }
     }
 
@@ -232,8 +232,9 @@ public final class Bma {
      * Plans the whole inventory (capacity is shared, so part of it cannot be planned alone)
      * and writes {@code plan.csv}, {@code plan.json}, {@code plan.ics} and {@code plan.html}
      * to the output directory; the result lists the rows of {@code selection}. Dates
-     * announced by mail 1 (the ledger) are kept; so are the days of the previous
-     * {@code plan.json} where still possible, and what moved is reported.
+     * announced by mail 1 (the ledger) are kept; so are the days of the previous plan where
+     * still possible (a copy kept beside the ledger, so {@code mvn clean} does not lose it),
+     * and what moved is reported.
      *
      * @throws BmaException {@link BmaErrorCode#PLAN_INFEASIBLE} with the numbers, and no file
      *                      written, when the mailboxes do not fit; {@link BmaErrorCode#INVALID_ADDRESS}
@@ -241,11 +242,14 @@ public final class Bma {
      */
     public PlanResult plan(MailboxSelection selection) {
         settings.inventory().select(selection);
-        Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.outputDirectory());
+        Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.ledgerDirectory(), settings.outputDirectory());
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             MigrationPlan plan = new Planner(settings.planning())
                     .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
             List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
+            PlanFiles.keepPublished(files.get(1), ledger.directory());
+            ledger.append(LedgerEntry.of(EventTypes.PLAN_PUBLISHED).with("mailboxes", plan.size())
+                    .with("changes", plan.changes().size()).with("plan_csv_sha256", PlanFiles.sha256(files.get(0))));
             return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
                     files, ledger.recovery());
         }

@@ -48,6 +48,13 @@ public final class BmaProperties {
     public static final String SCHOOL_CALENDAR = "bma.schoolCalendar";
     /** Planning: obligation windows, {@code ;}-separated (see {@code Blackout}); replaces the defaults. */
     public static final String BLACKOUTS = "bma.blackouts";
+    /** Planning: most megabytes migrated a day, per kind (capacity weighted by mailbox size); unset for no limit. */
+    public static final String VOLUME_PER_DAY_PO = "bma.volumePerDay.po";
+    public static final String VOLUME_PER_DAY_EC = "bma.volumePerDay.ec";
+    /** Planning: CSV file {@code address,bytes} of the mailbox sizes known (e.g. from the old server's quota report). */
+    public static final String MAILBOX_SIZES = "bma.mailboxSizes";
+    /** Planning: organising bodies ({@code po000478,...}) whose establishments migrate on one day. */
+    public static final String KEEP_TOGETHER = "bma.keepTogether";
     /** Planning: no mail 1 before this day (mailboxes not yet announced), ISO date. */
     public static final String ANNOUNCE_FROM = "bma.announceFrom";
 

@@ -32,6 +32,9 @@ public final class EventTypes {
     /** A new password was set on the target account for mail 2 (never the password itself). */
     public static final String CREDENTIAL_ISSUED = "credential.issued";
 
+    /** A plan was written (run-wide); data {@code mailboxes}, {@code changes}, {@code plan_csv_sha256}. */
+    public static final String PLAN_PUBLISHED = "plan.published";
+
     private EventTypes() {
     }
 }

@@ -36,6 +36,11 @@ public final class PlanFiles {
     public static final String HTML = "plan.html";
     /** Written only when something moved since the previous plan; removed otherwise. */
     public static final String CHANGES = "plan-changes.csv";
+    /**
+     * The copy of the last {@value #JSON} kept in the ledger directory, so that re-planning
+     * after a {@code mvn clean} still starts from the published days.
+     */
+    public static final String PUBLISHED = "published-plan.json";
 
     private PlanFiles() {
     }
@@ -56,9 +61,9 @@ public final class PlanFiles {
             files.put(CHANGES, PlanCsv.changes(plan));
         }
         List<Path> written = new ArrayList<>();
+        Map<Path, Path> staged = new LinkedHashMap<>();
         try {
             Files.createDirectories(directory);
-            Map<Path, Path> staged = new LinkedHashMap<>();
             for (Map.Entry<String, String> f : files.entrySet()) {
                 Path target = directory.resolve(f.getKey());
                 Path tmp = directory.resolve(f.getKey() + ".tmp");
@@ -73,6 +78,13 @@ public final class PlanFiles {
                 Files.deleteIfExists(directory.resolve(CHANGES));
             }
         } catch (IOException e) {
+            for (Path tmp : staged.keySet()) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // The original failure is the one to report.
+                }
+            }
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The plan files cannot be written to "
                     + directory + ": " + e.getMessage() + "; check bma.output", e);
         }
@@ -84,6 +96,19 @@ public final class PlanFiles {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The SHA-256 of a written file, hex, so that the ledger can say which plan was published. */
+    public static String sha256(Path file) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan file " + file + " cannot be read: "
+                    + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new BmaException(BmaErrorCode.INTERNAL, "SHA-256 is not available in this JVM", e);
         }
     }
 
@@ -107,15 +132,42 @@ public final class PlanFiles {
     }
 
     /**
+     * Keeps a copy of the {@value #JSON} just written in {@code directory} (the ledger's) as
+     * {@value #PUBLISHED}, replaced atomically.
+     */
+    public static void keepPublished(Path writtenJson, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Path tmp = directory.resolve(PUBLISHED + ".tmp");
+            Files.copy(writtenJson, tmp, StandardCopyOption.REPLACE_EXISTING);
+            move(tmp, directory.resolve(PUBLISHED));
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, "The published plan cannot be kept in "
+                    + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each mailbox's day in the last published plan: the copy kept in {@code ledgerDirectory}
+     * ({@value #PUBLISHED}) if there is one, else the {@value #JSON} of {@code outputDirectory};
+     * empty if neither exists.
+     */
+    public static Map<BmaAddress, LocalDate> previousDates(Path ledgerDirectory, Path outputDirectory) {
+        Path kept = ledgerDirectory.resolve(PUBLISHED);
+        return Files.isRegularFile(kept) ? datesIn(kept) : previousDates(outputDirectory);
+    }
+
+    /**
      * Each mailbox's day in the {@value #JSON} of {@code directory}; empty if there is none.
      *
      * @throws BmaException if the file exists but is not a plan
      */
     public static Map<BmaAddress, LocalDate> previousDates(Path directory) {
         Path file = directory.resolve(JSON);
-        if (!Files.isRegularFile(file)) {
-            return Map.of();
-        }
+        return Files.isRegularFile(file) ? datesIn(file) : Map.of();
+    }
+
+    private static Map<BmaAddress, LocalDate> datesIn(Path file) {
         try {
             return PlanJson.migrationDates(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -38,8 +39,9 @@ import java.util.TreeSet;
  *   <li>a fixed date from the inventory is taken as given (it must be a working day);</li>
  *   <li>a mailbox keeps its day from the previous plan if that day is still allowed and has
  *       room, so adding or removing mailboxes moves nobody else;</li>
- *   <li>the rest, most constrained first then in address order, each go to the allowed day
- *       with the least load (earliest on a tie): the load is dealt evenly over the days.</li>
+ *   <li>the rest, most constrained first (then largest first when a volume limit applies),
+ *       then in address order, each go to the allowed day with the least load (earliest on
+ *       a tie): the load is dealt evenly over the days.</li>
  * </ol>
  * A "same day" group is placed as one unit on a day allowed to all its members. If keeping
  * the previous days leaves a constrained mailbox no room, the whole plan is recomputed
@@ -54,14 +56,18 @@ public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
     private static final int MAX_LISTED_PROBLEMS = 20;
     private static final BmaKind[] KINDS = BmaKind.values();
+    /** A megabyte, as {@link PlanningSettings#volumePerDay} counts it. */
+    private static final long MB = 1024L * 1024L;
 
     private final PlanningSettings settings;
     private final WorkingDays workingDays;
     private final Map<BmaKind, Map<LocalDate, LocalDate>> mail1Dates = new EnumMap<>(BmaKind.class);
+    private final long meanBytes;
 
     public Planner(PlanningSettings settings) {
         this.settings = settings;
         this.workingDays = new WorkingDays(settings);
+        this.meanBytes = settings.mailboxSizes().meanBytes();
         for (BmaKind kind : BmaKind.values()) {
             mail1Dates.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
         }
@@ -153,6 +159,11 @@ public final class Planner {
                 .toList();
     }
 
+    /** A mailbox's weight for the volume limit: its size, or the mean of the known sizes. */
+    private long bytes(Mailbox m) {
+        return settings.mailboxSizes().bytes(m.address()).orElse(meanBytes);
+    }
+
     private int capacity(BmaKind kind) {
         return Math.min(settings.wave(kind).capacityPerDay(), settings.mailboxesPerDayBySenders());
     }
@@ -172,10 +183,19 @@ public final class Planner {
             lines.add(String.format("%s (%s %s): needed %d, available %d (%d days x %d a day), shortfall %d",
                     settings.wave(kind).name(), kind, settings.wave(kind).window(), need, available, days,
                     capacity(kind), shortfall));
+            if (settings.volumePerDay(kind).isPresent()) {
+                long needMb = mailboxes.stream().filter(m -> m.kind() == kind && !announced.containsKey(m.address()))
+                        .mapToLong(this::bytes).sum() / MB;
+                long availableMb = days * settings.volumePerDay(kind).get();
+                short_ |= needMb > availableMb;
+                lines.add(String.format("%s volume: needed %d MB, available %d MB (%d days x %d MB a day), shortfall %d MB",
+                        settings.wave(kind).name(), needMb, availableMb, days, settings.volumePerDay(kind).get(),
+                        Math.max(0, needMb - availableMb)));
+            }
         }
         if (short_) {
             throw new BmaException(BmaErrorCode.PLAN_INFEASIBLE, "The mailboxes do not fit in the waves: "
-                    + String.join("; ", lines) + ". Raise bma.capacity.*, widen bma.window.* or remove closed days;"
+                    + String.join("; ", lines) + ". Raise bma.capacity.* (or bma.volumePerDay.*), widen bma.window.* or remove closed days;"
                     + " no plan was written");
         }
     }
@@ -185,7 +205,7 @@ public final class Planner {
         Map<String, Unit> groups = new LinkedHashMap<>();
         List<Unit> units = new ArrayList<>();
         for (Mailbox m : mailboxes) {
-            String group = m.constraints().sameDayGroup();
+            String group = groupOf(m);
             if (group.isEmpty() || announced.containsKey(m.address())) {
                 // An announced date binds the mailbox alone: the rest of its group is planned without it.
                 units.add(new Unit(m, announced.get(m.address())));
@@ -202,6 +222,15 @@ public final class Planner {
         }
         units.forEach(Unit::seal);
         return units;
+    }
+
+    /** The mailbox's same-day group: its own, else its organising body's when that one is kept together. */
+    private String groupOf(Mailbox m) {
+        String own = m.constraints().sameDayGroup();
+        if (own.isEmpty() && m.organisingBody().filter(settings.keepTogether()::contains).isPresent()) {
+            return "establishments of " + m.organisingBody().get();
+        }
+        return own;
     }
 
     private Placement place(List<Unit> units, Map<BmaAddress, LocalDate> previous, boolean keepPrevious) {
@@ -239,7 +268,10 @@ public final class Planner {
             }
         }
         // 4. the rest, most constrained first.
+        // With a volume limit, the largest first: packing decreasing sizes wastes the least room.
+        boolean byVolume = Arrays.stream(KINDS).anyMatch(k -> settings.volumePerDay(k).isPresent());
         rest.sort(Comparator.comparingInt((Unit u) -> u.allowed.size())
+                .thenComparing(Comparator.comparingLong((Unit u) -> byVolume ? Arrays.stream(u.volume).sum() : 0).reversed())
                 .thenComparing(Comparator.comparingInt((Unit u) -> u.members.size()).reversed())
                 .thenComparing(u -> u.members.get(0).address()));
         for (Unit u : rest) {
@@ -356,8 +388,8 @@ public final class Planner {
             m.constraints().forbiddenDates().forEach(d -> s.append(' ').append(d));
             constraints.add(s.toString());
         }
-        if (!m.constraints().sameDayGroup().isEmpty()) {
-            constraints.add("same day as group " + m.constraints().sameDayGroup()
+        if (!groupOf(m).isEmpty()) {
+            constraints.add("same day as group " + groupOf(m)
                     + (unit.members.size() > 1 ? " (" + unit.members.size() + " mailboxes)" : ""));
         }
         Wave wave = settings.wave(m.kind());
@@ -430,11 +462,12 @@ public final class Planner {
         if (settings.announceFrom().isPresent() && mail1Date(before, m.kind()).isBefore(settings.announceFrom().get())) {
             return "mail 1 for " + before + " would be due before " + settings.announceFrom().get();
         }
-        if (!m.constraints().sameDayGroup().isEmpty()) {
-            return "follows its same-day group " + m.constraints().sameDayGroup();
+        if (!groupOf(m).isEmpty()) {
+            return "follows its same-day group " + groupOf(m);
         }
         return rebalanced ? "re-planned afresh: the previous days left no room for constrained mailboxes"
-                : before + " is full (capacity " + capacity(m.kind()) + ")";
+                : before + " is full (capacity " + capacity(m.kind()) + settings.volumePerDay(m.kind())
+                        .map(mb -> " mailboxes or " + mb + " MB").orElse("") + " a day)";
     }
 
     private static BmaException infeasible(String headline, List<String> problems) {
@@ -466,21 +499,28 @@ public final class Planner {
         }
 
         String key() {
-            String group = members.get(0).constraints().sameDayGroup();
+            String group = groupOf(members.get(0));
             return members.size() > 1 ? "same-day group '" + group + "' (" + members.size() + " mailboxes)"
                     : members.get(0).address().toString();
         }
 
         /** Members per kind and whether they fit an empty day; set once the members are known. */
         int[] counts;
+        long[] volume;
         boolean fitsEmptyDay;
 
         void seal() {
             counts = new int[KINDS.length];
-            members.forEach(m -> counts[m.kind().ordinal()]++);
+            volume = new long[KINDS.length];
+            members.forEach(m -> {
+                counts[m.kind().ordinal()]++;
+                volume[m.kind().ordinal()] += bytes(m);
+            });
             fitsEmptyDay = members.size() <= settings.mailboxesPerDayBySenders();
             for (BmaKind kind : KINDS) {
                 fitsEmptyDay &= counts[kind.ordinal()] <= capacity(kind);
+                Optional<Long> limit = settings.volumePerDay(kind);
+                fitsEmptyDay &= limit.isEmpty() || volume[kind.ordinal()] <= limit.get() * MB;
             }
         }
     }
@@ -489,14 +529,18 @@ public final class Planner {
     private final class Placement {
         final Map<Unit, LocalDate> days = new HashMap<>();
         final Map<LocalDate, int[]> load = new HashMap<>();
+        final Map<LocalDate, long[]> volumeLoad = new HashMap<>();
         final List<String> problems = new ArrayList<>();
         final int[] capacity = new int[KINDS.length];
+        /** Bytes a day per kind; {@link Long#MAX_VALUE} when not limited. */
+        final long[] volumeCapacity = new long[KINDS.length];
         final int senders = settings.mailboxesPerDayBySenders();
         int anchored;
 
         Placement() {
             for (BmaKind kind : KINDS) {
                 capacity[kind.ordinal()] = capacity(kind);
+                volumeCapacity[kind.ordinal()] = settings.volumePerDay(kind).map(mb -> mb * MB).orElse(Long.MAX_VALUE);
             }
         }
 
@@ -505,9 +549,11 @@ public final class Planner {
             if (l == null) {
                 return u.fitsEmptyDay;
             }
+            long[] v = volumeLoad.get(d);
             for (BmaKind kind : KINDS) {
-                int n = u.counts[kind.ordinal()];
-                if (n > 0 && l[kind.ordinal()] + n > capacity[kind.ordinal()]) {
+                int i = kind.ordinal();
+                int n = u.counts[i];
+                if (n > 0 && (l[i] + n > capacity[i] || v[i] + u.volume[i] > volumeCapacity[i])) {
                     return false;
                 }
             }
@@ -516,11 +562,16 @@ public final class Planner {
 
         double score(Unit u, LocalDate d) {
             int[] l = load.get(d);
+            long[] v = volumeLoad.get(d);
             double worst = 0;
             for (BmaKind kind : KINDS) {
-                int n = u.counts[kind.ordinal()];
+                int i = kind.ordinal();
+                int n = u.counts[i];
                 if (n > 0) {
-                    worst = Math.max(worst, (double) ((l == null ? 0 : l[kind.ordinal()]) + n) / capacity[kind.ordinal()]);
+                    worst = Math.max(worst, (double) ((l == null ? 0 : l[i]) + n) / capacity[i]);
+                    if (volumeCapacity[i] != Long.MAX_VALUE) {
+                        worst = Math.max(worst, (double) ((v == null ? 0 : v[i]) + u.volume[i]) / volumeCapacity[i]);
+                    }
                 }
             }
             return worst;
@@ -529,9 +580,13 @@ public final class Planner {
         void put(Unit u, LocalDate d) {
             days.put(u, d);
             int[] l = load.computeIfAbsent(d, x -> new int[KINDS.length + 1]);
+            long[] v = volumeLoad.computeIfAbsent(d, x -> new long[KINDS.length]);
             for (Mailbox m : u.members) {
                 l[m.kind().ordinal()]++;
                 l[KINDS.length]++;
+            }
+            for (int i = 0; i < KINDS.length; i++) {
+                v[i] += u.volume[i];
             }
         }
     }

@@ -3,8 +3,11 @@ package be.cfwb.bma.calendar;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.address.MailboxSelection;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -17,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -66,6 +70,9 @@ public final class PlanningSettings {
     private final List<NamedPeriod> schoolCalendar;
     private final List<Blackout> blackouts;
     private final Optional<LocalDate> announceFrom;
+    private final Map<BmaKind, Long> volumePerDay;
+    private final MailboxSizes sizes;
+    private final SortedSet<BmaAddress> keepTogether;
 
     private PlanningSettings(Builder b) {
         this.waves = Collections.unmodifiableMap(new EnumMap<>(b.waves));
@@ -76,6 +83,9 @@ public final class PlanningSettings {
         this.schoolCalendar = List.copyOf(new TreeSet<>(b.schoolCalendar));
         this.blackouts = List.copyOf(new TreeSet<>(b.blackouts));
         this.announceFrom = b.announceFrom;
+        this.volumePerDay = Collections.unmodifiableMap(new EnumMap<>(b.volumePerDay));
+        this.sizes = b.sizes;
+        this.keepTogether = Collections.unmodifiableSortedSet(new TreeSet<>(b.keepTogether));
     }
 
     /**
@@ -147,6 +157,27 @@ public final class PlanningSettings {
         return blackouts;
     }
 
+    /**
+     * Most megabytes of mail of {@code kind} migrated on one day, if limited: the capacity
+     * weighted by mailbox size. Mailboxes of unknown size count as the mean of the known ones.
+     */
+    public Optional<Long> volumePerDay(BmaKind kind) {
+        return Optional.ofNullable(volumePerDay.get(kind));
+    }
+
+    /** The mailbox sizes known; empty unless given. */
+    public MailboxSizes mailboxSizes() {
+        return sizes;
+    }
+
+    /**
+     * The organising bodies whose establishments migrate together, on one day (a same-day
+     * group per body, for the establishments that have no group of their own).
+     */
+    public SortedSet<BmaAddress> keepTogether() {
+        return keepTogether;
+    }
+
     /** No mail 1 for a mailbox not yet announced before this day, if set. */
     public Optional<LocalDate> announceFrom() {
         return announceFrom;
@@ -157,19 +188,23 @@ public final class PlanningSettings {
         return o instanceof PlanningSettings p && waves.equals(p.waves) && leadDays == p.leadDays
                 && mailTimes.equals(p.mailTimes) && mailsPerHour == p.mailsPerHour && closedDays.equals(p.closedDays)
                 && schoolCalendar.equals(p.schoolCalendar) && blackouts.equals(p.blackouts)
-                && announceFrom.equals(p.announceFrom);
+                && announceFrom.equals(p.announceFrom) && volumePerDay.equals(p.volumePerDay) && sizes.equals(p.sizes)
+                && keepTogether.equals(p.keepTogether);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(waves, leadDays, mailTimes, mailsPerHour, closedDays, schoolCalendar, blackouts, announceFrom);
+        return Objects.hash(waves, leadDays, mailTimes, mailsPerHour, closedDays, schoolCalendar, blackouts, announceFrom,
+                volumePerDay, sizes, keepTogether);
     }
 
     @Override
     public String toString() {
         return "PlanningSettings[waves=" + waves.values() + ", leadDays=" + leadDays + ", mailTimes=" + mailTimes
                 + ", mailsPerHour=" + mailsPerHour + ", closedDays=" + closedDays + ", blackouts=" + blackouts
-                + announceFrom.map(d -> ", announceFrom=" + d).orElse("") + "]";
+                + announceFrom.map(d -> ", announceFrom=" + d).orElse("")
+                + (volumePerDay.isEmpty() ? "" : ", volumePerDay=" + volumePerDay + " MB, " + sizes)
+                + (keepTogether.isEmpty() ? "" : ", keepTogether=" + keepTogether) + "]";
     }
 
     /** Builds {@link PlanningSettings}; each setter refuses a bad value at once, naming it. */
@@ -184,6 +219,9 @@ public final class PlanningSettings {
         private final List<NamedPeriod> schoolCalendar = new ArrayList<>(SCHOOL_CALENDAR_2024_2025);
         private final List<Blackout> blackouts = new ArrayList<>(BLACKOUTS_2024);
         private Optional<LocalDate> announceFrom = Optional.empty();
+        private final Map<BmaKind, Long> volumePerDay = new EnumMap<>(BmaKind.class);
+        private MailboxSizes sizes = MailboxSizes.NONE;
+        private final SortedSet<BmaAddress> keepTogether = new TreeSet<>();
 
         private Builder() {
             waves.put(BmaKind.PO, new Wave(BmaKind.PO, DateRange.parse("2024-10-01..2024-10-25"), 100, true));
@@ -202,6 +240,9 @@ public final class PlanningSettings {
             blackouts.clear();
             blackouts.addAll(s.blackouts);
             announceFrom = s.announceFrom;
+            volumePerDay.putAll(s.volumePerDay);
+            sizes = s.sizes;
+            keepTogether.addAll(s.keepTogether);
         }
 
         /** Replaces the wave of {@code wave.kind()}. */
@@ -280,6 +321,31 @@ public final class PlanningSettings {
             return this;
         }
 
+        /** Limits the megabytes of {@code kind} migrated a day (at least 1). */
+        public Builder volumePerDay(BmaKind kind, long megabytes) {
+            if (megabytes < 1) {
+                throw invalid("Volume per day for " + kind + " is " + megabytes + " MB; it must be at least 1");
+            }
+            volumePerDay.put(kind, megabytes);
+            return this;
+        }
+
+        /** The mailbox sizes known, for {@link #volumePerDay}. */
+        public Builder mailboxSizes(MailboxSizes sizes) {
+            this.sizes = Objects.requireNonNull(sizes, "sizes");
+            return this;
+        }
+
+        /** Keeps the establishments of this organising body together, on one day. */
+        public Builder keepTogether(BmaAddress organisingBody) {
+            if (Objects.requireNonNull(organisingBody, "organisingBody").kind() != BmaKind.PO) {
+                throw invalid("Only an organising body's establishments can be kept together; "
+                        + organisingBody + " is not a po address");
+            }
+            keepTogether.add(organisingBody);
+            return this;
+        }
+
         public Builder announceFrom(LocalDate day) {
             this.announceFrom = Optional.ofNullable(day);
             return this;
@@ -296,6 +362,8 @@ public final class PlanningSettings {
                 value(properties, "bma.capacity." + k).ifPresent(v -> capacity(kind, integer("bma.capacity." + k, v)));
                 value(properties, "bma.schoolHolidays." + k).ifPresent(v ->
                         schoolHolidaysAllowed(kind, bool("bma.schoolHolidays." + k, v)));
+                value(properties, "bma.volumePerDay." + k).ifPresent(v ->
+                        volumePerDay(kind, integer("bma.volumePerDay." + k, v)));
             }
             value(properties, BmaProperties.LEAD_DAYS).ifPresent(v -> leadDays(integer(BmaProperties.LEAD_DAYS, v)));
             List<String> timeKeys = List.of(BmaProperties.MAIL1_TIME, BmaProperties.MAIL2_TIME,
@@ -311,6 +379,9 @@ public final class PlanningSettings {
             value(properties, BmaProperties.SCHOOL_CALENDAR).ifPresent(v ->
                     schoolCalendar(items(v).stream().map(NamedPeriod::parse).toList()));
             value(properties, BmaProperties.BLACKOUTS).ifPresent(v -> blackouts(items(v).stream().map(Blackout::parse).toList()));
+            value(properties, BmaProperties.MAILBOX_SIZES).ifPresent(v -> mailboxSizes(MailboxSizes.load(Path.of(v))));
+            value(properties, BmaProperties.KEEP_TOGETHER).ifPresent(v ->
+                    MailboxSelection.parse(v).addresses().forEach(this::keepTogether));
             value(properties, BmaProperties.ANNOUNCE_FROM).ifPresent(v -> announceFrom(date(BmaProperties.ANNOUNCE_FROM, v)));
             return this;
         }

@@ -98,8 +98,15 @@ class PlanRunTest {
         PlanningSettings custom = PlanningSettings.builder().leadDays(7).mailTime(4, java.time.LocalTime.of(9, 45))
                 .closedDay(NamedPeriod.of("Maintenance = serveur", "2024-11-25"))
                 .blackout(Blackout.parse("ec+po/level=Secondaire/network=Libre confessionnel@2024-11-19..2024-11-20=Attributions; DAccE"))
-                .announceFrom(d("2024-09-02")).build();
+                .announceFrom(d("2024-09-02")).volumePerDay(BmaKind.EC, 5000)
+                .keepTogether(BmaAddress.parse("po001136@adm.cfwb.be")).build();
         MigrationPlan written = plan(real, out, custom).plan();
+        List<PlannedMailbox> anderlecht = written.mailboxes().stream().filter(p -> p.mailbox().organisingBody()
+                .equals(java.util.Optional.of(BmaAddress.parse("po001136@adm.cfwb.be")))).toList();
+        assertThat(anderlecht).hasSizeGreaterThan(10);
+        assertThat(anderlecht).extracting(PlannedMailbox::migrationDate).containsOnly(anderlecht.get(0).migrationDate());
+        assertThat(anderlecht.get(0).constraints()).containsExactly(
+                "same day as group establishments of po001136@adm.cfwb.be (" + anderlecht.size() + " mailboxes)");
         MigrationPlan read = PlanFiles.read(out, real).orElseThrow();
         assertThat(read.settings()).isEqualTo(custom);
         assertThat(read.mailboxes()).isEqualTo(written.mailboxes());
@@ -150,10 +157,36 @@ class PlanRunTest {
             assertThat(c.reason()).isEqualTo("no longer in the inventory");
         });
         assertThat(out.resolve(PlanFiles.CHANGES)).content().contains(removed + ",2024-11-");
+        try (Ledger ledger = Ledger.open(tmp.resolve("ledger"), CLOCK)) {
+            List<be.cfwb.bma.ledger.LedgerEvent> published = ledger.events(e -> e.type().equals(EventTypes.PLAN_PUBLISHED));
+            assertThat(published).hasSize(2);
+            assertThat(published.get(1).data()).containsEntry("mailboxes", "4063").containsEntry("changes", "1")
+                    .containsEntry("plan_csv_sha256", PlanFiles.sha256(out.resolve(PlanFiles.CSV)));
+            assertThat(published.get(1).mailbox()).isEmpty();
+        }
 
         // Planning the same again: nothing moved, the changes file goes.
         assertThat(plan(Inventory.of(fewer), out).changes()).isEmpty();
         assertThat(out.resolve(PlanFiles.CHANGES)).doesNotExist();
+    }
+
+    @Test
+    void thePreviousPlanSurvivesACleanOfTheOutputDirectory() throws IOException {
+        Path out = tmp.resolve("out");
+        plan(real, out);
+        List<String> before = csv(out);
+        assertThat(tmp.resolve("ledger").resolve(PlanFiles.PUBLISHED)).hasSameBinaryContentAs(out.resolve(PlanFiles.JSON));
+        for (Path p : Files.list(out).toList()) {
+            Files.delete(p);
+        }
+        Files.delete(out);
+        BmaAddress removed = BmaAddress.parse("ec000006@adm.cfwb.be");
+        List<Mailbox> fewer = new ArrayList<>(real.mailboxes());
+        fewer.removeIf(m -> m.address().equals(removed));
+        plan(Inventory.of(fewer), out);
+        List<String> expected = new ArrayList<>(before);
+        expected.removeIf(l -> l.startsWith(removed + ","));
+        assertThat(csv(out)).isEqualTo(expected);
     }
 
     @Test

@@ -98,6 +98,16 @@ class PlanningSettingsTest {
     }
 
     @Test
+    void keepTogetherTakesOrganisingBodiesOnly() {
+        PlanningSettings s = PlanningSettings.builder().properties(Map.of("bma.keepTogether", "po001136, po000478@adm.cfwb.be"))
+                .build();
+        assertThat(s.keepTogether()).extracting(Object::toString)
+                .containsExactly("po000478@adm.cfwb.be", "po001136@adm.cfwb.be");
+        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.keepTogether", "ec001394")))
+                .hasMessageContaining("ec001394@adm.cfwb.be is not a po address");
+    }
+
+    @Test
     void blackoutParsesAndPrintsBack() {
         Blackout b = Blackout.parse("ec+po/network=Libre confessionnel@2024-11-12..2024-11-13=DAccE");
         assertThat(b.kinds()).containsExactly(BmaKind.EC, BmaKind.PO);

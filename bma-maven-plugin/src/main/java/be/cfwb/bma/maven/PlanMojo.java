@@ -82,6 +82,22 @@ public class PlanMojo extends AbstractBmaMojo {
     @Parameter(property = BmaProperties.BLACKOUTS)
     protected String blackouts;
 
+    /** Most megabytes of PO mail migrated a day (capacity weighted by size); unset for no limit. */
+    @Parameter(property = BmaProperties.VOLUME_PER_DAY_PO)
+    protected String volumePerDayPo;
+
+    /** Most megabytes of EC mail migrated a day (capacity weighted by size); unset for no limit. */
+    @Parameter(property = BmaProperties.VOLUME_PER_DAY_EC)
+    protected String volumePerDayEc;
+
+    /** CSV file {@code address,bytes} of the known mailbox sizes, for the volume limits. */
+    @Parameter(property = BmaProperties.MAILBOX_SIZES)
+    protected String mailboxSizes;
+
+    /** Organising bodies ({@code po000478,...}) whose establishments migrate together, on one day. */
+    @Parameter(property = BmaProperties.KEEP_TOGETHER)
+    protected String keepTogether;
+
     /** No mail 1 before this day for mailboxes not yet announced. */
     @Parameter(property = BmaProperties.ANNOUNCE_FROM)
     protected String announceFrom;
@@ -104,6 +120,10 @@ public class PlanMojo extends AbstractBmaMojo {
         p.put(BmaProperties.CLOSED_DAYS, closedDays);
         p.put(BmaProperties.SCHOOL_CALENDAR, schoolCalendar);
         p.put(BmaProperties.BLACKOUTS, blackouts);
+        p.put(BmaProperties.VOLUME_PER_DAY_PO, volumePerDayPo);
+        p.put(BmaProperties.VOLUME_PER_DAY_EC, volumePerDayEc);
+        p.put(BmaProperties.MAILBOX_SIZES, mailboxSizes);
+        p.put(BmaProperties.KEEP_TOGETHER, keepTogether);
         p.put(BmaProperties.ANNOUNCE_FROM, announceFrom);
         return super.configuration().properties(p);
     }

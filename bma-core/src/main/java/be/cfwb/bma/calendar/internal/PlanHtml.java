@@ -44,8 +44,8 @@ public final class PlanHtml {
                 .append(".legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #bbb}\n")
                 .append("details{margin:.2em 0}\n</style>\n</head>\n<body>\n")
                 .append("<h1>Plan de migration des boîtes mails administratives</h1>\n<p>")
-                .append(plan.size()).append(" boîtes. Mail 1 ").append(s.leadDays())
-                .append(" jour(s) ouvrable(s) avant, à ").append(s.mailTime(1)).append("; le jour même, mail 2 à ")
+                .append(plan.size()).append(" boîtes. Mail 1 : ").append(s.leadDays())
+                .append(" jour(s) ouvrable(s) avant la migration, à ").append(s.mailTime(1)).append("; le jour même, mail 2 à ")
                 .append(s.mailTime(2)).append(", mail 3 à ").append(s.mailTime(3)).append(", mail 4 à ")
                 .append(s.mailTime(4)).append(" puis bascule (heure de Bruxelles).</p>\n")
                 .append("<p class=\"legend\"><span class=\"l\" style=\"background:#cfe8cf\">migrations</span>")
@@ -85,7 +85,7 @@ public final class PlanHtml {
         Wave wave = w.wave();
         h.append("<h2>Vague ").append(esc(wave.name())).append(" : ").append(esc(wave.kind().label()))
                 .append(", ").append(wave.window()).append("</h2>\n<p>").append(esc(w.summaryLine())).append("</p>\n");
-        chart(h, w);
+        chart(h, w, plan.settings(), days);
         LocalDate first = wave.window().start().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         LocalDate last = wave.window().end().with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
         h.append("<table class=\"cal\">\n<tr>");
@@ -133,7 +133,8 @@ public final class PlanHtml {
                 .filter(b -> b.concernsAll(wave.kind()) && b.range().contains(d)).findFirst();
         if (load != null) {
             css = "used";
-            text = "<span class=\"n\">" + load + "</span> BMA";
+            text = "<span class=\"n\">" + load + "</span> BMA"
+                    + days.schoolHoliday(d).map(n -> "<br><span class=\"why\">" + esc(n) + "</span>").orElse("");
         } else if (holiday.isPresent()) {
             css = "holiday";
             text = "<span class=\"why\">" + esc(holiday.get()) + "</span>";
@@ -157,7 +158,7 @@ public final class PlanHtml {
     }
 
     /** A bar per day of the window; closed days show as grey ticks; the dashed line is capacity. */
-    private static void chart(StringBuilder h, WaveSummary w) {
+    private static void chart(StringBuilder h, WaveSummary w, PlanningSettings settings, WorkingDays days) {
         List<LocalDate> window = w.wave().window().days().toList();
         int bar = 22;
         int height = 160;
@@ -185,8 +186,17 @@ public final class PlanHtml {
                 h.append("<text x=\"").append(x).append("\" y=\"").append(height - bh - 2)
                         .append("\" font-size=\"8\">").append(n).append("</text>\n");
             } else {
-                h.append("<rect x=\"").append(x).append("\" y=\"").append(height - 3).append("\" width=\"")
-                        .append(bar - 4).append("\" height=\"3\" fill=\"#bbb\"/>\n");
+                // An empty day says why in its colour and tooltip, as in the calendar below.
+                Optional<String> holiday = days.publicHoliday(d);
+                Optional<String> closed = days.closure(d, w.wave().kind());
+                Optional<Blackout> blackout = settings.blackouts().stream()
+                        .filter(b -> b.concernsAll(w.wave().kind()) && b.range().contains(d)).findFirst();
+                String fill = holiday.isPresent() ? "#e08080" : closed.isPresent() && closed.equals(days.schoolHoliday(d))
+                        ? "#e8b860" : closed.isPresent() ? "#bbb" : blackout.isPresent() ? "#8a7fd0" : "#fff";
+                String why = holiday.or(() -> closed).or(() -> blackout.map(Blackout::name)).orElse("libre");
+                h.append("<rect x=\"").append(x).append("\" y=\"").append(height - 6).append("\" width=\"")
+                        .append(bar - 4).append("\" height=\"6\" fill=\"").append(fill).append("\"><title>")
+                        .append(d).append(": ").append(esc(why)).append("</title></rect>\n");
             }
             h.append("<text x=\"").append(x + 2).append("\" y=\"").append(height + 12).append("\" font-size=\"9\">")
                     .append(d.getDayOfMonth()).append("</text>\n");

@@ -115,11 +115,19 @@ public final class PlanJson {
         ArrayNode blackouts = n.putArray("blackouts");
         s.blackouts().stream().map(Blackout::toString).forEach(blackouts::add);
         s.announceFrom().ifPresent(d -> n.put("announce_from", d.toString()));
+        ObjectNode volume = n.putObject("volume_per_day_mb");
+        for (BmaKind kind : BmaKind.values()) {
+            s.volumePerDay(kind).ifPresent(mb -> volume.put(kind.name(), mb));
+        }
+        n.put("mailbox_sizes_known", s.mailboxSizes().size());
+        ArrayNode together = n.putArray("keep_together");
+        s.keepTogether().forEach(a -> together.add(a.toString()));
         return n;
     }
 
     /**
-     * Reads back a plan written by {@link #plan}: its settings, and each row with its mailbox
+     * Reads back a plan written by {@link #plan}: its settings (without the mailbox sizes,
+     * which the file only counts), and each row with its mailbox
      * taken from {@code inventory} when it is there (from the file otherwise).
      *
      * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the source if it is not such a plan
@@ -148,6 +156,9 @@ public final class PlanJson {
             List<Blackout> blackouts = new ArrayList<>();
             s.path("blackouts").forEach(n -> blackouts.add(Blackout.parse(n.asText())));
             b.blackouts(blackouts);
+            s.path("volume_per_day_mb").fields().forEachRemaining(e ->
+                    b.volumePerDay(BmaKind.valueOf(e.getKey()), e.getValue().asLong()));
+            s.path("keep_together").forEach(a -> b.keepTogether(BmaAddress.parse(a.asText())));
             if (s.hasNonNull("announce_from")) {
                 b.announceFrom(LocalDate.parse(s.path("announce_from").asText()));
             }
