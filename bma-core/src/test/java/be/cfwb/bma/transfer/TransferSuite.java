@@ -278,6 +278,39 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void throttlingAndDroppedConnectionsAreRetriedWithoutDuplicates() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            for (int i = 0; i < 9; i++) {
+                s.append(i % 2 == 0 ? INBOX : NESTED, TestMessage.builder().subject("m" + i).build(), flags(),
+                        at("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        AtomicInteger appends = new AtomicInteger();
+        AtomicInteger waits = new AtomicInteger();
+        TransferSettings flaky = settings.withConnectors(settings.source(), mailbox -> new FlakyTarget(
+                settings.target().open(mailbox), appends, 3, appends.get() < 5
+                        ? FlakyTarget.Fault.THROTTLED_BEFORE : FlakyTarget.Fault.DROPPED_AFTER));
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
+                waits.incrementAndGet();
+            }
+        };
+
+        TransferReport report = new SyncEngine(flaky, ledger, CLOCK, listener).run(List.of(a), Pass.PRESTAGE);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.retries()).isPositive().isEqualTo(waits.get());
+        assertCopied(a, INBOX, INBOX);
+        assertCopied(a, NESTED, NESTED);
+        try (MailboxInspector neu = newBox(a)) {
+            assertThat(neu.messages(INBOX).size() + neu.messages(NESTED).size()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void deltaPassCopiesNewMailAndSyncsFlags() {
         BmaAddress a = newMailbox();
         long uid;
@@ -357,6 +390,35 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void thirtyMegabyteAttachmentStreamsThroughUnchanged() {
+        BmaAddress a = newMailbox();
+        byte[] big = TestMessage.builder().subject("Annexe lourde").messageId("big@x").attachment(30 << 20, 42).build();
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, big, flags("\\Seen"), at("2024-10-15T09:30:00Z"));
+        }
+        String expected;
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(new SourceKey(a, INBOX, uidValidity(a, INBOX), 1).headerLine().getBytes(StandardCharsets.US_ASCII));
+            expected = java.util.HexFormat.of().formatHex(md.digest(big));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        big = null;
+
+        TransferReport report = run(settings(FolderMapper.preserve()).build(), Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copiedBytes()).isGreaterThan(40L << 20);
+        try (MailboxInspector neu = newBox(a)) {
+            StoredMessage copy = neu.messages(INBOX).get(0);
+            assertThat(neu.sha256(INBOX, copy.uid())).isEqualTo(expected);
+            assertThat(copy.flags()).isEqualTo(flags("\\Seen"));
+        }
+        assertThat(temp.toFile().listFiles((d, n) -> n.endsWith(".eml"))).as("spool files removed").isEmpty();
+    }
+
+    @Test
     void oversizeMessageIsReportedNotLost() {
         BmaAddress a = newMailbox();
         try (MailboxSeeder s = seeder(a)) {
@@ -421,6 +483,52 @@ public abstract class TransferSuite {
         VerifyReport missing = new Verifier(settings, CLOCK).verify(List.of(a));
         assertThat(missing.isSuccess()).isFalse();
         assertThat(missing.mailboxes().get(0).missing()).hasSize(1);
+    }
+
+    @Test
+    void bmaMigratesVerifiesAndRecordsTheSteps() throws Exception {
+        BmaAddress a = newMailbox();
+        BmaAddress b = newMailbox();
+        seedTypical(a);
+        seedTypical(b);
+        Path output = temp.resolve("out");
+        ledger.close(); // Bma opens the ledger itself for each verb
+        try {
+            be.cfwb.bma.Bma bma = be.cfwb.bma.Bma.configure()
+                    .inventory(be.cfwb.bma.address.Inventory.of(List.of(be.cfwb.bma.address.Mailbox.of(a, "École A"),
+                            be.cfwb.bma.address.Mailbox.of(b, "École B"))))
+                    .ledgerDirectory(temp.resolve("ledger"))
+                    .outputDirectory(output)
+                    .clock(CLOCK)
+                    .transfer(settings(FolderMapper.preserve()).build())
+                    .load();
+            be.cfwb.bma.address.MailboxSelection both = be.cfwb.bma.address.MailboxSelection.all();
+
+            be.cfwb.bma.MigrateResult dry = bma.migrate(both, Pass.PRESTAGE, true, TransferListener.NONE);
+            assertThat(dry.isSuccess()).isTrue();
+            assertThat(dry.report().copied()).as("would copy").isEqualTo(14);
+            try (MailboxInspector neu = newBox(a)) {
+                assertThat(neu.messages(INBOX)).as("a dry run writes nothing").isEmpty();
+            }
+
+            be.cfwb.bma.MigrateResult result = bma.migrate(both, Pass.PRESTAGE);
+            assertThat(result.isSuccess()).as(result.report().summary()).isTrue();
+            assertThat(result.file()).isEqualTo(output.resolve("migrate-report.json")).exists();
+            assertThat(output.resolve("migrate-report.csv")).exists();
+            String json = java.nio.file.Files.readString(result.file());
+            assertThat(json).contains("\"copied\" : 14").doesNotContain(password(a));
+            assertThat(java.nio.file.Files.readAllLines(output.resolve("migrate-report.csv")).get(0))
+                    .isEqualTo(String.join(";", TransferReport.CSV_HEADER));
+
+            be.cfwb.bma.VerifyResult verified = bma.verify(both);
+            assertThat(verified.isSuccess()).as(verified.report().summary()).isTrue();
+            assertThat(output.resolve("verify-report.json")).exists();
+            be.cfwb.bma.StatusResult status = bma.status(both);
+            assertThat(status.mailboxes()).extracting(be.cfwb.bma.MailboxStatus::step)
+                    .containsOnly(be.cfwb.bma.MailboxStep.VERIFIED);
+        } finally {
+            ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
+        }
     }
 
     @Test

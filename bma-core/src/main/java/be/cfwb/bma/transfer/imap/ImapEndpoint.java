@@ -80,7 +80,12 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
 
     private static BmaException invalid(String property, String url, String why) {
         return new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
-                (property == null ? "IMAP URL" : property) + " '" + url + "' is invalid: " + why);
+                (property == null ? "IMAP URL" : property) + " '" + masked(url) + "' is invalid: " + why);
+    }
+
+    /** The URL with any user information hidden: it may hold a password. */
+    private static String masked(String url) {
+        return url == null ? null : url.replaceAll("//[^/]*@", "//***@");
     }
 
     /** Plaintext allowed even off loopback: an explicit opt-in, for closed networks only. */

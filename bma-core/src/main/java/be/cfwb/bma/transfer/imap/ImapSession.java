@@ -85,6 +85,12 @@ final class ImapSession implements AutoCloseable {
         p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
         p.setProperty(pre + "ssl.checkserveridentity", "true");
         p.setProperty(pre + "auth.ntlm.disable", "true");
+        // One connection for store commands (LIST, CREATE, APPEND) and one kept for the open
+        // folder: without this Angus logs in again each time a folder is opened or the store
+        // needs the connection an open folder holds.
+        p.setProperty(pre + "separatestoreconnection", "true");
+        p.setProperty(pre + "connectionpoolsize", "2");
+        p.setProperty(pre + "connectionpooltimeout", Long.toString(Math.max(timeout, 45_000)));
         if (!endpoint.tls() && !endpoint.plaintext()) {
             p.setProperty(pre + "starttls.enable", "true");
             p.setProperty(pre + "starttls.required", "true");

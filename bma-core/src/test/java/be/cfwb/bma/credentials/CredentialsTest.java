@@ -1,0 +1,89 @@
+package be.cfwb.bma.credentials;
+
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.address.BmaAddress;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CredentialsTest {
+
+    @Test
+    void secretsNeverPrintThemselves() {
+        Secret s = Secret.of("hunter2");
+        assertThat(s.toString()).isEqualTo("******");
+        assertThat(new MailboxCredentials.Password("ec000001@adm.cfwb.be", s).toString()).doesNotContain("hunter2");
+        assertThat(new Login("admin", s).toString()).doesNotContain("hunter2");
+        assertThat(s).isEqualTo(Secret.of("hunter2")).isNotEqualTo(Secret.of("hunter3"));
+        assertThat(s.reveal()).isEqualTo("hunter2");
+    }
+
+    @Test
+    void credentialsFileKeepsPasswordsAsWrittenAndReportsBadLinesWithoutThem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("creds.csv");
+        Files.writeString(file, "\uFEFF# comment\r\nec001394@adm.cfwb.be;p;a ss word\r\n\r\nPO000478@ADM.CFWB.BE;x\n",
+                StandardCharsets.UTF_8);
+        CredentialSource source = CredentialsFile.read(file);
+        MailboxCredentials c = source.credentialsFor(BmaAddress.parse("ec001394@adm.cfwb.be"));
+        assertThat(((MailboxCredentials.Password) c).password().reveal()).isEqualTo("p;a ss word");
+        assertThat(((MailboxCredentials.Password) source.credentialsFor(BmaAddress.parse("po000478@adm.cfwb.be")))
+                .login()).isEqualTo("po000478@adm.cfwb.be");
+        assertThatThrownBy(() -> source.credentialsFor(BmaAddress.parse("ec000001@adm.cfwb.be")))
+                .isInstanceOf(BmaException.class).hasMessageContaining("ec000001@adm.cfwb.be");
+
+        Files.writeString(file, "nobody@example.org;topsecret1\nec001394@adm.cfwb.be\nec001394@adm.cfwb.be;a\n"
+                + "ec001394@adm.cfwb.be;topsecret2\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CredentialsFile.read(file))
+                .isInstanceOf(BmaException.class)
+                .hasMessageContaining("line 1").hasMessageContaining("line 2").hasMessageContaining("line 4")
+                .hasMessageNotContaining("topsecret");
+    }
+
+    @Test
+    void masterCredentialsActForTheMailbox() {
+        MailboxCredentials c = CredentialSource.master("admin", Secret.of("pw")).credentialsFor(BmaAddress.parse("ec000001@adm.cfwb.be"));
+        assertThat(c).isEqualTo(new MailboxCredentials.Master("admin", Secret.of("pw"), "ec000001@adm.cfwb.be"));
+    }
+
+    @Test
+    void tokensAreRefreshedBeforeTheyExpire() {
+        AtomicInteger issued = new AtomicInteger();
+        Instant[] now = {Instant.parse("2024-11-04T08:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        TokenSupplier issuer = () -> new AccessToken(Secret.of("t" + issued.incrementAndGet()), now[0].plus(Duration.ofMinutes(60)));
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer, Duration.ofMinutes(5), clock);
+        assertThat(tokens.token().token().reveal()).isEqualTo("t1");
+        now[0] = now[0].plus(Duration.ofMinutes(54));
+        assertThat(tokens.token().token().reveal()).isEqualTo("t1");
+        now[0] = now[0].plus(Duration.ofMinutes(2));
+        assertThat(tokens.token().token().reveal()).as("less than 5 minutes left").isEqualTo("t2");
+        assertThat(tokens.toString()).doesNotContain("t2");
+    }
+}

@@ -1,0 +1,73 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.address.BmaAddress;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A target that fails some APPENDs the way networks and Exchange do: throttled before the
+ * message is written, or the connection dropped after it was (the answer lost).
+ */
+final class FlakyTarget implements MailboxTarget {
+
+    enum Fault { THROTTLED_BEFORE, DROPPED_AFTER }
+
+    private final MailboxTarget delegate;
+    private final AtomicInteger counter;
+    private final int every;
+    private final Fault fault;
+
+    FlakyTarget(MailboxTarget delegate, AtomicInteger counter, int every, Fault fault) {
+        this.delegate = delegate;
+        this.counter = counter;
+        this.every = every;
+        this.fault = fault;
+    }
+
+    @Override
+    public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
+        boolean fail = counter.incrementAndGet() % every == 0;
+        if (fail && fault == Fault.THROTTLED_BEFORE) {
+            throw TransferException.throttled("Request is throttled. Suggested Backoff Time: 20 milliseconds",
+                    Duration.ofMillis(20), null);
+        }
+        AppendOutcome outcome = delegate.append(folder, message);
+        if (fail) {
+            throw TransferException.retryable("Connection dropped by server?", null);
+        }
+        return outcome;
+    }
+
+    @Override
+    public BmaAddress mailbox() {
+        return delegate.mailbox();
+    }
+
+    @Override
+    public Optional<Character> reservedNameCharacter() {
+        return delegate.reservedNameCharacter();
+    }
+
+    @Override
+    public void ensureFolder(TargetFolder folder) {
+        delegate.ensureFolder(folder);
+    }
+
+    @Override
+    public List<TargetMessage> messages(TargetFolder folder) {
+        return delegate.messages(folder);
+    }
+
+    @Override
+    public void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags) {
+        delegate.updateFlags(folder, message, flags);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
