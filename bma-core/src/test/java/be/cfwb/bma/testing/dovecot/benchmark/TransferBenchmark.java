@@ -1,0 +1,356 @@
+package be.cfwb.bma.testing.dovecot.benchmark;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.dovecot.DovecotServer;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.benchmark.CorpusGenerator.Corpus;
+import be.cfwb.bma.testing.dovecot.benchmark.CorpusGenerator.Kind;
+import be.cfwb.bma.testing.dovecot.benchmark.CorpusGenerator.Spec;
+import be.cfwb.bma.transfer.FolderMapper;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.SyncEngine;
+import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.Verifier;
+import be.cfwb.bma.transfer.VerifyReport;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The transfer benchmark of issue 5: generates the corpus into a source Dovecot, migrates it
+ * with the toolkit's {@link SyncEngine} to a second Dovecot (4 mailboxes in parallel,
+ * {@code preserve} mapping, master logins on both sides), reruns it, verifies it, then copies
+ * the same corpus with {@link RawImapCopy} (the baseline) to fresh Dovecots, and writes the
+ * figures as Markdown.
+ *
+ * <p>Not a test: run it with {@code mvn -B -pl bma-core -am -Pbenchmark -DskipTests verify}
+ * (see the {@code benchmark} profile of {@code bma-core/pom.xml}). Arguments: the Markdown file
+ * to write. System properties: {@code bma.benchmark.mailboxes} (20),
+ * {@code bma.benchmark.messages} per mailbox (300), {@code bma.benchmark.parallelism} (4),
+ * {@code bma.benchmark.seed}.
+ */
+public final class TransferBenchmark {
+
+    private TransferBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!DovecotServer.isInstalled()) {
+            System.err.println(DovecotServer.absenceReason());
+            System.exit(2);
+        }
+        Path output = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/transfer.md");
+        Spec spec = new Spec(Long.getLong("bma.benchmark.seed", Spec.standard().seed()),
+                Integer.getInteger("bma.benchmark.mailboxes", Spec.standard().mailboxes()),
+                Integer.getInteger("bma.benchmark.messages", Spec.standard().messagesPerMailbox()));
+        int parallelism = Integer.getInteger("bma.benchmark.parallelism", 4);
+        String loadBefore = loadAverage();
+        Path work = Files.createTempDirectory("bma-benchmark-");
+        List<String> rows = new ArrayList<>();
+        HeapSampler heap = new HeapSampler();
+        try (DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX).start();
+             DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).start();
+             DovecotServer baseline1 = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).start();
+             DovecotServer baselineN = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).start()) {
+            List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
+            for (BmaAddress a : mailboxes) {
+                for (DovecotServer s : List.of(source, target, baseline1, baselineN)) {
+                    s.addUser(a.toString(), "unused-" + a.localPart());
+                }
+            }
+            log("generating %d mailboxes x %d messages", spec.mailboxes(), spec.messagesPerMailbox());
+            Corpus corpus = CorpusGenerator.writeMaildirs(source, spec);
+            log("corpus: %d messages, %.1f MB in %s; indexing it in the source Dovecot", corpus.messages(),
+                    corpus.megabytes(), corpus.generation());
+            Duration indexing = warmUp(source, mailboxes);
+
+            Clock clock = Clock.systemUTC();
+            TransferSettings settings = TransferSettings.builder()
+                    .imapSource(ImapEndpoint.parse(source.imapUrl(), "source"),
+                            CredentialSource.master(source.masterUser(), Secret.of(source.masterPassword())), clock)
+                    .imapTarget(ImapEndpoint.parse(target.imapUrl(), "target"),
+                            CredentialSource.master(target.masterUser(), Secret.of(target.masterPassword())), clock)
+                    .folderMapper(FolderMapper.preserve())
+                    .parallelism(parallelism)
+                    .maxMessageSize(64L << 20)
+                    .spoolDirectory(work)
+                    .build();
+
+            Measure first;
+            Measure rerun;
+            Measure finalPass;
+            Measure freshLedger;
+            Measure verify;
+            TransferReport firstReport;
+            try (Ledger ledger = Ledger.open(work.resolve("ledger"), clock)) {
+                SyncEngine engine = new SyncEngine(settings, ledger, clock, TransferListener.NONE);
+                log("engine: first pass");
+                TransferReport[] r = new TransferReport[1];
+                first = Measure.of(heap, () -> r[0] = engine.run(mailboxes, Pass.PRESTAGE));
+                firstReport = r[0];
+                check(firstReport.isComplete() && firstReport.copied() == corpus.messages(), firstReport.summary());
+                log("engine: no-op rerun (same ledger)");
+                rerun = Measure.of(heap, () -> check(engine.run(mailboxes, Pass.PRESTAGE).copied() == 0, "rerun copied"));
+                log("engine: final pass (full listing, flag sync)");
+                finalPass = Measure.of(heap, () -> check(engine.run(mailboxes, Pass.FINAL).copied() == 0, "final copied"));
+            }
+            try (Ledger empty = Ledger.open(work.resolve("ledger-empty"), clock)) {
+                log("engine: no-op rerun with an empty ledger (trace headers read back from the target)");
+                freshLedger = Measure.of(heap, () -> check(new SyncEngine(settings, empty, clock, TransferListener.NONE)
+                        .run(mailboxes, Pass.PRESTAGE).copied() == 0, "fresh-ledger rerun copied"));
+            }
+            log("verify");
+            VerifyReport[] v = new VerifyReport[1];
+            verify = Measure.of(heap, () -> v[0] = new Verifier(settings, clock).verify(mailboxes));
+            check(v[0].isSuccess(), "verification failed");
+
+            log("baseline: raw Angus FETCH+APPEND, one mailbox at a time");
+            long[][] copied = new long[2][];
+            Measure raw1 = Measure.of(heap, () -> copied[0] = rawCopy(source, baseline1, mailboxes, 1));
+            log("baseline: raw Angus FETCH+APPEND, %d mailboxes in parallel", parallelism);
+            Measure rawN = Measure.of(heap, () -> copied[1] = rawCopy(source, baselineN, mailboxes, parallelism));
+            check(copied[0][0] == corpus.messages() && copied[1][0] == corpus.messages(), "baseline count");
+
+            String loadAfter = loadAverage();
+            write(output, spec, parallelism, corpus, indexing, first, firstReport, rerun, finalPass, freshLedger, verify,
+                    raw1, rawN, loadBefore, loadAfter);
+            log("results written to %s", output.toAbsolutePath());
+        } finally {
+            heap.stop();
+            deleteTree(work);
+        }
+    }
+
+    private static long[] rawCopy(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads) {
+        try {
+            return RawImapCopy.copy(source, target, mailboxes, threads);
+        } catch (Exception e) {
+            throw new IllegalStateException("baseline copy failed: " + e, e);
+        }
+    }
+
+    /** Indexes the generated Maildirs (and reads them once) so that no run pays Dovecot's first scan. */
+    private static Duration warmUp(DovecotServer source, List<BmaAddress> mailboxes) throws IOException,
+            InterruptedException {
+        long t0 = System.nanoTime();
+        for (BmaAddress a : mailboxes) {
+            Process p = new ProcessBuilder("doveadm", "-c", source.configFile().toString(), "mailbox", "status",
+                    "-u", a.toString(), "messages vsize", "*").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("doveadm mailbox status failed for " + a + "\n" + source.logTail(20));
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("benchmark run is not correct: " + what);
+        }
+    }
+
+    private static void write(Path output, Spec spec, int parallelism, Corpus corpus, Duration indexing, Measure first,
+                              TransferReport firstReport, Measure rerun, Measure finalPass, Measure freshLedger,
+                              Measure verify, Measure raw1, Measure rawN, String loadBefore, String loadAfter)
+            throws IOException {
+        double mb = corpus.megabytes();
+        int n = corpus.messages();
+        StringBuilder md = new StringBuilder();
+        md.append("# Transfer benchmark\n\n")
+                .append("Generated by `").append(TransferBenchmark.class.getName()).append("` on ")
+                .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(".\n")
+                .append("Rerun: `mvn -B -pl bma-core -am -Pbenchmark -DskipTests verify` (needs `dovecot-core`, ")
+                .append("`dovecot-imapd` and root or a normal user as described in `DovecotServer`).\n\n")
+                .append("## Set-up\n\n")
+                .append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (")
+                .append(cpuModel()).append("), load average before ").append(loadBefore).append(", after ")
+                .append(loadAfter).append(" (the machine is shared: other builds ran at the same time).\n")
+                .append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.version")).append(", max heap ")
+                .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB; Dovecot ").append(dovecotVersion())
+                .append(", `mail_fsync = never` on every server, Maildir on the same disk, loopback TCP.\n")
+                .append("- Source: a Dovecot with Courier-style folders (`.` separator, `INBOX.` prefix); target: a ")
+                .append("second Dovecot (`/` separator). Master (admin) logins on both sides, SASL PLAIN with ")
+                .append("authorization identity.\n")
+                .append(String.format(Locale.ROOT, "- Corpus (seed %d): %d mailboxes, %d messages, %.1f MB ",
+                        spec.seed(), spec.mailboxes(), n, mb))
+                .append(String.format(Locale.ROOT, "(MB = 10^6 bytes), %d folders per mailbox (nested, accented), ",
+                        corpus.folders()))
+                .append(String.format(Locale.ROOT, "largest message %.1f MB, %d without Message-ID, %d exact duplicates. ",
+                        corpus.largest() / 1e6, corpus.withoutMessageId(), corpus.duplicates()))
+                .append("Mix: ");
+        for (Kind k : Kind.values()) {
+            md.append(String.format(Locale.ROOT, "%s %d (%.1f MB)%s", k.name().toLowerCase(Locale.ROOT),
+                    corpus.count().get(k), corpus.kindBytes().get(k) / 1e6, k == Kind.LARGE ? ".\n" : ", "));
+        }
+        md.append(String.format(Locale.ROOT, "- Written straight into the source's Maildirs in %.1f s, then indexed "
+                + "by `doveadm mailbox status ... vsize` in %.1f s (outside every measure below).%n%n",
+                corpus.generation().toMillis() / 1e3, indexing.toMillis() / 1e3));
+        md.append("## Results\n\n")
+                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | JVM CPU (s) |\n")
+                .append("|---|---:|---:|---:|---:|---:|\n");
+        md.append(row("SyncEngine, first pass (" + parallelism + " mailboxes in parallel)", first, n, mb));
+        md.append(row("SyncEngine, no-op rerun (pre-stage, same ledger)", rerun, n, mb));
+        md.append(row("SyncEngine, final pass, nothing new (full listing, flag sync)", finalPass, n, mb));
+        md.append(row("SyncEngine, no-op rerun with an empty ledger", freshLedger, n, mb));
+        md.append(row("Verifier (every message, by trace key)", verify, n, mb));
+        md.append(row("Baseline: raw Angus FETCH+APPEND, 1 mailbox at a time", raw1, n, mb));
+        md.append(row("Baseline: raw Angus FETCH+APPEND, " + parallelism + " mailboxes in parallel", rawN, n, mb));
+        double firstSeconds = first.seconds();
+        md.append(String.format(Locale.ROOT, "%nNo-op rerun: %.1f %% of the first pass (same ledger), %.1f %% for the "
+                        + "final pass, %.1f %% with an empty ledger. Target: ≤ 5 %%.%n",
+                100 * rerun.seconds() / firstSeconds, 100 * finalPass.seconds() / firstSeconds,
+                100 * freshLedger.seconds() / firstSeconds));
+        md.append(String.format(Locale.ROOT, "First pass: %.1f MB/s; target ≥ 100 MB/s. Engine vs. baseline with "
+                        + "the same parallelism: %.2f×.%n%n", mb / firstSeconds, rawN.seconds() / firstSeconds));
+        md.append("Engine report of the first pass:\n\n```\n").append(firstReport.summary().lines().limit(3)
+                .reduce((a, b) -> a + "\n" + b).orElse("")).append("\n```\n");
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        String existing = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
+        int notes = existing.indexOf("\n## Analysis");
+        if (notes >= 0) {
+            // Keep the hand-written analysis below the generated figures.
+            md.append(existing.substring(notes));
+        }
+        Files.writeString(output, md.toString(), StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    private static String row(String name, Measure m, int messages, double mb) {
+        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f |%n", name, m.seconds(),
+                messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String dovecotVersion() {
+        try {
+            Process p = new ProcessBuilder(DovecotServer.DOVECOT.toString(), "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return v;
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[benchmark %tT] " + format + "%n", prepend(java.time.LocalTime.now(), args));
+    }
+
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // temporary files only
+        }
+    }
+
+    /** Wall time, peak heap and JVM CPU of one run. */
+    record Measure(long nanos, long peakHeap, long cpuNanos) {
+
+        static Measure of(HeapSampler heap, Runnable run) {
+            System.gc();
+            heap.reset();
+            long cpu0 = processCpu();
+            long t0 = System.nanoTime();
+            run.run();
+            long t = System.nanoTime() - t0;
+            return new Measure(t, heap.peak(), processCpu() - cpu0);
+        }
+
+        double seconds() {
+            return nanos / 1e9;
+        }
+
+        double cpuSeconds() {
+            return cpuNanos / 1e9;
+        }
+
+        private static long processCpu() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+    }
+
+    /** Samples the used heap every 10 ms and keeps the maximum (a lower bound of the true peak). */
+    static final class HeapSampler {
+        private final Thread thread;
+        private volatile long peak;
+        private volatile boolean running = true;
+
+        HeapSampler() {
+            thread = new Thread(() -> {
+                while (running) {
+                    long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    if (used > peak) {
+                        peak = used;
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void reset() {
+            peak = 0;
+        }
+
+        long peak() {
+            return peak;
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}
