@@ -238,10 +238,10 @@ public final class Demo {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", classpath(), DemoServers.class.getName(), state.toString()));
             messageCounts.forEach((a, n) -> command.add(a + "=" + n));
-            new ProcessBuilder(command).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(state.resolve("servers.log").toFile()).start();
             Instant deadline = Instant.now().plus(SERVERS_START);
-            while (Instant.now().isBefore(deadline)) {
+            while (Instant.now().isBefore(deadline) && process.isAlive()) {
                 Optional<Properties> started = running(ports);
                 if (started.isPresent()) {
                     out.accept("Demo: old server, Exchange stand-in and Graph stand-in started (pid "
@@ -250,8 +250,8 @@ public final class Demo {
                 }
                 Thread.sleep(200);
             }
-            throw new BmaException(BmaErrorCode.CONNECTION_FAILED, "The demo servers did not start within "
-                    + SERVERS_START.toSeconds() + " s; see " + state.resolve("servers.log"));
+            throw new BmaException(BmaErrorCode.CONNECTION_FAILED, (process.isAlive() ? "The demo servers did not start within "
+                    + SERVERS_START.toSeconds() + " s" : "The demo servers stopped at start") + "; see " + state.resolve("servers.log"));
         } catch (IOException e) {
             throw new BmaException(BmaErrorCode.INTERNAL, "The demo cannot start its servers: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -303,6 +303,11 @@ public final class Demo {
                     }
                 }
             }
+        }
+        // Under Maven, SLF4J comes from the core realm, which the plugin realm imports rather than extends.
+        for (Class<?> needed : List.of(org.slf4j.LoggerFactory.class)) {
+            Optional.ofNullable(needed.getProtectionDomain().getCodeSource())
+                    .map(source -> new File(source.getLocation().getPath()).getPath()).ifPresent(entries::add);
         }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.isBlank()) {
