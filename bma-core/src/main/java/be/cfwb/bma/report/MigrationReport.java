@@ -34,9 +34,14 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
     public static final String COPIED = "copied";
     public static final String BYTES = "bytes";
     public static final String SKIPPED = "skipped";
+    /** Data key of the pre-stage pass: messages found on the old server. */
+    public static final String FOUND = "found";
     /** Data key of a verification event that says how many source messages were missing. */
     public static final String MISSING = "missing";
-    /** A mailbox smaller than this on the server is flagged: it may have been read in POP mode. */
+    /**
+     * A mailbox that kept fewer messages on the server than this (our notifications aside) is
+     * flagged: it was probably read with a POP client, which leaves nothing to migrate.
+     */
     public static final int NEARLY_EMPTY_MESSAGES = 3;
 
     public MigrationReport {
@@ -58,11 +63,14 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
             long skipped = 0;
             Optional<LocalDate> date = Optional.empty();
             Optional<String> verification = Optional.empty();
+            long mailsSent = 0;
+            long serverSide = -1;
             List<String> anomalies = new ArrayList<>();
             for (LedgerEvent e : history) {
                 LocalDate day = e.at().atZone(zone).toLocalDate();
                 switch (e.type()) {
                     case EventTypes.MAIL_SENT -> {
+                        mailsSent++;
                         if (e.get("mail").equals(Optional.of("1"))) {
                             date = e.get("migration_date").flatMap(MigrationReport::date).or(() -> Optional.empty());
                         }
@@ -73,6 +81,10 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
                         bytes += b;
                         skipped = number(e, SKIPPED);
                         bytesPerDay.merge(day, b, Long::sum);
+                        if (serverSide < 0 && e.get("pass").equals(Optional.of("prestage")) && e.get(FOUND).isPresent()) {
+                            // What the school kept on the server: the pass found our own mails too.
+                            serverSide = number(e, FOUND) - mailsSent;
+                        }
                     }
                     case EventTypes.VERIFY_PASSED -> {
                         verification = Optional.of("verified");
@@ -85,7 +97,7 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
                 }
             }
             MailboxStep step = MailboxStep.of(history);
-            if (step.compareTo(MailboxStep.PRESTAGED) >= 0 && messages < NEARLY_EMPTY_MESSAGES) {
+            if (serverSide >= 0 && serverSide < NEARLY_EMPTY_MESSAGES) {
                 anomalies.add("server side nearly empty (POP client?)");
             }
             if (skipped > 0) {

@@ -90,7 +90,7 @@ public final class SvgChart {
 
     /** Labels every n-th point so that they never overlap. */
     private static void label(StringBuilder svg, List<Point> points, int i, double x) {
-        int every = Math.max(1, (int) Math.ceil(points.size() / 12.0));
+        int every = Math.max(1, (int) Math.ceil(points.size() / 8.0));
         if (i % every == 0) {
             svg.append(String.format(Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",

@@ -45,7 +45,7 @@ class ReportTest {
                     .with(MigrationReport.SKIPPED, 1));
             ledger.append(LedgerEntry.of(EventTypes.VERIFY_PASSED).mailbox(DONE));
             ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(EMPTY).with("pass", "prestage")
-                    .with("complete", true).with(MigrationReport.COPIED, 0).with(MigrationReport.BYTES, 0));
+                    .with("complete", true).with(MigrationReport.FOUND, 1).with(MigrationReport.COPIED, 1).with(MigrationReport.BYTES, 900));
         }
         Inventory inventory = Inventory.bundledOpenData()
                 .plus(Inventory.of(List.of(Mailbox.of(HOSTILE, "École <script>alert(1)</script> & \"Cie\""))));
@@ -62,7 +62,7 @@ class ReportTest {
                 .contains("1 message(s) not copied");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("out").resolve(ReportWriter.JSON).toFile());
         assertThat(json.get("mailboxes").asInt()).isEqualTo(4);
-        assertThat(json.get("messages").asLong()).isEqualTo(120);
+        assertThat(json.get("messages").asLong()).isEqualTo(121);
         assertThat(json.get("steps").get("verified").asInt()).isEqualTo(1);
         JsonNode done = json.get("rows").get(0);
         assertThat(done.get("address").asText()).isEqualTo("ec000006@adm.cfwb.be");

@@ -9,7 +9,9 @@ import be.cfwb.bma.address.MailboxSelection;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
@@ -56,10 +58,16 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     protected boolean skip;
 
     @Parameter(defaultValue = "${settings}", readonly = true)
-    private Settings settings;
+    protected Settings settings;
 
     @Inject
-    private SettingsDecrypter settingsDecrypter;
+    SettingsDecrypter settingsDecrypter;
+
+    @Parameter(defaultValue = "${session}", readonly = true)
+    private MavenSession session;
+
+    @Parameter(defaultValue = "${project}", readonly = true)
+    private MavenProject project;
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -109,13 +117,55 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     }
 
     /**
-     * The login for a {@code settings.xml} server id (or its environment variables), or a
-     * clear error naming the id.
-     *
-     * @param purpose what it is for, for the error message, e.g. "the legacy IMAP server"
+     * Every {@code bma.*} property of the project and the command line (which wins): the one
+     * vocabulary the core's settings read ({@code BmaProperties}), so a goal that combines
+     * several steps configures each the same way as the goal of that step does.
      */
-    protected ServerCredentials credentials(String serverId, String purpose) throws MojoExecutionException {
-        return CredentialsLookup.of(settings, settingsDecrypter).require(serverId, purpose);
+    protected java.util.Map<String, String> bmaProperties() {
+        java.util.Map<String, String> properties = new java.util.TreeMap<>();
+        if (project != null) {
+            project.getProperties().forEach((k, v) -> put(properties, k, v));
+        }
+        if (session != null) {
+            session.getUserProperties().forEach((k, v) -> put(properties, k, v));
+        }
+        return properties;
+    }
+
+    private static void put(java.util.Map<String, String> properties, Object key, Object value) {
+        if (key.toString().startsWith("bma.") && value != null && !value.toString().isBlank()) {
+            properties.put(key.toString(), value.toString().strip());
+        }
+    }
+
+    /**
+     * The login of a {@code settings.xml} server id (password decrypted by Maven) or of its
+     * environment variables ({@code BMA_SOURCE_USERNAME}/{@code _PASSWORD} for {@code bma-source}),
+     * if either is given.
+     *
+     * @throws BmaException if it is given but cannot be decrypted or lacks a username or password
+     */
+    protected java.util.Optional<be.cfwb.bma.credentials.Login> login(String serverId) {
+        try {
+            java.util.Optional<ServerCredentials> found = CredentialsLookup.of(settings, settingsDecrypter).find(serverId);
+            return found.map(CredentialsLookup::toLogin);
+        } catch (MojoExecutionException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #login}, but required: a missing login is an error naming the server id and
+     * both ways to give it.
+     *
+     * @param purpose what it is for, e.g. "the SMTP server (bma.smtp.server)"
+     */
+    protected be.cfwb.bma.credentials.Login requireLogin(String serverId, String purpose) {
+        try {
+            return CredentialsLookup.toLogin(CredentialsLookup.of(settings, settingsDecrypter).require(serverId, purpose));
+        } catch (MojoExecutionException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
+        }
     }
 
     /** Fails the build with one summary line that points at the report. */

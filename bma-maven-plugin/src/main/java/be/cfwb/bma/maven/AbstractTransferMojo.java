@@ -1,26 +1,15 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.BmaConfiguration;
-import be.cfwb.bma.BmaErrorCode;
-import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
-import be.cfwb.bma.credentials.Login;
-import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.building.SettingsProblem;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 import java.io.File;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What {@code bma:migrate} and {@code bma:verify} share: the servers, the credentials
@@ -61,15 +50,6 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.target.maxMessageSize")
     protected Long maxMessageSize;
 
-    @Parameter(defaultValue = "${settings}", readonly = true)
-    protected Settings settings;
-
-    private final SettingsDecrypter decrypter;
-
-    protected AbstractTransferMojo(SettingsDecrypter decrypter) {
-        this.decrypter = decrypter;
-    }
-
     @Override
     protected BmaConfiguration configuration() {
         Map<String, String> p = new HashMap<>();
@@ -88,26 +68,5 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
         if (value != null && !value.isBlank()) {
             p.put(key, value);
         }
-    }
-
-    /** The settings.xml server {@code id}, decrypted, if present. */
-    private Optional<Login> login(String id) {
-        Server server = settings == null ? null : settings.getServer(id);
-        if (server == null) {
-            return Optional.empty();
-        }
-        SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-        for (SettingsProblem problem : result.getProblems()) {
-            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "settings.xml server '" + id
-                        + "' cannot be decrypted: " + problem.getMessage());
-            }
-        }
-        Server decrypted = result.getServer();
-        if (decrypted.getUsername() == null || decrypted.getPassword() == null || decrypted.getPassword().isEmpty()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "settings.xml server '" + id
-                    + "' needs a <username> and a <password>");
-        }
-        return Optional.of(new Login(decrypted.getUsername(), Secret.of(decrypted.getPassword())));
     }
 }

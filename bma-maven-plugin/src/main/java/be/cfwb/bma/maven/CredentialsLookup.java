@@ -74,6 +74,20 @@ final class CredentialsLookup {
         return found.get();
     }
 
+    /**
+     * The core's login for these credentials.
+     *
+     * @throws BmaException if the username or the password is missing
+     */
+    static be.cfwb.bma.credentials.Login toLogin(ServerCredentials credentials) {
+        char[] password = credentials.password();
+        if (credentials.username().isEmpty() || password.length == 0) {
+            throw new be.cfwb.bma.BmaException(be.cfwb.bma.BmaErrorCode.INVALID_CONFIGURATION, "The login of server '"
+                    + credentials.serverId() + "' (" + credentials.origin() + ") needs both a username and a password");
+        }
+        return new be.cfwb.bma.credentials.Login(credentials.username(), be.cfwb.bma.credentials.Secret.of(password));
+    }
+
     private Server decrypt(Server server) throws MojoExecutionException {
         if (decrypter == null) {
             return server;

@@ -10,9 +10,7 @@ import be.cfwb.bma.transfer.TransferListener;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
-import javax.inject.Inject;
 import java.time.Duration;
 
 /**
@@ -28,10 +26,6 @@ public class MigrateMojo extends AbstractTransferMojo {
     @Parameter(property = "bma.pass", defaultValue = "prestage")
     protected String pass;
 
-    @Inject
-    public MigrateMojo(SettingsDecrypter decrypter) {
-        super(decrypter);
-    }
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {

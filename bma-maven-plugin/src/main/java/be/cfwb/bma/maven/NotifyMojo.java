@@ -2,10 +2,8 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaConfiguration;
-import be.cfwb.bma.BmaErrorCode;
-import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
-import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.notify.NotificationOutcome;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyListener;
@@ -16,14 +14,7 @@ import be.cfwb.bma.notify.SmtpSettings;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.building.SettingsProblem;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
-import javax.inject.Inject;
 import java.io.File;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -86,15 +77,7 @@ public class NotifyMojo extends AbstractBmaMojo {
     @Parameter(property = BmaProperties.SMTP_ALLOW_PLAINTEXT, defaultValue = "false")
     protected boolean smtpAllowPlaintext;
 
-    @Parameter(defaultValue = "${settings}", readonly = true)
-    protected Settings settings;
 
-    private final SettingsDecrypter decrypter;
-
-    @Inject
-    public NotifyMojo(SettingsDecrypter decrypter) {
-        this.decrypter = decrypter;
-    }
 
     @Override
     protected BmaConfiguration configuration() {
@@ -102,9 +85,9 @@ public class NotifyMojo extends AbstractBmaMojo {
         NotificationSettings.Builder notifications = NotificationSettings.builder().properties(properties)
                 .listener(new LogListener());
         if (!dryRun) {
-            Optional<Server> server = server();
+            Optional<Login> server = server();
             notifications.notifier(new SmtpNotifier(SmtpSettings.fromProperties(properties,
-                    server.map(Server::getUsername), server.map(Server::getPassword).map(Secret::of))));
+                    server.map(Login::user), server.map(Login::password))));
         }
         return super.configuration().notifications(notifications.build());
     }
@@ -135,24 +118,12 @@ public class NotifyMojo extends AbstractBmaMojo {
         }
     }
 
-    /** The settings.xml server named by {@code bma.smtp.server}, its password decrypted. */
-    private Optional<Server> server() {
+    /** The login of the settings.xml server (or environment) named by {@code bma.smtp.server}. */
+    private Optional<Login> server() {
         if (smtpServer == null || smtpServer.isBlank()) {
             return Optional.empty();
         }
-        Server server = settings == null ? null : settings.getServer(smtpServer.strip());
-        if (server == null) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "settings.xml has no <server> with id '"
-                    + smtpServer + "' (" + BmaProperties.SMTP_SERVER + ")");
-        }
-        SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-        for (SettingsProblem problem : result.getProblems()) {
-            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The password of settings.xml server '"
-                        + smtpServer + "' cannot be decrypted: " + problem.getMessage());
-            }
-        }
-        return Optional.of(result.getServer());
+        return Optional.of(requireLogin(smtpServer.strip(), "the SMTP server (" + BmaProperties.SMTP_SERVER + ")"));
     }
 
     @Override

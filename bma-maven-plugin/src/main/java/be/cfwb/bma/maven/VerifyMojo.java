@@ -5,9 +5,7 @@ import be.cfwb.bma.VerifyResult;
 
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
-import javax.inject.Inject;
 
 /**
  * Checks that every source message of the selected mailboxes is on the target exactly once,
@@ -17,10 +15,6 @@ import javax.inject.Inject;
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
 public class VerifyMojo extends AbstractTransferMojo {
 
-    @Inject
-    public VerifyMojo(SettingsDecrypter decrypter) {
-        super(decrypter);
-    }
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {

@@ -59,7 +59,8 @@ class NotifyMojoTest {
     NotifyMojo mojo() throws IOException {
         Path inventory = work.resolve("inventory.csv");
         Files.writeString(inventory, "address,name\nec001394@adm.cfwb.be,Athénée royal\npo000478@adm.cfwb.be,Ville de Namur\n");
-        NotifyMojo mojo = new NotifyMojo(PLAIN);
+        NotifyMojo mojo = new NotifyMojo();
+        mojo.settingsDecrypter = PLAIN;
         mojo.inventory = inventory.toFile();
         mojo.ledger = work.resolve("ledger").toFile();
         mojo.outputDirectory = work.resolve("target/bma").toFile();
@@ -102,6 +103,6 @@ class NotifyMojoTest {
         mojo.smtpHost = "smtp.office365.com";
         mojo.smtpServer = "bma-smtp";
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
-                .hasMessageContaining("no <server> with id 'bma-smtp'");
+                .hasMessageContaining("No credentials for the SMTP server (bma.smtp.server)").hasMessageContaining("<id>bma-smtp</id>");
     }
 }

@@ -91,6 +91,11 @@ class TransferGoalsTest {
         }
     };
 
+    private static <T extends AbstractBmaMojo> T withDecrypter(T mojo) {
+        mojo.settingsDecrypter = DECRYPTER;
+        return mojo;
+    }
+
     private <T extends AbstractTransferMojo> T configure(T mojo, Settings settings) throws Exception {
         Path inventory = dir.resolve("inventory.csv");
         Files.writeString(inventory, "address;name\n" + MAILBOX + ";École\n", StandardCharsets.UTF_8);
@@ -113,7 +118,7 @@ class TransferGoalsTest {
 
     @Test
     void migrateThenVerifyWithCredentialsFiles() throws Exception {
-        MigrateMojo migrate = configure(new MigrateMojo(DECRYPTER), new Settings());
+        MigrateMojo migrate = configure(withDecrypter(new MigrateMojo()), new Settings());
         migrate.sourceCredentials = credentials().toFile();
         migrate.targetCredentials = credentials().toFile();
         migrate.pass = "prestage";
@@ -124,7 +129,7 @@ class TransferGoalsTest {
         assertThat(Files.readString(report)).contains("\"complete\" : true").contains("Sent Items")
                 .doesNotContain(PASSWORD);
 
-        VerifyMojo verify = configure(new VerifyMojo(DECRYPTER), new Settings());
+        VerifyMojo verify = configure(withDecrypter(new VerifyMojo()), new Settings());
         verify.sourceCredentials = migrate.sourceCredentials;
         verify.targetCredentials = migrate.targetCredentials;
         verify.execute();
@@ -133,7 +138,7 @@ class TransferGoalsTest {
 
     @Test
     void missingCredentialsNameTheSettingsServer() throws Exception {
-        MigrateMojo migrate = configure(new MigrateMojo(DECRYPTER), new Settings());
+        MigrateMojo migrate = configure(withDecrypter(new MigrateMojo()), new Settings());
         migrate.pass = "prestage";
         assertThatThrownBy(migrate::execute).isInstanceOf(MojoExecutionException.class)
                 .hasMessageContaining("bma-source").hasMessageContaining("bma.source.credentials");
@@ -147,7 +152,7 @@ class TransferGoalsTest {
         source.setUsername("admin");
         source.setPassword("{" + PASSWORD + "}");
         settings.addServer(source);
-        MigrateMojo migrate = configure(new MigrateMojo(DECRYPTER), settings);
+        MigrateMojo migrate = configure(withDecrypter(new MigrateMojo()), settings);
         migrate.targetCredentials = credentials().toFile();
         migrate.pass = "final";
         // GreenMail offers no SASL PLAIN, so the admin login is refused rather than misused.

@@ -1,0 +1,82 @@
+package be.cfwb.bma.maven;
+
+import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaConfiguration;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.MailboxStatus;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.cutover.CutoverHook;
+import be.cfwb.bma.lifecycle.RunResult;
+import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.notify.SmtpNotifier;
+import be.cfwb.bma.notify.SmtpSettings;
+import be.cfwb.bma.transfer.TransferSettings;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.io.File;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything due on {@code bma.date}, in the circular's order: mail 1, provisioning, mails 2
+ * and 3, pre-stage copy, mail 4, cutover (with {@code bma.cutover.command}; otherwise the
+ * mailboxes wait for {@code bma:cutover}), final delta, verification, and the dashboard.
+ * Reads the same {@code bma.*} keys and settings.xml servers as {@code bma:notify} and
+ * {@code bma:migrate}. Fails unless every mailbox due by that day is verified.
+ */
+@Mojo(name = "run", requiresProject = false, threadSafe = true)
+public class RunMojo extends AbstractBmaMojo {
+
+    /** The cutover command, as for {@code bma:cutover}; empty: ops record cutovers themselves. */
+    @Parameter(property = "bma.cutover.command")
+    private String cutoverCommand;
+
+    /** Seconds the cutover command may take for one mailbox. */
+    @Parameter(property = "bma.cutover.timeoutSeconds", defaultValue = "120")
+    private int cutoverTimeoutSeconds;
+
+    @Parameter(defaultValue = "${project.basedir}", readonly = true)
+    private File basedir;
+
+    @Override
+    protected BmaConfiguration configuration() {
+        Map<String, String> properties = bmaProperties();
+        Optional<Login> smtp = Optional.ofNullable(properties.get(BmaProperties.SMTP_SERVER)).isPresent()
+                ? login(properties.get(BmaProperties.SMTP_SERVER)) : Optional.empty();
+        NotificationSettings notifications = NotificationSettings.builder().properties(properties)
+                .notifier(new SmtpNotifier(SmtpSettings.fromProperties(properties, smtp.map(Login::user),
+                        smtp.map(Login::password))))
+                .build();
+        TransferSettings transfer = TransferSettings.fromProperties(properties,
+                login(AbstractTransferMojo.SOURCE_SERVER), login(AbstractTransferMojo.TARGET_SERVER), Clock.systemUTC())
+                .build();
+        return super.configuration().properties(properties).notifications(notifications).transfer(transfer);
+    }
+
+    @Override
+    protected void run(Bma bma) throws MojoExecutionException, MojoFailureException {
+        LocalDate day = day().orElse(LocalDate.now(NotificationSettings.BRUSSELS));
+        Optional<CutoverHook> hook = cutoverCommand == null || cutoverCommand.isBlank() ? Optional.empty()
+                : Optional.of(CutoverHook.parse(cutoverCommand, (basedir == null ? new File(".") : basedir).toPath(),
+                        Duration.ofSeconds(cutoverTimeoutSeconds)));
+        getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : ""));
+        RunResult result = bma.run(day, selection(), hook, new ProgressLog(getLog()));
+        for (MailboxStatus m : result.incomplete()) {
+            getLog().warn(String.format("  %-21s %s", m.mailbox().address(), m.step().label()));
+        }
+        getLog().info(String.format("Due by %s: %d mailbox(es), %d verified, %d not yet", day, result.due().size(),
+                result.verified(), result.incomplete().size()));
+        result.report().ifPresent(r -> getLog().info("Report: " + r.toAbsolutePath()));
+        if (!result.isSuccess()) {
+            throw fail(result.incomplete().size() + " mailbox(es) due by " + day + " are not verified yet",
+                    result.report().map(java.nio.file.Path::toFile).orElse(null));
+        }
+    }
+}
