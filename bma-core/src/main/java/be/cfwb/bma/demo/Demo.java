@@ -96,6 +96,22 @@ public final class Demo {
         this.listener = listener;
     }
 
+    /**
+     * Runs the demo from a plain JVM: {@code java -cp ... be.cfwb.bma.demo.Demo STATE_DIR OUTPUT_DIR [MAILBOXES]}.
+     * Exits with 0 when every mailbox is verified.
+     */
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: Demo STATE_DIR OUTPUT_DIR [MAILBOXES]");
+            System.exit(2);
+        }
+        int size = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_MAILBOXES;
+        DemoResult result = new Demo(Path.of(args[0]), Path.of(args[1]), size, System.out::println, RunListener.NONE).run();
+        System.out.println("Report: " + result.report().toUri());
+        System.out.println(result.summaryLine());
+        System.exit(result.isSuccess() ? 0 : 1);
+    }
+
     /** Runs the demo to the end, or from where a killed run stopped. */
     public DemoResult run() {
         Inventory inventory = sample(size);
