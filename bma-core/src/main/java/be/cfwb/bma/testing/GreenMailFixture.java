@@ -8,8 +8,15 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * GreenMail's IMAP server in-process on {@code 127.0.0.1}, on a free port. Its hierarchy
- * separator is {@code .}; it offers UIDPLUS and XOAUTH2 (where the token is the password) but
- * neither SPECIAL-USE nor CONDSTORE nor SASL PLAIN.
+ * separator is {@code .}; it offers UIDPLUS, LITERAL+ and XOAUTH2 (where the token is the
+ * password) but neither SPECIAL-USE nor CONDSTORE nor SASL PLAIN (so no master login).
+ *
+ * <p>Quirks the transfer suite works around, without weakening what it checks (GreenMail
+ * 2.1.5): RFC822.SIZE counts the body only, not the header, so sizes are never compared —
+ * bytes are (SHA-256 or byte arrays); UIDVALIDITY is the folder's creation time in seconds, so
+ * a folder recreated within the same second keeps it (tests wait for the next second);
+ * each command costs tens of milliseconds and each partial FETCH re-reads the whole message,
+ * so GreenMail says nothing about speed.
  */
 public final class GreenMailFixture implements MailServerFixture {
 

@@ -75,7 +75,7 @@ public final class MailboxInspector implements AutoCloseable {
                 FetchProfile fp = new FetchProfile();
                 fp.add(UIDFolder.FetchProfileItem.UID);
                 fp.add(FetchProfile.Item.FLAGS);
-                fp.add(IMAPFolder.FetchProfileItem.SIZE);
+                fp.add(FetchProfile.Item.SIZE);
                 fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
                 fp.add(SourceKey.HEADER);
                 fp.add("Message-ID");

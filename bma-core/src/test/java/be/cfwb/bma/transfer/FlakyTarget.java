@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A target that fails some APPENDs the way networks and Exchange do: throttled before the
  * message is written, or the connection dropped after it was (the answer lost).
  */
-final class FlakyTarget implements MailboxTarget {
+class FlakyTarget implements MailboxTarget {
 
     enum Fault { THROTTLED_BEFORE, DROPPED_AFTER }
 
@@ -39,6 +39,10 @@ final class FlakyTarget implements MailboxTarget {
             throw TransferException.retryable("Connection dropped by server?", null);
         }
         return outcome;
+    }
+
+    MailboxTarget delegate() {
+        return delegate;
     }
 
     @Override

@@ -311,6 +311,37 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void aMessageThatAlwaysFailsIsGivenUpAndReportedWhileTheOthersArrive() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            for (int i = 0; i < 5; i++) {
+                s.append(INBOX, TestMessage.builder().subject("m" + i).build(), flags(), at("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        TransferSettings poisoned = settings.withConnectors(settings.source(), mailbox -> new FlakyTarget(
+                settings.target().open(mailbox), new AtomicInteger(), 1, FlakyTarget.Fault.THROTTLED_BEFORE) {
+            @Override
+            public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
+                if (message.key().uid() == 3) {
+                    throw TransferException.retryable("Connection reset while sending UID 3", null);
+                }
+                return delegate().append(folder, message);
+            }
+        });
+
+        TransferReport report = run(poisoned, Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).isFalse();
+        assertThat(report.isAccountedFor()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(4);
+        assertThat(report.mailboxes().get(0).failed()).singleElement().satisfies(p -> {
+            assertThat(p.uid()).isEqualTo(3);
+            assertThat(p.reason()).contains("failed 3 times").contains("Connection reset");
+        });
+    }
+
+    @Test
     void deltaPassCopiesNewMailAndSyncsFlags() {
         BmaAddress a = newMailbox();
         long uid;

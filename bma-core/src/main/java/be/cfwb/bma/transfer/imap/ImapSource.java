@@ -128,7 +128,7 @@ public final class ImapSource implements MailboxSource {
             FetchProfile fp = new FetchProfile();
             fp.add(UIDFolder.FetchProfileItem.UID);
             fp.add(FetchProfile.Item.FLAGS);
-            fp.add(IMAPFolder.FetchProfileItem.SIZE);
+            fp.add(FetchProfile.Item.SIZE);
             fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
             fp.add("Message-ID");
             List<SourceMessage> result = new ArrayList<>(messages.length);

@@ -40,6 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /** One pass over one mailbox: the engine's worker. Not thread-safe; one per mailbox and run. */
@@ -48,6 +52,8 @@ public final class MailboxCopy {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxCopy.class);
     /** Retryable failures one message may cause before it is given up and reported. */
     private static final int MESSAGE_ATTEMPTS = 3;
+    /** Messages the reader may have spooled ahead of the APPENDs: bounds memory and disk per mailbox. */
+    private static final int READ_AHEAD = 2;
 
     private final TransferSettings settings;
     private final Ledger ledger;
@@ -213,27 +219,29 @@ public final class MailboxCopy {
     private record HighWater(long uidValidity, long highestUid) {
     }
 
+    private Map<String, HighWater> highWaters;
+
+    /** The last recorded UIDVALIDITY and highest UID done of a folder; the ledger is scanned once per mailbox. */
     private Optional<HighWater> highWater(FolderPath folder) {
-        String encoded = folder.encoded();
-        List<LedgerEvent> events = ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED)
-                && e.concerns(mailbox) && e.get("folder").equals(Optional.of(encoded)));
-        if (events.isEmpty()) {
-            return Optional.empty();
+        if (highWaters == null) {
+            highWaters = new HashMap<>();
+            for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED) && e.concerns(mailbox))) {
+                e.get("folder").ifPresent(f -> highWaters.put(f, new HighWater(
+                        Long.parseLong(e.get("uidvalidity").orElse("0")), Long.parseLong(e.get("highestUid").orElse("0")))));
+            }
         }
-        LedgerEvent last = events.get(events.size() - 1);
-        return Optional.of(new HighWater(Long.parseLong(last.get("uidvalidity").orElse("0")),
-                Long.parseLong(last.get("highestUid").orElse("0"))));
+        return Optional.ofNullable(highWaters.get(folder.encoded()));
     }
 
     private void syncFolderOnce(FolderMapping mapping, FolderTally tally) {
         FolderPath path = mapping.source().path();
-        if (!dryRun) {
+        Optional<HighWater> hw = mapping.source().holdsMessages() ? highWater(path) : Optional.empty();
+        if (!dryRun && (hw.isEmpty() || pass == Pass.FINAL)) {
             target.ensureFolder(mapping.target());
         }
         if (!mapping.source().holdsMessages()) {
             return;
         }
-        Optional<HighWater> hw = highWater(path);
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
         FolderListing listing = source.list(path, after);
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
@@ -248,6 +256,14 @@ public final class MailboxCopy {
         tally.uidValidity = uv;
         tally.found = listing.messages().size();
         tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
+        if (after > 0 && listing.messages().isEmpty()) {
+            // A pre-stage rerun with nothing above the last UID done: nothing to copy, so the
+            // target need not be read (the final pass compares everything).
+            return;
+        }
+        if (!dryRun && hw.isPresent() && pass == Pass.PRESTAGE) {
+            target.ensureFolder(mapping.target());
+        }
 
         Map<SourceKey, TargetMessage> byKey = new HashMap<>();
         List<TargetMessage> stale = new ArrayList<>();
@@ -295,15 +311,16 @@ public final class MailboxCopy {
             tally.copiedBytes = toCopy.stream().mapToLong(SourceMessage::size).sum();
             return;
         }
-        for (SourceMessage m : toCopy) {
-            copyOne(mapping, path, uv, m, tally);
-        }
+        copyAll(mapping, path, uv, toCopy, tally);
         long highest = after;
         for (SourceMessage m : listing.messages()) {
             if (tally.problems.containsKey(m.uid()) && tally.problems.get(m.uid()).failed) {
                 break;
             }
             highest = m.uid();
+        }
+        if (hw.isPresent() && hw.get().uidValidity() == uv && hw.get().highestUid() == highest) {
+            return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(EventTypes.TRANSFER_FOLDER_SYNCED).mailbox(mailbox)
                 .with("folder", path.encoded())
@@ -312,46 +329,138 @@ public final class MailboxCopy {
                 .with("pass", pass.label()));
     }
 
-    private void copyOne(FolderMapping mapping, FolderPath path, long uv, SourceMessage m, FolderTally tally) {
+    /** A message read from the source by the reader thread, or why it could not be. */
+    private record Fetched(SourceMessage message, SpooledMessage spooled, TransferException failure,
+                           RuntimeException crash) {
+    }
+
+    private Fetched fetch(FolderPath path, long uv, SourceMessage m) {
         SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
-        long overhead = key.headerLine().getBytes(StandardCharsets.US_ASCII).length;
-        // RFC822.SIZE is not trusted for the limit (some servers report it wrong): the spooled size decides.
         try {
-            SpooledMessage spooled;
-            try {
-                InputStream in = source.open(path, uv, m.uid());
-                spooled = SpooledMessage.read(key, m.flags(), m.internalDate(), in, settings.memoryThreshold(),
-                        settings.spoolDirectory());
-            } catch (IOException e) {
-                throw blame(tally, path, m, TransferException.retryable("Reading UID " + m.uid() + " of " + path
-                        + " failed: " + e.getMessage(), e));
+            InputStream in = source.open(path, uv, m.uid());
+            return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), in, settings.memoryThreshold(),
+                    settings.spoolDirectory()), null, null);
+        } catch (IOException e) {
+            return new Fetched(m, null, TransferException.retryable("Reading UID " + m.uid() + " of " + path
+                    + " failed: " + e.getMessage(), e), null);
+        } catch (TransferException e) {
+            return new Fetched(m, null, e, null);
+        } catch (RuntimeException e) {
+            return new Fetched(m, null, null, e);
+        }
+    }
+
+    /**
+     * Copies {@code toCopy} in UID order. A reader thread fetches and spools the next messages
+     * (at most {@value #READ_AHEAD} ahead) while this thread APPENDs, so the source's and the
+     * target's round trips overlap; the source is only touched by the reader meanwhile.
+     */
+    private void copyAll(FolderMapping mapping, FolderPath path, long uv, List<SourceMessage> toCopy, FolderTally tally) {
+        if (toCopy.size() <= 1) {
+            for (SourceMessage m : toCopy) {
+                store(mapping, path, fetch(path, uv, m), tally);
             }
-            try (spooled) {
-                if (spooled.size() + overhead > settings.maxMessageSize()) {
-                    problem(tally, path, m, spooled.size(), false, tooLarge(spooled.size() + overhead));
+            return;
+        }
+        BlockingQueue<Fetched> queue = new ArrayBlockingQueue<>(READ_AHEAD);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            for (SourceMessage m : toCopy) {
+                if (stop.get()) {
                     return;
                 }
-                AppendOutcome outcome;
+                Fetched f = fetch(path, uv, m);
                 try {
-                    outcome = target.append(mapping.target(), spooled);
-                } catch (TransferException e) {
-                    throw blame(tally, path, m, e);
+                    queue.put(f);
+                } catch (InterruptedException e) {
+                    close(f);
+                    return;
                 }
-                if (outcome instanceof AppendOutcome.Copied) {
-                    tally.copied++;
-                    tally.copiedBytes += spooled.size();
-                    tally.copiedUids.add(m.uid());
-                    progress++;
-                    listener.messageCopied(mailbox, path, m.uid(), spooled.size());
-                } else {
-                    problem(tally, path, m, spooled.size(), false, ((AppendOutcome.Rejected) outcome).reason());
+                if (f.crash() != null || f.failure() != null && f.failure().isRetryable()) {
+                    return; // the folder attempt ends here; it is resumed after reconnecting
                 }
             }
-        } catch (TransferException e) {
-            if (e.isRetryable()) {
-                throw e;
+        }, Thread.currentThread().getName() + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            for (int i = 0; i < toCopy.size(); i++) {
+                Fetched f;
+                while ((f = queue.poll(1, TimeUnit.SECONDS)) == null) {
+                    if (!reader.isAlive() && queue.isEmpty()) {
+                        throw new IllegalStateException("The reader of " + path + " in " + mailbox + " stopped unexpectedly");
+                    }
+                }
+                store(mapping, path, f, tally);
             }
-            problem(tally, path, m, m.size(), true, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TransferException.permanent("Interrupted while copying " + path, e);
+        } finally {
+            stop.set(true);
+            do {
+                drainAndClose(queue);
+                try {
+                    reader.join(50);
+                } catch (InterruptedException e) {
+                    reader.interrupt();
+                    Thread.currentThread().interrupt();
+                }
+            } while (reader.isAlive());
+            drainAndClose(queue);
+        }
+    }
+
+    private static void drainAndClose(BlockingQueue<Fetched> queue) {
+        List<Fetched> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        rest.forEach(MailboxCopy::close);
+    }
+
+    private static void close(Fetched f) {
+        if (f.spooled() != null) {
+            f.spooled().close();
+        }
+    }
+
+    private void store(FolderMapping mapping, FolderPath path, Fetched f, FolderTally tally) {
+        SourceMessage m = f.message();
+        if (f.crash() != null) {
+            throw f.crash();
+        }
+        if (f.failure() != null) {
+            if (f.failure().isRetryable()) {
+                throw blame(tally, path, m, f.failure());
+            }
+            problem(tally, path, m, m.size(), true, f.failure().getMessage());
+            return;
+        }
+        long overhead = f.spooled().key().headerLine().getBytes(StandardCharsets.US_ASCII).length;
+        // RFC822.SIZE is not trusted for the limit (some servers report it wrong): the spooled size decides.
+        try (SpooledMessage spooled = f.spooled()) {
+            if (spooled.size() + overhead > settings.maxMessageSize()) {
+                problem(tally, path, m, spooled.size(), false, tooLarge(spooled.size() + overhead));
+                return;
+            }
+            AppendOutcome outcome;
+            try {
+                outcome = target.append(mapping.target(), spooled);
+            } catch (TransferException e) {
+                if (!e.isRetryable()) {
+                    problem(tally, path, m, spooled.size(), true, e.getMessage());
+                    return;
+                }
+                throw blame(tally, path, m, e);
+            }
+            if (outcome instanceof AppendOutcome.Copied) {
+                tally.copied++;
+                tally.copiedBytes += spooled.size();
+                tally.copiedUids.add(m.uid());
+                progress++;
+                listener.messageCopied(mailbox, path, m.uid(), spooled.size());
+            } else {
+                problem(tally, path, m, spooled.size(), false, ((AppendOutcome.Rejected) outcome).reason());
+            }
         }
     }
 
