@@ -202,7 +202,9 @@ public final class ImapTarget implements MailboxTarget {
                 Message[] batch = Arrays.copyOfRange(messages, from, Math.min(messages.length, from + ImapSource.BATCH));
                 folder.fetch(batch, fp);
                 for (Message m : batch) {
-                    if (m.isExpunged() || m.getFlags().contains(Flags.Flag.DELETED)) {
+                    // A copy marked \Deleted but not expunged is still there: copying it again would
+                    // resurrect what the user deleted, and make a duplicate once undeleted.
+                    if (m.isExpunged()) {
                         continue;
                     }
                     String[] values = m.getHeader(SourceKey.HEADER);

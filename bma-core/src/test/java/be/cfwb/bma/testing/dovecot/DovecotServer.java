@@ -36,14 +36,17 @@ import java.util.stream.Stream;
 /**
  * A private Dovecot IMAP server on loopback, started from the Debian package's binary with its
  * own configuration, state and mail storage in a temporary directory: the real legacy-server
- * stand-in for integration tests and benchmarks (see {@code /work/shared/DOVECOT.md} for what
- * works on our machines).
+ * stand-in for integration tests and benchmarks.
  *
  * <p>Users live in a passwd-file ({@link #addUser}); one master (admin) user may log in as any
  * of them, either as {@code mailbox*master} or through SASL PLAIN with the mailbox as
  * authorization identity, as the legacy server's operators do. Mail is Maildir, owned by a
  * non-root numeric uid when the tests run as root. Folder names may hold the other separator
  * ({@code .} under {@code /}, {@code /} under {@code .}) thanks to Dovecot's listescape plugin.
+ *
+ * <p>As root (CI), Dovecot keeps its own {@code dovecot}/{@code dovenull} users and the mail
+ * belongs to the numeric uid {@link #DEFAULT_MAIL_UID} ({@code first_valid_uid = 1}); as a normal
+ * user, every Dovecot process runs as that user, without chroot.
  *
  * <p>Tests should not start it directly when Dovecot may be absent: {@link DovecotExtension}
  * skips them with a clear message instead. Stopping ({@link #close()}) ends every process of the
@@ -304,6 +307,34 @@ public final class DovecotServer implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * CPU time used so far by the instance: its live processes plus the children its master
+     * has reaped (the imap processes of finished sessions), from {@code /proc}. For benchmarks.
+     */
+    public Duration cpuTime() {
+        long master = -1;
+        try {
+            master = Long.parseLong(Files.readString(baseDir.resolve("master.pid"), StandardCharsets.US_ASCII).trim());
+        } catch (IOException | NumberFormatException e) {
+            // not running: only what is left
+        }
+        long ticks = 0;
+        for (long pid : processIds()) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // After the command: state(0) ... utime(11) stime(12) cutime(13) cstime(14)
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                if (pid == master) {
+                    ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                }
+            } catch (IOException | RuntimeException e) {
+                // ended while we looked
+            }
+        }
+        return Duration.ofMillis(ticks * 10); // USER_HZ is 100 on Linux
+    }
+
     /** Stops every process of the instance and deletes its directory. Idempotent. */
     public synchronized void stop() {
         if (stopped) {
@@ -448,7 +479,14 @@ public final class DovecotServer implements AutoCloseable {
         conf.append("}\n");
         if (!asRoot) {
             String me = System.getProperty("user.name");
+            String group;
+            try {
+                group = Files.readAttributes(root, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the group of " + root, e);
+            }
             conf.append("default_internal_user = ").append(me).append('\n')
+                    .append("default_internal_group = ").append(group).append('\n')
                     .append("default_login_user = ").append(me).append('\n');
         }
         List<String> plugins = new ArrayList<>(List.of("listescape"));
