@@ -83,6 +83,8 @@ public final class BmaProperties {
     public static final String SMTP_SERVER = "bma.smtp.server";
     /** SMTP: explicit opt-in to a connection without TLS to a non-loopback host. */
     public static final String SMTP_ALLOW_PLAINTEXT = "bma.smtp.allowPlaintext";
+    /** Where mail is written: {@code imap} (the default, {@link #TARGET_URL}) or {@code graph} (Microsoft Graph, {@code bma.graph.*}). */
+    public static final String TARGET = "bma.target";
     /** The old IMAP server, {@code imap://host:port} or {@code imaps://host:port}. */
     public static final String SOURCE_URL = "bma.source.url";
     /** The target IMAP server. */

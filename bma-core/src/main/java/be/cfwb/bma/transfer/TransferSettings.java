@@ -65,13 +65,35 @@ public final class TransferSettings {
      *
      * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
      */
+    /**
+     * True unless {@value BmaProperties#TARGET} says {@code graph}; then {@link #fromProperties}
+     * leaves the target to be set by the caller (e.g. {@code GraphTarget.configure}).
+     *
+     * @throws BmaException if the value is neither {@code imap} nor {@code graph}
+     */
+    public static boolean targetIsImap(java.util.Map<String, String> properties) {
+        String kind = properties.getOrDefault(BmaProperties.TARGET, "imap").strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (kind) {
+            case "imap", "" -> true;
+            case "graph" -> false;
+            default -> throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                    BmaProperties.TARGET + " '" + kind + "' is unknown; use imap or graph");
+        };
+    }
+
+    /**
+     * The settings the {@code bma.*} keys describe. With {@value BmaProperties#TARGET}{@code =graph}
+     * the target is left unset for the caller to provide.
+     */
     public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
                                          java.util.Optional<Login> targetAdmin, Clock clock) {
         Builder b = builder();
         ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
-        ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
         b.imapSource(source, credentials(properties, BmaProperties.SOURCE_CREDENTIALS, sourceAdmin, "bma-source"), clock);
-        b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
+        if (targetIsImap(properties)) {
+            ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
+            b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
+        }
         String parallelism = properties.get(BmaProperties.PARALLELISM);
         if (parallelism != null && !parallelism.isBlank()) {
             b.parallelism((int) integer(BmaProperties.PARALLELISM, parallelism));

@@ -29,6 +29,13 @@ import java.time.format.DateTimeParseException;
  */
 public abstract class AbstractBmaMojo extends AbstractMojo {
 
+    /** The settings.xml server (or environment prefix) of the old server's admin login. */
+    static final String SOURCE_SERVER = "bma-source";
+    /** The settings.xml server of the IMAP target's admin login. */
+    static final String TARGET_SERVER = "bma-target";
+    /** The settings.xml server of the Graph application: username = client id, password = client secret. */
+    static final String GRAPH_SERVER = "bma-graph";
+
     /** The inventory file: the FW-B open-data export or our own CSV format (detected). */
     @Parameter(property = "bma.inventory", required = true)
     protected File inventory;
@@ -67,7 +74,10 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     private MavenSession session;
 
     @Parameter(defaultValue = "${project}", readonly = true)
-    private MavenProject project;
+    MavenProject project;
+
+    /** Connections opened while configuring, closed when the goal ends. */
+    private final java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>();
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -75,17 +85,51 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
             getLog().info("bma: skipped (bma.skip)");
             return;
         }
-        Bma bma;
         try {
-            bma = configuration().load();
-        } catch (BmaException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
+            Bma bma;
+            try {
+                bma = configuration().load();
+            } catch (BmaException e) {
+                throw new MojoExecutionException(e.getMessage(), e);
+            }
+            try {
+                run(bma);
+            } catch (BmaException e) {
+                throw new MojoExecutionException("[" + e.code() + "] " + e.getMessage(), e);
+            }
+        } finally {
+            while (!resources.isEmpty()) {
+                try {
+                    resources.pop().close();
+                } catch (Exception e) {
+                    getLog().debug("Closing a connection failed", e);
+                }
+            }
         }
-        try {
-            run(bma);
-        } catch (BmaException e) {
-            throw new MojoExecutionException("[" + e.code() + "] " + e.getMessage(), e);
+    }
+
+    /**
+     * How the copy reaches the servers, from the {@code bma.*} keys: the old server over IMAP,
+     * the target over IMAP ({@code bma.target=imap}, {@code bma.target.url}) or Microsoft Graph
+     * ({@code bma.target=graph}, {@code bma.graph.*}). Logins come from the settings.xml servers
+     * {@code bma-source}, {@code bma-target} and {@code bma-graph} (client id and secret) or the
+     * environment, never from the POM.
+     */
+    protected be.cfwb.bma.transfer.TransferSettings transferSettings(java.util.Map<String, String> properties) {
+        be.cfwb.bma.transfer.TransferSettings.Builder transfer = be.cfwb.bma.transfer.TransferSettings.fromProperties(
+                properties, login(SOURCE_SERVER), login(TARGET_SERVER), java.time.Clock.systemUTC());
+        if (!be.cfwb.bma.transfer.TransferSettings.targetIsImap(properties)) {
+            java.util.Map<String, String> graphProperties = new java.util.HashMap<>(properties);
+            login(GRAPH_SERVER).ifPresent(l -> {
+                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID, l.user());
+                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
+            });
+            be.cfwb.bma.graph.GraphConnection graph = be.cfwb.bma.graph.GraphConnection.open(
+                    be.cfwb.bma.graph.GraphSettings.fromProperties(graphProperties, System.getenv()));
+            resources.push(graph);
+            be.cfwb.bma.graph.GraphTarget.configure(transfer, graph);
         }
+        return transfer.build();
     }
 
     /** The core configuration these parameters describe; pure, no side effect. */

@@ -2,12 +2,10 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
-import be.cfwb.bma.transfer.TransferSettings;
 
 import org.apache.maven.plugins.annotations.Parameter;
 
 import java.io.File;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,8 +17,10 @@ import java.util.Map;
  */
 public abstract class AbstractTransferMojo extends AbstractBmaMojo {
 
-    static final String SOURCE_SERVER = "bma-source";
-    static final String TARGET_SERVER = "bma-target";
+
+    /** Where mail is written: {@code imap} ({@code bma.target.url}) or {@code graph} (Microsoft Graph, {@code bma.graph.*}). */
+    @Parameter(property = "bma.target", defaultValue = "imap")
+    protected String target;
 
     /** The old IMAP server: {@code imaps://host:993} (or {@code imap://} with STARTTLS; plaintext only on loopback). */
     @Parameter(property = "bma.source.url")
@@ -54,14 +54,17 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     protected BmaConfiguration configuration() {
         Map<String, String> p = new HashMap<>();
         put(p, BmaProperties.SOURCE_URL, sourceUrl);
+        put(p, BmaProperties.TARGET, target);
         put(p, BmaProperties.TARGET_URL, targetUrl);
         put(p, BmaProperties.SOURCE_CREDENTIALS, sourceCredentials == null ? null : sourceCredentials.getPath());
         put(p, BmaProperties.TARGET_CREDENTIALS, targetCredentials == null ? null : targetCredentials.getPath());
         put(p, BmaProperties.PARALLELISM, Integer.toString(parallelism));
         put(p, BmaProperties.FOLDER_MAPPING, folderMapping);
         put(p, BmaProperties.TARGET_MAX_MESSAGE_SIZE, maxMessageSize == null ? null : maxMessageSize.toString());
-        return super.configuration().transfer(TransferSettings.fromProperties(p, login(SOURCE_SERVER),
-                login(TARGET_SERVER), Clock.systemUTC()).build());
+        // Keys given as goal parameters win over the same keys set as project properties.
+        Map<String, String> properties = new HashMap<>(bmaProperties());
+        properties.putAll(p);
+        return super.configuration().transfer(transferSettings(properties));
     }
 
     private static void put(Map<String, String> p, String key, String value) {

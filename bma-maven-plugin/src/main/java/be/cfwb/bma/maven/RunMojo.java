@@ -18,7 +18,6 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import java.io.File;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
@@ -54,9 +53,7 @@ public class RunMojo extends AbstractBmaMojo {
                 .notifier(new SmtpNotifier(SmtpSettings.fromProperties(properties, smtp.map(Login::user),
                         smtp.map(Login::password))))
                 .build();
-        TransferSettings transfer = TransferSettings.fromProperties(properties,
-                login(AbstractTransferMojo.SOURCE_SERVER), login(AbstractTransferMojo.TARGET_SERVER), Clock.systemUTC())
-                .build();
+        TransferSettings transfer = transferSettings(properties);
         return super.configuration().properties(properties).notifications(notifications).transfer(transfer);
     }
 
