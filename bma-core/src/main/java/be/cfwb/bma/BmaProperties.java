@@ -76,6 +76,8 @@ public final class BmaProperties {
     public static final String NOTIFY_ETNIC_ADDRESS = "bma.notify.etnic.address";
     public static final String NOTIFY_ETNIC_REPLY_TO = "bma.notify.etnic.replyTo";
     /** SMTP submission for notifications: host, port, {@code starttls|tls|none}. */
+    /** Notifications: how mails leave, {@code smtp} (the default, {@code bma.smtp.*}) or {@code graph} (sendMail). */
+    public static final String NOTIFY_TRANSPORT = "bma.notify.transport";
     public static final String SMTP_HOST = "bma.smtp.host";
     public static final String SMTP_PORT = "bma.smtp.port";
     public static final String SMTP_SECURITY = "bma.smtp.security";

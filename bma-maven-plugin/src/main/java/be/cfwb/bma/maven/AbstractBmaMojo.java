@@ -29,6 +29,59 @@ import java.time.format.DateTimeParseException;
  */
 public abstract class AbstractBmaMojo extends AbstractMojo {
 
+    private java.util.Optional<be.cfwb.bma.graph.GraphConnection> graph;
+
+    /**
+     * The connection to Microsoft Graph, if the {@code bma.graph.*} keys or the settings.xml
+     * server {@code bma-graph} configure one; opened once per goal and closed when it ends.
+     */
+    protected java.util.Optional<be.cfwb.bma.graph.GraphConnection> graph(java.util.Map<String, String> properties) {
+        if (graph == null) {
+            java.util.Map<String, String> graphProperties = new java.util.HashMap<>(properties);
+            login(GRAPH_SERVER).ifPresent(l -> {
+                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID, l.user());
+                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
+            });
+            be.cfwb.bma.graph.GraphSettings settings = be.cfwb.bma.graph.GraphSettings.fromProperties(graphProperties,
+                    System.getenv());
+            boolean configured = graphProperties.containsKey(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID)
+                    || System.getenv(be.cfwb.bma.graph.GraphSettings.environmentName(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID)) != null;
+            graph = configured ? java.util.Optional.of(be.cfwb.bma.graph.GraphConnection.open(settings)) : java.util.Optional.empty();
+            graph.ifPresent(resources::push);
+        }
+        return graph;
+    }
+
+    /**
+     * The notification settings the {@code bma.*} keys describe: templates, senders, links and
+     * rate; mails leave by SMTP ({@code bma.smtp.*}, login from the server named by
+     * {@code bma.smtp.server}) or, with {@code bma.notify.transport=graph}, by Graph sendMail;
+     * the mail-2 password is set through Graph when the Graph app is configured.
+     */
+    protected be.cfwb.bma.notify.NotificationSettings.Builder notificationSettings(java.util.Map<String, String> properties,
+                                                                                   boolean dryRun) {
+        be.cfwb.bma.notify.NotificationSettings.Builder notifications =
+                be.cfwb.bma.notify.NotificationSettings.builder().properties(properties);
+        java.util.Optional<be.cfwb.bma.graph.GraphConnection> graph = graph(properties);
+        graph.ifPresent(g -> notifications.credentialIssuer(
+                new be.cfwb.bma.graph.GraphCredentialIssuer(g, be.cfwb.bma.notify.Sleeper.system())));
+        if (dryRun) {
+            return notifications;
+        }
+        if ("graph".equalsIgnoreCase(properties.getOrDefault(be.cfwb.bma.BmaProperties.NOTIFY_TRANSPORT, "smtp").strip())) {
+            notifications.notifier(new be.cfwb.bma.graph.GraphNotifier(graph.orElseThrow(() -> new BmaException(
+                    BmaErrorCode.INVALID_CONFIGURATION, "bma.notify.transport=graph needs the Graph app (bma.graph.*)")),
+                    be.cfwb.bma.notify.Sleeper.system()));
+        } else {
+            String server = properties.get(be.cfwb.bma.BmaProperties.SMTP_SERVER);
+            java.util.Optional<be.cfwb.bma.credentials.Login> smtp = server == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(requireLogin(server, "the SMTP server (" + be.cfwb.bma.BmaProperties.SMTP_SERVER + ")"));
+            notifications.notifier(new be.cfwb.bma.notify.SmtpNotifier(be.cfwb.bma.notify.SmtpSettings.fromProperties(
+                    properties, smtp.map(be.cfwb.bma.credentials.Login::user), smtp.map(be.cfwb.bma.credentials.Login::password))));
+        }
+        return notifications;
+    }
+
     /** The settings.xml server (or environment prefix) of the old server's admin login. */
     static final String SOURCE_SERVER = "bma-source";
     /** The settings.xml server of the IMAP target's admin login. */
@@ -119,15 +172,9 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         be.cfwb.bma.transfer.TransferSettings.Builder transfer = be.cfwb.bma.transfer.TransferSettings.fromProperties(
                 properties, login(SOURCE_SERVER), login(TARGET_SERVER), java.time.Clock.systemUTC());
         if (!be.cfwb.bma.transfer.TransferSettings.targetIsImap(properties)) {
-            java.util.Map<String, String> graphProperties = new java.util.HashMap<>(properties);
-            login(GRAPH_SERVER).ifPresent(l -> {
-                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID, l.user());
-                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
-            });
-            be.cfwb.bma.graph.GraphConnection graph = be.cfwb.bma.graph.GraphConnection.open(
-                    be.cfwb.bma.graph.GraphSettings.fromProperties(graphProperties, System.getenv()));
-            resources.push(graph);
-            be.cfwb.bma.graph.GraphTarget.configure(transfer, graph);
+            be.cfwb.bma.graph.GraphTarget.configure(transfer, graph(properties).orElseThrow(() -> new BmaException(
+                    BmaErrorCode.INVALID_CONFIGURATION, "bma.target=graph needs the Graph app: bma.graph.tenant, and its"
+                    + " client id and secret in settings.xml server '" + GRAPH_SERVER + "' or the environment")));
         }
         return transfer.build();
     }

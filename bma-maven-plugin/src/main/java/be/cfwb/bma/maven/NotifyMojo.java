@@ -3,13 +3,10 @@ package be.cfwb.bma.maven;
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
-import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.notify.NotificationOutcome;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyListener;
 import be.cfwb.bma.notify.NotifyResult;
-import be.cfwb.bma.notify.SmtpNotifier;
-import be.cfwb.bma.notify.SmtpSettings;
 
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -19,7 +16,6 @@ import java.io.File;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Sends the notification mails the plan says are due on {@code bma.date} (today by default)
@@ -81,15 +77,11 @@ public class NotifyMojo extends AbstractBmaMojo {
 
     @Override
     protected BmaConfiguration configuration() {
-        Map<String, String> properties = properties();
-        NotificationSettings.Builder notifications = NotificationSettings.builder().properties(properties)
-                .listener(new LogListener());
-        if (!dryRun) {
-            Optional<Login> server = server();
-            notifications.notifier(new SmtpNotifier(SmtpSettings.fromProperties(properties,
-                    server.map(Login::user), server.map(Login::password))));
-        }
-        return super.configuration().notifications(notifications.build());
+        // The goal's parameters win over the same keys set as project properties.
+        Map<String, String> properties = new HashMap<>(bmaProperties());
+        properties.putAll(properties());
+        return super.configuration()
+                .notifications(notificationSettings(properties, dryRun).listener(new LogListener()).build());
     }
 
     private Map<String, String> properties() {
@@ -109,6 +101,7 @@ public class NotifyMojo extends AbstractBmaMojo {
         put(p, BmaProperties.SMTP_PORT, smtpPort);
         put(p, BmaProperties.SMTP_SECURITY, smtpSecurity);
         put(p, BmaProperties.SMTP_ALLOW_PLAINTEXT, Boolean.toString(smtpAllowPlaintext));
+        put(p, BmaProperties.SMTP_SERVER, smtpServer);
         return p;
     }
 
@@ -116,14 +109,6 @@ public class NotifyMojo extends AbstractBmaMojo {
         if (value != null && !value.isBlank()) {
             p.put(key, value);
         }
-    }
-
-    /** The login of the settings.xml server (or environment) named by {@code bma.smtp.server}. */
-    private Optional<Login> server() {
-        if (smtpServer == null || smtpServer.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(requireLogin(smtpServer.strip(), "the SMTP server (" + BmaProperties.SMTP_SERVER + ")"));
     }
 
     @Override

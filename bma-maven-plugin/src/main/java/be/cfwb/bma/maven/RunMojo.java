@@ -2,14 +2,10 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaConfiguration;
-import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MailboxStatus;
-import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.lifecycle.RunResult;
 import be.cfwb.bma.notify.NotificationSettings;
-import be.cfwb.bma.notify.SmtpNotifier;
-import be.cfwb.bma.notify.SmtpSettings;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import org.apache.maven.plugin.MojoExecutionException;
@@ -47,12 +43,7 @@ public class RunMojo extends AbstractBmaMojo {
     @Override
     protected BmaConfiguration configuration() {
         Map<String, String> properties = bmaProperties();
-        Optional<Login> smtp = Optional.ofNullable(properties.get(BmaProperties.SMTP_SERVER)).isPresent()
-                ? login(properties.get(BmaProperties.SMTP_SERVER)) : Optional.empty();
-        NotificationSettings notifications = NotificationSettings.builder().properties(properties)
-                .notifier(new SmtpNotifier(SmtpSettings.fromProperties(properties, smtp.map(Login::user),
-                        smtp.map(Login::password))))
-                .build();
+        NotificationSettings notifications = notificationSettings(properties, false).build();
         TransferSettings transfer = transferSettings(properties);
         return super.configuration().properties(properties).notifications(notifications).transfer(transfer);
     }
