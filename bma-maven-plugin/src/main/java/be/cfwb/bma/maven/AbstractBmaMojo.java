@@ -259,6 +259,19 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         }
     }
 
+    /**
+     * The cutover hook {@code command} describes, run from the project's directory; empty when no
+     * command is given (ops record cutovers themselves).
+     */
+    protected java.util.Optional<be.cfwb.bma.cutover.CutoverHook> cutoverHook(String command, int timeoutSeconds) {
+        if (command == null || command.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        File directory = project != null && project.getBasedir() != null ? project.getBasedir() : new File(".");
+        return java.util.Optional.of(be.cfwb.bma.cutover.CutoverHook.parse(command, directory.toPath(),
+                java.time.Duration.ofSeconds(timeoutSeconds)));
+    }
+
     /** Fails the build with one summary line that points at the report. */
     protected static MojoFailureException fail(String summary, File report) {
         return new MojoFailureException(summary + (report == null ? "" : " (see " + report + ")"));

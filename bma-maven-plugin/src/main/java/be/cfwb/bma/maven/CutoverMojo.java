@@ -9,8 +9,6 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -33,17 +31,12 @@ public class CutoverMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.cutover.timeoutSeconds", defaultValue = "120")
     private int timeoutSeconds;
 
-    @Parameter(defaultValue = "${project.basedir}", readonly = true)
-    private File basedir;
-
     @Override
     protected void run(Bma bma) throws MojoFailureException {
         if (selection().isAll()) {
             throw new MojoFailureException("bma:cutover needs bma.mailboxes: name the mailboxes whose routing was switched");
         }
-        Optional<CutoverHook> hook = command == null || command.isBlank() ? Optional.empty()
-                : Optional.of(CutoverHook.parse(command, (basedir == null ? new File(".") : basedir).toPath(),
-                        Duration.ofSeconds(timeoutSeconds)));
+        Optional<CutoverHook> hook = cutoverHook(command, timeoutSeconds);
         CutoverResult result = bma.cutover(selection(), hook, dryRun);
         for (CutoverOutcome o : result.outcomes()) {
             String line = String.format("%-21s %-16s %s", o.mailbox(), o.status(), o.detail());

@@ -13,8 +13,6 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +35,6 @@ public class RunMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.cutover.timeoutSeconds", defaultValue = "120")
     private int cutoverTimeoutSeconds;
 
-    @Parameter(defaultValue = "${project.basedir}", readonly = true)
-    private File basedir;
-
     @Override
     protected BmaConfiguration configuration() {
         Map<String, String> properties = bmaProperties();
@@ -51,9 +46,7 @@ public class RunMojo extends AbstractBmaMojo {
     @Override
     protected void run(Bma bma) throws MojoExecutionException, MojoFailureException {
         LocalDate day = day().orElse(LocalDate.now(NotificationSettings.BRUSSELS));
-        Optional<CutoverHook> hook = cutoverCommand == null || cutoverCommand.isBlank() ? Optional.empty()
-                : Optional.of(CutoverHook.parse(cutoverCommand, (basedir == null ? new File(".") : basedir).toPath(),
-                        Duration.ofSeconds(cutoverTimeoutSeconds)));
+        Optional<CutoverHook> hook = cutoverHook(cutoverCommand, cutoverTimeoutSeconds);
         getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : ""));
         RunResult result = bma.run(day, selection(), hook, new ProgressLog(getLog()));
         for (MailboxStatus m : result.incomplete()) {
