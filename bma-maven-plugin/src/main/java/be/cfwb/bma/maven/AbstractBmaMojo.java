@@ -5,6 +5,19 @@ import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.cutover.CutoverHook;
+import be.cfwb.bma.graph.GraphConnection;
+import be.cfwb.bma.graph.GraphCredentialIssuer;
+import be.cfwb.bma.graph.GraphNotifier;
+import be.cfwb.bma.graph.GraphSettings;
+import be.cfwb.bma.graph.GraphTarget;
+import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.notify.SmtpNotifier;
+import be.cfwb.bma.notify.SmtpSettings;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -18,6 +31,14 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import javax.inject.Inject;
 
 import java.io.File;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
@@ -29,24 +50,24 @@ import java.time.format.DateTimeParseException;
  */
 public abstract class AbstractBmaMojo extends AbstractMojo {
 
-    private java.util.Optional<be.cfwb.bma.graph.GraphConnection> graph;
+    private Optional<GraphConnection> graph;
 
     /**
      * The connection to Microsoft Graph, if the {@code bma.graph.*} keys or the settings.xml
      * server {@code bma-graph} configure one; opened once per goal and closed when it ends.
      */
-    protected java.util.Optional<be.cfwb.bma.graph.GraphConnection> graph(java.util.Map<String, String> properties) {
+    protected Optional<GraphConnection> graph(Map<String, String> properties) {
         if (graph == null) {
-            java.util.Map<String, String> graphProperties = new java.util.HashMap<>(properties);
+            Map<String, String> graphProperties = new HashMap<>(properties);
             login(GRAPH_SERVER).ifPresent(l -> {
-                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID, l.user());
-                graphProperties.put(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
+                graphProperties.put(BmaProperties.GRAPH_CLIENT_ID, l.user());
+                graphProperties.put(BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
             });
-            be.cfwb.bma.graph.GraphSettings settings = be.cfwb.bma.graph.GraphSettings.fromProperties(graphProperties,
+            GraphSettings settings = GraphSettings.fromProperties(graphProperties,
                     System.getenv());
-            boolean configured = graphProperties.containsKey(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID)
-                    || System.getenv(be.cfwb.bma.graph.GraphSettings.environmentName(be.cfwb.bma.BmaProperties.GRAPH_CLIENT_ID)) != null;
-            graph = configured ? java.util.Optional.of(be.cfwb.bma.graph.GraphConnection.open(settings)) : java.util.Optional.empty();
+            boolean configured = graphProperties.containsKey(BmaProperties.GRAPH_CLIENT_ID)
+                    || System.getenv(GraphSettings.environmentName(BmaProperties.GRAPH_CLIENT_ID)) != null;
+            graph = configured ? Optional.of(GraphConnection.open(settings)) : Optional.empty();
             graph.ifPresent(resources::push);
         }
         return graph;
@@ -58,26 +79,26 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      * {@code bma.smtp.server}) or, with {@code bma.notify.transport=graph}, by Graph sendMail;
      * the mail-2 password is set through Graph when the Graph app is configured.
      */
-    protected be.cfwb.bma.notify.NotificationSettings.Builder notificationSettings(java.util.Map<String, String> properties,
+    protected NotificationSettings.Builder notificationSettings(Map<String, String> properties,
                                                                                    boolean dryRun) {
-        be.cfwb.bma.notify.NotificationSettings.Builder notifications =
-                be.cfwb.bma.notify.NotificationSettings.builder().properties(properties);
-        java.util.Optional<be.cfwb.bma.graph.GraphConnection> graph = graph(properties);
+        NotificationSettings.Builder notifications =
+                NotificationSettings.builder().properties(properties);
+        Optional<GraphConnection> graph = graph(properties);
         graph.ifPresent(g -> notifications.credentialIssuer(
-                new be.cfwb.bma.graph.GraphCredentialIssuer(g, be.cfwb.bma.notify.Sleeper.system())));
+                new GraphCredentialIssuer(g, Sleeper.system())));
         if (dryRun) {
             return notifications;
         }
-        if ("graph".equalsIgnoreCase(properties.getOrDefault(be.cfwb.bma.BmaProperties.NOTIFY_TRANSPORT, "smtp").strip())) {
-            notifications.notifier(new be.cfwb.bma.graph.GraphNotifier(graph.orElseThrow(() -> new BmaException(
+        if ("graph".equalsIgnoreCase(properties.getOrDefault(BmaProperties.NOTIFY_TRANSPORT, "smtp").strip())) {
+            notifications.notifier(new GraphNotifier(graph.orElseThrow(() -> new BmaException(
                     BmaErrorCode.INVALID_CONFIGURATION, "bma.notify.transport=graph needs the Graph app (bma.graph.*)")),
-                    be.cfwb.bma.notify.Sleeper.system()));
+                    Sleeper.system()));
         } else {
-            String server = properties.get(be.cfwb.bma.BmaProperties.SMTP_SERVER);
-            java.util.Optional<be.cfwb.bma.credentials.Login> smtp = server == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(requireLogin(server, "the SMTP server (" + be.cfwb.bma.BmaProperties.SMTP_SERVER + ")"));
-            notifications.notifier(new be.cfwb.bma.notify.SmtpNotifier(be.cfwb.bma.notify.SmtpSettings.fromProperties(
-                    properties, smtp.map(be.cfwb.bma.credentials.Login::user), smtp.map(be.cfwb.bma.credentials.Login::password))));
+            String server = properties.get(BmaProperties.SMTP_SERVER);
+            Optional<Login> smtp = server == null ? Optional.empty()
+                    : Optional.of(requireLogin(server, "the SMTP server (" + BmaProperties.SMTP_SERVER + ")"));
+            notifications.notifier(new SmtpNotifier(SmtpSettings.fromProperties(
+                    properties, smtp.map(Login::user), smtp.map(Login::password))));
         }
         return notifications;
     }
@@ -130,7 +151,7 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     MavenProject project;
 
     /** Connections opened while configuring, closed when the goal ends. */
-    private final java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>();
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -168,11 +189,11 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      * {@code bma-source}, {@code bma-target} and {@code bma-graph} (client id and secret) or the
      * environment, never from the POM.
      */
-    protected be.cfwb.bma.transfer.TransferSettings transferSettings(java.util.Map<String, String> properties) {
-        be.cfwb.bma.transfer.TransferSettings.Builder transfer = be.cfwb.bma.transfer.TransferSettings.fromProperties(
-                properties, login(SOURCE_SERVER), login(TARGET_SERVER), java.time.Clock.systemUTC());
-        if (!be.cfwb.bma.transfer.TransferSettings.targetIsImap(properties)) {
-            be.cfwb.bma.graph.GraphTarget.configure(transfer, graph(properties).orElseThrow(() -> new BmaException(
+    protected TransferSettings transferSettings(Map<String, String> properties) {
+        TransferSettings.Builder transfer = TransferSettings.fromProperties(
+                properties, login(SOURCE_SERVER), login(TARGET_SERVER), Clock.systemUTC());
+        if (!TransferSettings.targetIsImap(properties)) {
+            GraphTarget.configure(transfer, graph(properties).orElseThrow(() -> new BmaException(
                     BmaErrorCode.INVALID_CONFIGURATION, "bma.target=graph needs the Graph app: bma.graph.tenant, and its"
                     + " client id and secret in settings.xml server '" + GRAPH_SERVER + "' or the environment")));
         }
@@ -195,12 +216,12 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     }
 
     /** {@code bma.date}, or empty for today's goal semantics. */
-    protected java.util.Optional<LocalDate> day() {
+    protected Optional<LocalDate> day() {
         if (date == null || date.isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(LocalDate.parse(date.strip()));
+            return Optional.of(LocalDate.parse(date.strip()));
         } catch (DateTimeParseException e) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
                     "bma.date '" + date + "' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-04");
@@ -212,8 +233,8 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      * vocabulary the core's settings read ({@code BmaProperties}), so a goal that combines
      * several steps configures each the same way as the goal of that step does.
      */
-    protected java.util.Map<String, String> bmaProperties() {
-        java.util.Map<String, String> properties = new java.util.TreeMap<>();
+    protected Map<String, String> bmaProperties() {
+        Map<String, String> properties = new TreeMap<>();
         if (project != null) {
             project.getProperties().forEach((k, v) -> put(properties, k, v));
         }
@@ -223,7 +244,7 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         return properties;
     }
 
-    private static void put(java.util.Map<String, String> properties, Object key, Object value) {
+    private static void put(Map<String, String> properties, Object key, Object value) {
         if (key.toString().startsWith("bma.") && value != null && !value.toString().isBlank()) {
             properties.put(key.toString(), value.toString().strip());
         }
@@ -236,9 +257,9 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      *
      * @throws BmaException if it is given but cannot be decrypted or lacks a username or password
      */
-    protected java.util.Optional<be.cfwb.bma.credentials.Login> login(String serverId) {
+    protected Optional<Login> login(String serverId) {
         try {
-            java.util.Optional<ServerCredentials> found = CredentialsLookup.of(settings, settingsDecrypter).find(serverId);
+            Optional<ServerCredentials> found = CredentialsLookup.of(settings, settingsDecrypter).find(serverId);
             return found.map(CredentialsLookup::toLogin);
         } catch (MojoExecutionException e) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
@@ -251,7 +272,7 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      *
      * @param purpose what it is for, e.g. "the SMTP server (bma.smtp.server)"
      */
-    protected be.cfwb.bma.credentials.Login requireLogin(String serverId, String purpose) {
+    protected Login requireLogin(String serverId, String purpose) {
         try {
             return CredentialsLookup.toLogin(CredentialsLookup.of(settings, settingsDecrypter).require(serverId, purpose));
         } catch (MojoExecutionException e) {
@@ -263,13 +284,13 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      * The cutover hook {@code command} describes, run from the project's directory; empty when no
      * command is given (ops record cutovers themselves).
      */
-    protected java.util.Optional<be.cfwb.bma.cutover.CutoverHook> cutoverHook(String command, int timeoutSeconds) {
+    protected Optional<CutoverHook> cutoverHook(String command, int timeoutSeconds) {
         if (command == null || command.isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         File directory = project != null && project.getBasedir() != null ? project.getBasedir() : new File(".");
-        return java.util.Optional.of(be.cfwb.bma.cutover.CutoverHook.parse(command, directory.toPath(),
-                java.time.Duration.ofSeconds(timeoutSeconds)));
+        return Optional.of(CutoverHook.parse(command, directory.toPath(),
+                Duration.ofSeconds(timeoutSeconds)));
     }
 
     /** Fails the build with one summary line that points at the report. */
