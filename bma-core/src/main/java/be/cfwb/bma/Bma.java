@@ -281,6 +281,29 @@ public final class Bma {
     }
 
     /**
+     * Reads the selected old mailboxes without copying anything (a dry run) and records what
+     * support should know before the migration day: how many messages and bytes the server
+     * holds (a mailbox read with a POP client holds almost nothing), and the folders the target
+     * will rename. {@link #report} flags the anomalies.
+     */
+    public MigrateResult survey(MailboxSelection selection) {
+        MigrateResult result = migrate(selection, Pass.PRESTAGE, true, TransferListener.NONE);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            for (be.cfwb.bma.transfer.MailboxReport m : result.report().mailboxes()) {
+                LedgerEntry entry = LedgerEntry.of(EventTypes.MAILBOX_SURVEYED).mailbox(m.mailbox());
+                if (m.error().isPresent()) {
+                    entry.with("error", m.error().get());
+                } else {
+                    entry.with("found", m.found()).with("bytes", m.foundBytes())
+                            .with("renamed", m.folders().stream().filter(f -> !f.notes().isEmpty()).count());
+                }
+                ledger.append(entry);
+            }
+        }
+        return result;
+    }
+
+    /**
      * Checks that every source message of the selected mailboxes is on the target exactly once
      * with its flags, date and bytes ({@code bma:verify}); records {@code verify.passed} or
      * {@code verify.failed} per mailbox and writes {@code verify-report.json}.

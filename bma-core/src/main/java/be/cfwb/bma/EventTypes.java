@@ -12,6 +12,12 @@ public final class EventTypes {
     public static final String MAILBOX_PROVISIONED = "mailbox.provisioned";
     /** A copy pass ended; data {@code pass} = prestage|final, {@code complete} = true|false. */
     public static final String TRANSFER_PASS_DONE = "transfer.pass.done";
+    /**
+     * The old mailbox was read (a dry run) soon after mail 1, so support can call the school in
+     * time; data {@code found}, {@code bytes}, {@code renamed} (folders the target renames) or
+     * {@code error}.
+     */
+    public static final String MAILBOX_SURVEYED = "mailbox.surveyed";
     /** Ops recorded that routing now goes to Exchange. */
     public static final String CUTOVER_RECORDED = "cutover.recorded";
     /** Verification found every source message exactly once on the target. */

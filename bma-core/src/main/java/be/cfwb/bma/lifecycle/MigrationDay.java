@@ -1,6 +1,7 @@
 package be.cfwb.bma.lifecycle;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.MigrateResult;
@@ -59,6 +60,8 @@ public final class MigrationDay {
 
         stages.add(stage(Stage.MAIL1, ready(mailOneDue, Set.of(), MailboxStep.MAIL1_SENT),
                 s -> notifyOutcome(Stage.MAIL1, s, bma.notify(selection(s), day, false, NotificationKind.MAIL1))));
+        stages.add(stage(Stage.SURVEY, unsurveyed(ready(mailOneDue, Set.of(MailboxStep.MAIL1_SENT), MailboxStep.VERIFIED)),
+                s -> migrateOutcome(Stage.SURVEY, s, bma.survey(selection(s)))));
         stages.add(stage(Stage.PROVISION, ready(migrating, Set.of(MailboxStep.MAIL1_SENT), MailboxStep.PROVISIONED),
                 s -> {
                     var result = bma.provision(selection(s));
@@ -120,6 +123,17 @@ public final class MigrationDay {
             MailboxStatus s = status.get(a);
             return done.stream().allMatch(step -> reached(s, step)) && !reached(s, next);
         }).toList();
+    }
+
+    /** Those not read yet by {@link Bma#survey}: each old mailbox is surveyed once, after mail 1. */
+    private List<BmaAddress> unsurveyed(List<BmaAddress> candidates) {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Set<BmaAddress> surveyed = bma.status(selection(candidates)).mailboxes().stream()
+                .filter(m -> m.history().stream().anyMatch(e -> e.type().equals(EventTypes.MAILBOX_SURVEYED)))
+                .map(m -> m.mailbox().address()).collect(Collectors.toSet());
+        return candidates.stream().filter(a -> !surveyed.contains(a)).toList();
     }
 
     private static boolean reached(MailboxStatus status, MailboxStep step) {

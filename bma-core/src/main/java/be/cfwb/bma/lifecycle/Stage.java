@@ -4,6 +4,7 @@ package be.cfwb.bma.lifecycle;
 public enum Stage {
     PLAN("plan"),
     MAIL1("mail 1"),
+    SURVEY("survey"),
     PROVISION("provisioning"),
     MAILS_2_3("mails 2 and 3"),
     PRESTAGE("pre-stage copy"),

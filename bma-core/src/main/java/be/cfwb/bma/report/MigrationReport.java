@@ -36,6 +36,8 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
     public static final String SKIPPED = "skipped";
     /** Data key of the pre-stage pass: messages found on the old server. */
     public static final String FOUND = "found";
+    /** The old server's quota: a mailbox above it is unusual and worth a look. */
+    public static final long OLD_QUOTA_BYTES = 80L * 1024 * 1024;
     /** Data key of a verification event that says how many source messages were missing. */
     public static final String MISSING = "missing";
     /**
@@ -65,6 +67,7 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
             Optional<String> verification = Optional.empty();
             long mailsSent = 0;
             long serverSide = -1;
+            boolean surveyed = false;
             List<String> anomalies = new ArrayList<>();
             for (LedgerEvent e : history) {
                 LocalDate day = e.at().atZone(zone).toLocalDate();
@@ -81,7 +84,7 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
                         bytes += b;
                         skipped = number(e, SKIPPED);
                         bytesPerDay.merge(day, b, Long::sum);
-                        if (serverSide < 0 && e.get("pass").equals(Optional.of("prestage")) && e.get(FOUND).isPresent()) {
+                        if (!surveyed && serverSide < 0 && e.get("pass").equals(Optional.of("prestage")) && e.get(FOUND).isPresent()) {
                             // What the school kept on the server: the pass found our own mails too.
                             serverSide = number(e, FOUND) - mailsSent;
                         }
@@ -89,6 +92,21 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
                     case EventTypes.VERIFY_PASSED -> {
                         verification = Optional.of("verified");
                         verified.get(mailbox.kind()).merge(day, 1, Integer::sum);
+                    }
+                    case EventTypes.MAILBOX_SURVEYED -> {
+                        surveyed = true;
+                        if (e.get("error").isPresent()) {
+                            anomalies.add("could not be read before the migration day: " + e.get("error").get());
+                        } else {
+                            // The survey runs after mail 1, which the server holds too.
+                            serverSide = number(e, FOUND) - mailsSent;
+                            if (number(e, BYTES) > OLD_QUOTA_BYTES) {
+                                anomalies.add("over the old 80 MB quota");
+                            }
+                            if (number(e, "renamed") > 0) {
+                                anomalies.add(number(e, "renamed") + " folder(s) renamed for the target");
+                            }
+                        }
                     }
                     case EventTypes.VERIFY_FAILED -> verification = Optional.of(number(e, MISSING) + " missing");
                     default -> {

@@ -105,7 +105,7 @@ class MigrationDayTest {
                     .map(e -> e.type() + e.get("mail").map(n -> n).orElse("") + e.get("pass").orElse(""))
                     .filter(t -> !t.startsWith("mail.sending") && !t.startsWith("credential") && !t.startsWith("transfer.folder"))
                     .toList();
-            assertThat(steps).as(a.toString()).containsExactly("mail.sent1", EventTypes.MAILBOX_PROVISIONED, "mail.sent2",
+            assertThat(steps).as(a.toString()).containsExactly("mail.sent1", EventTypes.MAILBOX_SURVEYED, EventTypes.MAILBOX_PROVISIONED, "mail.sent2",
                     "mail.sent3", "transfer.pass.doneprestage", "mail.sent4", EventTypes.CUTOVER_RECORDED,
                     "transfer.pass.donefinal", EventTypes.VERIFY_PASSED);
             assertThat(issuedPasswords).containsKey(a);

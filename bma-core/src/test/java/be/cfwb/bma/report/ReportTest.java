@@ -44,6 +44,10 @@ class ReportTest {
                     .with("complete", true).with(MigrationReport.COPIED, 120).with(MigrationReport.BYTES, 3_145_728)
                     .with(MigrationReport.SKIPPED, 1));
             ledger.append(LedgerEntry.of(EventTypes.VERIFY_PASSED).mailbox(DONE));
+            // Surveyed after mail 1: two messages on the server (mail 1 among them), big, one folder renamed.
+            ledger.append(LedgerEntry.of(EventTypes.MAIL_SENT).mailbox(PO).with("mail", 1));
+            ledger.append(LedgerEntry.of(EventTypes.MAILBOX_SURVEYED).mailbox(PO).with(MigrationReport.FOUND, 2)
+                    .with(MigrationReport.BYTES, 90L * 1024 * 1024).with("renamed", 1));
             ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(EMPTY).with("pass", "prestage")
                     .with("complete", true).with(MigrationReport.FOUND, 1).with(MigrationReport.COPIED, 1).with(MigrationReport.BYTES, 900));
         }
@@ -59,7 +63,8 @@ class ReportTest {
                 .contains("École &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Cie&quot;")
                 .doesNotContain("<script>")
                 .contains("server side nearly empty (POP client?)")
-                .contains("1 message(s) not copied");
+                .contains("1 message(s) not copied")
+                .contains("over the old 80 MB quota; 1 folder(s) renamed for the target; server side nearly empty (POP client?)");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("out").resolve(ReportWriter.JSON).toFile());
         assertThat(json.get("mailboxes").asInt()).isEqualTo(4);
         assertThat(json.get("messages").asLong()).isEqualTo(121);
