@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * (see the {@code benchmark} profile of {@code bma-core/pom.xml}). Arguments: the Markdown file
  * to write. System properties: {@code bma.benchmark.mailboxes} (20),
  * {@code bma.benchmark.messages} per mailbox (300), {@code bma.benchmark.parallelism} (4),
- * {@code bma.benchmark.seed}.
+ * {@code bma.benchmark.seed} (9358), {@code bma.benchmark.repetitions} of the engine and baseline first passes (2).
  */
 public final class TransferBenchmark {
 
