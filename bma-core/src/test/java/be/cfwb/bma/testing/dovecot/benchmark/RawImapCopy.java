@@ -61,6 +61,44 @@ final class RawImapCopy {
         return new long[] {messages.get(), bytes.get()};
     }
 
+    /**
+     * The least a no-op rerun must do against the source: per mailbox one login and one
+     * {@code LIST "" "*" RETURN (STATUS (UIDNEXT UIDVALIDITY))} (RFC 5819), which tells for every
+     * folder whether anything is above the last UID copied. Returns the folders seen.
+     */
+    static long statusProbe(DovecotServer source, List<BmaAddress> mailboxes, int threads) throws Exception {
+        AtomicLong folders = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (BmaAddress mailbox : mailboxes) {
+                futures.add(pool.submit(() -> {
+                    try (Store store = connect(source, mailbox.toString())) {
+                        IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+                        Object n = inbox.doCommand(p -> {
+                            long count = 0;
+                            for (org.eclipse.angus.mail.iap.Response r : p.command(
+                                    "LIST \"\" \"*\" RETURN (STATUS (UIDNEXT UIDVALIDITY))", null)) {
+                                if (r.toString().startsWith("* STATUS")) {
+                                    count++;
+                                }
+                            }
+                            return count;
+                        });
+                        folders.addAndGet((Long) n);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return folders.get();
+    }
+
     private static void copyMailbox(DovecotServer source, DovecotServer target, String mailbox, AtomicLong messages,
                                     AtomicLong bytes) throws MessagingException, IOException {
         try (Store from = connect(source, mailbox); Store to = connect(target, mailbox)) {

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * (see the {@code benchmark} profile of {@code bma-core/pom.xml}). Arguments: the Markdown file
  * to write. System properties: {@code bma.benchmark.mailboxes} (20),
  * {@code bma.benchmark.messages} per mailbox (300), {@code bma.benchmark.parallelism} (4),
- * {@code bma.benchmark.seed}.
+ * {@code bma.benchmark.seed} (9358), {@code bma.benchmark.repetitions} of the engine and baseline first passes (2).
  */
 public final class TransferBenchmark {
 
@@ -128,6 +128,12 @@ public final class TransferBenchmark {
                 freshLedger = Measure.of(heap, engineServers, () -> check(new SyncEngine(last, empty, clock,
                         TransferListener.NONE).run(mailboxes, Pass.PRESTAGE).copied() == 0, "fresh-ledger rerun"));
             }
+            log("probe: one login and one LIST-STATUS per mailbox");
+            long[] probed = new long[1];
+            Measure probe = Measure.of(heap, List.of(source), () -> probed[0] = statusProbe(source, mailboxes,
+                    parallelism));
+            check(probed[0] >= (long) mailboxes.size() * CorpusGenerator.folderPaths().size(), "probe saw "
+                    + probed[0] + " folders");
             log("verify");
             VerifyReport[] v = new VerifyReport[1];
             Measure verify = Measure.of(heap, engineServers, () -> v[0] = new Verifier(last, clock).verify(mailboxes));
@@ -153,7 +159,7 @@ public final class TransferBenchmark {
 
             String loadAfter = loadAverage();
             write(output, spec, parallelism, corpus, indexing, engineRuns, firstReport, rerun, finalPass, freshLedger,
-                    verify, raw1, baselineRuns, widePass, wide, loadBefore, loadAfter);
+                    verify, raw1, baselineRuns, widePass, wide, probe, loadBefore, loadAfter);
             log("results written to %s", output.toAbsolutePath());
         } finally {
             for (int i = resources.size() - 1; i >= 0; i--) {
@@ -190,6 +196,14 @@ public final class TransferBenchmark {
                 .build();
     }
 
+    private static long statusProbe(DovecotServer source, List<BmaAddress> mailboxes, int threads) {
+        try {
+            return RawImapCopy.statusProbe(source, mailboxes, threads);
+        } catch (Exception e) {
+            throw new IllegalStateException("status probe failed: " + e, e);
+        }
+    }
+
     private static long[] rawCopy(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads) {
         try {
             return RawImapCopy.copy(source, target, mailboxes, threads);
@@ -222,7 +236,8 @@ public final class TransferBenchmark {
     private static void write(Path output, Spec spec, int parallelism, Corpus corpus, Duration indexing,
                               List<Measure> engineRuns, TransferReport firstReport, Measure rerun, Measure finalPass,
                               Measure freshLedger, Measure verify, Measure raw1, List<Measure> baselineRuns,
-                              Measure widePass, int wide, String loadBefore, String loadAfter) throws IOException {
+                              Measure widePass, int wide, Measure probe, String loadBefore, String loadAfter)
+            throws IOException {
         double mb = corpus.megabytes();
         int n = corpus.messages();
         StringBuilder md = new StringBuilder();
@@ -268,6 +283,8 @@ public final class TransferBenchmark {
         md.append(row("SyncEngine, no-op rerun (pre-stage, same ledger)", rerun, n, mb));
         md.append(row("SyncEngine, final pass, nothing new (full listing, flag sync)", finalPass, n, mb));
         md.append(row("SyncEngine, no-op rerun with an empty ledger", freshLedger, n, mb));
+        md.append(row("Probe: 1 login + 1 LIST-STATUS per mailbox on the source (the least a no-op rerun needs)",
+                probe, n, mb));
         md.append(row("Verifier (every message, by trace key)", verify, n, mb));
         md.append(row("Baseline: raw Angus FETCH+APPEND, 1 mailbox at a time", raw1, n, mb));
         md.append(row("SyncEngine, first pass, " + wide + " mailboxes in parallel", widePass, n, mb));
@@ -282,6 +299,9 @@ public final class TransferBenchmark {
                         + "the final pass, %.1f %% with an empty ledger (target ≤ 5 %%).%n%n",
                 100 * rerun.seconds() / firstSeconds, 100 * finalPass.seconds() / firstSeconds,
                 100 * freshLedger.seconds() / firstSeconds));
+        md.setLength(md.length() - 1);
+        md.append(String.format(Locale.ROOT, "The source-side probe (one login and one LIST-STATUS per mailbox) "
+                + "takes %.1f %%.%n%n", 100 * probe.seconds() / firstSeconds));
         int cores = Runtime.getRuntime().availableProcessors();
         for (Measure m : List.of(first, rawN)) {
             double ours = m.cpuSeconds() + m.dovecotSeconds();
