@@ -110,6 +110,17 @@ public final class FolderMapper {
      *                              ({@link MailboxTarget#reservedNameCharacter()})
      */
     public List<FolderMapping> map(List<SourceFolder> folders, Optional<Character> reservedNameCharacter) {
+        return map(folders, reservedNameCharacter, Optional.empty());
+    }
+
+    /**
+     * Maps every folder of a mailbox whose server keeps the user's folders under
+     * {@code personalNamespace} (Courier-style {@code INBOX.}): in {@code exchange} mode those
+     * folders go where the user saw them, at the top of the new mailbox, not under its Inbox.
+     * {@code preserve} mode keeps the hierarchy as it is.
+     */
+    public List<FolderMapping> map(List<SourceFolder> folders, Optional<Character> reservedNameCharacter,
+                                   Optional<FolderPath> personalNamespace) {
         Map<FolderPath, SpecialUse> declared = new HashMap<>();
         for (SourceFolder f : folders) {
             f.specialUse().ifPresent(u -> declared.put(f.path(), u));
@@ -119,7 +130,7 @@ public final class FolderMapper {
         Map<TargetFolder, FolderPath> seen = new LinkedHashMap<>();
         for (SourceFolder folder : folders) {
             List<String> notes = new ArrayList<>();
-            TargetFolder target = mapOne(folder.path(), declared, sourceDeclares, notes);
+            TargetFolder target = mapOne(visible(folder.path(), personalNamespace), declared, sourceDeclares, notes);
             target = replaceReserved(target, reservedNameCharacter, notes);
             FolderPath earlier = seen.putIfAbsent(target, folder.path());
             if (earlier != null) {
@@ -128,6 +139,19 @@ public final class FolderMapper {
             result.add(new FolderMapping(folder, target, notes));
         }
         return List.copyOf(result);
+    }
+
+    /** The path as the user saw it: without the personal namespace prefix, in {@code exchange} mode. */
+    private FolderPath visible(FolderPath path, Optional<FolderPath> personalNamespace) {
+        if (mode == Mode.PRESERVE || personalNamespace.isEmpty() || path.isInbox()) {
+            return path;
+        }
+        List<String> prefix = personalNamespace.get().segments();
+        List<String> segments = path.segments();
+        if (segments.size() > prefix.size() && segments.subList(0, prefix.size()).equals(prefix)) {
+            return new FolderPath(segments.subList(prefix.size(), segments.size()));
+        }
+        return path;
     }
 
     private TargetFolder mapOne(FolderPath path, Map<FolderPath, SpecialUse> declared, boolean sourceDeclares,

@@ -15,6 +15,15 @@ public interface MailboxSource extends AutoCloseable {
 
     BmaAddress mailbox();
 
+    /**
+     * The prefix under which the server keeps the user's folders, when it has one: Courier-style
+     * servers show every folder under {@code INBOX.}, yet users see them as top-level folders.
+     * Empty when folders live at the root.
+     */
+    default java.util.Optional<FolderPath> personalNamespace() {
+        return java.util.Optional.empty();
+    }
+
     /** Every folder of the mailbox, parents before children. */
     List<SourceFolder> folders();
 

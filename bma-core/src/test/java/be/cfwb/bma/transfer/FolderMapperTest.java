@@ -40,6 +40,25 @@ class FolderMapperTest {
     }
 
     @Test
+    void aCourierStyleNamespacePrefixIsNotAFolder() {
+        Optional<FolderPath> courier = Optional.of(FolderPath.of("INBOX"));
+        List<FolderMapping> mappings = FolderMapper.exchange().map(List.of(
+                SourceFolder.of(FolderPath.inbox()),
+                SourceFolder.of(FolderPath.of("INBOX", "Sent")),
+                SourceFolder.of(FolderPath.of("INBOX", "Projets")),
+                SourceFolder.of(FolderPath.of("INBOX", "Projets", "2024"))), Optional.empty(), courier);
+
+        assertThat(mappings).extracting(FolderMapping::target).containsExactly(
+                TargetFolder.of(SpecialUse.INBOX),
+                TargetFolder.of(SpecialUse.SENT),
+                TargetFolder.of(FolderPath.of("Projets")),
+                TargetFolder.of(FolderPath.of("Projets", "2024")));
+        assertThat(FolderMapper.preserve().map(List.of(SourceFolder.of(FolderPath.of("INBOX", "Projets"))), Optional.empty(),
+                courier).get(0).target()).as("preserve keeps the hierarchy").isEqualTo(
+                TargetFolder.under(SpecialUse.INBOX, List.of("Projets")));
+    }
+
+    @Test
     void specialUseAttributesWinOverNames() {
         FolderMapper m = FolderMapper.exchange();
         List<FolderMapping> mappings = m.map(List.of(

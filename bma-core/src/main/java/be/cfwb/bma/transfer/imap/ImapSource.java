@@ -62,6 +62,24 @@ public final class ImapSource implements MailboxSource {
     }
 
     @Override
+    public Optional<FolderPath> personalNamespace() {
+        try {
+            Folder[] namespaces = session.store().getPersonalNamespaces();
+            if (namespaces.length == 0 || namespaces[0].getFullName().isEmpty()) {
+                return Optional.empty();
+            }
+            String prefix = namespaces[0].getFullName();
+            char separator = namespaces[0].getSeparator();
+            if (separator != 0 && prefix.charAt(prefix.length() - 1) == separator) {
+                prefix = prefix.substring(0, prefix.length() - 1);
+            }
+            return prefix.isEmpty() ? Optional.empty() : Optional.of(path(prefix, separator));
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the namespaces of " + mailbox(), e);
+        }
+    }
+
+    @Override
     public List<SourceFolder> folders() {
         try {
             Folder root = session.store().getDefaultFolder();

@@ -91,7 +91,7 @@ public final class MailboxCopy {
             }, null);
             List<SourceFolder> sourceFolders = retrying(() -> source.folders(), null);
             List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders,
-                    retrying(() -> target.reservedNameCharacter(), null));
+                    retrying(() -> target.reservedNameCharacter(), null), retrying(() -> source.personalNamespace(), null));
             for (FolderMapping mapping : mappings) {
                 folders.add(syncFolder(mapping));
             }
