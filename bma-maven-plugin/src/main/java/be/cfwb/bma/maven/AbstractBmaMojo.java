@@ -63,11 +63,13 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
                 graphProperties.put(BmaProperties.GRAPH_CLIENT_ID, l.user());
                 graphProperties.put(BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
             });
-            GraphSettings settings = GraphSettings.fromProperties(graphProperties,
-                    System.getenv());
             boolean configured = graphProperties.containsKey(BmaProperties.GRAPH_CLIENT_ID)
+                    || graphProperties.containsKey(BmaProperties.GRAPH_TENANT)
                     || System.getenv(GraphSettings.environmentName(BmaProperties.GRAPH_CLIENT_ID)) != null;
-            graph = configured ? Optional.of(GraphConnection.open(settings)) : Optional.empty();
+            // Only a configured app is opened: without one, goals that need Graph say so themselves.
+            graph = configured
+                    ? Optional.of(GraphConnection.open(GraphSettings.fromProperties(graphProperties, System.getenv())))
+                    : Optional.empty();
             graph.ifPresent(resources::push);
         }
         return graph;
