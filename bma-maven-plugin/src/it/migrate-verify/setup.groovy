@@ -1,0 +1,5 @@
+import be.cfwb.bma.maven.it.InvokerMailServers
+
+InvokerMailServers.start(basedir, context, ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'], 12,
+        InvokerMailServers.PASSWORD)
+return true

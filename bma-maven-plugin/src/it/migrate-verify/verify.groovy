@@ -1,0 +1,22 @@
+import be.cfwb.bma.maven.it.InvokerMailServers
+
+try {
+    def log = new File(basedir, 'build.log').getText('UTF-8')
+    assert new File(basedir, 'target/bma/migrate-report.json').isFile()
+    assert new File(basedir, 'target/bma/migrate-report.csv').isFile()
+    assert new File(basedir, 'target/bma/verify-report.json').isFile()
+    ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'].each { mailbox ->
+        int source = InvokerMailServers.messageCount(context.bmaSourcePort, mailbox)
+        int target = InvokerMailServers.messageCount(context.bmaTargetPort, mailbox)
+        assert source == 12
+        assert target == source : "$mailbox: $target of $source messages on the target"
+        assert log =~ /${java.util.regex.Pattern.quote(mailbox)}\s+complete: 12 found, 12 copied/
+    }
+    assert !log.contains(InvokerMailServers.PASSWORD) : 'the password must never be logged'
+    ['migrate-report.json', 'migrate-report.csv', 'verify-report.json'].each {
+        assert !new File(basedir, "target/bma/$it").getText('UTF-8').contains(InvokerMailServers.PASSWORD)
+    }
+} finally {
+    InvokerMailServers.stop(context)
+}
+return true
