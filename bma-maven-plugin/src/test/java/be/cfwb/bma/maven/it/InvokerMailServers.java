@@ -46,6 +46,20 @@ public final class InvokerMailServers {
      */
     public static void start(File basedir, Map<String, Object> context, List<String> mailboxes, int messages,
                              String sourcePassword) {
+        start(basedir, context, mailboxes, messages, sourcePassword, true);
+    }
+
+    /**
+     * As {@link #start(File, Map, List, int, String)}, but the build is told only where the
+     * servers are: its credentials must come from settings.xml (or are missing).
+     */
+    public static void startWithoutCredentialsFiles(File basedir, Map<String, Object> context, List<String> mailboxes,
+                                                    int messages) {
+        start(basedir, context, mailboxes, messages, PASSWORD, false);
+    }
+
+    private static void start(File basedir, Map<String, Object> context, List<String> mailboxes, int messages,
+                              String sourcePassword, boolean credentialsFiles) {
         GreenMailFixture oldServer = GreenMailFixture.start();
         GreenMailFixture newServer = GreenMailFixture.start();
         context.put("bmaServers", (AutoCloseable) () -> {
@@ -77,8 +91,10 @@ public final class InvokerMailServers {
         Properties user = (Properties) context.get("userProperties");
         user.setProperty("bma.source.url", oldServer.imapEndpoint().toString());
         user.setProperty("bma.target.url", newServer.imapEndpoint().toString());
-        user.setProperty("bma.source.credentials", dir.resolve("source.csv").toString());
-        user.setProperty("bma.target.credentials", dir.resolve("target.csv").toString());
+        if (credentialsFiles) {
+            user.setProperty("bma.source.credentials", dir.resolve("source.csv").toString());
+            user.setProperty("bma.target.credentials", dir.resolve("target.csv").toString());
+        }
     }
 
     /** How many messages {@code mailbox} holds on the server at {@code port}, over every folder. */
