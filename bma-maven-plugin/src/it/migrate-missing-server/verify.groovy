@@ -1,4 +1,5 @@
-import be.cfwb.bma.maven.it.InvokerMailServers
+// The servers' helper, shared by the builds that need mail servers.
+def mailServers = evaluate(new File(basedir, '../../../src/it/mail-servers.groovy'))
 
 try {
     def log = new File(basedir, 'build.log').getText('UTF-8')
@@ -6,10 +7,10 @@ try {
     assert log =~ /\[ERROR\] Failed to execute goal .*:migrate .*No credentials: set bma\.source\.credentials to a file of 'address;password' lines, or add a <server> with id 'bma-source'/
     assert !new File(basedir, 'target/bma/migrate-report.json').exists() : 'nothing was attempted'
     ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'].each { mailbox ->
-        assert InvokerMailServers.folders(context.bmaTargetPort, mailbox) == ['INBOX']
-        assert InvokerMailServers.messageCount(context.bmaTargetPort, mailbox) == 0
+        assert mailServers.folders(context.bmaTargetPort, mailbox) == ['INBOX']
+        assert mailServers.messageCount(context.bmaTargetPort, mailbox) == 0
     }
 } finally {
-    InvokerMailServers.stop(context)
+    mailServers.stop(context)
 }
 return true

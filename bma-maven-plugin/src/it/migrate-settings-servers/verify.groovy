@@ -1,4 +1,5 @@
-import be.cfwb.bma.maven.it.InvokerMailServers
+// The servers' helper, shared by the builds that need mail servers.
+def mailServers = evaluate(new File(basedir, '../../../src/it/mail-servers.groovy'))
 
 try {
     def log = new File(basedir, 'build.log').getText('UTF-8')
@@ -11,10 +12,10 @@ try {
         assert !new File(basedir, 'target/bma/migrate-report.json').getText('UTF-8').contains(it)
     }
     ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'].each { mailbox ->
-        assert InvokerMailServers.messageCount(context.bmaTargetPort, mailbox) == 0
-        assert InvokerMailServers.folders(context.bmaTargetPort, mailbox) == ['INBOX']
+        assert mailServers.messageCount(context.bmaTargetPort, mailbox) == 0
+        assert mailServers.folders(context.bmaTargetPort, mailbox) == ['INBOX']
     }
 } finally {
-    InvokerMailServers.stop(context)
+    mailServers.stop(context)
 }
 return true

@@ -1,5 +1,6 @@
-import be.cfwb.bma.maven.it.InvokerMailServers
+// The servers' helper, shared by the builds that need mail servers.
+def mailServers = evaluate(new File(basedir, '../../../src/it/mail-servers.groovy'))
 
-InvokerMailServers.start(basedir, context, ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'], 12,
-        InvokerMailServers.PASSWORD)
+mailServers.start(basedir, context, ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'], 12,
+        mailServers.PASSWORD)
 return true

@@ -1,4 +1,5 @@
-import be.cfwb.bma.maven.it.InvokerMailServers
+// The servers' helper, shared by the builds that need mail servers.
+def mailServers = evaluate(new File(basedir, '../../../src/it/mail-servers.groovy'))
 
-InvokerMailServers.start(basedir, context, ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'], 5, 'not-the-password')
+mailServers.start(basedir, context, ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'], 5, 'not-the-password')
 return true

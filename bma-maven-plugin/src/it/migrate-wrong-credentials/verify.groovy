@@ -1,4 +1,5 @@
-import be.cfwb.bma.maven.it.InvokerMailServers
+// The servers' helper, shared by the builds that need mail servers.
+def mailServers = evaluate(new File(basedir, '../../../src/it/mail-servers.groovy'))
 
 try {
     def log = new File(basedir, 'build.log').getText('UTF-8')
@@ -8,12 +9,12 @@ try {
     assert log.contains('[ERROR] po000924@adm.cfwb.be: Login to imap://127.0.0.1:')
     assert new File(basedir, 'target/bma/migrate-report.json').getText('UTF-8').contains('check the credentials')
     ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'].each { mailbox ->
-        assert InvokerMailServers.messageCount(context.bmaTargetPort, mailbox) == 0 : "nothing may reach $mailbox's target"
-        assert InvokerMailServers.folders(context.bmaTargetPort, mailbox) == ['INBOX'] : 'not even a folder is created'
-        assert InvokerMailServers.messageCount(context.bmaSourcePort, mailbox) == 5
+        assert mailServers.messageCount(context.bmaTargetPort, mailbox) == 0 : "nothing may reach $mailbox's target"
+        assert mailServers.folders(context.bmaTargetPort, mailbox) == ['INBOX'] : 'not even a folder is created'
+        assert mailServers.messageCount(context.bmaSourcePort, mailbox) == 5
     }
     assert !log.contains('not-the-password') : 'the password must never be logged'
 } finally {
-    InvokerMailServers.stop(context)
+    mailServers.stop(context)
 }
 return true

@@ -1,5 +1,3 @@
-package be.cfwb.bma.maven.it;
-
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxInspector;
@@ -19,15 +17,19 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The in-process servers of the plugin's invoker builds (src/it), called from their Groovy
- * hooks ({@code setup.groovy} starts, {@code verify.groovy} checks and stops). An invoker
- * build is a separate Maven process, so the servers run in the invoker's JVM and the build
- * learns where they are through user properties ({@code bma.source.url}, ...).
+ * The in-process servers of the plugin's invoker builds (src/it), used by their Groovy hooks
+ * ({@code setup.groovy} starts, {@code verify.groovy} checks and stops) through
+ * {@code evaluate(new File(basedir, '../../../src/it/mail-servers.groovy'))}, which gives this
+ * class. An invoker build is a separate Maven process, so the servers run in the invoker's JVM
+ * (bma-core's test support and GreenMail are on the hooks' class path: addTestClassPath) and
+ * the build learns where they are through user properties ({@code bma.source.url}, ...).
+ * Groovy rather than a test class, so that the integration builds also run with
+ * -Dmaven.test.skip=true (CI's Maven 3.9 pass).
  *
- * <p>Only JDK types cross the hooks' {@code context} map: the hooks may be evaluated by
- * different class loaders, so the servers are kept as an {@link AutoCloseable}.
+ * <p>Only JDK types cross the hooks' {@code context} map: each hook evaluates this file in its
+ * own class loader, so the servers are kept as an {@link AutoCloseable}.
  */
-public final class InvokerMailServers {
+final class InvokerMailServers {
 
     /** The password of every seeded mailbox, on both servers. */
     public static final String PASSWORD = "it-s3cret;pw";
@@ -46,7 +48,7 @@ public final class InvokerMailServers {
      */
     public static void start(File basedir, Map<String, Object> context, List<String> mailboxes, int messages,
                              String sourcePassword) {
-        start(basedir, context, mailboxes, messages, sourcePassword, true);
+        startServers(basedir, context, mailboxes, messages, sourcePassword, true);
     }
 
     /**
@@ -55,17 +57,17 @@ public final class InvokerMailServers {
      */
     public static void startWithoutCredentialsFiles(File basedir, Map<String, Object> context, List<String> mailboxes,
                                                     int messages) {
-        start(basedir, context, mailboxes, messages, PASSWORD, false);
+        startServers(basedir, context, mailboxes, messages, PASSWORD, false);
     }
 
-    private static void start(File basedir, Map<String, Object> context, List<String> mailboxes, int messages,
-                              String sourcePassword, boolean credentialsFiles) {
+    private static void startServers(File basedir, Map<String, Object> context, List<String> mailboxes, int messages,
+                                     String sourcePassword, boolean credentialsFiles) {
         GreenMailFixture oldServer = GreenMailFixture.start();
         GreenMailFixture newServer = GreenMailFixture.start();
-        context.put("bmaServers", (AutoCloseable) () -> {
-            oldServer.close();
-            newServer.close();
-        });
+        context.put("bmaServers", ({ ->
+            oldServer.close()
+            newServer.close()
+        } as AutoCloseable));
         StringBuilder source = new StringBuilder();
         StringBuilder target = new StringBuilder();
         for (String m : mailboxes) {
@@ -113,15 +115,17 @@ public final class InvokerMailServers {
     public static List<String> folders(int port, String mailbox) {
         ImapEndpoint endpoint = ImapEndpoint.parse("imap://127.0.0.1:" + port, "invoker");
         try (MailboxInspector inspector = MailboxInspector.connect(endpoint, mailbox, PASSWORD)) {
-            return inspector.folders().stream().map(FolderPath::toString).toList();
+            return inspector.folders().collect { it.toString() };
         }
     }
 
     /** Stops the servers {@link #start} put in {@code context}, if any. */
     public static void stop(Map<String, Object> context) throws Exception {
         Object servers = context.remove("bmaServers");
-        if (servers instanceof AutoCloseable c) {
-            c.close();
+        if (servers instanceof AutoCloseable) {
+            ((AutoCloseable) servers).close();
         }
     }
 }
+
+return InvokerMailServers
