@@ -40,6 +40,7 @@ public class MigrateMojo extends AbstractTransferMojo {
                 getLog().info(String.format("%-21s %s: %d found, %d copied, %d present, %d skipped, %d failed",
                         r.mailbox(), r.isComplete() ? "complete" : "INCOMPLETE", r.found(), r.copied(),
                         r.alreadyPresent(), r.skipped().size(), r.failed().size()));
+                r.error().ifPresent(e -> getLog().error(r.mailbox() + ": " + e));
             }
         });
         for (String line : result.report().summary().split("\\R")) {
@@ -47,8 +48,11 @@ public class MigrateMojo extends AbstractTransferMojo {
         }
         getLog().info("Report: " + result.file());
         if (!result.isSuccess()) {
+            // The first mailbox error (a refused login, an unreachable server) is what ops must fix first.
+            String firstError = result.report().mailboxes().stream().filter(r -> r.error().isPresent())
+                    .map(r -> "; " + r.mailbox() + " stopped: " + r.error().get()).findFirst().orElse("");
             throw fail(result.summaryLine() + (result.isAccountedFor() ? "; not everything arrived"
-                    : "; some messages are neither copied nor reported"), result.file().toFile());
+                    : "; some messages are neither copied nor reported") + firstError, result.file().toFile());
         }
     }
 }

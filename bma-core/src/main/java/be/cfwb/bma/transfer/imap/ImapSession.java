@@ -168,7 +168,8 @@ final class ImapSession implements AutoCloseable {
         @Override
         protected void preLogin(IMAPProtocol p) throws ProtocolException {
             if (requiredCapability != null && !p.hasCapability(requiredCapability)) {
-                refusal = "The server " + host + " does not offer " + requiredCapability
+                // Service.host is only set once the login succeeded; the protocol knows where it is.
+                refusal = "The server " + p.getInetAddress().getHostAddress() + " does not offer " + requiredCapability
                         + ", which these credentials need; not logging in another way";
                 throw new ProtocolException(refusal);
             }
