@@ -193,7 +193,8 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      */
     protected TransferSettings transferSettings(Map<String, String> properties) {
         TransferSettings.Builder transfer = TransferSettings.fromProperties(
-                properties, login(SOURCE_SERVER), login(TARGET_SERVER), Clock.systemUTC());
+                properties, adminLogin(properties, BmaProperties.SOURCE_CREDENTIALS, SOURCE_SERVER),
+                adminLogin(properties, BmaProperties.TARGET_CREDENTIALS, TARGET_SERVER), Clock.systemUTC());
         if (!TransferSettings.targetIsImap(properties)) {
             GraphTarget.configure(transfer, graph(properties).orElseThrow(() -> new BmaException(
                     BmaErrorCode.INVALID_CONFIGURATION, "bma.target=graph needs the Graph app: bma.graph.tenant, and its"
@@ -266,6 +267,11 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         } catch (MojoExecutionException e) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
         }
+    }
+
+    /** The admin login of a server, looked up only when no per-mailbox credentials file is given. */
+    private Optional<Login> adminLogin(Map<String, String> properties, String credentialsFileKey, String serverId) {
+        return properties.containsKey(credentialsFileKey) ? Optional.empty() : login(serverId);
     }
 
     /**
