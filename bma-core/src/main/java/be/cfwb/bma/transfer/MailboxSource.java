@@ -32,6 +32,15 @@ public interface MailboxSource extends AutoCloseable {
      */
     InputStream open(FolderPath folder, long uidValidity, long uid);
 
+    /**
+     * True only if the folder certainly holds no message with a UID above {@code highestUid}
+     * under {@code uidValidity}, found out cheaply (IMAP: one STATUS, without opening the
+     * folder). False when unsure: the caller then lists the folder.
+     */
+    default boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -18,6 +18,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.protocol.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ public final class ImapSource implements MailboxSource {
     public List<SourceFolder> folders() {
         try {
             Folder root = session.store().getDefaultFolder();
-            char separator = root.getSeparator();
+            char separator = session.separator();
             List<SourceFolder> result = new ArrayList<>();
             boolean inbox = false;
             for (Folder f : root.list("*")) {
@@ -108,10 +109,7 @@ public final class ImapSource implements MailboxSource {
             return open;
         }
         closeFolder();
-        Folder root = session.store().getDefaultFolder();
-        char separator = root.getSeparator();
-        String name = path.isInbox() ? "INBOX" : String.join(String.valueOf(separator), path.segments());
-        IMAPFolder folder = (IMAPFolder) session.store().getFolder(name);
+        IMAPFolder folder = (IMAPFolder) session.store().getFolder(imapName(path));
         folder.open(Folder.READ_ONLY);
         open = folder;
         openPath = path;
@@ -160,6 +158,26 @@ public final class ImapSource implements MailboxSource {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot list " + path + " of " + mailbox(), e);
         }
+    }
+
+    @Override
+    public boolean nothingAbove(FolderPath path, long uidValidity, long highestUid) {
+        try {
+            // STATUS on the store's connection: no EXAMINE, no second connection for the folder.
+            String name = imapName(path);
+            Status status = (Status) ((IMAPFolder) session.store().getDefaultFolder()).doCommand(
+                    p -> p.status(name, new String[]{"UIDNEXT", "UIDVALIDITY"}));
+            // UIDNEXT only grows: at most one past the highest UID done means nothing arrived since.
+            return status != null && status.uidvalidity == uidValidity && status.uidnext > 0
+                    && status.uidnext <= highestUid + 1;
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    private String imapName(FolderPath path) throws MessagingException {
+        char separator = session.separator();
+        return path.isInbox() ? "INBOX" : String.join(String.valueOf(separator), path.segments());
     }
 
     @Override

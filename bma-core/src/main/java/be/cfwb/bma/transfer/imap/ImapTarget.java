@@ -77,7 +77,7 @@ public final class ImapTarget implements MailboxTarget {
     @Override
     public Optional<Character> reservedNameCharacter() {
         try {
-            char c = session.store().getDefaultFolder().getSeparator();
+            char c = session.separator();
             return c == 0 ? Optional.empty() : Optional.of(c);
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the hierarchy separator of " + mailbox(), e);
@@ -85,7 +85,7 @@ public final class ImapTarget implements MailboxTarget {
     }
 
     private char separator() throws MessagingException {
-        char c = session.store().getDefaultFolder().getSeparator();
+        char c = session.separator();
         return c == 0 ? '/' : c;
     }
 

@@ -244,6 +244,12 @@ public final class MailboxCopy {
             return;
         }
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
+        if (after > 0 && source.nothingAbove(path, hw.get().uidValidity(), after)) {
+            // A pre-stage rerun with nothing new: one STATUS instead of EXAMINE and FETCH, and the
+            // target is not read (the final pass compares everything).
+            tally.uidValidity = hw.get().uidValidity();
+            return;
+        }
         FolderListing listing = source.list(path, after);
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
             tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
