@@ -76,6 +76,8 @@ public final class MailboxCopy {
     private final boolean dryRun;
     private MailboxSource source;
     private MailboxTarget target;
+    /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
+    private Optional<Character> reserved;
     private int retries;
     private long progress;
 
@@ -98,14 +100,31 @@ public final class MailboxCopy {
         Optional<String> error = Optional.empty();
         try {
             retrying(() -> {
-                connect();
+                connectSource();
                 return null;
             }, null);
             List<SourceFolder> sourceFolders = retrying(() -> source.folders(), null);
-            List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders,
-                    retrying(() -> target.reservedNameCharacter(), null));
-            for (FolderMapping mapping : mappings) {
-                folders.add(syncFolder(mapping));
+            Optional<Optional<Character>> knownReserved = pass == Pass.PRESTAGE && !dryRun
+                    ? recordedReserved() : Optional.empty();
+            if (knownReserved.isPresent() && retrying(() -> nothingNew(sourceFolders), null)) {
+                // A pre-stage rerun with nothing new anywhere: the target is not even logged in to.
+                for (FolderMapping mapping : settings.folderMapper().map(sourceFolders, knownReserved.get())) {
+                    FolderTally tally = new FolderTally();
+                    if (mapping.source().holdsMessages()) {
+                        tally.uidValidity = highWater(mapping.source().path()).orElseThrow().uidValidity();
+                    }
+                    folders.add(tally.report(mapping));
+                }
+            } else {
+                retrying(() -> {
+                    connect();
+                    return null;
+                }, null);
+                reserved = retrying(() -> target.reservedNameCharacter(), null);
+                List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders, reserved);
+                for (FolderMapping mapping : mappings) {
+                    folders.add(syncFolder(mapping));
+                }
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());
@@ -122,7 +141,11 @@ public final class MailboxCopy {
             listener.mailboxFinished(report);
             return report;
         }
-        ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox)
+        LedgerEntry done = LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox);
+        if (reserved != null) {
+            done = done.with("targetReserved", reserved.map(String::valueOf).orElse(""));
+        }
+        ledger.append(done
                 .with("pass", pass.label())
                 .with("complete", report.isComplete())
                 .with("found", report.found())
@@ -133,6 +156,38 @@ public final class MailboxCopy {
                 .with("failed", report.failed().size()));
         listener.mailboxFinished(report);
         return report;
+    }
+
+    /** The target's reserved name character as the last pass of this mailbox recorded it, if one did. */
+    private Optional<Optional<Character>> recordedReserved() {
+        Optional<Optional<Character>> found = Optional.empty();
+        for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE) && e.concerns(mailbox))) {
+            Optional<String> r = e.get("targetReserved");
+            if (r.isPresent()) {
+                found = Optional.of(r.get().isEmpty() ? Optional.empty() : Optional.of(r.get().charAt(0)));
+            }
+        }
+        return found;
+    }
+
+    /** True if every folder holding messages was done before and has nothing new (one STATUS each). */
+    private boolean nothingNew(List<SourceFolder> folders) {
+        for (SourceFolder f : folders) {
+            if (!f.holdsMessages()) {
+                continue;
+            }
+            Optional<HighWater> hw = highWater(f.path());
+            if (hw.isEmpty() || !source.nothingAbove(f.path(), hw.get().uidValidity(), hw.get().highestUid())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void connectSource() {
+        if (source == null) {
+            source = settings.source().open(mailbox);
+        }
     }
 
     private void connect() {
