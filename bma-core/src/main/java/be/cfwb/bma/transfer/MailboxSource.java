@@ -4,6 +4,7 @@ import be.cfwb.bma.address.BmaAddress;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The old mailbox, read-only: an implementation must never change it (IMAP: EXAMINE and
@@ -40,6 +41,27 @@ public interface MailboxSource extends AutoCloseable {
      *                           {@code uidValidity} or the message is gone
      */
     InputStream open(FolderPath folder, long uidValidity, long uid);
+
+    /**
+     * The bytes of several small messages in one request (IMAP: one {@code UID FETCH} of
+     * {@code BODY.PEEK[]} for the whole set), unchanged, by UID. Held in memory: the caller
+     * keeps the set within a budget by the listed sizes. A UID missing from the result is read
+     * with {@link #open}, which says why it cannot be. The default reads nothing at once.
+     *
+     * @throws TransferException permanent if the folder's UIDVALIDITY is no longer {@code uidValidity}
+     */
+    default Map<Long, byte[]> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
+        return Map.of();
+    }
+
+    /**
+     * True only if the folder certainly holds no message with a UID above {@code highestUid}
+     * under {@code uidValidity}, found out cheaply (IMAP: one STATUS, without opening the
+     * folder). False when unsure: the caller then lists the folder.
+     */
+    default boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
+        return false;
+    }
 
     @Override
     void close();

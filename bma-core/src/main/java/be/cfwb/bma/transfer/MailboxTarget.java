@@ -5,6 +5,7 @@ import be.cfwb.bma.address.BmaAddress;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The new mailbox. Each copied message carries its {@link SourceKey} (IMAP: trace header
@@ -38,6 +39,22 @@ public interface MailboxTarget extends AutoCloseable {
      * @throws TransferException for failures that may pass on retry
      */
     AppendOutcome append(TargetFolder folder, MessageToCopy message);
+
+    /**
+     * Stores several messages in an existing folder: all in one request where the target can
+     * (IMAP: MULTIAPPEND, which is all or nothing), else one by one. Each outcome is handed to
+     * {@code done} with the message's index as soon as it is known, so that a failure part-way
+     * leaves the earlier outcomes recorded.
+     *
+     * @throws TransferException for failures that may pass on retry, as {@link #append} does;
+     *                           the messages without an outcome may or may not be stored
+     */
+    default void appendAll(TargetFolder folder, List<? extends MessageToCopy> messages,
+                           ObjIntConsumer<AppendOutcome> done) {
+        for (int i = 0; i < messages.size(); i++) {
+            done.accept(append(folder, messages.get(i)), i);
+        }
+    }
 
     /**
      * The bytes the target holds for a copied message, as stored (IMAP: trace header first),

@@ -38,6 +38,8 @@ final class ImapSession implements AutoCloseable {
     private final Clock clock;
     private IMAPStore store;
     private Instant expiresAt = Instant.MAX;
+    private char separator;
+    private boolean separatorKnown;
 
     ImapSession(ImapEndpoint endpoint, MailboxCredentials credentials, BmaAddress mailbox, Clock clock) {
         this.endpoint = endpoint;
@@ -65,6 +67,19 @@ final class ImapSession implements AutoCloseable {
             connect();
         }
         return store;
+    }
+
+    /**
+     * The hierarchy separator (0 if the server has none), asked once per session: Angus's
+     * {@code getDefaultFolder().getSeparator()} sends a {@code LIST "" ""} on every call.
+     */
+    char separator() throws jakarta.mail.MessagingException {
+        IMAPStore s = store();
+        if (!separatorKnown) {
+            separator = s.getDefaultFolder().getSeparator();
+            separatorKnown = true;
+        }
+        return separator;
     }
 
     /** True if the next {@link #store()} reconnects (caller must reopen its folders). */
@@ -153,6 +168,7 @@ final class ImapSession implements AutoCloseable {
             }
             store = null;
         }
+        separatorKnown = false;
     }
 
     /** Refuses to log in where the mechanism the credentials need is not offered. */

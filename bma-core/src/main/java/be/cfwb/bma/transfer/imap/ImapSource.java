@@ -18,6 +18,12 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.Status;
+import org.eclipse.angus.mail.imap.protocol.UID;
+import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +31,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -83,7 +92,7 @@ public final class ImapSource implements MailboxSource {
     public List<SourceFolder> folders() {
         try {
             Folder root = session.store().getDefaultFolder();
-            char separator = root.getSeparator();
+            char separator = session.separator();
             List<SourceFolder> result = new ArrayList<>();
             boolean inbox = false;
             for (Folder f : root.list("*")) {
@@ -126,10 +135,7 @@ public final class ImapSource implements MailboxSource {
             return open;
         }
         closeFolder();
-        Folder root = session.store().getDefaultFolder();
-        char separator = root.getSeparator();
-        String name = path.isInbox() ? "INBOX" : String.join(String.valueOf(separator), path.segments());
-        IMAPFolder folder = (IMAPFolder) session.store().getFolder(name);
+        IMAPFolder folder = (IMAPFolder) session.store().getFolder(imapName(path));
         folder.open(Folder.READ_ONLY);
         open = folder;
         openPath = path;
@@ -178,6 +184,82 @@ public final class ImapSource implements MailboxSource {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot list " + path + " of " + mailbox(), e);
         }
+    }
+
+    @Override
+    public Map<Long, byte[]> readAll(FolderPath path, long uidValidity, List<Long> uids) {
+        if (uids.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            IMAPFolder folder = examine(path);
+            if (folder.getUIDValidity() != uidValidity) {
+                throw TransferException.permanent("UIDVALIDITY of " + path + " in " + mailbox() + " changed from "
+                        + uidValidity + " to " + folder.getUIDValidity() + " during the pass", null);
+            }
+            String command = "UID FETCH " + uidSet(uids) + " (UID BODY.PEEK[])";
+            Map<Long, byte[]> result = new HashMap<>();
+            folder.doCommand(p -> {
+                Response[] responses = p.command(command, null);
+                for (int i = 0; i < responses.length; i++) {
+                    if (responses[i] instanceof FetchResponse fr) {
+                        UID uid = fr.getItem(UID.class);
+                        BODY body = fr.getItem(BODY.class);
+                        if (uid != null && body != null && body.getSection().isEmpty() && body.getOrigin() <= 0) {
+                            ByteArray bytes = body.getByteArray();
+                            result.put(uid.uid, bytes == null ? new byte[0] : bytes.getNewBytes());
+                            responses[i] = null; // ours; the rest (EXPUNGE, EXISTS, flag updates) go to the folder
+                        }
+                    }
+                }
+                p.notifyResponseHandlers(responses);
+                p.handleResult(responses[responses.length - 1]);
+                return null;
+            });
+            result.keySet().retainAll(new HashSet<>(uids));
+            return result;
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read " + uids.size() + " messages of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    /** {@code 1:3,7,9:10} for ascending UIDs 1, 2, 3, 7, 9, 10. */
+    static String uidSet(List<Long> uids) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < uids.size()) {
+            long start = uids.get(i);
+            long end = start;
+            while (i + 1 < uids.size() && uids.get(i + 1) == end + 1) {
+                end = uids.get(++i);
+            }
+            i++;
+            sb.append(sb.length() == 0 ? "" : ",").append(start);
+            if (end != start) {
+                sb.append(':').append(end);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean nothingAbove(FolderPath path, long uidValidity, long highestUid) {
+        try {
+            // STATUS on the store's connection: no EXAMINE, no second connection for the folder.
+            String name = imapName(path);
+            Status status = (Status) ((IMAPFolder) session.store().getDefaultFolder()).doCommand(
+                    p -> p.status(name, new String[]{"UIDNEXT", "UIDVALIDITY"}));
+            // UIDNEXT only grows: at most one past the highest UID done means nothing arrived since.
+            return status != null && status.uidvalidity == uidValidity && status.uidnext > 0
+                    && status.uidnext <= highestUid + 1;
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    private String imapName(FolderPath path) throws MessagingException {
+        char separator = session.separator();
+        return path.isInbox() ? "INBOX" : String.join(String.valueOf(separator), path.segments());
     }
 
     @Override

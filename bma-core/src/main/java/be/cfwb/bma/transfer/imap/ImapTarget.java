@@ -20,10 +20,14 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
+import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
+import org.eclipse.angus.mail.iap.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Writes to a mailbox over IMAP: APPEND with flags, INTERNALDATE and the trace header
@@ -77,7 +82,7 @@ public final class ImapTarget implements MailboxTarget {
     @Override
     public Optional<Character> reservedNameCharacter() {
         try {
-            char c = session.store().getDefaultFolder().getSeparator();
+            char c = session.separator();
             return c == 0 ? Optional.empty() : Optional.of(c);
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the hierarchy separator of " + mailbox(), e);
@@ -85,7 +90,7 @@ public final class ImapTarget implements MailboxTarget {
     }
 
     private char separator() throws MessagingException {
-        char c = session.store().getDefaultFolder().getSeparator();
+        char c = session.separator();
         return c == 0 ? '/' : c;
     }
 
@@ -264,6 +269,85 @@ public final class ImapTarget implements MailboxTarget {
             throw TransferException.retryable("Reading the spooled message " + message.key() + " failed: "
                     + ImapErrors.text(e.getCause()), e.getCause());
         }
+    }
+
+    @Override
+    public void appendAll(TargetFolder target, List<? extends MessageToCopy> messages, ObjIntConsumer<AppendOutcome> done) {
+        if (messages.size() < 2) {
+            MailboxTarget.super.appendAll(target, messages, done);
+            return;
+        }
+        try {
+            String name = fullName(target);
+            IMAPFolder folder = selected != null && name.equals(selectedName) && selected.isOpen() && !session.needsReconnect()
+                    ? selected : (IMAPFolder) session.store().getFolder(name);
+            Argument args = new Argument();
+            args.writeString(BASE64MailboxEncoder.encode(name));
+            long total = 0;
+            for (MessageToCopy message : messages) {
+                byte[] header = message.key().headerLine().getBytes(StandardCharsets.US_ASCII);
+                total += header.length + message.size();
+                if (header.length + message.size() > Integer.MAX_VALUE || total > Integer.MAX_VALUE) {
+                    MailboxTarget.super.appendAll(target, messages, done);
+                    return;
+                }
+                args.writeAtom(flagList(message.flags()));
+                args.writeString(INTERNALDATE.format(Date.from(message.internalDate())));
+                args.writeBytes(new StreamingLiteral(header, message, (int) (header.length + message.size())));
+            }
+            Object result = folder.doCommand(p -> {
+                if (!p.hasCapability("MULTIAPPEND")) {
+                    return null;
+                }
+                Response[] r = p.command("APPEND", args);
+                p.notifyResponseHandlers(r);
+                try {
+                    p.handleResult(r[r.length - 1]);
+                } catch (ProtocolException e) {
+                    return e;
+                }
+                return Boolean.TRUE;
+            });
+            if (result == null) {
+                MailboxTarget.super.appendAll(target, messages, done);
+                return;
+            }
+            if (result instanceof ProtocolException pe) {
+                if (ImapErrors.appendRejection(pe).isPresent()) {
+                    // MULTIAPPEND is all or nothing: nothing was stored; one by one finds the message refused.
+                    MailboxTarget.super.appendAll(target, messages, done);
+                    return;
+                }
+                throw ImapErrors.translate("APPEND of " + messages.size() + " messages to " + target + " failed", pe);
+            }
+            for (int i = 0; i < messages.size(); i++) {
+                done.accept(AppendOutcome.copied(""), i);
+            }
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("APPEND of " + messages.size() + " messages to " + target + " failed", e);
+        } catch (StreamFailure e) {
+            throw TransferException.retryable("Reading a spooled message for " + target + " failed: "
+                    + ImapErrors.text(e.getCause()), e.getCause());
+        }
+    }
+
+    /** An IMAP flag list, as Angus writes it for APPEND ({@code \Recent} cannot be set and is never among ours). */
+    static String flagList(MessageFlags f) {
+        List<String> parts = new ArrayList<>();
+        if (f.answered()) {
+            parts.add("\\Answered");
+        }
+        if (f.draft()) {
+            parts.add("\\Draft");
+        }
+        if (f.flagged()) {
+            parts.add("\\Flagged");
+        }
+        if (f.seen()) {
+            parts.add("\\Seen");
+        }
+        parts.addAll(f.keywords());
+        return "(" + String.join(" ", parts) + ")";
     }
 
     @Override

@@ -26,6 +26,7 @@ import be.cfwb.bma.transfer.TransferSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -52,8 +54,18 @@ public final class MailboxCopy {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxCopy.class);
     /** Retryable failures one message may cause before it is given up and reported. */
     private static final int MESSAGE_ATTEMPTS = 3;
-    /** Messages the reader may have spooled ahead of the APPENDs: bounds memory and disk per mailbox. */
-    private static final int READ_AHEAD = 2;
+    /**
+     * Listed bytes the reader may have read ahead of the APPENDs, at most (one message over it
+     * still passes alone): bounds memory and disk per mailbox and sets the APPEND batches.
+     */
+    private static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
+    /** Messages one APPEND request (MULTIAPPEND where the target has it) carries at most. */
+    private static final int APPEND_COUNT = 100;
+    /** Messages listed at most this large are read several at a time (one request for the set). */
+    private static final long BATCH_MESSAGE = 256 * 1024;
+    /** Listed bytes one such request may bring into memory at most. */
+    private static final long BATCH_BUDGET = 2 * 1024 * 1024;
+    private static final int BATCH_COUNT = 250;
 
     private final TransferSettings settings;
     private final Ledger ledger;
@@ -64,6 +76,8 @@ public final class MailboxCopy {
     private final boolean dryRun;
     private MailboxSource source;
     private MailboxTarget target;
+    /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
+    private Optional<Character> reserved;
     private int retries;
     private long progress;
 
@@ -86,14 +100,32 @@ public final class MailboxCopy {
         Optional<String> error = Optional.empty();
         try {
             retrying(() -> {
-                connect();
+                connectSource();
                 return null;
             }, null);
             List<SourceFolder> sourceFolders = retrying(() -> source.folders(), null);
-            List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders,
-                    retrying(() -> target.reservedNameCharacter(), null), retrying(() -> source.personalNamespace(), null));
-            for (FolderMapping mapping : mappings) {
-                folders.add(syncFolder(mapping));
+            Optional<FolderPath> namespace = retrying(() -> source.personalNamespace(), null);
+            Optional<Optional<Character>> knownReserved = pass == Pass.PRESTAGE && !dryRun
+                    ? recordedReserved() : Optional.empty();
+            if (knownReserved.isPresent() && retrying(() -> nothingNew(sourceFolders), null)) {
+                // A pre-stage rerun with nothing new anywhere: the target is not even logged in to.
+                for (FolderMapping mapping : settings.folderMapper().map(sourceFolders, knownReserved.get(), namespace)) {
+                    FolderTally tally = new FolderTally();
+                    if (mapping.source().holdsMessages()) {
+                        tally.uidValidity = highWater(mapping.source().path()).orElseThrow().uidValidity();
+                    }
+                    folders.add(tally.report(mapping));
+                }
+            } else {
+                retrying(() -> {
+                    connect();
+                    return null;
+                }, null);
+                reserved = retrying(() -> target.reservedNameCharacter(), null);
+                List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders, reserved, namespace);
+                for (FolderMapping mapping : mappings) {
+                    folders.add(syncFolder(mapping));
+                }
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());
@@ -110,7 +142,11 @@ public final class MailboxCopy {
             listener.mailboxFinished(report);
             return report;
         }
-        ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox)
+        LedgerEntry done = LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox);
+        if (reserved != null) {
+            done = done.with("targetReserved", reserved.map(String::valueOf).orElse(""));
+        }
+        ledger.append(done
                 .with("pass", pass.label())
                 .with("complete", report.isComplete())
                 .with("found", report.found())
@@ -121,6 +157,38 @@ public final class MailboxCopy {
                 .with("failed", report.failed().size()));
         listener.mailboxFinished(report);
         return report;
+    }
+
+    /** The target's reserved name character as the last pass of this mailbox recorded it, if one did. */
+    private Optional<Optional<Character>> recordedReserved() {
+        Optional<Optional<Character>> found = Optional.empty();
+        for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE) && e.concerns(mailbox))) {
+            Optional<String> r = e.get("targetReserved");
+            if (r.isPresent()) {
+                found = Optional.of(r.get().isEmpty() ? Optional.empty() : Optional.of(r.get().charAt(0)));
+            }
+        }
+        return found;
+    }
+
+    /** True if every folder holding messages was done before and has nothing new (one STATUS each). */
+    private boolean nothingNew(List<SourceFolder> folders) {
+        for (SourceFolder f : folders) {
+            if (!f.holdsMessages()) {
+                continue;
+            }
+            Optional<HighWater> hw = highWater(f.path());
+            if (hw.isEmpty() || !source.nothingAbove(f.path(), hw.get().uidValidity(), hw.get().highestUid())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void connectSource() {
+        if (source == null) {
+            source = settings.source().open(mailbox);
+        }
     }
 
     private void connect() {
@@ -244,6 +312,12 @@ public final class MailboxCopy {
             return;
         }
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
+        if (after > 0 && source.nothingAbove(path, hw.get().uidValidity(), after)) {
+            // A pre-stage rerun with nothing new: one STATUS instead of EXAMINE and FETCH, and the
+            // target is not read (the final pass compares everything).
+            tally.uidValidity = hw.get().uidValidity();
+            return;
+        }
         FolderListing listing = source.list(path, after);
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
             tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
@@ -351,9 +425,37 @@ public final class MailboxCopy {
         }
     }
 
+    /** The messages from {@code from} on to read in one request: small ones within the budget, else just one. */
+    private static List<SourceMessage> smallRun(List<SourceMessage> toCopy, int from) {
+        long bytes = 0;
+        int end = from;
+        while (end < toCopy.size() && end - from < BATCH_COUNT) {
+            long size = toCopy.get(end).size();
+            if (size > BATCH_MESSAGE || bytes + size > BATCH_BUDGET) {
+                break;
+            }
+            bytes += size;
+            end++;
+        }
+        return toCopy.subList(from, Math.max(end, from + 1));
+    }
+
+    private Fetched spool(FolderPath path, long uv, SourceMessage m, byte[] bytes) {
+        SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
+        try {
+            return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), new ByteArrayInputStream(bytes),
+                    settings.memoryThreshold(), settings.spoolDirectory()), null, null);
+        } catch (IOException e) {
+            return new Fetched(m, null, TransferException.retryable("Spooling UID " + m.uid() + " of " + path
+                    + " failed: " + e.getMessage(), e), null);
+        } catch (RuntimeException e) {
+            return new Fetched(m, null, null, e);
+        }
+    }
+
     /**
      * Copies {@code toCopy} in UID order. A reader thread fetches and spools the next messages
-     * (at most {@value #READ_AHEAD} ahead) while this thread APPENDs, so the source's and the
+     * (within {@link #READ_AHEAD_BYTES} ahead) while this thread APPENDs, so the source's and the
      * target's round trips overlap; the source is only touched by the reader meanwhile.
      */
     private void copyAll(FolderMapping mapping, FolderPath path, long uv, List<SourceMessage> toCopy, FolderTally tally) {
@@ -363,36 +465,68 @@ public final class MailboxCopy {
             }
             return;
         }
-        BlockingQueue<Fetched> queue = new ArrayBlockingQueue<>(READ_AHEAD);
+        BlockingQueue<Fetched> queue = new LinkedBlockingQueue<>();
+        Semaphore budget = new Semaphore(budgetUnits(Long.MAX_VALUE));
         AtomicBoolean stop = new AtomicBoolean();
         Thread reader = new Thread(() -> {
-            for (SourceMessage m : toCopy) {
+            int next = 0;
+            while (next < toCopy.size()) {
                 if (stop.get()) {
                     return;
                 }
-                Fetched f = fetch(path, uv, m);
+                List<SourceMessage> batch = smallRun(toCopy, next);
+                next += batch.size();
+                Map<Long, byte[]> read;
                 try {
-                    queue.put(f);
-                } catch (InterruptedException e) {
-                    close(f);
-                    return;
+                    read = batch.size() > 1 ? source.readAll(path, uv, batch.stream().map(SourceMessage::uid).toList())
+                            : Map.of();
+                } catch (TransferException e) {
+                    read = Map.of(); // each message is then read on its own, and its failure is its own
                 }
-                if (f.crash() != null || f.failure() != null && f.failure().isRetryable()) {
-                    return; // the folder attempt ends here; it is resumed after reconnecting
+                for (SourceMessage m : batch) {
+                    byte[] bytes = read.get(m.uid());
+                    Fetched f = bytes != null ? spool(path, uv, m, bytes) : fetch(path, uv, m);
+                    try {
+                        budget.acquire(budgetUnits(m.size()));
+                        queue.put(f);
+                    } catch (InterruptedException e) {
+                        close(f);
+                        return;
+                    }
+                    if (f.crash() != null || f.failure() != null && f.failure().isRetryable()) {
+                        return; // the folder attempt ends here; it is resumed after reconnecting
+                    }
+                    if (stop.get()) {
+                        return;
+                    }
                 }
             }
         }, Thread.currentThread().getName() + "-reader");
         reader.setDaemon(true);
         reader.start();
         try {
-            for (int i = 0; i < toCopy.size(); i++) {
+            int done = 0;
+            while (done < toCopy.size()) {
                 Fetched f;
                 while ((f = queue.poll(1, TimeUnit.SECONDS)) == null) {
                     if (!reader.isAlive() && queue.isEmpty()) {
                         throw new IllegalStateException("The reader of " + path + " in " + mailbox + " stopped unexpectedly");
                     }
                 }
-                store(mapping, path, f, tally);
+                List<Fetched> batch = new ArrayList<>();
+                batch.add(f);
+                while (batch.size() < APPEND_COUNT && (f = queue.poll()) != null) {
+                    batch.add(f);
+                }
+                done += batch.size();
+                try {
+                    storeAll(mapping, path, batch, tally);
+                } finally {
+                    batch.forEach(MailboxCopy::close);
+                    for (Fetched b : batch) {
+                        budget.release(budgetUnits(b.message().size()));
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -400,7 +534,7 @@ public final class MailboxCopy {
         } finally {
             stop.set(true);
             do {
-                drainAndClose(queue);
+                drainAndClose(queue, budget);
                 try {
                     reader.join(50);
                 } catch (InterruptedException e) {
@@ -408,14 +542,86 @@ public final class MailboxCopy {
                     Thread.currentThread().interrupt();
                 }
             } while (reader.isAlive());
-            drainAndClose(queue);
+            drainAndClose(queue, budget);
         }
     }
 
-    private static void drainAndClose(BlockingQueue<Fetched> queue) {
+    /** Read-ahead budget units (KiB) a message of {@code size} listed bytes takes; never more than the whole. */
+    private static int budgetUnits(long size) {
+        return (int) Math.max(1, Math.min(READ_AHEAD_BYTES, size) / 1024);
+    }
+
+    /**
+     * Stores the messages in order: runs of good ones in one {@link MailboxTarget#appendAll}
+     * each, the others (read failures, too large) as {@link #store} does. After a batch failed
+     * once, the folder goes on one message at a time, so that a failure is blamed on its message.
+     */
+    private void storeAll(FolderMapping mapping, FolderPath path, List<Fetched> batch, FolderTally tally) {
+        List<Fetched> run = new ArrayList<>();
+        for (Fetched f : batch) {
+            boolean appendable = f.crash() == null && f.failure() == null
+                    && f.spooled().size() + overhead(f) <= settings.maxMessageSize();
+            if (appendable && !tally.oneByOne) {
+                run.add(f);
+                continue;
+            }
+            appendRun(mapping, path, run, tally);
+            run.clear();
+            store(mapping, path, f, tally);
+        }
+        appendRun(mapping, path, run, tally);
+    }
+
+    private void appendRun(FolderMapping mapping, FolderPath path, List<Fetched> run, FolderTally tally) {
+        if (run.size() <= 1) {
+            run.forEach(f -> store(mapping, path, f, tally));
+            return;
+        }
+        int[] recorded = {0};
+        try {
+            target.appendAll(mapping.target(), run.stream().map(Fetched::spooled).toList(), (outcome, i) -> {
+                SourceMessage m = run.get(i).message();
+                long size = run.get(i).spooled().size();
+                if (outcome instanceof AppendOutcome.Copied) {
+                    copied(path, m, size, tally);
+                } else {
+                    problem(tally, path, m, size, false, ((AppendOutcome.Rejected) outcome).reason());
+                }
+                recorded[0]++;
+            });
+        } catch (TransferException e) {
+            // The message at the failure is blamed, as one by one; in a batch sent as one
+            // request it may be another's fault, so the folder goes on one message at a time.
+            tally.oneByOne = true;
+            if (!e.isRetryable()) {
+                // Which message was refused is not known here: the attempt is retried one by one
+                // (after reading the target's keys again), where the refusal falls on its message.
+                throw TransferException.retryable(e.getMessage() + " (retrying one message at a time)", e);
+            }
+            throw blame(tally, path, run.get(Math.min(recorded[0], run.size() - 1)).message(), e);
+        }
+    }
+
+    private static long overhead(Fetched f) {
+        return f.spooled().key().headerLine().getBytes(StandardCharsets.US_ASCII).length;
+    }
+
+    private void copied(FolderPath path, SourceMessage m, long size, FolderTally tally) {
+        tally.copied++;
+        tally.copiedBytes += size;
+        tally.copiedUids.add(m.uid());
+        progress++;
+        listener.messageCopied(mailbox, path, m.uid(), size);
+    }
+
+    /** Frees what the reader left, and its budget, so that a reader waiting for budget sees the stop. */
+    private static void drainAndClose(BlockingQueue<Fetched> queue, Semaphore budget) {
         List<Fetched> rest = new ArrayList<>();
         queue.drainTo(rest);
-        rest.forEach(MailboxCopy::close);
+        for (Fetched f : rest) {
+            close(f);
+            budget.release(budgetUnits(f.message().size()));
+        }
     }
 
     private static void close(Fetched f) {
@@ -454,11 +660,7 @@ public final class MailboxCopy {
                 throw blame(tally, path, m, e);
             }
             if (outcome instanceof AppendOutcome.Copied) {
-                tally.copied++;
-                tally.copiedBytes += spooled.size();
-                tally.copiedUids.add(m.uid());
-                progress++;
-                listener.messageCopied(mailbox, path, m.uid(), spooled.size());
+                copied(path, m, spooled.size(), tally);
             } else {
                 problem(tally, path, m, spooled.size(), false, ((AppendOutcome.Rejected) outcome).reason());
             }
@@ -506,6 +708,7 @@ public final class MailboxCopy {
         final Map<Long, Problem> problems = new LinkedHashMap<>();
         final Map<Long, Integer> blame = new HashMap<>();
         final List<String> notes = new ArrayList<>();
+        boolean oneByOne;
         String error;
 
         FolderReport report(FolderMapping mapping) {

@@ -1,0 +1,21 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.transfer.MessageFlags;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.TreeSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImapTargetTest {
+
+    @Test
+    void multiAppendFlagListsCarrySystemFlagsAndKeywords() {
+        assertThat(ImapTarget.flagList(MessageFlags.NONE)).isEqualTo("()");
+        assertThat(ImapTarget.flagList(new MessageFlags(true, true, true, true, new TreeSet<>(List.of("$Forwarded", "Urgent")))))
+                .isEqualTo("(\\Answered \\Draft \\Flagged \\Seen $Forwarded Urgent)");
+        assertThat(ImapTarget.flagList(new MessageFlags(true, false, false, false, new TreeSet<>()))).isEqualTo("(\\Seen)");
+    }
+}
