@@ -70,6 +70,14 @@ public final class TransferSettings {
         Builder b = builder();
         ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
         ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
+        String sourceTrust = properties.get(BmaProperties.SOURCE_TRUST_CERTIFICATE);
+        if (sourceTrust != null && !sourceTrust.isBlank()) {
+            source = source.trusting(Path.of(sourceTrust.strip()), BmaProperties.SOURCE_TRUST_CERTIFICATE);
+        }
+        String targetTrust = properties.get(BmaProperties.TARGET_TRUST_CERTIFICATE);
+        if (targetTrust != null && !targetTrust.isBlank()) {
+            target = target.trusting(Path.of(targetTrust.strip()), BmaProperties.TARGET_TRUST_CERTIFICATE);
+        }
         b.imapSource(source, credentials(properties, BmaProperties.SOURCE_CREDENTIALS, sourceAdmin, "bma-source"), clock);
         b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
         String parallelism = properties.get(BmaProperties.PARALLELISM);
