@@ -24,11 +24,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
@@ -47,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * TLS by default: a server with a self-signed certificate (GreenMail IMAPS) is refused by the
+ * TLS by default: a server with a self-signed certificate (GreenMail behind TLS) is refused by the
  * toolkit's IMAP connection with a clear, non-retried error, and accepted only when exactly its
  * certificate is trusted explicitly ({@link ImapEndpoint#trusting}, {@code bma.source.trustCertificate});
  * trusting another certificate does not let it in.
@@ -65,32 +75,75 @@ class TlsTrustTest {
 
     private Path serverPem;
 
-    /** GreenMail IMAPS with a self-signed certificate made for 127.0.0.1 (its bundled one names no host). */
+    private ServerSocket tls;
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tls-terminator");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * A self-signed IMAPS server: GreenMail's IMAP behind a TLS terminator on loopback with a
+     * certificate made for 127.0.0.1 (GreenMail's own IMAPS shares one JVM-wide keystore whose
+     * certificate names no host, so it cannot show the accepted case).
+     */
     @BeforeAll
     void start(@TempDir Path keys) throws Exception {
         Path store = selfSigned(keys, "server", true);
         serverPem = keys.resolve("server.pem");
-        ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAPS);
+        ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         setup.setServerStartupTimeout(10_000);
-        System.setProperty("greenmail.tls.keystore.file", store.toString());
-        System.setProperty("greenmail.tls.keystore.password", "changeit");
-        try {
-            server = new GreenMail(setup);
-            server.start();
-        } finally {
-            System.clearProperty("greenmail.tls.keystore.file");
-            System.clearProperty("greenmail.tls.keystore.password");
-        }
+        server = new GreenMail(setup);
+        server.start();
         server.setUser(MAILBOX.toString(), MAILBOX.toString(), PASSWORD);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        tls = ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        int plainPort = server.getImap().getPort();
+        pumps.execute(() -> {
+            while (!tls.isClosed()) {
+                try {
+                    Socket client = tls.accept();
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), plainPort);
+                    pumps.execute(() -> pump(client, upstream));
+                    pumps.execute(() -> pump(upstream, client));
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+    }
+
+    private static void pump(Socket from, Socket to) {
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // the other side ended (or the handshake was refused)
+        } finally {
+            try {
+                from.close();
+                to.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
+        tls.close();
+        pumps.shutdownNow();
         server.stop();
     }
 
     private ImapEndpoint endpoint() {
-        return new ImapEndpoint("127.0.0.1", server.getImaps().getPort(), true, false, Duration.ofSeconds(5));
+        return new ImapEndpoint("127.0.0.1", tls.getLocalPort(), true, false, Duration.ofSeconds(5));
     }
 
     private static CredentialSource credentials() {
@@ -139,7 +192,7 @@ class TlsTrustTest {
     void theTrustSettingIsReadFromPropertiesAndABadFileIsAClearError() throws Exception {
         Path pem = temp.resolve("greenmail.pem");
         writePem(serverCertificate(), pem);
-        Map<String, String> props = Map.of(BmaProperties.SOURCE_URL, "imaps://127.0.0.1:" + server.getImaps().getPort(),
+        Map<String, String> props = Map.of(BmaProperties.SOURCE_URL, "imaps://127.0.0.1:" + tls.getLocalPort(),
                 BmaProperties.TARGET_URL, "imaps://127.0.0.1:993", BmaProperties.SOURCE_TRUST_CERTIFICATE, pem.toString(),
                 BmaProperties.SOURCE_CREDENTIALS, credentialsFile().toString(),
                 BmaProperties.TARGET_CREDENTIALS, credentialsFile().toString());
@@ -180,7 +233,7 @@ class TlsTrustTest {
                 return new X509Certificate[0];
             }
         }}, null);
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", server.getImaps().getPort())) {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tls.getLocalPort())) {
             s.startHandshake();
             Certificate[] chain = s.getSession().getPeerCertificates();
             return (X509Certificate) chain[0];
