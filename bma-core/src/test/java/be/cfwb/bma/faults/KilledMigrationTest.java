@@ -95,7 +95,9 @@ class KilledMigrationTest {
         try (MailboxInspector neu = h.newBox(a)) {
             before = neu.messages(FolderPath.inbox()).size();
         }
-        assertThat(before).as("copies before the kill").isEqualTo(point.equals("ledger") ? 3 : 2);
+        // the engine may read ahead of its APPENDs: frozen on the third FETCH, the second APPEND may still be running
+        assertThat(before).as("copies before the kill")
+                .isBetween(point.equals("fetch") ? 1 : point.equals("ledger") ? 3 : 2, point.equals("ledger") ? 3 : 2);
 
         TransferReport rerun;
         try (Ledger ledger = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
