@@ -103,6 +103,13 @@ public final class BmaProperties {
     public static final String FOLDER_MAPPING = "bma.folderMapping";
     /** The largest message the target takes, in bytes (default Exchange's 35 MiB). */
     public static final String TARGET_MAX_MESSAGE_SIZE = "bma.target.maxMessageSize";
+    /**
+     * A PEM file of the certificate(s) to trust for the source server instead of the JVM's
+     * trust store (a self-signed or private-CA server); host names are still checked.
+     */
+    public static final String SOURCE_TRUST_CERTIFICATE = "bma.source.trustCertificate";
+    /** As {@link #SOURCE_TRUST_CERTIFICATE}, for the target server. */
+    public static final String TARGET_TRUST_CERTIFICATE = "bma.target.trustCertificate";
 
     private BmaProperties() {
     }

@@ -128,13 +128,21 @@ public final class FolderMapper {
         boolean sourceDeclares = !declared.isEmpty();
         List<FolderMapping> result = new ArrayList<>();
         Map<TargetFolder, FolderPath> seen = new LinkedHashMap<>();
+        Map<String, FolderPath> seenIgnoringCase = new HashMap<>();
         for (SourceFolder folder : folders) {
             List<String> notes = new ArrayList<>();
             TargetFolder target = mapOne(visible(folder.path(), personalNamespace), declared, sourceDeclares, notes);
             target = replaceReserved(target, reservedNameCharacter, notes);
             FolderPath earlier = seen.putIfAbsent(target, folder.path());
+            // Exchange (and many IMAP servers) compare folder names ignoring case: such names
+            // end up in one folder, which ops must be told about.
+            FolderPath earlierIgnoringCase = seenIgnoringCase.putIfAbsent(
+                    target.toString().toLowerCase(Locale.ROOT), folder.path());
             if (earlier != null) {
                 notes.add("merged into " + target + " with source folder " + earlier);
+            } else if (earlierIgnoringCase != null) {
+                notes.add("differs only by case from source folder " + earlierIgnoringCase
+                        + "; a target that ignores case in names (Exchange) merges them into one folder");
             }
             result.add(new FolderMapping(folder, target, notes));
         }

@@ -89,9 +89,17 @@ public final class TransferSettings {
                                          java.util.Optional<Login> targetAdmin, Clock clock) {
         Builder b = builder();
         ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
+        String sourceTrust = properties.get(BmaProperties.SOURCE_TRUST_CERTIFICATE);
+        if (sourceTrust != null && !sourceTrust.isBlank()) {
+            source = source.trusting(Path.of(sourceTrust.strip()), BmaProperties.SOURCE_TRUST_CERTIFICATE);
+        }
         b.imapSource(source, credentials(properties, BmaProperties.SOURCE_CREDENTIALS, sourceAdmin, "bma-source"), clock);
         if (targetIsImap(properties)) {
             ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
+            String targetTrust = properties.get(BmaProperties.TARGET_TRUST_CERTIFICATE);
+            if (targetTrust != null && !targetTrust.isBlank()) {
+                target = target.trusting(Path.of(targetTrust.strip()), BmaProperties.TARGET_TRUST_CERTIFICATE);
+            }
             b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
         }
         String parallelism = properties.get(BmaProperties.PARALLELISM);

@@ -107,6 +107,11 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** The faults in force now. */
+    public Faults faults() {
+        return faults.get();
+    }
+
     /** Back to a faithful proxy. */
     public FaultProxy heal() {
         return set(Faults.NONE);

@@ -70,6 +70,15 @@ class FolderMapperTest {
     }
 
     @Test
+    void namesDifferingOnlyByCaseAreReportedAsMergedOnACaseInsensitiveTarget() {
+        List<FolderMapping> mappings = FolderMapper.exchange().map(List.of(SourceFolder.of(FolderPath.of("Archives")),
+                SourceFolder.of(FolderPath.of("ARCHIVES")), SourceFolder.of(FolderPath.of("Projets"))), Optional.empty());
+        assertThat(mappings.get(0).notes()).isEmpty();
+        assertThat(mappings.get(1).notes()).singleElement().asString().contains("only by case").contains("Archives");
+        assertThat(mappings.get(2).notes()).isEmpty();
+    }
+
+    @Test
     void reservedNamesAndSeparatorsAreRenamedAndReported() {
         FolderMapping files = one(FolderMapper.exchange(), SourceFolder.of(FolderPath.of("Files")), Optional.of('/'));
         assertThat(files.target()).isEqualTo(TargetFolder.of(FolderPath.of("Files (migrated)")));

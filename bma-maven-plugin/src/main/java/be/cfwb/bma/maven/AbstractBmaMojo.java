@@ -247,9 +247,19 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         return properties;
     }
 
-    private static void put(Map<String, String> properties, Object key, Object value) {
-        if (key.toString().startsWith("bma.") && value != null && !value.toString().isBlank()) {
-            properties.put(key.toString(), value.toString().strip());
+    /** Keys that hold secrets: read from settings.xml servers or the environment only, never the POM. */
+    static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(BmaProperties.GRAPH_CLIENT_SECRET,
+            BmaProperties.GRAPH_CERTIFICATE_PASSWORD);
+
+    private void put(Map<String, String> properties, Object key, Object value) {
+        String k = key.toString();
+        if (SECRET_KEYS.contains(k)) {
+            getLog().warn(k + " is ignored here: secrets come from settings.xml (server " + GRAPH_SERVER
+                    + ") or the environment, never from the POM or the command line");
+            return;
+        }
+        if (k.startsWith("bma.") && value != null && !value.toString().isBlank()) {
+            properties.put(k, value.toString().strip());
         }
     }
 

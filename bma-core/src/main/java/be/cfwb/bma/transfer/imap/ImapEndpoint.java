@@ -6,10 +6,12 @@ import be.cfwb.bma.BmaException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An IMAP server: {@code imaps://host[:993]} (TLS from the start) or {@code imap://host[:143]}
@@ -22,8 +24,11 @@ import java.util.Objects;
  * @param tls        true for {@code imaps} (implicit TLS)
  * @param plaintext  true if an {@code imap://} connection may stay unencrypted
  * @param timeout    connect and read timeout
+ * @param trustedCertificate a PEM file of the certificates to trust instead of the JVM's trust
+ *                   store ({@link #trusting}); empty for the JVM's (the default)
  */
-public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext, Duration timeout) {
+public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext, Duration timeout,
+                           Optional<Path> trustedCertificate) {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
@@ -35,9 +40,28 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
             throw new IllegalArgumentException("Port out of range: " + port);
         }
         Objects.requireNonNull(timeout, "timeout");
+        trustedCertificate = trustedCertificate == null ? Optional.empty() : trustedCertificate;
         if (tls && plaintext) {
             throw new IllegalArgumentException("imaps is never plaintext");
         }
+    }
+
+    /** An endpoint validated against the JVM's trust store. */
+    public ImapEndpoint(String host, int port, boolean tls, boolean plaintext, Duration timeout) {
+        this(host, port, tls, plaintext, timeout, Optional.empty());
+    }
+
+    /**
+     * This endpoint trusting exactly the certificates in a PEM file (a self-signed or private-CA
+     * server), instead of the JVM's trust store; the host name is still checked against the
+     * certificate. The file is read and checked now.
+     *
+     * @param property the setting's name for error messages
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} if the file holds no certificate
+     */
+    public ImapEndpoint trusting(Path pemCertificate, String property) {
+        TrustedCertificates.load(pemCertificate, property);
+        return new ImapEndpoint(host, port, tls, plaintext, timeout, Optional.of(pemCertificate));
     }
 
     /**
@@ -75,7 +99,7 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new ImapEndpoint(host, port, tls, !tls && isLoopback(host), DEFAULT_TIMEOUT);
+        return new ImapEndpoint(host, port, tls, !tls && isLoopback(host), DEFAULT_TIMEOUT, Optional.empty());
     }
 
     private static BmaException invalid(String property, String url, String why) {
@@ -93,11 +117,11 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
         if (tls) {
             throw new IllegalStateException("imaps is never plaintext");
         }
-        return new ImapEndpoint(host, port, false, true, timeout);
+        return new ImapEndpoint(host, port, false, true, timeout, trustedCertificate);
     }
 
     public ImapEndpoint withTimeout(Duration timeout) {
-        return new ImapEndpoint(host, port, tls, plaintext, timeout);
+        return new ImapEndpoint(host, port, tls, plaintext, timeout, trustedCertificate);
     }
 
     /** True for 127.0.0.0/8, ::1 and {@code localhost}; no name lookup beyond that. */

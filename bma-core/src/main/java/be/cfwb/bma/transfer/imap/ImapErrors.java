@@ -51,10 +51,27 @@ final class ImapErrors {
     static TransferException translate(String what, Exception e) {
         Optional<Duration> backoff = throttle(e);
         String message = what + ": " + text(e);
+        if (isUntrustedCertificate(e)) {
+            // retrying cannot help: a server whose certificate fails validation is refused at once
+            return TransferException.permanent(what + ": the server's TLS certificate is not trusted or does not match "
+                    + "its name (" + text(e) + "); if this server is yours, trust its certificate explicitly with "
+                    + "bma.source.trustCertificate / bma.target.trustCertificate (a PEM file)", e);
+        }
         if (backoff.isPresent()) {
             return TransferException.throttled(message, backoff.get(), e);
         }
         return isConnectionTrouble(e) ? TransferException.retryable(message, e) : TransferException.permanent(message, e);
+    }
+
+    static boolean isUntrustedCertificate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+                : t instanceof MessagingException me && me.getNextException() != t ? me.getNextException() : null) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isConnectionTrouble(Throwable e) {

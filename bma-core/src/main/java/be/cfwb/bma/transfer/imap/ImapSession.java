@@ -141,6 +141,10 @@ final class ImapSession implements AutoCloseable {
         if (!endpoint.tls()) {
             p.put(pre + "socketFactory", NoDelaySocketFactory.INSTANCE);
         }
+        if (endpoint.trustedCertificate().isPresent()) {
+            // used for imaps and for STARTTLS alike; the identity check above stays on
+            p.put(pre + "ssl.socketFactory", TrustedCertificates.socketFactory(endpoint.trustedCertificate().get()));
+        }
         Session session = Session.getInstance(p);
         GuardedStore s = new GuardedStore(session, new URLName(proto, endpoint.host(), endpoint.port(), null, null, null),
                 proto, endpoint.tls(), required);

@@ -48,6 +48,8 @@ public final class SpooledMessage implements MessageToCopy, AutoCloseable {
             int n;
             while ((n = source.read(buffer)) > 0) {
                 if (head.size() + n > threshold) {
+                    // a configured spool directory that does not exist yet must not fail every large message
+                    Files.createDirectories(directory);
                     Path file = Files.createTempFile(directory, "bma-", ".eml");
                     long size = head.size();
                     try (OutputStream out = Files.newOutputStream(file)) {

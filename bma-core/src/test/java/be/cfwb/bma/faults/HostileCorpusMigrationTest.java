@@ -1,0 +1,199 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.corpus.HostileCorpus;
+import be.cfwb.bma.corpus.HostileCorpus.Sample;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.GreenMailFixture;
+import be.cfwb.bma.testing.MailboxInspector;
+import be.cfwb.bma.testing.MailboxInspector.StoredMessage;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.MailboxVerification;
+import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.SourceKey;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.Verifier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every {@link HostileCorpus} sample seeded into an old mailbox and migrated: each is on the
+ * target byte for byte (the trace header line, then the original's bytes) or reported with a
+ * reason; none silently dropped, none stopping the mailbox. "The original" is what the OLD
+ * server returns for BODY.PEEK[], not the corpus file: a server may normalise a message on
+ * APPEND (GreenMail does for some), and the toolkit's promise is about what the old server
+ * holds. Where the source server refused a sample outright, that is recorded and printed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileCorpusMigrationTest {
+
+    private static final FolderPath INBOX = FolderPath.inbox();
+
+    private GreenMailFixture oldServer;
+    private GreenMailFixture newServer;
+    private FaultHarness h;
+    @TempDir
+    Path temp;
+    private Ledger ledger;
+
+    @BeforeAll
+    void startServers() {
+        oldServer = GreenMailFixture.start();
+        newServer = GreenMailFixture.start();
+        h = new FaultHarness(oldServer, newServer);
+    }
+
+    @AfterAll
+    void stopServers() {
+        oldServer.close();
+        newServer.close();
+    }
+
+    @BeforeEach
+    void openLedger() {
+        ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK);
+    }
+
+    @AfterEach
+    void closeLedger() {
+        ledger.close();
+    }
+
+    @Test
+    void everySampleIsCopiedByteForByteOrReportedWithAReason() throws Exception {
+        BmaAddress a = h.newMailbox();
+        Map<Long, Sample> byUid = new LinkedHashMap<>();
+        Map<String, String> outcome = new LinkedHashMap<>();
+        try (MailboxSeeder s = h.seeder(a)) {
+            Instant date = Instant.parse("2024-10-01T08:00:00Z");
+            for (Sample sample : HostileCorpus.samples()) {
+                try {
+                    long uid = s.append(INBOX, sample.bytes(), flags(), date);
+                    assertThat(uid).as("UIDPLUS from the old server").isPositive();
+                    byUid.put(uid, sample);
+                } catch (IllegalStateException e) {
+                    outcome.put(sample.name(), "refused by the OLD server on APPEND (" + e.getMessage() + "): nothing to migrate");
+                }
+            }
+        }
+        assertThat(byUid).as("the old server took most samples").hasSizeGreaterThanOrEqualTo(HostileCorpus.samples().size() - 1);
+
+        TransferSettings settings = h.settings(temp).build();
+        TransferReport report = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+
+        assertThat(report.isAccountedFor()).as(report.summary()).isTrue();
+        assertThat(report.mailboxes().get(0).error()).as("no sample stops the mailbox").isEmpty();
+        Map<Long, MessageProblem> reported = new HashMap<>();
+        report.mailboxes().get(0).skipped().forEach(p -> reported.put(p.uid(), p));
+        report.mailboxes().get(0).failed().forEach(p -> reported.put(p.uid(), p));
+
+        int copied = 0;
+        try (MailboxInspector old = h.oldBox(a); MailboxInspector neu = h.newBox(a)) {
+            Map<Long, StoredMessage> copies = new HashMap<>();
+            for (StoredMessage c : neu.messages(INBOX)) {
+                SourceKey key = SourceKey.parse(c.trace().orElseThrow()).orElseThrow();
+                assertThat(copies.put(key.uid(), c)).as("UID %s copied once", key.uid()).isNull();
+            }
+            for (Map.Entry<Long, Sample> e : byUid.entrySet()) {
+                long uid = e.getKey();
+                Sample sample = e.getValue();
+                byte[] original = old.raw(INBOX, uid);
+                String altered = Arrays.equals(original, sample.bytes()) ? ""
+                        : " (the old server stores it altered: " + sample.bytes().length + " bytes in, " + original.length + " out)";
+                StoredMessage copy = copies.get(uid);
+                if (copy == null) {
+                    MessageProblem p = reported.get(uid);
+                    assertThat(p).as("%s is neither copied nor reported", sample.name()).isNotNull();
+                    assertThat(p.reason()).isNotBlank();
+                    outcome.put(sample.name(), "reported: " + p.reason() + altered);
+                    continue;
+                }
+                byte[] header = SourceKey.parse(copy.trace().get()).orElseThrow().headerLine().getBytes(StandardCharsets.US_ASCII);
+                byte[] expected = Arrays.copyOf(header, header.length + original.length);
+                System.arraycopy(original, 0, expected, header.length, original.length);
+                byte[] stored = neu.raw(INBOX, copy.uid());
+                assertThat(stored).as("bytes of %s", sample.name()).isEqualTo(expected);
+                copied++;
+                outcome.put(sample.name(), "copied byte for byte" + altered);
+                if (sample.name().equals("smime-signed")) {
+                    outcome.put(sample.name(), outcome.get(sample.name()) + "; " + smimeVerifies(stored));
+                }
+            }
+        }
+        assertThat(copied + reported.size()).isEqualTo(byUid.size());
+        assertThat(report.copied()).isEqualTo(copied);
+
+        // the Verifier agrees: whatever was not reported is present once with its bytes
+        MailboxVerification v = new Verifier(settings, FaultHarness.CLOCK).verifyOne(a);
+        assertThat(v.error()).isEmpty();
+        assertThat(v.duplicated()).isEmpty();
+        assertThat(v.mismatched()).isEmpty();
+        assertThat(v.missing()).extracting(MessageProblem::uid).containsExactlyInAnyOrderElementsOf(reported.keySet());
+        System.out.println("Hostile corpus outcome (GreenMail -> GreenMail):");
+        outcome.forEach((name, what) -> System.out.println("  " + name + ": " + what));
+    }
+
+    @Test
+    void aSixtyMegabyteMessageIsReportedAsTooLargeForExchangeNotDropped() {
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            s.append(INBOX, HostileCorpus.large(60), flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z"));
+            s.append(INBOX, HostileCorpus.samples().get(0).bytes(), flags(), Instant.parse("2024-10-02T08:00:00Z"));
+        }
+
+        TransferReport report = FaultHarness.run(h.settings(temp).maxMessageSize(TransferSettings.EXCHANGE_MAX_MESSAGE_SIZE)
+                .build(), ledger, Pass.PRESTAGE, a);
+
+        assertThat(report.isAccountedFor()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(1);
+        assertThat(report.mailboxes().get(0).skipped()).singleElement().satisfies(p -> {
+            assertThat(p.uid()).isEqualTo(1);
+            assertThat(p.size()).isGreaterThan(60L << 20);
+            assertThat(p.reason()).contains("too large");
+        });
+        assertThat(report.toCsv() + report.toJson()).contains("too large");
+    }
+
+    /** {@code openssl smime -verify -noverify} on the copy, where openssl exists. */
+    private String smimeVerifies(byte[] copy) throws IOException, InterruptedException {
+        Path file = temp.resolve("smime-copy.eml");
+        Files.write(file, copy);
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "smime", "-verify", "-noverify", "-in", file.toString(),
+                    "-out", temp.resolve("smime-content.txt").toString()).redirectErrorStream(true).start();
+        } catch (IOException noOpenssl) {
+            return "openssl absent: signature not checked";
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("openssl smime -verify on the copy: %s", output).isZero();
+        assertThat(output).contains("Verification successful");
+        return "S/MIME signature still verifies (openssl)";
+    }
+}

@@ -1,0 +1,2 @@
+/** Security guarantees, end to end: TLS validation by default, explicit trust, secrets never written. */
+package be.cfwb.bma.security;
