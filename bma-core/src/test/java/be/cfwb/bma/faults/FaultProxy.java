@@ -31,9 +31,23 @@ public final class FaultProxy implements AutoCloseable {
 
     /** What the proxy does to traffic; immutable, swapped atomically. */
     public record Faults(long dropAfterClientBytes, long dropAfterServerBytes, byte[] resetWhenClientSends,
-                         boolean refuse, boolean stall, int bytesPerSecond) {
+                         boolean refuse, boolean stall, int bytesPerSecond, byte[] stallWhenClientSends) {
 
-        public static final Faults NONE = new Faults(-1, -1, null, false, false, 0);
+        public static final Faults NONE = new Faults(-1, -1, null, false, false, 0, null);
+
+        Faults(long dropAfterClientBytes, long dropAfterServerBytes, byte[] resetWhenClientSends, boolean refuse,
+               boolean stall, int bytesPerSecond) {
+            this(dropAfterClientBytes, dropAfterServerBytes, resetWhenClientSends, refuse, stall, bytesPerSecond, null);
+        }
+
+        /**
+         * Stall both directions as soon as the client's bytes contain this text (e.g.
+         * {@code "BODY.PEEK[]"}), so the stall hits that very command whatever the timing.
+         */
+        public Faults stallWhenClientSends(String text) {
+            return new Faults(dropAfterClientBytes, dropAfterServerBytes, resetWhenClientSends, refuse, stall,
+                    bytesPerSecond, text.getBytes(StandardCharsets.US_ASCII));
+        }
 
         /** Close both sides once the client has sent this many more bytes on a new connection. */
         public Faults dropAfterClientBytes(long bytes) {
@@ -190,6 +204,20 @@ public final class FaultProxy implements AutoCloseable {
                     while (f.stall() && !closed && !from.isClosed()) {
                         sleep(20);
                         f = faults.get();
+                    }
+                    if (fromClient && f.stallWhenClientSends() != null) {
+                        window = concatTail(window, buffer, n, f.stallWhenClientSends().length * 2 + n);
+                        if (contains(window, f.stallWhenClientSends())) {
+                            faultsInjected.incrementAndGet();
+                            Faults stalled = new Faults(f.dropAfterClientBytes(), f.dropAfterServerBytes(),
+                                    f.resetWhenClientSends(), f.refuse(), true, f.bytesPerSecond(), null);
+                            faults.set(stalled);
+                            f = stalled;
+                            while (f.stall() && !closed && !from.isClosed()) {
+                                sleep(20);
+                                f = faults.get();
+                            }
+                        }
                     }
                     if (fromClient && f.resetWhenClientSends() != null) {
                         window = concatTail(window, buffer, n, f.resetWhenClientSends().length * 2 + n);

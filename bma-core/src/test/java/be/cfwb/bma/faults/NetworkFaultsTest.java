@@ -160,7 +160,8 @@ class NetworkFaultsTest {
     @Test
     void oldServerStallsMidTransferLongerThanTheReadTimeout() {
         BmaAddress a = seeded();
-        whenThen(() -> toOld.serverBytes() > 40_000, () -> toOld.set(FaultProxy.Faults.NONE.stalling()));
+        // Stall exactly when the engine asks for message bodies, however fast the copy runs.
+        toOld.set(FaultProxy.Faults.NONE.stallWhenClientSends("BODY.PEEK[]"));
         AtomicBoolean stalled = new AtomicBoolean();
         whenThen(() -> toOld.faults().stall(), () -> {
             stalled.set(true);

@@ -79,6 +79,8 @@ public final class MailboxCopy {
     /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
     private Optional<Character> reserved;
     private int retries;
+    /** Batched reads that failed and were redone message by message, on the reader thread. */
+    private final java.util.concurrent.atomic.AtomicInteger readRetries = new java.util.concurrent.atomic.AtomicInteger();
     private long progress;
 
     public MailboxCopy(TransferSettings settings, Ledger ledger, Clock clock, TransferListener listener,
@@ -137,7 +139,7 @@ public final class MailboxCopy {
             disconnect();
         }
         MailboxReport report = new MailboxReport(mailbox, pass, started, Duration.ofNanos(System.nanoTime() - t0),
-                retries, folders, error);
+                retries + readRetries.get(), folders, error);
         if (dryRun) {
             listener.mailboxFinished(report);
             return report;
@@ -481,7 +483,12 @@ public final class MailboxCopy {
                     read = batch.size() > 1 ? source.readAll(path, uv, batch.stream().map(SourceMessage::uid).toList())
                             : Map.of();
                 } catch (TransferException e) {
-                    read = Map.of(); // each message is then read on its own, and its failure is its own
+                    // Each message is then read on its own, and its failure is its own; the
+                    // failed batch still counts as a retry, so the report shows the trouble.
+                    readRetries.incrementAndGet();
+                    LOG.info("{}: reading {} messages of {} at once failed ({}); reading them one by one",
+                            mailbox, batch.size(), path, e.getMessage());
+                    read = Map.of();
                 }
                 for (SourceMessage m : batch) {
                     byte[] bytes = read.get(m.uid());
