@@ -5,6 +5,7 @@ import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.AppendOutcome;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.ForwardingTarget;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageFlags;
 import be.cfwb.bma.transfer.MessageToCopy;
@@ -135,7 +136,16 @@ public final class KilledMigrationChild {
         }
     }
 
-    private record FreezingTarget(MailboxTarget delegate, AtomicInteger appended, String point) implements MailboxTarget {
+    private static final class FreezingTarget extends ForwardingTarget {
+        private final AtomicInteger appended;
+        private final String point;
+
+        FreezingTarget(MailboxTarget delegate, AtomicInteger appended, String point) {
+            super(delegate);
+            this.appended = appended;
+            this.point = point;
+        }
+
         @Override
         public BmaAddress mailbox() {
             return delegate.mailbox();

@@ -1,27 +1,23 @@
 package be.cfwb.bma.transfer;
 
-import be.cfwb.bma.address.BmaAddress;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A target that fails some APPENDs the way networks and Exchange do: throttled before the
  * message is written, or the connection dropped after it was (the answer lost).
  */
-class FlakyTarget implements MailboxTarget {
+class FlakyTarget extends ForwardingTarget {
 
     enum Fault { THROTTLED_BEFORE, DROPPED_AFTER }
 
-    private final MailboxTarget delegate;
     private final AtomicInteger counter;
     private final int every;
     private final Fault fault;
 
     FlakyTarget(MailboxTarget delegate, AtomicInteger counter, int every, Fault fault) {
-        this.delegate = delegate;
+        super(delegate);
         this.counter = counter;
         this.every = every;
         this.fault = fault;
@@ -43,35 +39,5 @@ class FlakyTarget implements MailboxTarget {
 
     MailboxTarget delegate() {
         return delegate;
-    }
-
-    @Override
-    public BmaAddress mailbox() {
-        return delegate.mailbox();
-    }
-
-    @Override
-    public Optional<Character> reservedNameCharacter() {
-        return delegate.reservedNameCharacter();
-    }
-
-    @Override
-    public void ensureFolder(TargetFolder folder) {
-        delegate.ensureFolder(folder);
-    }
-
-    @Override
-    public List<TargetMessage> messages(TargetFolder folder) {
-        return delegate.messages(folder);
-    }
-
-    @Override
-    public void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags) {
-        delegate.updateFlags(folder, message, flags);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
