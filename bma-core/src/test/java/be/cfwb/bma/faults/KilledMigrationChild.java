@@ -12,7 +12,7 @@ import be.cfwb.bma.transfer.MessageToCopy;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.TargetFolder;
-import be.cfwb.bma.transfer.TargetMessage;
+
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.SourceFolder;
 import be.cfwb.bma.transfer.FolderListing;
@@ -24,7 +24,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -147,26 +147,6 @@ public final class KilledMigrationChild {
         }
 
         @Override
-        public BmaAddress mailbox() {
-            return delegate.mailbox();
-        }
-
-        @Override
-        public Optional<Character> reservedNameCharacter() {
-            return delegate.reservedNameCharacter();
-        }
-
-        @Override
-        public void ensureFolder(TargetFolder folder) {
-            delegate.ensureFolder(folder);
-        }
-
-        @Override
-        public List<TargetMessage> messages(TargetFolder folder) {
-            return delegate.messages(folder);
-        }
-
-        @Override
         public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
             boolean third = appended.incrementAndGet() == 3;
             if (third && point.equals("append")) {
@@ -202,21 +182,6 @@ public final class KilledMigrationChild {
                 freeze("ledger");
             }
             return outcome;
-        }
-
-        @Override
-        public Optional<InputStream> openCopy(TargetFolder folder, TargetMessage message) {
-            return delegate.openCopy(folder, message);
-        }
-
-        @Override
-        public void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags) {
-            delegate.updateFlags(folder, message, flags);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
