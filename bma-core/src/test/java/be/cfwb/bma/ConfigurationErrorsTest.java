@@ -170,6 +170,9 @@ class ConfigurationErrorsTest {
                 notify(BmaProperties.NOTIFY_TUTORIAL1_URL, "https://exemple be/tuto 1"),
                 notify(BmaProperties.NOTIFY_SGNE_ADDRESS, "migrationBMA at cfwb.be"),
                 notify(BmaProperties.NOTIFY_ETNIC_REPLY_TO, "support@etnic"),
+                new Case(BmaProperties.NOTIFY_TRANSPORT, () -> NotificationSettings.graphTransport(Map.of(
+                        BmaProperties.NOTIFY_TRANSPORT, "grpah")),
+                        List.of(BmaProperties.NOTIFY_TRANSPORT, "'grpah'", "smtp or graph"), List.of()),
                 smtp(BmaProperties.SMTP_PORT, "submission"),
                 smtp(BmaProperties.SMTP_PORT, "70000"),
                 smtp(BmaProperties.SMTP_SECURITY, "ssl"),

@@ -23,6 +23,24 @@ import java.util.Optional;
  */
 public final class NotificationSettings {
 
+    /**
+     * Whether {@value BmaProperties#NOTIFY_TRANSPORT} says {@code graph} (sendMail) rather than
+     * {@code smtp}, the default.
+     *
+     * @throws BmaException if it says anything else: a misspelt transport must not silently mean SMTP
+     */
+    public static boolean graphTransport(Map<String, String> properties) {
+        String transport = properties.getOrDefault(BmaProperties.NOTIFY_TRANSPORT, "smtp").strip();
+        if (transport.isEmpty() || transport.equalsIgnoreCase("smtp")) {
+            return false;
+        }
+        if (transport.equalsIgnoreCase("graph")) {
+            return true;
+        }
+        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                BmaProperties.NOTIFY_TRANSPORT + " '" + transport + "' is unknown; use smtp or graph");
+    }
+
     /** The FW-B's time zone: the plan's times and the mails' Date headers are in it. */
     public static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
 
