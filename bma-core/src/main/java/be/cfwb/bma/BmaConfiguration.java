@@ -91,9 +91,11 @@ public final class BmaConfiguration {
 
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
-     * other keys are ignored.
+     * other keys are ignored. All or nothing: if one value is refused, this configuration is
+     * left as it was.
      */
     public BmaConfiguration properties(Map<String, String> properties) {
+        PlanningSettings checkedPlanning = planning.toBuilder().properties(properties).build();
         String inv = properties.get(BmaProperties.INVENTORY);
         if (inv != null && !inv.isBlank()) {
             inventory(Path.of(inv.strip()));
@@ -106,7 +108,7 @@ public final class BmaConfiguration {
         if (output != null && !output.isBlank()) {
             outputDirectory(Path.of(output.strip()));
         }
-        planning = planning.toBuilder().properties(properties).build();
+        planning = checkedPlanning;
         return this;
     }
 

@@ -5,7 +5,6 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
-import be.cfwb.bma.address.MailboxSelection;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -358,32 +357,48 @@ public final class PlanningSettings {
         public Builder properties(Map<String, String> properties) {
             for (BmaKind kind : BmaKind.values()) {
                 String k = kind.prefix();
-                value(properties, "bma.window." + k).ifPresent(v -> window(kind, DateRange.parse(v)));
-                value(properties, "bma.capacity." + k).ifPresent(v -> capacity(kind, integer("bma.capacity." + k, v)));
-                value(properties, "bma.schoolHolidays." + k).ifPresent(v ->
-                        schoolHolidaysAllowed(kind, bool("bma.schoolHolidays." + k, v)));
-                value(properties, "bma.volumePerDay." + k).ifPresent(v ->
-                        volumePerDay(kind, integer("bma.volumePerDay." + k, v)));
+                apply(properties, "bma.window." + k, v -> window(kind, DateRange.parse(v)));
+                apply(properties, "bma.capacity." + k, v -> capacity(kind, integer("bma.capacity." + k, v)));
+                apply(properties, "bma.schoolHolidays." + k, v -> schoolHolidaysAllowed(kind, bool("bma.schoolHolidays." + k, v)));
+                apply(properties, "bma.volumePerDay." + k, v -> volumePerDay(kind, integer("bma.volumePerDay." + k, v)));
             }
-            value(properties, BmaProperties.LEAD_DAYS).ifPresent(v -> leadDays(integer(BmaProperties.LEAD_DAYS, v)));
+            apply(properties, BmaProperties.LEAD_DAYS, v -> leadDays(integer(BmaProperties.LEAD_DAYS, v)));
             List<String> timeKeys = List.of(BmaProperties.MAIL1_TIME, BmaProperties.MAIL2_TIME,
                     BmaProperties.MAIL3_TIME, BmaProperties.MAIL4_TIME);
             for (int n = 1; n <= 4; n++) {
                 String key = timeKeys.get(n - 1);
                 int mail = n;
-                value(properties, key).ifPresent(v -> mailTime(mail, time(key, v)));
+                apply(properties, key, v -> mailTime(mail, time(key, v)));
             }
-            value(properties, BmaProperties.MAILS_PER_HOUR).ifPresent(v ->
-                    mailsPerHour(integer(BmaProperties.MAILS_PER_HOUR, v)));
-            value(properties, BmaProperties.CLOSED_DAYS).ifPresent(v -> items(v).forEach(i -> closedDay(NamedPeriod.parse(i))));
-            value(properties, BmaProperties.SCHOOL_CALENDAR).ifPresent(v ->
+            apply(properties, BmaProperties.MAILS_PER_HOUR, v -> mailsPerHour(integer(BmaProperties.MAILS_PER_HOUR, v)));
+            apply(properties, BmaProperties.CLOSED_DAYS, v -> items(v).forEach(i -> closedDay(NamedPeriod.parse(i))));
+            apply(properties, BmaProperties.SCHOOL_CALENDAR, v ->
                     schoolCalendar(items(v).stream().map(NamedPeriod::parse).toList()));
-            value(properties, BmaProperties.BLACKOUTS).ifPresent(v -> blackouts(items(v).stream().map(Blackout::parse).toList()));
-            value(properties, BmaProperties.MAILBOX_SIZES).ifPresent(v -> mailboxSizes(MailboxSizes.load(Path.of(v))));
-            value(properties, BmaProperties.KEEP_TOGETHER).ifPresent(v ->
-                    MailboxSelection.parse(v).addresses().forEach(this::keepTogether));
-            value(properties, BmaProperties.ANNOUNCE_FROM).ifPresent(v -> announceFrom(date(BmaProperties.ANNOUNCE_FROM, v)));
+            apply(properties, BmaProperties.BLACKOUTS, v -> blackouts(items(v).stream().map(Blackout::parse).toList()));
+            apply(properties, BmaProperties.MAILBOX_SIZES, v -> mailboxSizes(MailboxSizes.load(Path.of(v))));
+            apply(properties, BmaProperties.KEEP_TOGETHER, v -> java.util.Arrays.stream(v.split(","))
+                    .map(String::strip).filter(i -> !i.isEmpty()).map(BmaAddress::parseLenient).forEach(this::keepTogether));
+            apply(properties, BmaProperties.ANNOUNCE_FROM, v -> announceFrom(date(BmaProperties.ANNOUNCE_FROM, v)));
             return this;
+        }
+
+        /**
+         * Applies the value of {@code key}, if set; a refusal names the key and its value, so
+         * that ops know which of their settings to fix (none of these keys holds a secret).
+         */
+        private static void apply(Map<String, String> properties, String key, java.util.function.Consumer<String> setter) {
+            Optional<String> value = value(properties, key);
+            if (value.isEmpty()) {
+                return;
+            }
+            try {
+                setter.accept(value.get());
+            } catch (BmaException e) {
+                if (e.getMessage().contains(key)) {
+                    throw e;
+                }
+                throw new BmaException(e.code(), key + " '" + value.get() + "': " + e.getMessage(), e);
+            }
         }
 
         /**

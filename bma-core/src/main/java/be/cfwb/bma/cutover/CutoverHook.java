@@ -31,18 +31,19 @@ public record CutoverHook(List<String> command, Path workingDirectory, Duration 
     public CutoverHook {
         command = List.copyOf(command);
         if (command.isEmpty() || command.get(0).isBlank()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The cutover command is empty");
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The cutover command (bma.cutover.command) is empty");
         }
         Objects.requireNonNull(workingDirectory, "workingDirectory");
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The cutover command timeout must be positive");
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The cutover command timeout (bma.cutover.timeoutSeconds) is "
+                    + (timeout == null ? "missing" : timeout.toSeconds() + " s") + "; it must be positive");
         }
     }
 
     /** Parses a command line split on spaces, e.g. the value of {@code bma.cutover.command}. */
     public static CutoverHook parse(String commandLine, Path workingDirectory, Duration timeout) {
         if (commandLine == null || commandLine.isBlank()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The cutover command is empty");
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The cutover command (bma.cutover.command) is empty");
         }
         return new CutoverHook(List.of(commandLine.strip().split("\\s+")), workingDirectory, timeout);
     }

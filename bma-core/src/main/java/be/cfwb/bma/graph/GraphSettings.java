@@ -92,6 +92,11 @@ public final class GraphSettings {
         String client = value(p, CLIENT_ID);
         String secret = value(p, CLIENT_SECRET);
         String certificate = value(p, CERTIFICATE);
+        if ((secret != null || certificate != null) && (tenant == null || client == null)) {
+            // Names the missing key; the secret itself is never part of a message.
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph credentials are incomplete: set "
+                    + (tenant == null ? TENANT : CLIENT_ID) + " beside the app's " + (secret != null ? CLIENT_SECRET : CERTIFICATE));
+        }
         if (secret != null) {
             b.credentials(GraphCredentials.clientSecret(tenant, client, secret));
         } else if (certificate != null) {

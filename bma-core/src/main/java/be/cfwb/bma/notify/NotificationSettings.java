@@ -23,6 +23,24 @@ import java.util.Optional;
  */
 public final class NotificationSettings {
 
+    /**
+     * Whether {@value BmaProperties#NOTIFY_TRANSPORT} says {@code graph} (sendMail) rather than
+     * {@code smtp}, the default.
+     *
+     * @throws BmaException if it says anything else: a misspelt transport must not silently mean SMTP
+     */
+    public static boolean graphTransport(Map<String, String> properties) {
+        String transport = properties.getOrDefault(BmaProperties.NOTIFY_TRANSPORT, "smtp").strip();
+        if (transport.isEmpty() || transport.equalsIgnoreCase("smtp")) {
+            return false;
+        }
+        if (transport.equalsIgnoreCase("graph")) {
+            return true;
+        }
+        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                BmaProperties.NOTIFY_TRANSPORT + " '" + transport + "' is unknown; use smtp or graph");
+    }
+
     /** The FW-B's time zone: the plan's times and the mails' Date headers are in it. */
     public static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
 
@@ -203,7 +221,14 @@ public final class NotificationSettings {
          * rate, sender identities; see {@link BmaProperties}); other keys are ignored.
          */
         public Builder properties(Map<String, String> properties) {
-            value(properties, BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> templateDirectory(Path.of(d)));
+            value(properties, BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> {
+                // Checked here, not when the templates are read, so that the message names the key.
+                if (!java.nio.file.Files.isDirectory(Path.of(d))) {
+                    throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, BmaProperties.NOTIFY_TEMPLATES + " '" + d
+                            + "' is not a directory; point it at the directory holding the mailN.* template files");
+                }
+                templateDirectory(Path.of(d));
+            });
             Optional<String> url = value(properties, BmaProperties.NOTIFY_INTERFACE_URL);
             Optional<String> t1 = value(properties, BmaProperties.NOTIFY_TUTORIAL1_URL);
             Optional<String> t2 = value(properties, BmaProperties.NOTIFY_TUTORIAL2_URL);
@@ -212,7 +237,8 @@ public final class NotificationSettings {
                         t1.orElse(links.tutorial1().map(Object::toString).orElse("")),
                         t2.orElse(links.tutorial2().map(Object::toString).orElse(""))));
             }
-            value(properties, BmaProperties.NOTIFY_RATE).ifPresent(r -> rateLimit(RateLimit.parse(r)));
+            value(properties, BmaProperties.NOTIFY_RATE).ifPresent(r -> named(BmaProperties.NOTIFY_RATE, r,
+                    () -> rateLimit(RateLimit.parse(r))));
             sender(properties, SenderRole.SGNE, BmaProperties.NOTIFY_SGNE_NAME, BmaProperties.NOTIFY_SGNE_ADDRESS,
                     BmaProperties.NOTIFY_SGNE_REPLY_TO);
             sender(properties, SenderRole.ETNIC, BmaProperties.NOTIFY_ETNIC_NAME, BmaProperties.NOTIFY_ETNIC_ADDRESS,
@@ -223,10 +249,26 @@ public final class NotificationSettings {
         private void sender(Map<String, String> properties, SenderRole role, String nameKey, String addressKey,
                             String replyToKey) {
             SenderIdentity current = senders.get(role);
-            String name = value(properties, nameKey).orElse(current.displayName());
-            String address = value(properties, addressKey).orElse(current.address());
-            Optional<String> replyTo = value(properties, replyToKey).or(current::replyTo);
-            senders.put(role, new SenderIdentity(name, address, replyTo));
+            Optional<String> name = value(properties, nameKey);
+            Optional<String> address = value(properties, addressKey);
+            Optional<String> replyTo = value(properties, replyToKey);
+            // Each value checked on its own first, so that a refusal names the key it came from.
+            address.ifPresent(a -> named(addressKey, a, () -> SenderIdentity.of(current.displayName(), a)));
+            replyTo.ifPresent(r -> named(replyToKey, r, () -> current.withReplyTo(r)));
+            senders.put(role, new SenderIdentity(name.orElse(current.displayName()), address.orElse(current.address()),
+                    replyTo.or(current::replyTo)));
+        }
+
+        /** Runs {@code check}; a refusal names {@code key} and its value (none of these is a secret). */
+        private static void named(String key, String value, Runnable check) {
+            try {
+                check.run();
+            } catch (BmaException e) {
+                if (e.getMessage().contains(key)) {
+                    throw e;
+                }
+                throw new BmaException(e.code(), key + " '" + value + "': " + e.getMessage(), e);
+            }
         }
 
         private static Optional<String> value(Map<String, String> properties, String key) {

@@ -106,8 +106,17 @@ public record SmtpSettings(String host, int port, Security security, Optional<St
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_PORT + " '"
                     + portText + "' is not a number");
         }
-        boolean allowPlaintext = Boolean.parseBoolean(
-                properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT, "false").strip());
+        if (port < 1 || port > 65535) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_PORT + " '"
+                    + portText + "' is not a TCP port (1 to 65535)");
+        }
+        String plaintext = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT, "false").strip();
+        // Strict: a misspelt opt-in ("yes", "oui") must not silently mean false, nor a typo true.
+        if (!plaintext.equalsIgnoreCase("true") && !plaintext.equalsIgnoreCase("false") && !plaintext.isEmpty()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT
+                    + " '" + plaintext + "' must be true or false");
+        }
+        boolean allowPlaintext = Boolean.parseBoolean(plaintext);
         return new SmtpSettings(host, port, security, username, password, null, Optional.empty(), allowPlaintext);
     }
 

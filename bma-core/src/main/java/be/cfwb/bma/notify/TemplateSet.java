@@ -165,11 +165,12 @@ public final class TemplateSet {
     private static void check(NotificationKind kind, Part part, Template template) {
         for (String key : template.placeholders()) {
             Placeholder p = Placeholder.ofKey(key).orElseThrow(() -> new BmaException(BmaErrorCode.INVALID_TEMPLATE,
-                    "Template " + template.name() + " uses the unknown placeholder {{" + key + "}}; known placeholders: "
+                    "Template " + template.name() + ", line " + template.lineOf(key) + ": unknown placeholder {{" + key
+                            + "}}; known placeholders: "
                             + Stream.of(Placeholder.values()).map(Placeholder::key).toList()));
             if (!p.allowedIn(kind)) {
-                throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, "Template " + template.name()
-                        + " uses the placeholder {{" + key + "}}, which only mail 2 may use");
+                throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, "Template " + template.name() + ", line "
+                        + template.lineOf(key) + ": the placeholder {{" + key + "}} is one only mail 2 may use");
             }
             if (p == Placeholder.PASSWORD && part == Part.SUBJECT) {
                 throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, "Template " + template.name()

@@ -141,7 +141,12 @@ public final class TransferSettings {
                                                 java.util.Optional<Login> admin, String serverId) {
         String file = p.get(fileKey);
         if (file != null && !file.isBlank()) {
-            return CredentialsFile.read(Path.of(file.strip()));
+            try {
+                return CredentialsFile.read(Path.of(file.strip()));
+            } catch (BmaException e) {
+                // The message names the file and lines, never a password; say which setting gave it.
+                throw new BmaException(e.code(), fileKey + ": " + e.getMessage(), e);
+            }
         }
         if (admin.isPresent()) {
             return CredentialSource.master(admin.get().user(), admin.get().password());

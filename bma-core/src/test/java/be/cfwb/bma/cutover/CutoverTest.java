@@ -97,7 +97,7 @@ class CutoverTest {
 
     @Test
     void emptyCommandIsAConfigurationError() {
-        assertThatThrownBy(() -> CutoverHook.parse(" ", dir, Duration.ofSeconds(1))).hasMessage("The cutover command is empty");
+        assertThatThrownBy(() -> CutoverHook.parse(" ", dir, Duration.ofSeconds(1))).hasMessage("The cutover command (bma.cutover.command) is empty");
     }
 
     private Path script(String body) throws IOException {

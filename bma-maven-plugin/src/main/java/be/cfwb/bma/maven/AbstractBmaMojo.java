@@ -91,7 +91,7 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         if (dryRun) {
             return notifications;
         }
-        if ("graph".equalsIgnoreCase(properties.getOrDefault(BmaProperties.NOTIFY_TRANSPORT, "smtp").strip())) {
+        if (NotificationSettings.graphTransport(properties)) {
             notifications.notifier(new GraphNotifier(graph.orElseThrow(() -> new BmaException(
                     BmaErrorCode.INVALID_CONFIGURATION, "bma.notify.transport=graph needs the Graph app (bma.graph.*)")),
                     Sleeper.system()));

@@ -22,11 +22,13 @@ public final class Template {
     private final String name;
     private final List<String> literals;
     private final List<String> placeholders;
+    private final java.util.Map<String, Integer> firstLines;
 
-    private Template(String name, List<String> literals, List<String> placeholders) {
+    private Template(String name, List<String> literals, List<String> placeholders, java.util.Map<String, Integer> firstLines) {
         this.name = name;
         this.literals = literals;
         this.placeholders = placeholders;
+        this.firstLines = firstLines;
     }
 
     /**
@@ -37,6 +39,7 @@ public final class Template {
     public static Template parse(String name, String source) {
         List<String> literals = new ArrayList<>();
         List<String> placeholders = new ArrayList<>();
+        java.util.Map<String, Integer> firstLines = new java.util.HashMap<>();
         int pos = 0;
         while (true) {
             int open = source.indexOf("{{", pos);
@@ -57,9 +60,10 @@ public final class Template {
             }
             literals.add(source.substring(pos, open));
             placeholders.add(placeholder);
+            firstLines.putIfAbsent(placeholder, line(source, open));
             pos = close + 2;
         }
-        return new Template(name, List.copyOf(literals), List.copyOf(placeholders));
+        return new Template(name, List.copyOf(literals), List.copyOf(placeholders), java.util.Map.copyOf(firstLines));
     }
 
     private static int line(String source, int offset) {
@@ -74,6 +78,11 @@ public final class Template {
 
     public String name() {
         return name;
+    }
+
+    /** The line (from 1) where {@code placeholder} is first used, 0 if it is not; for error messages. */
+    public int lineOf(String placeholder) {
+        return firstLines.getOrDefault(placeholder, 0);
     }
 
     /** The placeholders used, in order of first use. */

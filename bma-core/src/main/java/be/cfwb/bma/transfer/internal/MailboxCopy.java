@@ -391,7 +391,10 @@ public final class MailboxCopy {
         copyAll(mapping, path, uv, toCopy, tally);
         long highest = after;
         for (SourceMessage m : listing.messages()) {
-            if (tally.problems.containsKey(m.uid()) && tally.problems.get(m.uid()).failed) {
+            // A message refused for good (over quota, too large) stays below the mark too: once
+            // the quota is raised, the next pre-stage tries it again instead of calling the
+            // mailbox complete without it.
+            if (tally.problems.containsKey(m.uid())) {
                 break;
             }
             highest = m.uid();

@@ -25,9 +25,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +91,7 @@ public final class DovecotServer implements AutoCloseable {
     private final int mailUid;
     private final boolean asRoot;
     private final Set<String> users = new HashSet<>();
+    private final Map<String, String> passwords = new HashMap<>();
     private final Thread shutdownHook;
     private int port;
     private boolean stopped;
@@ -195,14 +198,42 @@ public final class DovecotServer implements AutoCloseable {
             throw new IllegalArgumentException("Dovecot user '" + address + "' already exists");
         }
         users.add(address);
+        passwords.put(address, password);
+        // One file per user: Dovecot checks a known passwd-file for changes at most once a
+        // second, but opens a file it has never seen at once, so a new user can log in now.
+        writeUser(address, "");
+        return this;
+    }
+
+    /**
+     * Sets the storage quota of one user ({@code quota_rule = *:storage=<bytes>B} as a userdb
+     * field): an APPEND that would take the mailbox over it is refused with
+     * {@code NO [OVERQUOTA]}. 0 removes the limit. Needs {@link Builder#userQuotas(boolean)}.
+     * Takes effect for sessions opened more than a second later: Dovecot rereads a changed
+     * passwd-file at most once a second, so this waits that long.
+     */
+    public synchronized DovecotServer userQuota(String address, long bytes) {
+        if (!settings.userQuotas) {
+            throw new IllegalStateException("start the server with userQuotas(true) to set a user's quota");
+        }
+        if (!users.contains(address)) {
+            throw new IllegalArgumentException("unknown Dovecot user '" + address + "': addUser first");
+        }
+        if (bytes < 0) {
+            throw new IllegalArgumentException("quota must be >= 0, was " + bytes);
+        }
+        writeUser(address, bytes == 0 ? "" : "userdb_quota_rule=*:storage=" + bytes + "B");
+        sleepQuietly(1100);
+        return this;
+    }
+
+    private void writeUser(String address, String extraFields) {
         try {
-            // One file per user: Dovecot checks a known passwd-file for changes at most once a
-            // second, but opens a file it has never seen at once, so a new user can log in now.
-            writeAtomically(usersDir.resolve(address), address + ":{PLAIN}" + password + "::::::\n");
+            writeAtomically(usersDir.resolve(address),
+                    address + ":{PLAIN}" + passwords.get(address) + "::::::" + extraFields + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Dovecot user file in " + usersDir, e);
         }
-        return this;
     }
 
     /**
@@ -490,12 +521,16 @@ public final class DovecotServer implements AutoCloseable {
                     .append("default_login_user = ").append(me).append('\n');
         }
         List<String> plugins = new ArrayList<>(List.of("listescape"));
-        if (settings.maxMessageSize > 0 || settings.quotaBytes > 0) {
+        if (settings.maxMessageSize > 0 || settings.quotaBytes > 0 || settings.userQuotas) {
             plugins.add("quota");
         }
         conf.append("mail_plugins = $mail_plugins ").append(String.join(" ", plugins)).append('\n');
         if (plugins.contains("quota")) {
             conf.append("plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n");
+            if (settings.userQuotas) {
+                // Dovecot lets the last message go 10 % over by default; tests want the exact limit.
+                conf.append("  quota_grace = 0\n");
+            }
             if (settings.maxMessageSize > 0) {
                 conf.append("  quota_max_mail_size = ").append(settings.maxMessageSize).append("B\n");
             }
@@ -601,6 +636,7 @@ public final class DovecotServer implements AutoCloseable {
         private long maxMessageSize;
         private long quotaBytes;
         private boolean fsync;
+        private boolean userQuotas;
         private int mailUid = DEFAULT_MAIL_UID;
 
         private Builder() {
@@ -636,6 +672,15 @@ public final class DovecotServer implements AutoCloseable {
                 throw new IllegalArgumentException("quota must be >= 0, was " + bytes);
             }
             this.quotaBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Enables the quota plugin (count backend, virtual sizes) without a server-wide limit, so
+         * that {@link DovecotServer#userQuota(String, long)} can give one user a small one.
+         */
+        public Builder userQuotas(boolean on) {
+            this.userQuotas = on;
             return this;
         }
 
