@@ -137,19 +137,20 @@ abstract class ThrottlingStormSuite {
 
     @Test
     void aStormOfThrottledRepliesSlowsTheRunDownAndEveryMessageLandsOnce() {
-        int count = 48;
+        int count = 36;
         BmaAddress a = seeded(count);
-        // Every 5th of these commands is throttled (the 1st, 6th, ...) until 24 were on the
-        // target and 6 on the old server: 30 throttled answers in all. (Every 4th would hit the
+        // Every 5th of these commands is throttled (the 1st, 6th, ...) until 16 were on the
+        // target and 4 on the old server: 20 throttled answers at most (each costs a reconnection,
+        // about 0.8 s against GreenMail). (Every 4th would hit the
         // same APPEND in each resume cycle, which on GreenMail is 4 such commands long: see
         // docs/guarantees.md.) Not the target's EXAMINE: Angus sends it only while closing a
         // folder (EXAMINE then CLOSE, so that nothing is expunged), where a refusal changes nothing
         // and is not counted.
-        toNew.storm(ThrottlingImapProxy.Storm.of(24, SUGGESTED, "APPEND", "SELECT", "FETCH", "UID FETCH").every(5));
+        toNew.storm(ThrottlingImapProxy.Storm.of(16, SUGGESTED, "APPEND", "SELECT", "FETCH", "UID FETCH").every(5));
         // On the old server not the plain FETCH either: Angus ignores a refused FETCH (RFC 2180), so
         // such a refusal surfaces as an unreadable message, retried but not counted as throttled
         // (aThrottledListingFetchLosesNoMessage).
-        toOld.storm(ThrottlingImapProxy.Storm.of(6, SUGGESTED, "EXAMINE", "SELECT", "UID FETCH").every(5));
+        toOld.storm(ThrottlingImapProxy.Storm.of(4, SUGGESTED, "EXAMINE", "SELECT", "UID FETCH").every(5));
 
         long t0 = System.nanoTime();
         TransferReport report = run(throughProxies().build(), a);
@@ -158,7 +159,7 @@ abstract class ThrottlingStormSuite {
         int thrown = toOld.throttled() + toNew.throttled();
         // Most of the storm is spent (how much depends on how many commands the run needed).
         assertThat(thrown).as("throttled answers given: %s / %s", toOld.throttledByCommand(), toNew.throttledByCommand())
-                .isBetween(20, 30);
+                .isBetween(14, 20);
         assertThat(toNew.throttledByCommand()).containsKey("APPEND");
         assertThat(report.isComplete()).as(report.summary()).isTrue();
         assertThat(report.copied()).as(report.summary()).isEqualTo(count);
