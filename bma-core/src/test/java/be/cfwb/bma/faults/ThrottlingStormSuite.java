@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,6 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(90)
 abstract class ThrottlingStormSuite {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ThrottlingStormSuite.class);
 
     private static final FolderPath INBOX = FolderPath.inbox();
     protected static final Duration SUGGESTED = Duration.ofMillis(40);
@@ -176,6 +181,7 @@ abstract class ThrottlingStormSuite {
         long t0 = System.nanoTime();
         TransferReport report = run(throughProxies().build(), a);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        LOG.info("Storm outcome ({} s): {}", took.toMillis() / 1000.0, report.summary());
 
         int thrown = toOld.throttled() + toNew.throttled();
         // Most of the storm is spent (how much depends on how many commands the run needed).

@@ -38,6 +38,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,6 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(60)
 class GraphThrottlingStormTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphThrottlingStormTest.class);
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
     private static final AtomicInteger NEXT = new AtomicInteger(800);
@@ -125,6 +130,7 @@ class GraphThrottlingStormTest {
             long t0 = System.nanoTime();
             TransferReport report = new SyncEngine(settings(graph), ledger, CLOCK, listener).run(List.of(a), Pass.PRESTAGE);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            LOG.info("Storm outcome ({} s): {}", took.toMillis() / 1000.0, report.summary());
 
             assertThat(graph.stats().throttled()).as("every 429 was met").isEqualTo(flood);
             assertThat(report.isComplete()).as(report.summary()).isTrue();
