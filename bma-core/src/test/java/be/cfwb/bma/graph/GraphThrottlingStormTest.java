@@ -155,4 +155,25 @@ class GraphThrottlingStormTest {
             assertThat(verified.isSuccess()).as(verified.summary()).isTrue();
         }
     }
+
+    @Test
+    void waitsOfOurOwnBudgetAreReportedAsWaitsNotThrottling() {
+        BmaAddress a = seeded(4);
+        // 6 requests a second for the mailbox: the copy's requests queue on our side, Graph never says 429.
+        try (GraphConnection graph = GraphConnection.open(GraphSettings.builder()
+                .credentials(GraphCredentials.staticToken(standIn.token())).baseUrl(standIn.baseUrl())
+                .requestBudget(6, Duration.ofSeconds(1)).build())) {
+            TransferReport report = new SyncEngine(settings(graph), ledger, CLOCK, TransferListener.NONE)
+                    .run(List.of(a), Pass.PRESTAGE);
+
+            assertThat(report.isComplete()).as(report.summary()).isTrue();
+            assertThat(report.copied()).isEqualTo(4);
+            MailboxReport m = report.mailboxes().get(0);
+            assertThat(graph.stats().throttled()).isZero();
+            assertThat(graph.stats().budgetWaits()).isPositive();
+            assertThat(m.throttled()).isZero();
+            assertThat(m.retries()).isZero();
+            assertThat(m.waited()).as(report.summary()).isGreaterThan(Duration.ofMillis(500));
+        }
+    }
 }
