@@ -1,6 +1,7 @@
 package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -25,6 +26,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -135,9 +137,9 @@ public final class GraphConnection implements AutoCloseable {
      * the waits of our per-mailbox budget (waits only). An answer the SDK gave up on is not here:
      * it reaches the caller as a failure.
      */
-    public be.cfwb.bma.transfer.RetryStats retryStats(String mailbox) {
+    public RetryStats retryStats(String mailbox) {
         MailboxWaits w = waits.get(mailbox.toLowerCase(Locale.ROOT));
-        return w == null ? be.cfwb.bma.transfer.RetryStats.NONE : w.snapshot();
+        return w == null ? RetryStats.NONE : w.snapshot();
     }
 
     private MailboxWaits waitsOf(String mailbox) {
@@ -149,9 +151,9 @@ public final class GraphConnection implements AutoCloseable {
         final AtomicLong retried = new AtomicLong();
         final AtomicLong waitedNanos = new AtomicLong();
 
-        be.cfwb.bma.transfer.RetryStats snapshot() {
+        RetryStats snapshot() {
             int r = (int) Math.min(Integer.MAX_VALUE, retried.get());
-            return new be.cfwb.bma.transfer.RetryStats(r, r, java.time.Duration.ofNanos(waitedNanos.get()));
+            return new RetryStats(r, r, Duration.ofNanos(waitedNanos.get()));
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  * per-mailbox budget). Immutable; combined with {@link #plus}.
  *
  * @param retries   attempts made again after a retryable failure
- * @param throttled answers that said "later" (each one met, whether retried or not)
+ * @param throttled answers that said "later" and held an operation back, whether retried or given up on
  * @param waited    total time spent waiting before trying again
  */
 public record RetryStats(int retries, int throttled, Duration waited) {

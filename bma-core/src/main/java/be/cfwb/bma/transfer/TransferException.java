@@ -21,7 +21,7 @@ public class TransferException extends BmaException {
     private final transient Duration backoff;
 
     public TransferException(String message, boolean retryable, Duration backoff, Throwable cause) {
-        this(message, retryable, backoff != null, backoff, cause);
+        this(message, retryable, retryable && backoff != null, backoff, cause);
     }
 
     private TransferException(String message, boolean retryable, boolean throttled, Duration backoff, Throwable cause) {
