@@ -1,6 +1,7 @@
 package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -25,6 +26,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -60,6 +62,18 @@ public final class GraphConnection implements AutoCloseable {
     private final AtomicLong budgetWaits = new AtomicLong();
     private final AtomicLong uploaded = new AtomicLong();
     private final AtomicLong budgetLookups = new AtomicLong();
+    /**
+     * What each mailbox's calls waited out inside this connection (the retry handler's
+     * Retry-After waits, our budget's waits). A few counters per mailbox of the run; kept for the
+     * connection's life so that a target's figures never go back.
+     */
+    private final Map<String, MailboxWaits> waits = new ConcurrentHashMap<>();
+    /**
+     * The call running on this thread: the SDK runs the interceptors on the calling thread
+     * (Kiota's adapter executes synchronously and its retry handler sleeps in place), so the
+     * innermost interceptor knows whose attempt it sees.
+     */
+    private final ThreadLocal<CallWaits> current = new ThreadLocal<>();
 
     private GraphConnection(GraphSettings settings) {
         this.settings = settings;
@@ -118,12 +132,55 @@ public final class GraphConnection implements AutoCloseable {
     }
 
     /**
+     * What the calls for {@code mailbox} waited out inside this connection since it was opened:
+     * throttling answers the SDK retried after their Retry-After (a retry each, with the wait), and
+     * the waits of our per-mailbox budget (waits only). An answer the SDK gave up on is not here:
+     * it reaches the caller as a failure.
+     */
+    public RetryStats retryStats(String mailbox) {
+        MailboxWaits w = waits.get(mailbox.toLowerCase(Locale.ROOT));
+        return w == null ? RetryStats.NONE : w.snapshot();
+    }
+
+    private MailboxWaits waitsOf(String mailbox) {
+        return waits.computeIfAbsent(mailbox.toLowerCase(Locale.ROOT), m -> new MailboxWaits());
+    }
+
+    /** One mailbox's counters; updated from the threads working for it. */
+    private static final class MailboxWaits {
+        final AtomicLong retried = new AtomicLong();
+        final AtomicLong waitedNanos = new AtomicLong();
+
+        RetryStats snapshot() {
+            int r = (int) Math.min(Integer.MAX_VALUE, retried.get());
+            return new RetryStats(r, r, Duration.ofNanos(waitedNanos.get()));
+        }
+    }
+
+    /** One call in progress: when its last attempt was answered "later", if it was. */
+    private static final class CallWaits {
+        final MailboxWaits mailbox;
+        long throttledAt;
+
+        CallWaits(MailboxWaits mailbox) {
+            this.mailbox = mailbox;
+        }
+    }
+
+    private CallWaits begin(String mailbox) {
+        CallWaits call = new CallWaits(waitsOf(mailbox));
+        current.set(call);
+        return call;
+    }
+
+    /**
      * Runs one Graph call for {@code mailbox} within its budget, translating SDK failures into
      * {@link GraphFailure}. {@code what} names the call in error messages.
      */
     <T> T call(String mailbox, String what, Supplier<T> call) {
         MailboxBudget budget = budget(mailbox);
         acquire(budget, mailbox, 0);
+        begin(mailbox);
         try {
             return call.get();
         } catch (ApiException e) {
@@ -136,6 +193,7 @@ public final class GraphConnection implements AutoCloseable {
             }
             throw e;
         } finally {
+            current.remove();
             budget.release();
         }
     }
@@ -148,6 +206,7 @@ public final class GraphConnection implements AutoCloseable {
         MailboxBudget budget = budget(mailbox);
         acquire(budget, mailbox, chunk.length);
         String what = "upload of bytes " + offset + "-" + (offset + chunk.length - 1) + " of " + total;
+        begin(mailbox);
         try {
             RequestInformation request = new RequestInformation();
             request.httpMethod = HttpMethod.PUT;
@@ -166,6 +225,7 @@ public final class GraphConnection implements AutoCloseable {
             }
             throw e;
         } finally {
+            current.remove();
             budget.release();
         }
     }
@@ -179,8 +239,12 @@ public final class GraphConnection implements AutoCloseable {
             throw new GraphFailure(BmaErrorCode.CONNECTION_FAILED, 0, null,
                     "Interrupted while waiting for Graph capacity on " + mailbox, e);
         }
-        if (System.nanoTime() - start > 50_000_000L) {
+        long waited = System.nanoTime() - start;
+        if (waited > 50_000_000L) {
             budgetWaits.incrementAndGet();
+        }
+        if (waited > 1_000_000L) {
+            waitsOf(mailbox).waitedNanos.addAndGet(waited);
         }
     }
 
@@ -196,7 +260,17 @@ public final class GraphConnection implements AutoCloseable {
 
     private Response count(Interceptor.Chain chain) throws IOException {
         requests.incrementAndGet();
+        CallWaits call = current.get();
+        if (call != null && call.throttledAt != 0) {
+            // The retry handler waited out the last answer and tries again: a retry, and its wait.
+            call.mailbox.retried.incrementAndGet();
+            call.mailbox.waitedNanos.addAndGet(System.nanoTime() - call.throttledAt);
+            call.throttledAt = 0;
+        }
         Response response = chain.proceed(chain.request());
+        if (call != null && (response.code() == 429 || response.code() == 503 || response.code() == 504)) {
+            call.throttledAt = System.nanoTime();
+        }
         if (response.code() == 429) {
             throttled.incrementAndGet();
             LOG.info("Graph throttled {} {}: Retry-After {}", chain.request().method(), chain.request().url().encodedPath(),
@@ -242,7 +316,9 @@ public final class GraphConnection implements AutoCloseable {
         for (Map.Entry<String, java.util.Set<String>> h : e.getResponseHeaders().entrySet()) {
             if (h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
                 try {
-                    return java.time.Duration.ofSeconds(Long.parseLong(h.getValue().iterator().next().strip()));
+                    // Whole seconds from Graph; the SDK also honours fractions, which the stand-in uses to stay fast.
+                    double seconds = Double.parseDouble(h.getValue().iterator().next().strip());
+                    return seconds >= 0 && seconds < 1e9 ? java.time.Duration.ofMillis(Math.round(seconds * 1000)) : null;
                 } catch (NumberFormatException ignored) {
                     return null;
                 }

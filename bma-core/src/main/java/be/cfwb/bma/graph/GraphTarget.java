@@ -6,6 +6,7 @@ import be.cfwb.bma.transfer.MailboxConnector;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageFlags;
 import be.cfwb.bma.transfer.MessageToCopy;
+import be.cfwb.bma.transfer.RetryStats;
 import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.SpecialUse;
 import be.cfwb.bma.transfer.TargetFolder;
@@ -48,12 +49,15 @@ public final class GraphTarget implements MailboxTarget {
     private final FolderResolver folders;
     private final GraphMessageWriter writer;
     private final java.util.Map<String, List<GraphMessageWriter.Keyed>> pending = new java.util.HashMap<>();
+    /** The connection's figures for this mailbox when this target was opened: it reports what came after. */
+    private final RetryStats atOpen;
 
     GraphTarget(GraphConnection graph, BmaAddress mailbox) {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
         this.folders = new FolderResolver(graph, mailbox.toString());
         this.writer = new GraphMessageWriter(graph, mailbox.toString());
+        this.atOpen = graph.retryStats(mailbox.toString());
     }
 
     /** Opens a Graph target per mailbox, all sharing {@code graph} (and its per-mailbox limits). */
@@ -203,6 +207,14 @@ public final class GraphTarget implements MailboxTarget {
 
     private static <T> T throwThrottled(GraphFailure e) {
         throw TransferException.throttled(e.getMessage(), e.retryAfter().orElse(null), e);
+    }
+
+    /** The 429/503 answers the SDK waited out for this mailbox since it was opened, and our budget's waits. */
+    @Override
+    public RetryStats retryStats() {
+        RetryStats now = graph.retryStats(mailbox.toString());
+        return new RetryStats(now.retries() - atOpen.retries(), now.throttled() - atOpen.throttled(),
+                now.waited().minus(atOpen.waited()));
     }
 
     @Override

@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 
 /**
  * What one pass did with one mailbox: per folder counts, the messages not copied with their
- * reasons, retries, duration, and the error that stopped it if one did.
+ * reasons, retries, throttling and waits ({@link RetryStats}), duration, and the error that
+ * stopped it if one did.
  */
-public record MailboxReport(BmaAddress mailbox, Pass pass, Instant started, Duration duration, int retries,
+public record MailboxReport(BmaAddress mailbox, Pass pass, Instant started, Duration duration, RetryStats retryStats,
                             List<FolderReport> folders, Optional<String> error) {
 
     public MailboxReport {
@@ -21,8 +22,30 @@ public record MailboxReport(BmaAddress mailbox, Pass pass, Instant started, Dura
         Objects.requireNonNull(pass, "pass");
         Objects.requireNonNull(started, "started");
         Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(retryStats, "retryStats");
         folders = List.copyOf(folders);
         error = error == null ? Optional.empty() : error;
+    }
+
+    /** A report that knows only how many retries there were (no throttling, no waits). */
+    public MailboxReport(BmaAddress mailbox, Pass pass, Instant started, Duration duration, int retries,
+                         List<FolderReport> folders, Optional<String> error) {
+        this(mailbox, pass, started, duration, RetryStats.retries(retries), folders, error);
+    }
+
+    /** Attempts made again after failures that may pass. */
+    public int retries() {
+        return retryStats.retries();
+    }
+
+    /** Answers that asked to come back later (throttling, HTTP 429/503). */
+    public int throttled() {
+        return retryStats.throttled();
+    }
+
+    /** Time spent waiting before trying again. */
+    public Duration waited() {
+        return retryStats.waited();
     }
 
     /** True if every source message is on the target. */

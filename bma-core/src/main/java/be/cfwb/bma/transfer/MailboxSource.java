@@ -63,6 +63,16 @@ public interface MailboxSource extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Throttling answers this source met and waited out itself since it was opened, for adapters
+     * whose client retries on its own (Graph's SDK waits out 429 and 503; a per-mailbox budget
+     * holds requests back): the engine adds them to the mailbox's {@link RetryStats} before it
+     * closes the source. Adapters that leave retries to the engine keep the default, none.
+     */
+    default RetryStats retryStats() {
+        return RetryStats.NONE;
+    }
+
     @Override
     void close();
 }

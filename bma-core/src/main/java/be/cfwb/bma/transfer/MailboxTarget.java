@@ -67,6 +67,16 @@ public interface MailboxTarget extends AutoCloseable {
     /** Sets a copied message's flags to {@code flags} (flag sync on delta passes). */
     void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags);
 
+    /**
+     * Throttling answers this target met and waited out itself since it was opened, for adapters
+     * whose client retries on its own (Graph's SDK waits out 429 and 503; a per-mailbox budget
+     * holds requests back): the engine adds them to the mailbox's {@link RetryStats} before it
+     * closes the target. Adapters that leave retries to the engine keep the default, none.
+     */
+    default RetryStats retryStats() {
+        return RetryStats.NONE;
+    }
+
     @Override
     void close();
 }

@@ -17,11 +17,17 @@ public class TransferException extends BmaException {
     private static final long serialVersionUID = 1L;
 
     private final boolean retryable;
+    private final boolean throttled;
     private final transient Duration backoff;
 
     public TransferException(String message, boolean retryable, Duration backoff, Throwable cause) {
+        this(message, retryable, retryable && backoff != null, backoff, cause);
+    }
+
+    private TransferException(String message, boolean retryable, boolean throttled, Duration backoff, Throwable cause) {
         super(BmaErrorCode.TRANSFER_FAILED, message, cause);
         this.retryable = retryable;
+        this.throttled = throttled;
         this.backoff = backoff;
     }
 
@@ -29,8 +35,9 @@ public class TransferException extends BmaException {
         return new TransferException(message, true, null, cause);
     }
 
+    /** The server said "later" (IMAP throttling, HTTP 429/503); {@code backoff} is its suggestion, or null. */
     public static TransferException throttled(String message, Duration backoff, Throwable cause) {
-        return new TransferException(message, true, backoff, cause);
+        return new TransferException(message, true, true, backoff, cause);
     }
 
     public static TransferException permanent(String message, Throwable cause) {
@@ -39,6 +46,14 @@ public class TransferException extends BmaException {
 
     public boolean isRetryable() {
         return retryable;
+    }
+
+    /**
+     * True if the server refused for load rather than for the request: nothing was done, and the
+     * same request will pass later. Not the fault of the message at hand.
+     */
+    public boolean isThrottled() {
+        return throttled;
     }
 
     /** How long the server asked us to wait, if it did. */

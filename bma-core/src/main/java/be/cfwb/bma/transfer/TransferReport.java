@@ -87,6 +87,11 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
         return mailboxes.stream().mapToInt(MailboxReport::retries).sum();
     }
 
+    /** Retries, throttling answers and waits of every mailbox together. */
+    public RetryStats retryStats() {
+        return mailboxes.stream().map(MailboxReport::retryStats).reduce(RetryStats.NONE, RetryStats::plus);
+    }
+
     /** Copied megabytes (10^6) per second of the whole run. */
     public double megabytesPerSecond() {
         double seconds = Math.max(duration.toMillis(), 1) / 1000.0;
@@ -115,6 +120,8 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
         totals.put("skipped", skipped());
         totals.put("failed", failed());
         totals.put("retries", retries());
+        totals.put("throttled", retryStats().throttled());
+        totals.put("waitedMillis", retryStats().waited().toMillis());
         totals.put("messagesPerSecond", round(messagesPerSecond()));
         totals.put("megabytesPerSecond", round(megabytesPerSecond()));
         ArrayNode list = root.putArray("mailboxes");
@@ -125,6 +132,8 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
             mn.put("started", m.started().toString());
             mn.put("durationMillis", m.duration().toMillis());
             mn.put("retries", m.retries());
+            mn.put("throttled", m.throttled());
+            mn.put("waitedMillis", m.waited().toMillis());
             mn.put("found", m.found());
             mn.put("foundBytes", m.foundBytes());
             mn.put("copied", m.copied());
@@ -181,20 +190,27 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
         csv.row(CSV_HEADER);
         for (MailboxReport m : mailboxes) {
             if (m.folders().isEmpty()) {
-                csv.row(m.mailbox(), "", "", 0, 0, 0, 0, 0, 0, 0, 0, m.error().orElse(""));
+                csv.row(m.mailbox(), "", "", 0, 0, 0, 0, 0, 0, 0, 0, m.error().orElse(""), m.retries(), m.throttled(),
+                        m.waited().toMillis());
             }
+            // Retries and waits are the mailbox's (the engine retries a mailbox's connection, not
+            // a folder's): repeated on each of its rows, so that a filter on one row loses nothing.
             for (FolderReport f : m.folders()) {
                 csv.row(m.mailbox(), f.source().encoded(), f.target(), f.found(), f.foundBytes(), f.copied(),
                         f.copiedBytes(), f.alreadyPresent(), f.flagsUpdated(), f.skipped().size(), f.failed().size(),
-                        f.error().or(m::error).orElse(""));
+                        f.error().or(m::error).orElse(""), m.retries(), m.throttled(), m.waited().toMillis());
             }
         }
         return out.toString();
     }
 
-    /** The CSV columns. */
+    /**
+     * The CSV columns; the last three ({@code mailbox_retries}, {@code mailbox_throttled},
+     * {@code mailbox_waited_ms}) are the mailbox's, repeated on each of its folder rows.
+     */
     public static final List<String> CSV_HEADER = List.of("mailbox", "folder", "target", "found", "found_bytes",
-            "copied", "copied_bytes", "already_present", "flags_updated", "skipped", "failed", "error");
+            "copied", "copied_bytes", "already_present", "flags_updated", "skipped", "failed", "error",
+            "mailbox_retries", "mailbox_throttled", "mailbox_waited_ms");
 
     /** A few lines for people: totals, throughput, and each problem. */
     public String summary() {
@@ -203,12 +219,16 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
             sb.append("DRY RUN (nothing written; 'copied' = would be copied)").append(System.lineSeparator());
         }
         sb.append(String.format(Locale.ROOT, "%s pass: %d mailbox(es), %d message(s) found, %d copied (%.1f MB), "
-                        + "%d already present, %d skipped, %d failed, %d retries, %.1f s, %.1f msg/s, %.2f MB/s%n",
+                        + "%d already present, %d skipped, %d failed, %d retries, %d throttled, %.1f s waited, "
+                        + "%.1f s, %.1f msg/s, %.2f MB/s%n",
                 pass.label(), mailboxes.size(), found(), copied(), copiedBytes() / 1e6, alreadyPresent(), skipped(),
-                failed(), retries(), duration.toMillis() / 1000.0, messagesPerSecond(), megabytesPerSecond()));
+                failed(), retries(), retryStats().throttled(), retryStats().waited().toMillis() / 1000.0,
+                duration.toMillis() / 1000.0, messagesPerSecond(), megabytesPerSecond()));
         for (MailboxReport m : mailboxes) {
-            sb.append(String.format(Locale.ROOT, "  %s: %s, %d found, %d copied, %d present%n", m.mailbox(),
-                    m.isComplete() ? "complete" : "INCOMPLETE", m.found(), m.copied(), m.alreadyPresent()));
+            sb.append(String.format(Locale.ROOT, "  %s: %s, %d found, %d copied, %d present%s%n", m.mailbox(),
+                    m.isComplete() ? "complete" : "INCOMPLETE", m.found(), m.copied(), m.alreadyPresent(),
+                    m.retryStats().isEmpty() ? "" : String.format(Locale.ROOT, ", %d retries, %d throttled, %.1f s waited",
+                            m.retries(), m.throttled(), m.waited().toMillis() / 1000.0)));
             if (m.foundBytes() > TARGET_QUOTA) {
                 sb.append("    over the target's 2 GB quota: ").append(m.foundBytes()).append(" bytes").append(System.lineSeparator());
             }

@@ -227,6 +227,9 @@ class GraphTargetTest {
             assertThat(report.retries()).as("engine-level retries after the SDK gave up").isPositive();
             assertThat(impatient.stats().throttled()).isEqualTo(3);
             assertThat(impatient.stats().unavailable()).isEqualTo(2);
+            // each 429 and 503 counted once, whether the SDK or the engine waited it out, with its wait
+            assertThat(report.mailboxes().get(0).throttled()).as(report.summary()).isEqualTo(5);
+            assertThat(report.mailboxes().get(0).waited()).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
         } finally {
             impatient.close();
         }

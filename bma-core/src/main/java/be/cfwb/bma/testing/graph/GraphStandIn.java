@@ -196,7 +196,11 @@ public final class GraphStandIn implements AutoCloseable {
         return this;
     }
 
-    /** The next {@code times} requests (optionally only those whose path contains {@code pathPart}) get 429. */
+    /**
+     * The next {@code times} requests (optionally only those whose path contains {@code pathPart}) get 429
+     * with {@code retryAfter}: whole seconds as Graph sends them, or a decimal ("0.05") for less,
+     * which the SDK honours and keeps tests fast.
+     */
     public GraphStandIn throttleNext(int times, Duration retryAfter, String pathPart) {
         state.addFault(new Fault(FaultKind.THROTTLE, times, null, pathPart, retryAfter));
         return this;

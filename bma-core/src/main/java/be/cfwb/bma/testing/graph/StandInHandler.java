@@ -129,11 +129,11 @@ final class StandInHandler implements HttpHandler {
             try {
                 if (fault != null && fault.kind == GraphStandIn.FaultKind.THROTTLE) {
                     throw Answer.error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
-                            .header("Retry-After", Long.toString(fault.retryAfter.toSeconds()));
+                            .header("Retry-After", retryAfter(fault.retryAfter));
                 }
                 if (fault != null && fault.kind == GraphStandIn.FaultKind.FAIL) {
                     throw Answer.error(503, "ServiceUnavailable", "Service unavailable (injected).")
-                            .header("Retry-After", Long.toString(fault.retryAfter.toSeconds()));
+                            .header("Retry-After", retryAfter(fault.retryAfter));
                 }
                 if (body == null) {
                     throw Answer.error(413, "RequestEntityTooLarge",
@@ -1114,5 +1114,16 @@ final class StandInHandler implements HttpHandler {
             }
         }
         exchange.close();
+    }
+
+    /**
+     * Whole seconds, as Graph sends them; a duration below or between seconds as a decimal
+     * ("0.05"), which the SDK's retry handler honours, so that tests can throttle without slowing down.
+     */
+    static String retryAfter(java.time.Duration d) {
+        if (d.toMillis() % 1000 == 0) {
+            return Long.toString(d.toSeconds());
+        }
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 }

@@ -164,6 +164,12 @@ public final class ImapSource implements MailboxSource {
                         continue;
                     }
                     long uid = folder.getUID(m);
+                    if (uid < 0 || m.getReceivedDate() == null) {
+                        // Angus ignores a refused FETCH (RFC 2180) and leaves the message unread; a
+                        // throttled FETCH looks the same. Skipping it would drop it from the pass.
+                        throw TransferException.retryable("Cannot list " + path + " of " + mailbox() + ": message #"
+                                + m.getMessageNumber() + " could not be read (FETCH refused; throttled?)", null);
+                    }
                     if (uid <= afterUid) {
                         continue; // "UID n:*" always returns the last message, even below n
                     }

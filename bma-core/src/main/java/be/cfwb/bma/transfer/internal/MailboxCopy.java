@@ -15,6 +15,7 @@ import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageProblem;
 import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.RetryStats;
 import be.cfwb.bma.transfer.SourceFolder;
 import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.SourceMessage;
@@ -81,6 +82,9 @@ public final class MailboxCopy {
     private int retries;
     /** Batched reads that failed and were redone message by message, on the reader thread. */
     private final java.util.concurrent.atomic.AtomicInteger readRetries = new java.util.concurrent.atomic.AtomicInteger();
+    /** Throttling answers met, waits before retrying, and what the adapters waited out themselves. */
+    private final java.util.concurrent.atomic.AtomicReference<RetryStats> waits =
+            new java.util.concurrent.atomic.AtomicReference<>(RetryStats.NONE);
     private long progress;
 
     public MailboxCopy(TransferSettings settings, Ledger ledger, Clock clock, TransferListener listener,
@@ -139,7 +143,7 @@ public final class MailboxCopy {
             disconnect();
         }
         MailboxReport report = new MailboxReport(mailbox, pass, started, Duration.ofNanos(System.nanoTime() - t0),
-                retries + readRetries.get(), folders, error);
+                RetryStats.retries(retries + readRetries.get()).plus(waits.get()), folders, error);
         if (dryRun) {
             listener.mailboxFinished(report);
             return report;
@@ -156,7 +160,10 @@ public final class MailboxCopy {
                 .with("bytes", report.copiedBytes())
                 .with("alreadyPresent", report.alreadyPresent())
                 .with("skipped", report.skipped().size())
-                .with("failed", report.failed().size()));
+                .with("failed", report.failed().size())
+                .with("retries", report.retries())
+                .with("throttled", report.throttled())
+                .with("waitedMillis", report.waited().toMillis()));
         listener.mailboxFinished(report);
         return report;
     }
@@ -204,12 +211,39 @@ public final class MailboxCopy {
 
     private void disconnect() {
         if (source != null) {
+            adapterWaits(source::retryStats);
             closeQuietly(source);
             source = null;
         }
         if (target != null) {
+            adapterWaits(target::retryStats);
             closeQuietly(target);
             target = null;
+        }
+    }
+
+    /** Adds what a source or target waited out itself, before it is closed; a broken adapter costs no report. */
+    private void adapterWaits(Supplier<RetryStats> stats) {
+        try {
+            RetryStats s = stats.get();
+            waits.accumulateAndGet(s, RetryStats::plus);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: the adapter's retry statistics are unavailable", mailbox, e);
+        }
+    }
+
+    /** Waits before trying again and counts the wait; false if interrupted. */
+    private boolean backOff(Duration wait, boolean throttled) {
+        long t0 = System.nanoTime();
+        try {
+            Thread.sleep(wait.toMillis());
+            return true;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waits.accumulateAndGet(new RetryStats(0, throttled ? 1 : 0, Duration.ofNanos(System.nanoTime() - t0)),
+                    RetryStats::plus);
         }
     }
 
@@ -240,23 +274,19 @@ public final class MailboxCopy {
                 }
                 progressAtFailure = progress;
                 if (attempts >= settings.maxRetries()) {
+                    if (e.isThrottled()) {
+                        waits.accumulateAndGet(new RetryStats(0, 1, Duration.ZERO), RetryStats::plus);
+                    }
                     throw TransferException.permanent(e.getMessage() + " (gave up after " + attempts + " retries)", e);
                 }
                 attempts++;
                 retries++;
-                long factor = 1L << Math.min(attempts - 1, 10);
-                Duration wait = e.backoff().orElseGet(() -> settings.retryBackoff().multipliedBy(factor));
-                if (wait.compareTo(settings.maxBackoff()) > 0) {
-                    wait = settings.maxBackoff();
-                }
+                Duration wait = boundedBackoff(e, attempts);
                 listener.retrying(mailbox, e.getMessage(), attempts, wait);
                 LOG.info("{}: {}; retry {} in {} ms", mailbox, e.getMessage(), attempts, wait.toMillis());
                 disconnect();
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw TransferException.permanent("Interrupted while waiting to retry", ie);
+                if (!backOff(wait, e.isThrottled())) {
+                    throw TransferException.permanent("Interrupted while waiting to retry", e);
                 }
                 try {
                     connect();
@@ -268,6 +298,13 @@ public final class MailboxCopy {
                 }
             }
         }
+    }
+
+    /** The server's suggested wait if it gave one, else ours doubled with each attempt; at most maxBackoff. */
+    private Duration boundedBackoff(TransferException e, int attempt) {
+        long factor = 1L << Math.min(attempt - 1, 10);
+        Duration wait = e.backoff().orElseGet(() -> settings.retryBackoff().multipliedBy(factor));
+        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
     private FolderReport syncFolder(FolderMapping mapping) {
@@ -492,6 +529,9 @@ public final class MailboxCopy {
                     LOG.info("{}: reading {} messages of {} at once failed ({}); reading them one by one",
                             mailbox, batch.size(), path, e.getMessage());
                     read = Map.of();
+                    if (e.isThrottled() && !backOff(boundedBackoff(e, 1), true)) {
+                        return;
+                    }
                 }
                 for (SourceMessage m : batch) {
                     byte[] bytes = read.get(m.uid());
@@ -684,8 +724,8 @@ public final class MailboxCopy {
 
     /** Counts a retryable failure against one message; the third one gives it up (reported as failed). */
     private TransferException blame(FolderTally tally, FolderPath path, SourceMessage m, TransferException e) {
-        if (!e.isRetryable()) {
-            return e;
+        if (!e.isRetryable() || e.isThrottled()) {
+            return e; // throttling is the server's load, not this message's fault: it never gives a message up
         }
         int n = tally.blame.merge(m.uid(), 1, Integer::sum);
         if (n >= MESSAGE_ATTEMPTS) {
