@@ -39,7 +39,8 @@ public final class Verifier {
     private final Clock clock;
 
     public Verifier(TransferSettings settings, Clock clock) {
-        this.settings = settings;
+        // One set of login gates per verifier: a refused shared login is not tried by every mailbox.
+        this.settings = be.cfwb.bma.transfer.internal.LoginGate.guard(settings);
         this.clock = clock;
     }
 

@@ -3,6 +3,8 @@ package be.cfwb.bma.transfer.imap;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.MailboxCredentials;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.TransferException;
 
 import jakarta.mail.AuthenticationFailedException;
@@ -111,26 +113,26 @@ final class ImapSession implements AutoCloseable {
             p.setProperty(pre + "starttls.required", "true");
         }
         String user;
-        String password;
         String required;
+        AccessToken token = null;
+        Secret password;
         if (credentials instanceof MailboxCredentials.Password pw) {
             user = pw.login();
-            password = pw.password().reveal();
+            password = pw.password();
             p.setProperty(pre + "auth.mechanisms", "PLAIN LOGIN");
             required = null;
         } else if (credentials instanceof MailboxCredentials.Master m) {
             user = m.admin();
-            password = m.password().reveal();
+            password = m.password();
             p.setProperty(pre + "auth.mechanisms", "PLAIN");
             p.setProperty(pre + "sasl.authorizationid", m.mailbox());
             // Without AUTH=PLAIN Angus would fall back to LOGIN and open the admin's own mailbox.
             required = "AUTH=PLAIN";
         } else {
             MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
-            AccessToken token = o.tokens().token();
+            token = o.tokens().token();
             user = o.login();
-            password = token.token().reveal();
-            expiresAt = token.expiresAt();
+            password = token.token();
             p.setProperty(pre + "auth.mechanisms", "XOAUTH2");
             p.setProperty(pre + "auth.xoauth2.disable", "false");
             required = "AUTH=XOAUTH2";
@@ -146,20 +148,73 @@ final class ImapSession implements AutoCloseable {
             p.put(pre + "ssl.socketFactory", TrustedCertificates.socketFactory(endpoint.trustedCertificate().get()));
         }
         Session session = Session.getInstance(p);
+        try {
+            store = login(session, proto, required, user, password);
+        } catch (AuthenticationFailedException e) {
+            if (token == null) {
+                throw refused(e, "");
+            }
+            // A token the supplier still believes valid may be refused (clock skew, revoked
+            // grant, rotated key): ask for a fresh one, once, rather than give up the mailbox.
+            MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
+            o.tokens().invalidate(token);
+            AccessToken fresh = o.tokens().token();
+            if (fresh.token().equals(token.token())) {
+                throw refused(e, " (the token supplier has no other token)");
+            }
+            LOG.info("{} refused the XOAUTH2 token for {} before its expiry; logging in again with a fresh one",
+                    endpoint, mailbox);
+            token = fresh;
+            try {
+                store = login(session, proto, required, user, fresh.token());
+            } catch (AuthenticationFailedException again) {
+                throw refused(again, " (also with a fresh token)");
+            }
+        }
+        if (token != null) {
+            expiresAt = token.expiresAt();
+        }
+    }
+
+    /** One login attempt on a new connection; a refusal is Angus's, for the caller to word. */
+    private IMAPStore login(Session session, String proto, String required, String user, Secret password)
+            throws AuthenticationFailedException {
         GuardedStore s = new GuardedStore(session, new URLName(proto, endpoint.host(), endpoint.port(), null, null, null),
                 proto, endpoint.tls(), required);
         try {
-            s.connect(endpoint.host(), endpoint.port(), user, password);
+            s.connect(endpoint.host(), endpoint.port(), user, password.reveal());
         } catch (AuthenticationFailedException e) {
-            throw TransferException.permanent("Login to " + endpoint + " for " + mailbox + " refused: "
-                    + ImapErrors.text(e) + "; check the credentials", null);
+            throw e;
         } catch (MessagingException e) {
             if (s.refusal != null) {
                 throw TransferException.permanent(s.refusal, null);
             }
             throw ImapErrors.translate("Cannot connect to " + endpoint + " for " + mailbox, e);
         }
-        store = s;
+        return s;
+    }
+
+    /** The refusal in words ops can act on, naming the login (never its secret); not retried. */
+    private LoginRefusedException refused(AuthenticationFailedException e, String note) {
+        String login;
+        boolean shared;
+        String check;
+        if (credentials instanceof MailboxCredentials.Master m) {
+            login = m.origin();
+            shared = true;
+            check = "check the credentials: the password of " + m.origin() + ", which every mailbox uses";
+        } else if (credentials instanceof MailboxCredentials.OAuth2 o) {
+            login = "XOAUTH2 token for " + o.login();
+            shared = true;
+            check = "check the credentials: the app's IMAP permission (IMAP.AccessAsApp, admin consent)"
+                    + " and its access to the mailbox";
+        } else {
+            login = "the mailbox's own password";
+            shared = false;
+            check = "check the credentials: " + mailbox + "'s password";
+        }
+        return new LoginRefusedException("Login to " + endpoint + " for " + mailbox + " refused" + note + ": "
+                + ImapErrors.text(e) + "; " + check, endpoint.toString(), login, shared);
     }
 
     @Override
