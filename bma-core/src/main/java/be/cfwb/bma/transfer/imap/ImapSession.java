@@ -102,6 +102,8 @@ final class ImapSession implements AutoCloseable {
         p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
         p.setProperty(pre + "ssl.checkserveridentity", "true");
         p.setProperty(pre + "auth.ntlm.disable", "true");
+        // Angus's protocol trace (java.util.logging FINEST) must never show the login, whatever else is traced.
+        p.setProperty("mail.debug.auth", "false");
         // One connection for store commands (LIST, CREATE, APPEND) and one kept for the open
         // folder: without this Angus logs in again each time a folder is opened or the store
         // needs the connection an open folder holds.
