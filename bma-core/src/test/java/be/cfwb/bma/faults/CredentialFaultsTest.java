@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -167,6 +170,65 @@ class CredentialFaultsTest {
         serverAccepts(a, FaultHarness.password(a));
         h.assertVerified(temp, a);
         h.assertCopiedByteForByte(a, INBOX);
+    }
+
+    @Test
+    void aTokenAboutToExpireIsRenewedMidRunBeforeTheServerRefusesIt() {
+        BmaAddress a = seeded(12);
+        String first = "tok-a-" + a.localPart();
+        String second = "tok-b-" + a.localPart();
+        serverAccepts(a, first);
+        AtomicReference<Instant> now = new AtomicReference<>(FaultHarness.CLOCK.instant());
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        AtomicReference<String> current = new AtomicReference<>(first);
+        AtomicInteger issued = new AtomicInteger();
+        // tokens for 10 minutes; the session reconnects 2 minutes before the end, the supplier renews 5 before
+        TokenSupplier issuer = () -> {
+            issued.incrementAndGet();
+            return new AccessToken(Secret.of(current.get()), now.get().plus(Duration.ofMinutes(10)));
+        };
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer, Duration.ofMinutes(5), clock);
+        AtomicInteger copied = new AtomicInteger();
+        TransferListener nineMinutesLater = new TransferListener() {
+            @Override
+            public void messageCopied(BmaAddress mailbox, FolderPath folder, long uid, long bytes) {
+                if (copied.incrementAndGet() == 4) {
+                    // nine minutes into the run: the issuer now hands out the next token, and the
+                    // server takes only that one for new logins (open connections stay as they are)
+                    now.set(now.get().plus(Duration.ofMinutes(9)));
+                    current.set(second);
+                    serverAccepts(a, second);
+                }
+            }
+        };
+        TransferSettings settings = FaultHarness.settings(oldServer.imapEndpoint(), through(toNew), temp)
+                .imapTarget(through(toNew).withTimeout(Duration.ofMillis(1000)), CredentialSource.oauth2(tokens), clock)
+                .build();
+
+        TransferReport report = run(settings, nineMinutesLater, List.of(a));
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(12);
+        assertThat(issued).as("the first token, then its renewal").hasValue(2);
+        assertThat(toNew.refused()).as("renewed before any refusal: %s", toNew.attempts()).isEmpty();
+        assertThat(toNew.attempts().size()).as("a login after the renewal").isGreaterThan(1);
+        serverAccepts(a, FaultHarness.password(a));
+        h.assertVerified(temp, a);
     }
 
     @Test

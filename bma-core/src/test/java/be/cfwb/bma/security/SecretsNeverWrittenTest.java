@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scanned for each secret: the source and target passwords, a wrong password tried, and
  * every mail-2 password issued (recorded by the issuer). The mail servers' own loggers
  * (GreenMail, which logs what it receives) are kept at WARN: they are the stand-ins, not us.
+ * A second child ({@link GraphSecretsChild}) does the same for the Graph path: the app's access
+ * token and client secret.
  */
 class SecretsNeverWrittenTest {
 

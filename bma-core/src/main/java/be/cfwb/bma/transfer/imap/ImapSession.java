@@ -132,7 +132,7 @@ final class ImapSession implements AutoCloseable {
             required = "AUTH=PLAIN";
         } else {
             MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
-            token = o.tokens().token();
+            token = token(o);
             user = o.login();
             password = token.token();
             p.setProperty(pre + "auth.mechanisms", "XOAUTH2");
@@ -160,7 +160,7 @@ final class ImapSession implements AutoCloseable {
             // grant, rotated key): ask for a fresh one, once, rather than give up the mailbox.
             MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
             o.tokens().invalidate(token);
-            AccessToken fresh = o.tokens().token();
+            AccessToken fresh = token(o);
             if (fresh.token().equals(token.token())) {
                 throw refused(e, " (the token supplier has no other token)");
             }
@@ -175,6 +175,18 @@ final class ImapSession implements AutoCloseable {
         }
         if (token != null) {
             expiresAt = token.expiresAt();
+        }
+    }
+
+    /** A token from the supplier; none to be had (the issuer unreachable) is a connection problem, retried. */
+    private AccessToken token(MailboxCredentials.OAuth2 o) {
+        try {
+            return java.util.Objects.requireNonNull(o.tokens().token(), "the token supplier returned null");
+        } catch (TransferException e) {
+            throw e;
+        } catch (be.cfwb.bma.BmaException e) {
+            throw TransferException.retryable("No XOAUTH2 token to log in to " + endpoint + " for " + mailbox + ": "
+                    + e.getMessage(), e);
         }
     }
 
