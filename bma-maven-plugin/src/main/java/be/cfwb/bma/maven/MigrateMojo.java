@@ -50,8 +50,10 @@ public class MigrateMojo extends AbstractTransferMojo {
         }
         getLog().info("Report: " + result.file());
         if (!result.isSuccess()) {
-            // The first mailbox error (a refused login, an unreachable server) is what ops must fix first.
+            // The first mailbox error (a refused login, an unreachable server) is what ops must fix first;
+            // the refusal itself rather than a mailbox not attempted because of it.
             String firstError = result.report().mailboxes().stream().filter(r -> r.error().isPresent())
+                    .sorted(java.util.Comparator.comparing(r -> r.error().get().startsWith("Not attempted")))
                     .map(r -> "; " + r.mailbox() + " stopped: " + r.error().get()).findFirst().orElse("");
             throw fail(result.summaryLine() + (result.isAccountedFor() ? "; not everything arrived"
                     : "; some messages are neither copied nor reported") + firstError, result.file().toFile());
