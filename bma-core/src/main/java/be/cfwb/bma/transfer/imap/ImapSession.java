@@ -217,8 +217,8 @@ final class ImapSession implements AutoCloseable {
             login = m.origin();
             shared = true;
             check = "check the credentials: the password of " + m.origin() + ", which every mailbox uses";
-        } else if (credentials instanceof MailboxCredentials.OAuth2 o) {
-            login = "XOAUTH2 token for " + o.login();
+        } else if (credentials instanceof MailboxCredentials.OAuth2) {
+            login = "app's XOAUTH2 token";
             shared = true;
             check = "check the credentials: the app's IMAP permission (IMAP.AccessAsApp, admin consent)"
                     + " and its access to the mailbox";

@@ -79,7 +79,7 @@ public final class LoginGate {
 
     private synchronized void checkOpen(BmaAddress mailbox) {
         if (closedBy != null) {
-            throw new LoginRefusedException("Not attempted: " + closedBy.server() + " refused the " + side + "'s "
+            throw new LoginRefusedException("Not attempted: the " + side + " server " + closedBy.server() + " refused the "
                     + closedBy.login() + " earlier in this run, so no mailbox logs in with it any more (an account"
                     + " lockout would stop the whole migration); check the credentials and run again",
                     closedBy.server(), closedBy.login(), true, false);
@@ -101,7 +101,7 @@ public final class LoginGate {
         }
         if (closedBy == null) {
             closedBy = e;
-            LOG.warn("{} refused the {}'s {}{}: no other mailbox logs in with it in this run", e.server(), side,
+            LOG.warn("The {} server {} refused the {}{}: no other mailbox logs in with it in this run", side, e.server(),
                     e.login(), everAccepted ? " " + refusalsInARow + " times in a row" : "");
         }
         return new LoginRefusedException(e.getMessage() + "; no other mailbox logs in with it in this run",

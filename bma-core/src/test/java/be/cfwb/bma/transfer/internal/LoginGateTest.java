@@ -101,7 +101,7 @@ class LoginGateTest {
         assertThat(server.calls).as("login attempts at the server").hasValue(1);
         assertThat(outcomes).allMatch(e -> e instanceof LoginRefusedException);
         assertThat(outcomes).filteredOn(e -> !((LoginRefusedException) e).wasAttempted()).hasSize(11)
-                .allSatisfy(e -> assertThat(e.getMessage()).startsWith("Not attempted: imap://old:993 refused the source's"
+                .allSatisfy(e -> assertThat(e.getMessage()).startsWith("Not attempted: the source server imap://old:993 refused the"
                         + " admin login 'admin' (settings.xml server bma-source) earlier in this run").contains("check the credentials"));
         assertThat(outcomes).filteredOn(e -> ((LoginRefusedException) e).wasAttempted()).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("no other mailbox logs in with it in this run"));
