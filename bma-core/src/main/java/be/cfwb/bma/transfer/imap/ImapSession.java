@@ -154,7 +154,7 @@ final class ImapSession implements AutoCloseable {
             store = login(session, proto, required, user, password);
         } catch (AuthenticationFailedException e) {
             if (token == null) {
-                throw refused(e, "");
+                throw refused(e, "", password);
             }
             // A token the supplier still believes valid may be refused (clock skew, revoked
             // grant, rotated key): ask for a fresh one, once, rather than give up the mailbox.
@@ -162,7 +162,7 @@ final class ImapSession implements AutoCloseable {
             o.tokens().invalidate(token);
             AccessToken fresh = token(o);
             if (fresh.token().equals(token.token())) {
-                throw refused(e, " (the token supplier has no other token)");
+                throw refused(e, " (the token supplier has no other token)", password);
             }
             LOG.info("{} refused the XOAUTH2 token for {} before its expiry; logging in again with a fresh one",
                     endpoint, mailbox);
@@ -170,7 +170,7 @@ final class ImapSession implements AutoCloseable {
             try {
                 store = login(session, proto, required, user, fresh.token());
             } catch (AuthenticationFailedException again) {
-                throw refused(again, " (also with a fresh token)");
+                throw refused(again, " (also with a fresh token)", fresh.token());
             }
         }
         if (token != null) {
@@ -208,8 +208,15 @@ final class ImapSession implements AutoCloseable {
         return s;
     }
 
-    /** The refusal in words ops can act on, naming the login (never its secret); not retried. */
-    private LoginRefusedException refused(AuthenticationFailedException e, String note) {
+    /**
+     * The refusal in words ops can act on, naming the login (never its secret: a server that
+     * echoes what it was sent has {@code secret} masked); not retried.
+     */
+    private LoginRefusedException refused(AuthenticationFailedException e, String note, Secret secret) {
+        String said = ImapErrors.text(e);
+        if (said.contains(secret.reveal())) {
+            said = said.replace(secret.reveal(), Secret.MASK);
+        }
         String login;
         boolean shared;
         String check;
@@ -228,7 +235,7 @@ final class ImapSession implements AutoCloseable {
             check = "check the credentials: " + mailbox + "'s password";
         }
         return new LoginRefusedException("Login to " + endpoint + " for " + mailbox + " refused" + note + ": "
-                + ImapErrors.text(e) + "; " + check, endpoint.toString(), login, shared);
+                + said + "; " + check, endpoint.toString(), login, shared);
     }
 
     @Override
