@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * makes, as the server (and its account lockout) would see them: each {@code LOGIN} or
  * {@code AUTHENTICATE} (PLAIN, XOAUTH2; with or without SASL-IR), the identity that logs in
  * (the authentication identity: the admin for a master login) and the server's verdict. It keeps
- * identities only, never a password or token. Only the first lines of each connection are read
- * (a login comes first): message bodies are forwarded untouched. {@link #cutAll()} closes every
+ * identities only, never a password or token. Only the first lines of each connection are read,
+ * and the client's only until a login succeeds: message bodies are forwarded untouched and never
+ * mistaken for a login. {@link #cutAll()} closes every
  * connection, as a network cut or a server restart would.
  */
 final class LoginCountingProxy implements AutoCloseable {
@@ -129,6 +130,8 @@ final class LoginCountingProxy implements AutoCloseable {
         private volatile String loginTag;
         private volatile Attempt pending;
         private volatile String awaitingResponseFor;
+        /** Once logged in, what the client sends is mail and commands, not logins: no longer parsed. */
+        private volatile boolean loggedIn;
 
         Connection(Socket client, Socket upstream) {
             this.client = client;
@@ -178,6 +181,9 @@ final class LoginCountingProxy implements AutoCloseable {
         }
 
         private void clientLine(String text) {
+            if (loggedIn) {
+                return;
+            }
             if (awaitingResponseFor != null) {
                 // the SASL response after a continuation ("+"), when the client did not use SASL-IR
                 String mechanism = awaitingResponseFor;
@@ -241,6 +247,7 @@ final class LoginCountingProxy implements AutoCloseable {
                 return;
             }
             a.accepted = text.substring(tag.length() + 1).toUpperCase(Locale.ROOT).startsWith("OK");
+            loggedIn = a.accepted;
             pending = null;
             loginTag = null;
         }
