@@ -1,5 +1,6 @@
 package be.cfwb.bma.transfer.imap;
 
+import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.MailboxCredentials;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -181,10 +183,10 @@ final class ImapSession implements AutoCloseable {
     /** A token from the supplier; none to be had (the issuer unreachable) is a connection problem, retried. */
     private AccessToken token(MailboxCredentials.OAuth2 o) {
         try {
-            return java.util.Objects.requireNonNull(o.tokens().token(), "the token supplier returned null");
+            return Objects.requireNonNull(o.tokens().token(), "the token supplier returned null");
         } catch (TransferException e) {
             throw e;
-        } catch (be.cfwb.bma.BmaException e) {
+        } catch (BmaException e) {
             throw TransferException.retryable("No XOAUTH2 token to log in to " + endpoint + " for " + mailbox + ": "
                     + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.MailboxConnector;
 import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class LoginGate {
     }
 
     /** {@code settings} with both connectors behind gates of their own, fresh (for one run). */
-    public static be.cfwb.bma.transfer.TransferSettings guard(be.cfwb.bma.transfer.TransferSettings settings) {
+    public static TransferSettings guard(TransferSettings settings) {
         return settings.withConnectors(new LoginGate("source").guard(settings.source()),
                 new LoginGate("target").guard(settings.target()));
     }
@@ -55,7 +56,7 @@ public final class LoginGate {
     }
 
     private <T extends AutoCloseable> T open(MailboxConnector<T> connector, BmaAddress mailbox) {
-        checkOpen(mailbox);
+        checkOpen();
         try {
             oneAtATime.acquire();
         } catch (InterruptedException e) {
@@ -63,7 +64,7 @@ public final class LoginGate {
             throw TransferException.permanent("Interrupted while waiting to log in to the " + side + " for " + mailbox, e);
         }
         try {
-            checkOpen(mailbox);
+            checkOpen();
             T opened;
             try {
                 opened = connector.open(mailbox);
@@ -77,7 +78,7 @@ public final class LoginGate {
         }
     }
 
-    private synchronized void checkOpen(BmaAddress mailbox) {
+    private synchronized void checkOpen() {
         if (closedBy != null) {
             throw new LoginRefusedException("Not attempted: the " + side + " server " + closedBy.server() + " refused the "
                     + closedBy.login() + " earlier in this run, so no mailbox logs in with it any more (an account"
