@@ -14,6 +14,12 @@ try {
         assert mailServers.messageCount(context.bmaSourcePort, mailbox) == 5
     }
     assert !log.contains('not-the-password') : 'the password must never be logged'
+    // No retry storm: a refused login is tried once per mailbox (trying a wrong password again only
+    // brings the account's lockout closer), and each refusal is one ERROR line.
+    assert !log.contains('; retry ') : 'a refused login is not retried'
+    ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'].each { mailbox ->
+        assert log.count("[ERROR] ${mailbox}: Login to") == 1
+    }
 } finally {
     mailServers.stop(context)
 }

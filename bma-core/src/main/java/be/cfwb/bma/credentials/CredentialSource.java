@@ -24,8 +24,16 @@ public interface CredentialSource {
 
     /** One admin login for every mailbox, acting through SASL PLAIN's authorization identity. */
     static CredentialSource master(String admin, Secret password) {
+        return master(admin, password, null);
+    }
+
+    /**
+     * As {@link #master(String, Secret)}; {@code origin} says where the login comes from in
+     * error messages, e.g. {@code admin login 'x' (settings.xml server bma-source)}.
+     */
+    static CredentialSource master(String admin, Secret password, String origin) {
         Objects.requireNonNull(password, "password");
-        return mailbox -> new MailboxCredentials.Master(admin, password, mailbox.toString());
+        return mailbox -> new MailboxCredentials.Master(admin, password, mailbox.toString(), origin);
     }
 
     /** XOAUTH2 for every mailbox, the login being the mailbox address. */

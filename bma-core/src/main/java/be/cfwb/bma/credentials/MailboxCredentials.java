@@ -20,13 +20,23 @@ public sealed interface MailboxCredentials {
 
     /**
      * An admin login acting for {@code mailbox}: SASL PLAIN with authorization identity =
-     * mailbox, authentication identity = admin.
+     * mailbox, authentication identity = admin. {@code origin} names where the login comes from
+     * (e.g. {@code admin login 'x' (settings.xml server bma-source)}), for error messages: the
+     * same login serves every mailbox, so its refusal is the run's problem, not the mailbox's.
      */
-    record Master(String admin, Secret password, String mailbox) implements MailboxCredentials {
+    record Master(String admin, Secret password, String mailbox, String origin) implements MailboxCredentials {
         public Master {
             requireLogin(admin);
             requireLogin(mailbox);
             Objects.requireNonNull(password, "password");
+            if (origin == null || origin.isBlank()) {
+                origin = "admin login '" + admin + "'";
+            }
+        }
+
+        /** An admin login described by its name only. */
+        public Master(String admin, Secret password, String mailbox) {
+            this(admin, password, mailbox, null);
         }
     }
 

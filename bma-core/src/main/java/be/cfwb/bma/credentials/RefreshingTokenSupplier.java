@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Caches one token and renews it {@code margin} before expiry. */
+/** Caches one token and renews it {@code margin} before expiry, or at once when a server refused it. */
 final class RefreshingTokenSupplier implements TokenSupplier {
 
     private final TokenSupplier issuer;
@@ -27,6 +27,20 @@ final class RefreshingTokenSupplier implements TokenSupplier {
             current = Objects.requireNonNull(issuer.token(), "the token issuer returned null");
         }
         return current;
+    }
+
+    /**
+     * Forgets {@code refused} if it is the cached token (another thread may have renewed it
+     * already: that newer token is kept) and tells the issuer, which may cache too.
+     */
+    @Override
+    public void invalidate(AccessToken refused) {
+        synchronized (this) {
+            if (refused != null && refused.equals(current)) {
+                current = null;
+            }
+        }
+        issuer.invalidate(refused);
     }
 
     @Override

@@ -55,6 +55,7 @@ public final class GraphConnection implements AutoCloseable {
     private final GraphSettings settings;
     private final OkHttpClient http;
     private final GraphServiceClient client;
+    private final TokenSource tokens;
     private final Map<String, MailboxBudget> budgets = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -78,6 +79,7 @@ public final class GraphConnection implements AutoCloseable {
     private GraphConnection(GraphSettings settings) {
         this.settings = settings;
         TokenSource tokens = TokenSource.of(settings);
+        this.tokens = tokens;
         URI base = settings.baseUrl();
         String root = base.getPath().substring(0, base.getPath().lastIndexOf('/'));
         AccessTokenProvider provider = new AccessTokenProvider() {
@@ -120,6 +122,17 @@ public final class GraphConnection implements AutoCloseable {
 
     public GraphSettings settings() {
         return settings;
+    }
+
+    /**
+     * Obtains a token now (MSAL keeps it): a mailbox's target is opened only once the app can
+     * get one, so a wrong client secret shows as a refused login, before any folder is touched.
+     *
+     * @throws be.cfwb.bma.BmaException {@code CREDENTIAL_FAILED} if Entra ID refused,
+     *                                  {@code CONNECTION_FAILED} if it could not be reached
+     */
+    void authenticate() {
+        tokens.token(GRAPH_SCOPE);
     }
 
     /** Counters since the connection was opened. */

@@ -1,7 +1,10 @@
 package be.cfwb.bma.graph;
 
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.AppendOutcome;
+import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.MailboxConnector;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageFlags;
@@ -63,7 +66,19 @@ public final class GraphTarget implements MailboxTarget {
     /** Opens a Graph target per mailbox, all sharing {@code graph} (and its per-mailbox limits). */
     public static MailboxConnector<MailboxTarget> connector(GraphConnection graph) {
         Objects.requireNonNull(graph, "graph");
-        return mailbox -> new GraphTarget(graph, mailbox);
+        return mailbox -> {
+            try {
+                graph.authenticate();
+            } catch (BmaException e) {
+                if (e.code() == BmaErrorCode.CREDENTIAL_FAILED) {
+                    // The app's credentials serve every mailbox: the engine stops using them after this.
+                    throw new LoginRefusedException(mailbox + ": " + e.getMessage(), graph.settings().authority(),
+                            "Graph app " + graph.settings().credentials(), true);
+                }
+                throw TransferException.retryable(mailbox + ": " + e.getMessage(), e);
+            }
+            return new GraphTarget(graph, mailbox);
+        };
     }
 
     /**
@@ -202,6 +217,13 @@ public final class GraphTarget implements MailboxTarget {
             boolean retryable = e.isConnectionLost() || e.status() == 401 || e.status() >= 500;
             throw retryable ? TransferException.retryable(mailbox + ": " + e.getMessage(), e)
                     : TransferException.permanent(mailbox + ": " + e.getMessage(), e);
+        } catch (BmaException e) {
+            // no token (Entra ID unreachable or refusing) when MSAL renewed it mid-run
+            if (e.code() == BmaErrorCode.CONNECTION_FAILED || e.code() == BmaErrorCode.CREDENTIAL_FAILED) {
+                throw e.code() == BmaErrorCode.CONNECTION_FAILED ? TransferException.retryable(mailbox + ": " + e.getMessage(), e)
+                        : TransferException.permanent(mailbox + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 

@@ -41,9 +41,11 @@ interface TokenSource {
     final class Msal implements TokenSource {
         private final ConfidentialClientApplication app;
         private final GraphCredentials credentials;
+        private final String authority;
 
         Msal(GraphSettings settings) {
             this.credentials = settings.credentials();
+            this.authority = settings.authority();
             IClientCredential credential;
             if (credentials.kind() == GraphCredentials.Kind.CLIENT_SECRET) {
                 credential = ClientCredentialFactory.createFromSecret(credentials.secret());
@@ -85,11 +87,21 @@ interface TokenSource {
 
         private BmaException refused(Throwable cause) {
             // Only the error code goes into the message: MSAL's own text may quote request parameters.
-            String why = cause instanceof MsalServiceException s ? s.errorCode() + " (HTTP " + s.statusCode() + ")"
-                    : cause instanceof MsalException m ? m.errorCode() : cause.getClass().getSimpleName();
-            return new BmaException(BmaErrorCode.CONNECTION_FAILED, "Entra ID refused a token to " + credentials
-                    + ": " + why + ". Check the tenant id, the client id, that the secret or certificate is current,"
-                    + " and that admin consent was granted to the application permissions");
+            if (cause instanceof MsalServiceException s) {
+                // Entra ID answered: the app's credentials or consent are wrong, trying again will not help.
+                return new BmaException(BmaErrorCode.CREDENTIAL_FAILED, "Entra ID refused a token to " + credentials
+                        + ": " + s.errorCode() + " (HTTP " + s.statusCode() + "). Check the tenant id, the client id,"
+                        + " that the secret or certificate is current, and that admin consent was granted to the"
+                        + " application permissions");
+            }
+            String code = cause instanceof MsalException m ? m.errorCode() : null;
+            Throwable root = cause;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return new BmaException(BmaErrorCode.CONNECTION_FAILED, "No token from Entra ID for " + credentials + ": "
+                    + (code != null ? code : root.getClass().getSimpleName()) + " (unreachable? check the network"
+                    + " and any proxy to the authority " + authority + ")");
         }
     }
 }

@@ -4,6 +4,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.transfer.internal.LoginGate;
 import be.cfwb.bma.transfer.internal.MailboxCopy;
 
 import java.time.Clock;
@@ -26,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * missing. Records per folder the UIDVALIDITY and highest UID done in the ledger (a pre-stage
  * rerun only lists what is newer), and per mailbox
  * {@link be.cfwb.bma.EventTypes#TRANSFER_PASS_DONE}. One mailbox failing never stops the
- * others: its failure is in its {@link MailboxReport}.
+ * others: its failure is in its {@link MailboxReport}. A refused login that every mailbox shares
+ * (an admin login) is not tried again in the run: the mailboxes after it are reported as not
+ * attempted, so that a wrong password costs one failed login, not one per mailbox.
  */
 public final class SyncEngine {
 
@@ -59,6 +62,8 @@ public final class SyncEngine {
         if (list.isEmpty()) {
             return new TransferReport(pass, started, Duration.ZERO, List.of(), dryRun);
         }
+        // Fresh login gates for this run: a refused shared login is not tried by every mailbox.
+        TransferSettings settings = LoginGate.guard(this.settings);
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), list.size()), r -> {
             Thread t = new Thread(r, "bma-transfer-" + n.incrementAndGet());

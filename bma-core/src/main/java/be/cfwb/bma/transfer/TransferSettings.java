@@ -149,7 +149,8 @@ public final class TransferSettings {
             }
         }
         if (admin.isPresent()) {
-            return CredentialSource.master(admin.get().user(), admin.get().password());
+            return CredentialSource.master(admin.get().user(), admin.get().password(),
+                    "admin login '" + admin.get().user() + "' (settings.xml server " + serverId + ")");
         }
         throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "No credentials: set " + fileKey
                 + " to a file of 'address;password' lines, or add a <server> with id '" + serverId

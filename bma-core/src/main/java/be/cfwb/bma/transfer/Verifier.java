@@ -4,6 +4,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.internal.ContentMatcher;
+import be.cfwb.bma.transfer.internal.LoginGate;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,7 +40,8 @@ public final class Verifier {
     private final Clock clock;
 
     public Verifier(TransferSettings settings, Clock clock) {
-        this.settings = settings;
+        // One set of login gates per verifier: a refused shared login is not tried by every mailbox.
+        this.settings = LoginGate.guard(settings);
         this.clock = clock;
     }
 

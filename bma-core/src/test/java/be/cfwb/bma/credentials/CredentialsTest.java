@@ -86,4 +86,35 @@ class CredentialsTest {
         assertThat(tokens.token().token().reveal()).as("less than 5 minutes left").isEqualTo("t2");
         assertThat(tokens.toString()).doesNotContain("t2");
     }
+
+    @Test
+    void aRefusedTokenIsForgottenAndAFreshOneAsked() {
+        Clock clock = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
+        AtomicInteger issued = new AtomicInteger();
+        TokenSupplier issuer = () -> new AccessToken(Secret.of("t" + issued.incrementAndGet()),
+                clock.instant().plus(Duration.ofMinutes(60)));
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer, Duration.ofMinutes(5), clock);
+        AccessToken first = tokens.token();
+        assertThat(tokens.token()).as("cached while valid").isEqualTo(first);
+
+        tokens.invalidate(first);
+        AccessToken second = tokens.token();
+        assertThat(second.token().reveal()).isEqualTo("t2");
+
+        // a late report about the old token (another connection's) does not drop the new one
+        tokens.invalidate(first);
+        assertThat(tokens.token()).isEqualTo(second);
+        assertThat(issued).hasValue(2);
+        assertThat(second.toString()).doesNotContain("t2");
+    }
+
+    @Test
+    void masterCredentialsSayWhereTheLoginComesFromWithoutItsPassword() {
+        MailboxCredentials.Master m = (MailboxCredentials.Master) CredentialSource.master("admin", Secret.of("pw-1"),
+                "admin login 'admin' (settings.xml server bma-source)").credentialsFor(BmaAddress.parse("ec000001@adm.cfwb.be"));
+        assertThat(m.origin()).isEqualTo("admin login 'admin' (settings.xml server bma-source)");
+        assertThat(new MailboxCredentials.Master("admin", Secret.of("pw-1"), "ec000001@adm.cfwb.be").origin())
+                .isEqualTo("admin login 'admin'");
+        assertThat(m.toString()).doesNotContain("pw-1");
+    }
 }

@@ -29,7 +29,7 @@ class TokenSourceTest {
                 .isInstanceOfSatisfying(BmaException.class, e -> {
                     assertThat(e.code()).isEqualTo(BmaErrorCode.CONNECTION_FAILED);
                     assertThat(e.getMessage()).contains(CLIENT).contains("cfwb.onmicrosoft.com")
-                            .contains("admin consent").doesNotContain(SECRET);
+                            .contains("unreachable", "https://127.0.0.1:1/").doesNotContain(SECRET);
                 });
     }
 

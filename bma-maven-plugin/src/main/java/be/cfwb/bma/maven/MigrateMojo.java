@@ -29,6 +29,8 @@ public class MigrateMojo extends AbstractTransferMojo {
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {
+        // Mailboxes not attempted after a refused admin login share one error text: it is logged once.
+        java.util.Set<String> errorsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
         MigrateResult result = bma.migrate(selection(), Pass.parse(pass), dryRun, new TransferListener() {
             @Override
             public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
@@ -40,7 +42,7 @@ public class MigrateMojo extends AbstractTransferMojo {
                 getLog().info(String.format("%-21s %s: %d found, %d copied, %d present, %d skipped, %d failed",
                         r.mailbox(), r.isComplete() ? "complete" : "INCOMPLETE", r.found(), r.copied(),
                         r.alreadyPresent(), r.skipped().size(), r.failed().size()));
-                r.error().ifPresent(e -> getLog().error(r.mailbox() + ": " + e));
+                r.error().filter(errorsLogged::add).ifPresent(e -> getLog().error(r.mailbox() + ": " + e));
             }
         });
         for (String line : result.report().summary().split("\\R")) {
@@ -48,8 +50,10 @@ public class MigrateMojo extends AbstractTransferMojo {
         }
         getLog().info("Report: " + result.file());
         if (!result.isSuccess()) {
-            // The first mailbox error (a refused login, an unreachable server) is what ops must fix first.
+            // The first mailbox error (a refused login, an unreachable server) is what ops must fix first;
+            // the refusal itself rather than a mailbox not attempted because of it.
             String firstError = result.report().mailboxes().stream().filter(r -> r.error().isPresent())
+                    .sorted(java.util.Comparator.comparing(r -> r.error().get().startsWith("Not attempted")))
                     .map(r -> "; " + r.mailbox() + " stopped: " + r.error().get()).findFirst().orElse("");
             throw fail(result.summaryLine() + (result.isAccountedFor() ? "; not everything arrived"
                     : "; some messages are neither copied nor reported") + firstError, result.file().toFile());

@@ -1,8 +1,11 @@
 package be.cfwb.bma.transfer.imap;
 
+import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.MailboxCredentials;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.TransferException;
 
 import jakarta.mail.AuthenticationFailedException;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -100,6 +104,8 @@ final class ImapSession implements AutoCloseable {
         p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
         p.setProperty(pre + "ssl.checkserveridentity", "true");
         p.setProperty(pre + "auth.ntlm.disable", "true");
+        // Angus's protocol trace (java.util.logging FINEST) must never show the login, whatever else is traced.
+        p.setProperty("mail.debug.auth", "false");
         // One connection for store commands (LIST, CREATE, APPEND) and one kept for the open
         // folder: without this Angus logs in again each time a folder is opened or the store
         // needs the connection an open folder holds.
@@ -111,26 +117,26 @@ final class ImapSession implements AutoCloseable {
             p.setProperty(pre + "starttls.required", "true");
         }
         String user;
-        String password;
         String required;
+        AccessToken token = null;
+        Secret password;
         if (credentials instanceof MailboxCredentials.Password pw) {
             user = pw.login();
-            password = pw.password().reveal();
+            password = pw.password();
             p.setProperty(pre + "auth.mechanisms", "PLAIN LOGIN");
             required = null;
         } else if (credentials instanceof MailboxCredentials.Master m) {
             user = m.admin();
-            password = m.password().reveal();
+            password = m.password();
             p.setProperty(pre + "auth.mechanisms", "PLAIN");
             p.setProperty(pre + "sasl.authorizationid", m.mailbox());
             // Without AUTH=PLAIN Angus would fall back to LOGIN and open the admin's own mailbox.
             required = "AUTH=PLAIN";
         } else {
             MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
-            AccessToken token = o.tokens().token();
+            token = token(o);
             user = o.login();
-            password = token.token().reveal();
-            expiresAt = token.expiresAt();
+            password = token.token();
             p.setProperty(pre + "auth.mechanisms", "XOAUTH2");
             p.setProperty(pre + "auth.xoauth2.disable", "false");
             required = "AUTH=XOAUTH2";
@@ -146,20 +152,92 @@ final class ImapSession implements AutoCloseable {
             p.put(pre + "ssl.socketFactory", TrustedCertificates.socketFactory(endpoint.trustedCertificate().get()));
         }
         Session session = Session.getInstance(p);
+        try {
+            store = login(session, proto, required, user, password);
+        } catch (AuthenticationFailedException e) {
+            if (token == null) {
+                throw refused(e, "", password);
+            }
+            // A token the supplier still believes valid may be refused (clock skew, revoked
+            // grant, rotated key): ask for a fresh one, once, rather than give up the mailbox.
+            MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
+            o.tokens().invalidate(token);
+            AccessToken fresh = token(o);
+            if (fresh.token().equals(token.token())) {
+                throw refused(e, " (the token supplier has no other token)", password);
+            }
+            LOG.info("{} refused the XOAUTH2 token for {} before its expiry; logging in again with a fresh one",
+                    endpoint, mailbox);
+            token = fresh;
+            try {
+                store = login(session, proto, required, user, fresh.token());
+            } catch (AuthenticationFailedException again) {
+                throw refused(again, " (also with a fresh token)", fresh.token());
+            }
+        }
+        if (token != null) {
+            expiresAt = token.expiresAt();
+        }
+    }
+
+    /** A token from the supplier; none to be had (the issuer unreachable) is a connection problem, retried. */
+    private AccessToken token(MailboxCredentials.OAuth2 o) {
+        try {
+            return Objects.requireNonNull(o.tokens().token(), "the token supplier returned null");
+        } catch (TransferException e) {
+            throw e;
+        } catch (BmaException e) {
+            throw TransferException.retryable("No XOAUTH2 token to log in to " + endpoint + " for " + mailbox + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** One login attempt on a new connection; a refusal is Angus's, for the caller to word. */
+    private IMAPStore login(Session session, String proto, String required, String user, Secret password)
+            throws AuthenticationFailedException {
         GuardedStore s = new GuardedStore(session, new URLName(proto, endpoint.host(), endpoint.port(), null, null, null),
                 proto, endpoint.tls(), required);
         try {
-            s.connect(endpoint.host(), endpoint.port(), user, password);
+            s.connect(endpoint.host(), endpoint.port(), user, password.reveal());
         } catch (AuthenticationFailedException e) {
-            throw TransferException.permanent("Login to " + endpoint + " for " + mailbox + " refused: "
-                    + ImapErrors.text(e) + "; check the credentials", null);
+            throw e;
         } catch (MessagingException e) {
             if (s.refusal != null) {
                 throw TransferException.permanent(s.refusal, null);
             }
             throw ImapErrors.translate("Cannot connect to " + endpoint + " for " + mailbox, e);
         }
-        store = s;
+        return s;
+    }
+
+    /**
+     * The refusal in words ops can act on, naming the login (never its secret: a server that
+     * echoes what it was sent has {@code secret} masked); not retried.
+     */
+    private LoginRefusedException refused(AuthenticationFailedException e, String note, Secret secret) {
+        String said = ImapErrors.text(e);
+        if (said.contains(secret.reveal())) {
+            said = said.replace(secret.reveal(), Secret.MASK);
+        }
+        String login;
+        boolean shared;
+        String check;
+        if (credentials instanceof MailboxCredentials.Master m) {
+            login = m.origin();
+            shared = true;
+            check = "check the credentials: the password of " + m.origin() + ", which every mailbox uses";
+        } else if (credentials instanceof MailboxCredentials.OAuth2) {
+            login = "app's XOAUTH2 token";
+            shared = true;
+            check = "check the credentials: the app's IMAP permission (IMAP.AccessAsApp, admin consent)"
+                    + " and its access to the mailbox";
+        } else {
+            login = "the mailbox's own password";
+            shared = false;
+            check = "check the credentials: " + mailbox + "'s password";
+        }
+        return new LoginRefusedException("Login to " + endpoint + " for " + mailbox + " refused" + note + ": "
+                + said + "; " + check, endpoint.toString(), login, shared);
     }
 
     @Override

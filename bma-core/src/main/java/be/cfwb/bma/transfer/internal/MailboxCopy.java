@@ -135,7 +135,11 @@ public final class MailboxCopy {
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());
-            LOG.warn("{}: {}", mailbox, e.getMessage());
+            if (e instanceof be.cfwb.bma.transfer.LoginRefusedException r && !r.wasAttempted()) {
+                LOG.debug("{}: {}", mailbox, e.getMessage()); // the refusal that stopped the run was logged once
+            } else {
+                LOG.warn("{}: {}", mailbox, e.getMessage());
+            }
         } catch (RuntimeException e) {
             error = Optional.of("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
             LOG.error("{}: transfer stopped by an unexpected failure", mailbox, e);

@@ -1,0 +1,111 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.LoginRefusedException;
+import be.cfwb.bma.transfer.MailboxConnector;
+import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferSettings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Semaphore;
+
+/**
+ * Keeps a wrong shared login (an admin login used for every mailbox, an app's token) from
+ * being tried by every mailbox of a run: 400 mailboxes would make 400 failed logins of one
+ * account, and the account would be locked. One gate per server and run:
+ * <ul>
+ * <li>logins go one at a time (a login takes milliseconds, a mailbox minutes: the workers
+ *     hardly wait), so a wrong password is tried once, not once per worker;</li>
+ * <li>a refused shared login that never worked in this run closes the gate: every later
+ *     mailbox fails at once with one message naming the server and the login, without
+ *     connecting; so does a shared login refused {@value #REFUSALS_AFTER_SUCCESS} times in a row
+ *     after having worked (changed or locked mid-run) — a single refusal after success may be
+ *     the mailbox's (absent, no access), and only that mailbox is reported;</li>
+ * <li>a mailbox's own password refused is that mailbox's failure alone.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class LoginGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginGate.class);
+    /** Refusals of a shared login in a row, after it worked in this run, that stop its use. */
+    static final int REFUSALS_AFTER_SUCCESS = 3;
+
+    private final String side;
+    private final Semaphore oneAtATime = new Semaphore(1, true);
+    private boolean everAccepted;
+    private int refusalsInARow;
+    private LoginRefusedException closedBy;
+
+    /** @param side {@code source} or {@code target}, for messages */
+    public LoginGate(String side) {
+        this.side = side;
+    }
+
+    /** {@code settings} with both connectors behind gates of their own, fresh (for one run). */
+    public static TransferSettings guard(TransferSettings settings) {
+        return settings.withConnectors(new LoginGate("source").guard(settings.source()),
+                new LoginGate("target").guard(settings.target()));
+    }
+
+    /** {@code connector}, opened through this gate. */
+    public <T extends AutoCloseable> MailboxConnector<T> guard(MailboxConnector<T> connector) {
+        return mailbox -> open(connector, mailbox);
+    }
+
+    private <T extends AutoCloseable> T open(MailboxConnector<T> connector, BmaAddress mailbox) {
+        checkOpen();
+        try {
+            oneAtATime.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TransferException.permanent("Interrupted while waiting to log in to the " + side + " for " + mailbox, e);
+        }
+        try {
+            checkOpen();
+            T opened;
+            try {
+                opened = connector.open(mailbox);
+            } catch (LoginRefusedException e) {
+                throw refused(e);
+            }
+            accepted();
+            return opened;
+        } finally {
+            oneAtATime.release();
+        }
+    }
+
+    private synchronized void checkOpen() {
+        if (closedBy != null) {
+            throw new LoginRefusedException("Not attempted: the " + side + " server " + closedBy.server() + " refused the "
+                    + closedBy.login() + " earlier in this run, so no mailbox logs in with it any more (an account"
+                    + " lockout would stop the whole migration); check the credentials and run again",
+                    closedBy.server(), closedBy.login(), true, false);
+        }
+    }
+
+    private synchronized void accepted() {
+        everAccepted = true;
+        refusalsInARow = 0;
+    }
+
+    private synchronized LoginRefusedException refused(LoginRefusedException e) {
+        if (!e.isShared()) {
+            return e;
+        }
+        refusalsInARow++;
+        if (everAccepted && refusalsInARow < REFUSALS_AFTER_SUCCESS) {
+            return e;
+        }
+        if (closedBy == null) {
+            closedBy = e;
+            LOG.warn("The {} server {} refused the {}{}: no other mailbox logs in with it in this run", side, e.server(),
+                    e.login(), everAccepted ? " " + refusalsInARow + " times in a row" : "");
+        }
+        return new LoginRefusedException(e.getMessage() + "; no other mailbox logs in with it in this run",
+                e.server(), e.login(), true);
+    }
+}

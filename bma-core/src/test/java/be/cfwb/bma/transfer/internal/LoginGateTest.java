@@ -1,0 +1,150 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.transfer.LoginRefusedException;
+import be.cfwb.bma.transfer.MailboxConnector;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The login gate without a network: what reaches the connector, in which order, and what is refused at once. */
+@Timeout(20)
+class LoginGateTest {
+
+    private static BmaAddress mailbox(int i) {
+        return BmaAddress.of(BmaKind.EC, 9000 + i);
+    }
+
+    private static LoginRefusedException refusal(BmaAddress mailbox, boolean shared) {
+        return new LoginRefusedException("Login to imap://old:993 for " + mailbox + " refused: NO; check the credentials",
+                "imap://old:993", shared ? "admin login 'admin' (settings.xml server bma-source)" : "its password", shared);
+    }
+
+    /** A connector that refuses the mailboxes {@code refuses} picks, counting the calls and the most at once. */
+    private static final class Server implements MailboxConnector<AutoCloseable> {
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        final Set<BmaAddress> tried = ConcurrentHashMap.newKeySet();
+        volatile Predicate<BmaAddress> refuses;
+        final boolean shared;
+
+        Server(Predicate<BmaAddress> refuses, boolean shared) {
+            this.refuses = refuses;
+            this.shared = shared;
+        }
+
+        @Override
+        public AutoCloseable open(BmaAddress mailbox) {
+            calls.incrementAndGet();
+            tried.add(mailbox);
+            mostAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+                if (refuses.test(mailbox)) {
+                    throw refusal(mailbox, shared);
+                }
+                return () -> { };
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                inside.decrementAndGet();
+            }
+        }
+    }
+
+    private static List<Throwable> openAll(MailboxConnector<AutoCloseable> gated, int mailboxes, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Throwable>> results = new ArrayList<>();
+            for (int i = 0; i < mailboxes; i++) {
+                BmaAddress a = mailbox(i);
+                results.add(pool.submit(() -> {
+                    try {
+                        gated.open(a).close();
+                        return null;
+                    } catch (LoginRefusedException e) {
+                        return e;
+                    }
+                }));
+            }
+            List<Throwable> outcomes = new ArrayList<>();
+            for (Future<Throwable> f : results) {
+                outcomes.add(f.get());
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWrongSharedLoginIsTriedOnceByTwelveMailboxesOnFourThreads() throws Exception {
+        Server server = new Server(m -> true, true);
+
+        List<Throwable> outcomes = openAll(new LoginGate("source").guard(server), 12, 4);
+
+        assertThat(server.calls).as("login attempts at the server").hasValue(1);
+        assertThat(outcomes).allMatch(e -> e instanceof LoginRefusedException);
+        assertThat(outcomes).filteredOn(e -> !((LoginRefusedException) e).wasAttempted()).hasSize(11)
+                .allSatisfy(e -> assertThat(e.getMessage()).startsWith("Not attempted: the source server imap://old:993 refused the"
+                        + " admin login 'admin' (settings.xml server bma-source) earlier in this run").contains("check the credentials"));
+        assertThat(outcomes).filteredOn(e -> ((LoginRefusedException) e).wasAttempted()).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("no other mailbox logs in with it in this run"));
+    }
+
+    @Test
+    void onceALoginWorkedOneRefusalIsThatMailboxsAlone() throws Exception {
+        BmaAddress absent = mailbox(3);
+        Server server = new Server(absent::equals, true);
+        MailboxConnector<AutoCloseable> gated = new LoginGate("target").guard(server);
+        gated.open(mailbox(0)).close();
+
+        assertThatThrownBy(() -> gated.open(absent)).isInstanceOf(LoginRefusedException.class)
+                .hasMessageNotContaining("no other mailbox");
+        List<Throwable> outcomes = openAll(gated, 12, 4);
+
+        assertThat(outcomes).filteredOn(e -> e != null).hasSize(1); // mailbox 3, tried again: its own refusal
+        assertThat(server.tried).hasSize(12);
+        assertThat(server.mostAtOnce).as("one login at a time").hasValue(1);
+    }
+
+    @Test
+    void aSharedLoginRefusedThreeTimesInARowAfterWorkingStopsBeingUsed() throws Exception {
+        Server server = new Server(m -> false, true);
+        MailboxConnector<AutoCloseable> gated = new LoginGate("source").guard(server);
+        gated.open(mailbox(0)).close();
+        server.refuses = m -> true; // the admin password was changed mid-run
+
+        List<Throwable> outcomes = openAll(gated, 10, 4);
+
+        assertThat(server.calls).as("1 success + " + LoginGate.REFUSALS_AFTER_SUCCESS + " refusals")
+                .hasValue(1 + LoginGate.REFUSALS_AFTER_SUCCESS);
+        assertThat(server.mostAtOnce).as("one login at a time").hasValue(1);
+        assertThat(outcomes).filteredOn(e -> !((LoginRefusedException) e).wasAttempted()).hasSize(10 - LoginGate.REFUSALS_AFTER_SUCCESS);
+    }
+
+    @Test
+    void aMailboxsOwnWrongPasswordNeverStopsTheOthers() throws Exception {
+        Server server = new Server(m -> m.equals(mailbox(0)) || m.equals(mailbox(5)), false);
+
+        List<Throwable> outcomes = openAll(new LoginGate("source").guard(server), 12, 4);
+
+        assertThat(server.calls).as("each mailbox tried exactly once").hasValue(12);
+        assertThat(outcomes).filteredOn(e -> e != null).hasSize(2).allMatch(e -> ((LoginRefusedException) e).wasAttempted());
+    }
+}
