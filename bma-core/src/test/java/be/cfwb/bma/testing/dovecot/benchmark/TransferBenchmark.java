@@ -47,6 +47,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TransferBenchmark {
 
+    /** Server-side tuning of both Dovecots (see {@link DovecotServer.Builder#throughputTuned}); on by default. */
+    private static final boolean TUNED = Boolean.parseBoolean(System.getProperty("bma.benchmark.tuned", "true"));
+    /** How the targets store mail; the source stays Maildir, as the legacy server. */
+    private static final DovecotServer.Storage TARGET_STORAGE = DovecotServer.Storage.valueOf(
+            System.getProperty("bma.benchmark.targetStorage", "MDBOX").toUpperCase(Locale.ROOT));
+
     private TransferBenchmark() {
     }
 
@@ -61,12 +67,14 @@ public final class TransferBenchmark {
                 Integer.getInteger("bma.benchmark.messages", Spec.standard().messagesPerMailbox()));
         int parallelism = Integer.getInteger("bma.benchmark.parallelism", 4);
         int repetitions = Integer.getInteger("bma.benchmark.repetitions", 2);
+        boolean quick = Boolean.getBoolean("bma.benchmark.quick");
         String loadBefore = loadAverage();
         Path work = Files.createTempDirectory("bma-benchmark-");
         HeapSampler heap = new HeapSampler();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX).start();
+            DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX)
+                    .throughputTuned(TUNED).start();
             resources.add(source);
             List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
             for (BmaAddress a : mailboxes) {
@@ -112,6 +120,15 @@ public final class TransferBenchmark {
                         () -> r[0] = engine.run(mailboxes, Pass.PRESTAGE)));
                 firstReport = r[0];
                 check(firstReport.isComplete() && firstReport.copied() == corpus.messages(), firstReport.summary());
+            }
+            if (quick) {
+                // Exploration only: the first passes, printed, no file written.
+                for (int i = 0; i < engineRuns.size(); i++) {
+                    System.out.print(row("baseline " + (i + 1), baselineRuns.get(i), corpus.messages(), corpus.megabytes()));
+                    System.out.print(row("engine " + (i + 1), engineRuns.get(i), corpus.messages(), corpus.megabytes()));
+                }
+                System.out.println("load average " + loadBefore + " -> " + loadAverage());
+                return;
             }
             List<DovecotServer> engineServers = List.of(source, target);
             SyncEngine engine = new SyncEngine(settings, ledger, clock, TransferListener.NONE);
@@ -175,7 +192,8 @@ public final class TransferBenchmark {
     }
 
     private static DovecotServer newTarget(List<BmaAddress> mailboxes) {
-        DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).start();
+        DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).storage(TARGET_STORAGE)
+                .throughputTuned(TUNED).start();
         for (BmaAddress a : mailboxes) {
             target.addUser(a.toString(), "unused-" + a.localPart());
         }
@@ -272,7 +290,7 @@ public final class TransferBenchmark {
                 + "by `doveadm mailbox status ... vsize` in %.1f s (outside every measure below).%n%n",
                 corpus.generation().toMillis() / 1e3, indexing.toMillis() / 1e3));
         md.append("## Results\n\n")
-                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | CPU (s): JVM | Dovecots | whole machine |\n")
+                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | CPU (s): JVM | Dovecots (source + target) | whole machine |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < engineRuns.size(); i++) {
             md.append(row("Baseline: raw Angus FETCH+APPEND, " + parallelism + " mailboxes in parallel (run " + (i + 1)
@@ -326,9 +344,9 @@ public final class TransferBenchmark {
     }
 
     private static String row(String name, Measure m, int messages, double mb) {
-        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f | %.1f | %.1f |%n", name,
+        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f | %.1f (%.1f + %.1f) | %.1f |%n", name,
                 m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
-                m.dovecotSeconds(), m.machineSeconds());
+                m.dovecotSeconds(), m.sourceSeconds(), m.dovecotSeconds() - m.sourceSeconds(), m.machineSeconds());
     }
 
     private static String loadAverage() {
@@ -383,12 +401,13 @@ public final class TransferBenchmark {
     }
 
     /** Wall time, peak heap, and CPU of the JVM, of the Dovecot servers involved and of the whole machine. */
-    record Measure(long nanos, long peakHeap, long cpuNanos, long dovecotNanos, long machineNanos) {
+    record Measure(long nanos, long peakHeap, long cpuNanos, long dovecotNanos, long sourceNanos, long machineNanos) {
 
         static Measure of(HeapSampler heap, List<DovecotServer> servers, Runnable run) {
             System.gc();
             heap.reset();
             long dovecot0 = dovecotCpu(servers);
+            long source0 = servers.get(0).cpuTime().toNanos();
             long machine0 = machineCpu();
             long cpu0 = processCpu();
             long t0 = System.nanoTime();
@@ -397,7 +416,8 @@ public final class TransferBenchmark {
             long cpu = processCpu() - cpu0;
             // imap processes of closed sessions are counted once their master reaps them
             sleepQuietly(200);
-            return new Measure(t, heap.peak(), cpu, dovecotCpu(servers) - dovecot0, machineCpu() - machine0);
+            return new Measure(t, heap.peak(), cpu, dovecotCpu(servers) - dovecot0,
+                    servers.get(0).cpuTime().toNanos() - source0, machineCpu() - machine0);
         }
 
         double seconds() {
@@ -410,6 +430,11 @@ public final class TransferBenchmark {
 
         double dovecotSeconds() {
             return dovecotNanos / 1e9;
+        }
+
+        /** CPU of the first server measured: the source. */
+        double sourceSeconds() {
+            return sourceNanos / 1e9;
         }
 
         double machineSeconds() {
