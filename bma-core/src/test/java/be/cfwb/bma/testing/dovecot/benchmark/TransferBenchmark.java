@@ -91,6 +91,10 @@ public final class TransferBenchmark {
             // ups and downs of a shared machine; the best run of each is compared.
             List<Measure> engineRuns = new ArrayList<>();
             List<Measure> baselineRuns = new ArrayList<>();
+            List<Measure> peerRuns = new ArrayList<>();
+            if (!MbsyncPeer.isInstalled()) {
+                log("peer: %s not found, mbsync is not measured (Debian package isync)", MbsyncPeer.MBSYNC);
+            }
             DovecotServer target = null;
             Ledger ledger = null;
             TransferSettings settings = null;
@@ -120,12 +124,28 @@ public final class TransferBenchmark {
                         () -> r[0] = engine.run(mailboxes, Pass.PRESTAGE)));
                 firstReport = r[0];
                 check(firstReport.isComplete() && firstReport.copied() == corpus.messages(), firstReport.summary());
+
+                if (MbsyncPeer.isInstalled()) {
+                    DovecotServer m = newTarget(mailboxes);
+                    log("peer: mbsync, %d mailboxes in parallel (run %d)", parallelism, rep);
+                    long[] mbsyncCpu = new long[1];
+                    Measure peer = Measure.of(heap, List.of(source, m), () -> mbsyncCpu[0] = mbsync(source, m,
+                            mailboxes, parallelism, work));
+                    peerRuns.add(new Measure(peer.nanos(), 0, mbsyncCpu[0], peer.dovecotNanos(), peer.sourceNanos(),
+                            peer.machineNanos()));
+                    long count = messageCount(m, mailboxes);
+                    check(count == corpus.messages(), "mbsync copied " + count + " messages");
+                    m.stop();
+                }
             }
             if (quick) {
                 // Exploration only: the first passes, printed, no file written.
                 for (int i = 0; i < engineRuns.size(); i++) {
                     System.out.print(row("baseline " + (i + 1), baselineRuns.get(i), corpus.messages(), corpus.megabytes()));
                     System.out.print(row("engine " + (i + 1), engineRuns.get(i), corpus.messages(), corpus.megabytes()));
+                    if (i < peerRuns.size()) {
+                        System.out.print(row("mbsync " + (i + 1), peerRuns.get(i), corpus.messages(), corpus.megabytes()));
+                    }
                 }
                 System.out.println("load average " + loadBefore + " -> " + loadAverage());
                 return;
@@ -220,6 +240,36 @@ public final class TransferBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("status probe failed: " + e, e);
         }
+    }
+
+    private static long mbsync(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads,
+                               Path work) {
+        try {
+            return MbsyncPeer.copy(source, target, mailboxes, threads, work);
+        } catch (Exception e) {
+            throw new IllegalStateException("mbsync copy failed: " + e, e);
+        }
+    }
+
+    /** Messages in every folder of every mailbox of {@code server}, by {@code doveadm mailbox status}. */
+    private static long messageCount(DovecotServer server, List<BmaAddress> mailboxes) throws IOException,
+            InterruptedException {
+        long total = 0;
+        for (BmaAddress a : mailboxes) {
+            Process p = new ProcessBuilder("doveadm", "-c", server.configFile().toString(), "-f", "tab", "mailbox",
+                    "status", "-u", a.toString(), "messages", "*").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("doveadm mailbox status failed for " + a + ": " + out);
+            }
+            if (Boolean.getBoolean("bma.benchmark.debug")) {
+                log("doveadm %s: %s", a, out);
+            }
+            // "-f tab": a header line, then the folder name and its count, tab-separated
+            total += out.lines().skip(1).map(l -> l.substring(l.lastIndexOf('\t') + 1).strip())
+                    .filter(v -> v.matches("\\d+")).mapToLong(Long::parseLong).sum();
+        }
+        return total;
     }
 
     private static long[] rawCopy(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads) {
