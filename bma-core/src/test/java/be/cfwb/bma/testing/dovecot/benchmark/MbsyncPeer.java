@@ -29,6 +29,21 @@ final class MbsyncPeer {
     private MbsyncPeer() {
     }
 
+    /** {@code isync 1.4.4}, as the binary tells it. */
+    static String version() {
+        try {
+            Process p = new ProcessBuilder(MBSYNC.toString(), "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return v;
+        } catch (IOException e) {
+            return "mbsync";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "mbsync";
+        }
+    }
+
     static boolean isInstalled() {
         return Files.isExecutable(MBSYNC);
     }

@@ -132,7 +132,7 @@ public final class TransferBenchmark {
                     Measure peer = Measure.of(heap, List.of(source, m), () -> mbsyncCpu[0] = mbsync(source, m,
                             mailboxes, parallelism, work));
                     peerRuns.add(new Measure(peer.nanos(), 0, mbsyncCpu[0], peer.dovecotNanos(), peer.sourceNanos(),
-                            peer.machineNanos()));
+                            peer.machineNanos(), peer.load()));
                     long count = messageCount(m, mailboxes);
                     check(count == corpus.messages(), "mbsync copied " + count + " messages");
                     m.stop();
@@ -196,7 +196,7 @@ public final class TransferBenchmark {
 
             String loadAfter = loadAverage();
             write(output, spec, parallelism, corpus, indexing, engineRuns, firstReport, rerun, finalPass, freshLedger,
-                    verify, raw1, baselineRuns, widePass, wide, probe, loadBefore, loadAfter);
+                    verify, raw1, baselineRuns, widePass, wide, probe, peerRuns, loadBefore, loadAfter);
             log("results written to %s", output.toAbsolutePath());
         } finally {
             for (int i = resources.size() - 1; i >= 0; i--) {
@@ -304,7 +304,8 @@ public final class TransferBenchmark {
     private static void write(Path output, Spec spec, int parallelism, Corpus corpus, Duration indexing,
                               List<Measure> engineRuns, TransferReport firstReport, Measure rerun, Measure finalPass,
                               Measure freshLedger, Measure verify, Measure raw1, List<Measure> baselineRuns,
-                              Measure widePass, int wide, Measure probe, String loadBefore, String loadAfter)
+                              Measure widePass, int wide, Measure probe, List<Measure> peerRuns, String loadBefore,
+                              String loadAfter)
             throws IOException {
         double mb = corpus.megabytes();
         int n = corpus.messages();
@@ -321,7 +322,10 @@ public final class TransferBenchmark {
                 .append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(", max heap ")
                 .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB; Dovecot ").append(dovecotVersion())
-                .append(", `mail_fsync = never` on every server, Maildir on the same disk, loopback TCP.\n")
+                .append(TUNED ? ", benchmark-tuned servers (`mail_fsync = never`, `mail_save_crlf = yes`, "
+                        + "`maildir_very_dirty_syncs = yes`)" : ", `mail_fsync = never`")
+                .append(", source in Maildir, targets in ").append(TARGET_STORAGE.name().toLowerCase(Locale.ROOT))
+                .append(", on the same disk, loopback TCP.\n")
                 .append("- Source: a Dovecot with Courier-style folders (`.` separator, `INBOX.` prefix); target: a ")
                 .append("second Dovecot (`/` separator). Master (admin) logins on both sides, SASL PLAIN with ")
                 .append("authorization identity.\n")
@@ -340,13 +344,17 @@ public final class TransferBenchmark {
                 + "by `doveadm mailbox status ... vsize` in %.1f s (outside every measure below).%n%n",
                 corpus.generation().toMillis() / 1e3, indexing.toMillis() / 1e3));
         md.append("## Results\n\n")
-                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | CPU (s): JVM | Dovecots (source + target) | whole machine |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | CPU (s): client | Dovecots (source + target) | whole machine | load (1 min) after |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < engineRuns.size(); i++) {
             md.append(row("Baseline: raw Angus FETCH+APPEND, " + parallelism + " mailboxes in parallel (run " + (i + 1)
                     + ")", baselineRuns.get(i), n, mb));
             md.append(row("**SyncEngine, first pass, " + parallelism + " mailboxes in parallel (run " + (i + 1) + ")**",
                     engineRuns.get(i), n, mb));
+            if (i < peerRuns.size()) {
+                md.append(row("Peer: mbsync (" + MbsyncPeer.version() + "), " + parallelism
+                        + " mailboxes in parallel (run " + (i + 1) + ")", peerRuns.get(i), n, mb));
+            }
         }
         md.append(row("SyncEngine, no-op rerun (pre-stage, same ledger)", rerun, n, mb));
         md.append(row("SyncEngine, final pass, nothing new (full listing, flag sync)", finalPass, n, mb));
@@ -363,6 +371,15 @@ public final class TransferBenchmark {
                         + "best baseline with the same parallelism: %.1f s, %.1f MB/s; engine / baseline throughput: "
                         + "%.2f.%n", firstSeconds, mb / firstSeconds, n / firstSeconds, rawN.seconds(),
                 mb / rawN.seconds(), rawN.seconds() / firstSeconds));
+        if (!peerRuns.isEmpty()) {
+            Measure peer = peerRuns.stream().min(java.util.Comparator.comparingLong(Measure::nanos)).orElseThrow();
+            md.append(String.format(Locale.ROOT, "Best mbsync run on the same corpus and servers: %.1f s, %.1f MB/s; "
+                    + "engine / mbsync throughput: %.2f; client CPU per MB: engine %.1f ms, mbsync %.1f ms.%n",
+                    peer.seconds(), mb / peer.seconds(), peer.seconds() / firstSeconds, 1000 * first.cpuSeconds() / mb,
+                    1000 * peer.cpuSeconds() / mb));
+        } else {
+            md.append("mbsync was not measured: ").append(MbsyncPeer.MBSYNC).append(" is not installed (Debian package isync).\n");
+        }
         md.append(String.format(Locale.ROOT, "No-op rerun: %.1f %% of the best first pass (same ledger), %.1f %% for "
                         + "the final pass, %.1f %% with an empty ledger (target ≤ 5 %%).%n%n",
                 100 * rerun.seconds() / firstSeconds, 100 * finalPass.seconds() / firstSeconds,
@@ -371,12 +388,18 @@ public final class TransferBenchmark {
         md.append(String.format(Locale.ROOT, "The source-side probe (one login and one LIST-STATUS per mailbox) "
                 + "takes %.1f %%.%n%n", 100 * probe.seconds() / firstSeconds));
         int cores = Runtime.getRuntime().availableProcessors();
-        for (Measure m : List.of(first, rawN)) {
+        java.util.Map<String, Measure> cpu = new java.util.LinkedHashMap<>();
+        cpu.put("CPU, best engine first pass", first);
+        cpu.put("CPU, best baseline in parallel", rawN);
+        peerRuns.stream().min(java.util.Comparator.comparingLong(Measure::nanos))
+                .ifPresent(p -> cpu.put("CPU, best mbsync run", p));
+        for (java.util.Map.Entry<String, Measure> e : cpu.entrySet()) {
+            Measure m = e.getValue();
             double ours = m.cpuSeconds() + m.dovecotSeconds();
-            md.append(String.format(Locale.ROOT, "- %s: the JVM and the two Dovecots used %.1f CPU-s (%.0f ms per MB), "
+            md.append(String.format(Locale.ROOT, "- %s: the client and the two Dovecots used %.1f CPU-s (%.0f ms per MB), "
                             + "%.0f %% of the machine's busy time (%.1f of %d × %.1f core-s); with the %d cores to "
                             + "themselves that would be about %.0f MB/s.%n",
-                    m == first ? "CPU, best engine first pass" : "CPU, best baseline in parallel", ours,
+                    e.getKey(), ours,
                     1000 * ours / mb, m.machineSeconds() > 0 ? 100 * ours / m.machineSeconds() : 0,
                     m.machineSeconds(), cores, m.seconds(), cores, cores * mb / ours));
         }
@@ -394,9 +417,10 @@ public final class TransferBenchmark {
     }
 
     private static String row(String name, Measure m, int messages, double mb) {
-        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f | %.1f (%.1f + %.1f) | %.1f |%n", name,
-                m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
-                m.dovecotSeconds(), m.sourceSeconds(), m.dovecotSeconds() - m.sourceSeconds(), m.machineSeconds());
+        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f | %.1f (%.1f + %.1f) | %.1f | %s |%n",
+                name, m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
+                m.dovecotSeconds(), m.sourceSeconds(), m.dovecotSeconds() - m.sourceSeconds(), m.machineSeconds(),
+                m.load());
     }
 
     private static String loadAverage() {
@@ -451,7 +475,8 @@ public final class TransferBenchmark {
     }
 
     /** Wall time, peak heap, and CPU of the JVM, of the Dovecot servers involved and of the whole machine. */
-    record Measure(long nanos, long peakHeap, long cpuNanos, long dovecotNanos, long sourceNanos, long machineNanos) {
+    record Measure(long nanos, long peakHeap, long cpuNanos, long dovecotNanos, long sourceNanos, long machineNanos,
+                   String load) {
 
         static Measure of(HeapSampler heap, List<DovecotServer> servers, Runnable run) {
             System.gc();
@@ -467,7 +492,8 @@ public final class TransferBenchmark {
             // imap processes of closed sessions are counted once their master reaps them
             sleepQuietly(200);
             return new Measure(t, heap.peak(), cpu, dovecotCpu(servers) - dovecot0,
-                    servers.get(0).cpuTime().toNanos() - source0, machineCpu() - machine0);
+                    servers.get(0).cpuTime().toNanos() - source0, machineCpu() - machine0,
+                    loadAverage().split(" ")[0]);
         }
 
         double seconds() {
