@@ -355,8 +355,7 @@ public abstract class TransferSuite {
                     at("2024-11-02T00:00:01Z"));
         }
 
-        // Folder statuses come from one LIST-STATUS where the server offers it (Dovecot), from a
-        // STATUS each elsewhere (GreenMail): either way the two folders with new mail are listed.
+        // One STATUS per folder tells which folders have new mail: exactly those two are listed.
         TransferReport again = run(settings, Pass.PRESTAGE, a);
 
         assertThat(again.isComplete()).as(again.summary()).isTrue();
