@@ -3,6 +3,7 @@ package be.cfwb.bma.transfer;
 import be.cfwb.bma.address.BmaAddress;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +62,7 @@ public interface MailboxSource extends AutoCloseable {
      *
      * @throws TransferException permanent if the folder's UIDVALIDITY is no longer {@code uidValidity}
      */
-    default Map<Long, java.nio.ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
+    default Map<Long, ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
         return Map.of();
     }
 

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * A source message read once and kept for the target: in memory up to a threshold, beyond
@@ -98,7 +99,7 @@ public final class SpooledMessage implements MessageToCopy, AutoCloseable {
                     return new SpooledMessage(key, flags, internalDate, exact, 0, null, filled);
                 }
                 // Longer than announced: go on as for an unknown size.
-                exact = java.util.Arrays.copyOf(exact, filled + 1);
+                exact = Arrays.copyOf(exact, filled + 1);
                 exact[filled++] = (byte) next;
             }
             ByteArrayOutputStream head = new ByteArrayOutputStream(Math.min(threshold, 64 * 1024));
