@@ -3,6 +3,7 @@ package be.cfwb.bma.transfer;
 import be.cfwb.bma.address.BmaAddress;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,16 @@ public interface MailboxSource extends AutoCloseable {
     FolderListing list(FolderPath folder, long afterUid);
 
     /**
+     * As {@link #list(FolderPath, long)}; without {@code messageIds} the source may leave every
+     * {@link SourceMessage#messageId()} empty, sparing a header read per message (the engine
+     * needs them only to recognise copies made under an earlier UIDVALIDITY). The default
+     * always reads them.
+     */
+    default FolderListing list(FolderPath folder, long afterUid, boolean messageIds) {
+        return list(folder, afterUid);
+    }
+
+    /**
      * The bytes of one message, unchanged, streamed (not read whole into memory).
      *
      * @throws TransferException permanent if the folder's UIDVALIDITY is no longer
@@ -44,13 +55,14 @@ public interface MailboxSource extends AutoCloseable {
 
     /**
      * The bytes of several small messages in one request (IMAP: one {@code UID FETCH} of
-     * {@code BODY.PEEK[]} for the whole set), unchanged, by UID. Held in memory: the caller
+     * {@code BODY.PEEK[]} for the whole set), unchanged, by UID, as heap buffers the caller may
+     * keep (their remaining bytes are the message; nobody writes them). Held in memory: the caller
      * keeps the set within a budget by the listed sizes. A UID missing from the result is read
      * with {@link #open}, which says why it cannot be. The default reads nothing at once.
      *
      * @throws TransferException permanent if the folder's UIDVALIDITY is no longer {@code uidValidity}
      */
-    default Map<Long, byte[]> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
+    default Map<Long, ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
         return Map.of();
     }
 

@@ -342,6 +342,31 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void preStageRerunFindsNewMailInNestedAccentedAndSlashedFolders() {
+        BmaAddress a = newMailbox();
+        int count = seedTypical(a);
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        assertThat(run(settings, Pass.PRESTAGE, a).copied()).isEqualTo(count);
+        assertThat(run(settings, Pass.PRESTAGE, a).found()).as("nothing new anywhere").isZero();
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(NESTED, TestMessage.builder().subject("nouveau projet").messageId("p2@cfwb.be").build(), flags(),
+                    at("2024-11-02T00:00:00Z"));
+            s.append(slashed(), TestMessage.builder().subject("nouvelle facture").build(), flags("\\Seen"),
+                    at("2024-11-02T00:00:01Z"));
+        }
+
+        // One STATUS per folder tells which folders have new mail: exactly those two are listed.
+        TransferReport again = run(settings, Pass.PRESTAGE, a);
+
+        assertThat(again.isComplete()).as(again.summary()).isTrue();
+        assertThat(again.found()).as(again.summary()).isEqualTo(2);
+        assertThat(again.copied()).isEqualTo(2);
+        assertCopied(a, NESTED, NESTED);
+        assertCopied(a, slashed(), slashed());
+        assertCopied(a, INBOX, INBOX);
+    }
+
+    @Test
     void deltaPassCopiesNewMailAndSyncsFlags() {
         BmaAddress a = newMailbox();
         long uid;

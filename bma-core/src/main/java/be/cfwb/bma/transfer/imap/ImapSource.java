@@ -27,6 +27,7 @@ import org.eclipse.angus.mail.iap.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,6 +145,11 @@ public final class ImapSource implements MailboxSource {
 
     @Override
     public FolderListing list(FolderPath path, long afterUid) {
+        return list(path, afterUid, true);
+    }
+
+    @Override
+    public FolderListing list(FolderPath path, long afterUid, boolean messageIds) {
         try {
             IMAPFolder folder = examine(path);
             long uidValidity = folder.getUIDValidity();
@@ -154,7 +160,11 @@ public final class ImapSource implements MailboxSource {
             fp.add(FetchProfile.Item.FLAGS);
             fp.add(FetchProfile.Item.SIZE);
             fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
-            fp.add("Message-ID");
+            if (messageIds) {
+                // A header read per message on the server (a file opened on a Maildir one) and a
+                // header parse here: asked only when needed.
+                fp.add("Message-ID");
+            }
             List<SourceMessage> result = new ArrayList<>(messages.length);
             for (int from = 0; from < messages.length; from += BATCH) {
                 Message[] batch = Arrays.copyOfRange(messages, from, Math.min(messages.length, from + BATCH));
@@ -173,7 +183,7 @@ public final class ImapSource implements MailboxSource {
                     if (uid <= afterUid) {
                         continue; // "UID n:*" always returns the last message, even below n
                     }
-                    String[] ids = m.getHeader("Message-ID");
+                    String[] ids = messageIds ? m.getHeader("Message-ID") : null;
                     result.add(new SourceMessage(uid, Math.max(0, m.getSize()), ImapFlags.of(m.getFlags()),
                             m.getReceivedDate().toInstant(),
                             ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
@@ -193,7 +203,7 @@ public final class ImapSource implements MailboxSource {
     }
 
     @Override
-    public Map<Long, byte[]> readAll(FolderPath path, long uidValidity, List<Long> uids) {
+    public Map<Long, ByteBuffer> readAll(FolderPath path, long uidValidity, List<Long> uids) {
         if (uids.isEmpty()) {
             return Map.of();
         }
@@ -204,7 +214,7 @@ public final class ImapSource implements MailboxSource {
                         + uidValidity + " to " + folder.getUIDValidity() + " during the pass", null);
             }
             String command = "UID FETCH " + uidSet(uids) + " (UID BODY.PEEK[])";
-            Map<Long, byte[]> result = new HashMap<>();
+            Map<Long, ByteBuffer> result = new HashMap<>();
             folder.doCommand(p -> {
                 Response[] responses = p.command(command, null);
                 for (int i = 0; i < responses.length; i++) {
@@ -212,8 +222,11 @@ public final class ImapSource implements MailboxSource {
                         UID uid = fr.getItem(UID.class);
                         BODY body = fr.getItem(BODY.class);
                         if (uid != null && body != null && body.getSection().isEmpty() && body.getOrigin() <= 0) {
+                            // Each FETCH response has a buffer of its own (Angus reuses one only for
+                            // its partial fetches): the message's bytes are kept there, not copied.
                             ByteArray bytes = body.getByteArray();
-                            result.put(uid.uid, bytes == null ? new byte[0] : bytes.getNewBytes());
+                            result.put(uid.uid, bytes == null ? ByteBuffer.allocate(0)
+                                    : ByteBuffer.wrap(bytes.getBytes(), bytes.getStart(), bytes.getCount()).slice());
                             responses[i] = null; // ours; the rest (EXPUNGE, EXISTS, flag updates) go to the folder
                         }
                     }

@@ -29,6 +29,7 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.iap.Response;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -450,11 +451,15 @@ public final class ImapTarget implements MailboxTarget {
             os.write(header);
             long written = 0;
             try (InputStream in = message.open()) {
-                byte[] buffer = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    os.write(buffer, 0, n);
-                    written += n;
+                if (in instanceof ByteArrayInputStream) {
+                    written = in.transferTo(os); // writes the array itself: no copy
+                } else {
+                    byte[] buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        os.write(buffer, 0, n);
+                        written += n;
+                    }
                 }
             } catch (IOException e) {
                 throw new StreamFailure(e);

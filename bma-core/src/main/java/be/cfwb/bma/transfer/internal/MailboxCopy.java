@@ -27,9 +27,9 @@ import be.cfwb.bma.transfer.TransferSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -361,13 +361,13 @@ public final class MailboxCopy {
             tally.uidValidity = hw.get().uidValidity();
             return;
         }
-        FolderListing listing = source.list(path, after);
+        FolderListing listing = source.list(path, after, false);
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
             tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
                     + ": earlier copies recognised by content");
             if (after > 0) {
                 after = 0;
-                listing = source.list(path, 0);
+                listing = source.list(path, 0, false);
             }
         }
         long uv = listing.uidValidity();
@@ -401,6 +401,16 @@ public final class MailboxCopy {
             tally.notes.add(duplicates + " message(s) are on the target more than once (not by this run); see bma:verify");
         }
         ContentMatcher matcher = new ContentMatcher(stale);
+        if (!matcher.isEmpty()) {
+            // Copies made under an earlier UIDVALIDITY are recognised by Message-ID: read them now.
+            FolderListing withIds = source.list(path, after, true);
+            if (withIds.uidValidity() != uv) {
+                throw TransferException.retryable("UIDVALIDITY of " + path + " changed again during the pass", null);
+            }
+            listing = withIds;
+            tally.found = listing.messages().size();
+            tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
+        }
 
         List<SourceMessage> toCopy = new ArrayList<>();
         int present = 0;
@@ -459,8 +469,8 @@ public final class MailboxCopy {
         SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
         try {
             InputStream in = source.open(path, uv, m.uid());
-            return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), in, settings.memoryThreshold(),
-                    settings.spoolDirectory()), null, null);
+            return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), in, m.size(),
+                    settings.memoryThreshold(), settings.spoolDirectory()), null, null);
         } catch (IOException e) {
             return new Fetched(m, null, TransferException.retryable("Reading UID " + m.uid() + " of " + path
                     + " failed: " + e.getMessage(), e), null);
@@ -486,10 +496,10 @@ public final class MailboxCopy {
         return toCopy.subList(from, Math.max(end, from + 1));
     }
 
-    private Fetched spool(FolderPath path, long uv, SourceMessage m, byte[] bytes) {
+    private Fetched spool(FolderPath path, long uv, SourceMessage m, ByteBuffer bytes) {
         SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
         try {
-            return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), new ByteArrayInputStream(bytes),
+            return new Fetched(m, SpooledMessage.of(key, m.flags(), m.internalDate(), bytes,
                     settings.memoryThreshold(), settings.spoolDirectory()), null, null);
         } catch (IOException e) {
             return new Fetched(m, null, TransferException.retryable("Spooling UID " + m.uid() + " of " + path
@@ -522,7 +532,7 @@ public final class MailboxCopy {
                 }
                 List<SourceMessage> batch = smallRun(toCopy, next);
                 next += batch.size();
-                Map<Long, byte[]> read;
+                Map<Long, ByteBuffer> read;
                 try {
                     read = batch.size() > 1 ? source.readAll(path, uv, batch.stream().map(SourceMessage::uid).toList())
                             : Map.of();
@@ -538,7 +548,7 @@ public final class MailboxCopy {
                     }
                 }
                 for (SourceMessage m : batch) {
-                    byte[] bytes = read.get(m.uid());
+                    ByteBuffer bytes = read.get(m.uid());
                     Fetched f = bytes != null ? spool(path, uv, m, bytes) : fetch(path, uv, m);
                     try {
                         budget.acquire(budgetUnits(m.size()));

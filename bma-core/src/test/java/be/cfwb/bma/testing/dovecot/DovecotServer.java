@@ -242,6 +242,9 @@ public final class DovecotServer implements AutoCloseable {
      * with {@link #fixMailOwnership()} before Dovecot reads them.
      */
     public Path maildir(String address) {
+        if (settings.storage != Storage.MAILDIR) {
+            throw new IllegalStateException("this server stores mail as " + settings.storage + ", not Maildir");
+        }
         if (!users.contains(address)) {
             throw new IllegalArgumentException("unknown Dovecot user '" + address + "': addUser first");
         }
@@ -496,11 +499,19 @@ public final class DovecotServer implements AutoCloseable {
                 .append("disable_plaintext_auth = no\n")
                 .append("auth_mechanisms = plain login\n")
                 .append("auth_master_user_separator = ").append(MASTER_SEPARATOR).append('\n')
-                .append("mail_location = maildir:~/Maildir\n")
+                .append("mail_location = ").append(settings.storage.location).append('\n')
                 .append("mail_fsync = ").append(settings.fsync ? "optimized" : "never").append('\n')
                 .append("first_valid_uid = 1\n")
                 .append("mail_max_userip_connections = 500\n")
                 .append("default_process_limit = 200\n");
+        if (settings.throughputTuned) {
+            // Benchmarks only: what an operator tuning a server for a bulk import would set.
+            // Saved mail keeps the CRLF it arrives with (no conversion on APPEND, none on FETCH
+            // of what was saved), Maildir directories are not rescanned on every sync (nothing
+            // else writes them).
+            conf.append("mail_save_crlf = yes\n")
+                    .append("maildir_very_dirty_syncs = yes\n");
+        }
         // Without anvil's growing per-IP penalty, one test's wrong password does not slow down
         // the next tests; the 2 s delay of each failed login remains.
         conf.append("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n");
@@ -629,6 +640,22 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
+    /** Dovecot mail storage formats a server may use. */
+    public enum Storage {
+        /** One file per message in {@code cur/new/tmp} directories: the legacy server's format. */
+        MAILDIR("maildir:~/Maildir"),
+        /** Dovecot's single-dbox: one file per message, no file name parsing. */
+        SDBOX("sdbox:~/sdbox"),
+        /** Dovecot's multi-dbox: many messages per file, the cheapest to append to. */
+        MDBOX("mdbox:~/mdbox");
+
+        private final String location;
+
+        Storage(String location) {
+            this.location = location;
+        }
+    }
+
     /** Settings of a server to start; each setter returns this builder. */
     public static final class Builder {
         private HierarchyStyle hierarchy = HierarchyStyle.SLASH;
@@ -638,8 +665,25 @@ public final class DovecotServer implements AutoCloseable {
         private boolean fsync;
         private boolean userQuotas;
         private int mailUid = DEFAULT_MAIL_UID;
+        private Storage storage = Storage.MAILDIR;
+        private boolean throughputTuned;
 
         private Builder() {
+        }
+
+        /** How mail is stored; {@link Storage#MAILDIR} by default (the only one {@link #maildir} serves). */
+        public Builder storage(Storage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /**
+         * Server settings for bulk throughput, for benchmarks: {@code mail_save_crlf = yes},
+         * {@code maildir_very_dirty_syncs = yes}. Off by default.
+         */
+        public Builder throughputTuned(boolean on) {
+            this.throughputTuned = on;
+            return this;
         }
 
         /** Separator and prefix; {@link HierarchyStyle#SLASH} by default. */
@@ -723,8 +767,8 @@ public final class DovecotServer implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "DovecotServer.Builder[%s, specialUse=%s, maxMessageSize=%d, quota=%d]",
-                    hierarchy, specialUse, maxMessageSize, quotaBytes);
+            return String.format(Locale.ROOT, "DovecotServer.Builder[%s, %s, specialUse=%s, maxMessageSize=%d, quota=%d,"
+                    + " throughputTuned=%s]", hierarchy, storage, specialUse, maxMessageSize, quotaBytes, throughputTuned);
         }
     }
 }

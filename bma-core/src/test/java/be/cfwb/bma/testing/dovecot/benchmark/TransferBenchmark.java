@@ -43,9 +43,20 @@ import java.util.concurrent.TimeUnit;
  * (see the {@code benchmark} profile of {@code bma-core/pom.xml}). Arguments: the Markdown file
  * to write. System properties: {@code bma.benchmark.mailboxes} (20),
  * {@code bma.benchmark.messages} per mailbox (300), {@code bma.benchmark.parallelism} (4),
- * {@code bma.benchmark.seed} (9358), {@code bma.benchmark.repetitions} of the engine and baseline first passes (2).
+ * {@code bma.benchmark.seed} (9358), {@code bma.benchmark.repetitions} of the engine and baseline first passes (2),
+ * {@code bma.benchmark.tuned} (true: {@link DovecotServer.Builder#throughputTuned}),
+ * {@code bma.benchmark.targetStorage} of the targets ({@code mdbox}; the source is Maildir),
+ * {@code bma.benchmark.quick} (false; true runs only the first passes and prints them, for exploring).
+ * Where isync's {@code mbsync} is installed, each repetition also copies the corpus with it
+ * ({@link MbsyncPeer}) to a fresh target: the peer reference.
  */
 public final class TransferBenchmark {
+
+    /** Server-side tuning of both Dovecots (see {@link DovecotServer.Builder#throughputTuned}); on by default. */
+    private static final boolean TUNED = Boolean.parseBoolean(System.getProperty("bma.benchmark.tuned", "true"));
+    /** How the targets store mail; the source stays Maildir, as the legacy server. */
+    private static final DovecotServer.Storage TARGET_STORAGE = DovecotServer.Storage.valueOf(
+            System.getProperty("bma.benchmark.targetStorage", "MDBOX").toUpperCase(Locale.ROOT));
 
     private TransferBenchmark() {
     }
@@ -61,12 +72,14 @@ public final class TransferBenchmark {
                 Integer.getInteger("bma.benchmark.messages", Spec.standard().messagesPerMailbox()));
         int parallelism = Integer.getInteger("bma.benchmark.parallelism", 4);
         int repetitions = Integer.getInteger("bma.benchmark.repetitions", 2);
+        boolean quick = Boolean.getBoolean("bma.benchmark.quick");
         String loadBefore = loadAverage();
         Path work = Files.createTempDirectory("bma-benchmark-");
         HeapSampler heap = new HeapSampler();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX).start();
+            DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX)
+                    .throughputTuned(TUNED).start();
             resources.add(source);
             List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
             for (BmaAddress a : mailboxes) {
@@ -83,6 +96,10 @@ public final class TransferBenchmark {
             // ups and downs of a shared machine; the best run of each is compared.
             List<Measure> engineRuns = new ArrayList<>();
             List<Measure> baselineRuns = new ArrayList<>();
+            List<Measure> peerRuns = new ArrayList<>();
+            if (!MbsyncPeer.isInstalled()) {
+                log("peer: %s not found, mbsync is not measured (Debian package isync)", MbsyncPeer.MBSYNC);
+            }
             DovecotServer target = null;
             Ledger ledger = null;
             TransferSettings settings = null;
@@ -112,6 +129,31 @@ public final class TransferBenchmark {
                         () -> r[0] = engine.run(mailboxes, Pass.PRESTAGE)));
                 firstReport = r[0];
                 check(firstReport.isComplete() && firstReport.copied() == corpus.messages(), firstReport.summary());
+
+                if (MbsyncPeer.isInstalled()) {
+                    DovecotServer m = newTarget(mailboxes);
+                    log("peer: mbsync, %d mailboxes in parallel (run %d)", parallelism, rep);
+                    long[] mbsyncCpu = new long[1];
+                    Measure peer = Measure.of(heap, List.of(source, m), () -> mbsyncCpu[0] = mbsync(source, m,
+                            mailboxes, parallelism, work));
+                    peerRuns.add(new Measure(peer.nanos(), 0, mbsyncCpu[0], peer.dovecotNanos(), peer.sourceNanos(),
+                            peer.machineNanos(), peer.load()));
+                    long count = messageCount(m, mailboxes);
+                    check(count == corpus.messages(), "mbsync copied " + count + " messages");
+                    m.stop();
+                }
+            }
+            if (quick) {
+                // Exploration only: the first passes, printed, no file written.
+                for (int i = 0; i < engineRuns.size(); i++) {
+                    System.out.print(row("baseline " + (i + 1), baselineRuns.get(i), corpus.messages(), corpus.megabytes()));
+                    System.out.print(row("engine " + (i + 1), engineRuns.get(i), corpus.messages(), corpus.megabytes()));
+                    if (i < peerRuns.size()) {
+                        System.out.print(row("mbsync " + (i + 1), peerRuns.get(i), corpus.messages(), corpus.megabytes()));
+                    }
+                }
+                System.out.println("load average " + loadBefore + " -> " + loadAverage());
+                return;
             }
             List<DovecotServer> engineServers = List.of(source, target);
             SyncEngine engine = new SyncEngine(settings, ledger, clock, TransferListener.NONE);
@@ -159,7 +201,7 @@ public final class TransferBenchmark {
 
             String loadAfter = loadAverage();
             write(output, spec, parallelism, corpus, indexing, engineRuns, firstReport, rerun, finalPass, freshLedger,
-                    verify, raw1, baselineRuns, widePass, wide, probe, loadBefore, loadAfter);
+                    verify, raw1, baselineRuns, widePass, wide, probe, peerRuns, loadBefore, loadAfter);
             log("results written to %s", output.toAbsolutePath());
         } finally {
             for (int i = resources.size() - 1; i >= 0; i--) {
@@ -175,7 +217,8 @@ public final class TransferBenchmark {
     }
 
     private static DovecotServer newTarget(List<BmaAddress> mailboxes) {
-        DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).start();
+        DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).storage(TARGET_STORAGE)
+                .throughputTuned(TUNED).start();
         for (BmaAddress a : mailboxes) {
             target.addUser(a.toString(), "unused-" + a.localPart());
         }
@@ -202,6 +245,36 @@ public final class TransferBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("status probe failed: " + e, e);
         }
+    }
+
+    private static long mbsync(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads,
+                               Path work) {
+        try {
+            return MbsyncPeer.copy(source, target, mailboxes, threads, work);
+        } catch (Exception e) {
+            throw new IllegalStateException("mbsync copy failed: " + e, e);
+        }
+    }
+
+    /** Messages in every folder of every mailbox of {@code server}, by {@code doveadm mailbox status}. */
+    private static long messageCount(DovecotServer server, List<BmaAddress> mailboxes) throws IOException,
+            InterruptedException {
+        long total = 0;
+        for (BmaAddress a : mailboxes) {
+            Process p = new ProcessBuilder("doveadm", "-c", server.configFile().toString(), "-f", "tab", "mailbox",
+                    "status", "-u", a.toString(), "messages", "*").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("doveadm mailbox status failed for " + a + ": " + out);
+            }
+            if (Boolean.getBoolean("bma.benchmark.debug")) {
+                log("doveadm %s: %s", a, out);
+            }
+            // "-f tab": a header line, then the folder name and its count, tab-separated
+            total += out.lines().skip(1).map(l -> l.substring(l.lastIndexOf('\t') + 1).strip())
+                    .filter(v -> v.matches("\\d+")).mapToLong(Long::parseLong).sum();
+        }
+        return total;
     }
 
     private static long[] rawCopy(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads) {
@@ -236,7 +309,8 @@ public final class TransferBenchmark {
     private static void write(Path output, Spec spec, int parallelism, Corpus corpus, Duration indexing,
                               List<Measure> engineRuns, TransferReport firstReport, Measure rerun, Measure finalPass,
                               Measure freshLedger, Measure verify, Measure raw1, List<Measure> baselineRuns,
-                              Measure widePass, int wide, Measure probe, String loadBefore, String loadAfter)
+                              Measure widePass, int wide, Measure probe, List<Measure> peerRuns, String loadBefore,
+                              String loadAfter)
             throws IOException {
         double mb = corpus.megabytes();
         int n = corpus.messages();
@@ -253,7 +327,10 @@ public final class TransferBenchmark {
                 .append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(", max heap ")
                 .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB; Dovecot ").append(dovecotVersion())
-                .append(", `mail_fsync = never` on every server, Maildir on the same disk, loopback TCP.\n")
+                .append(TUNED ? ", benchmark-tuned servers (`mail_fsync = never`, `mail_save_crlf = yes`, "
+                        + "`maildir_very_dirty_syncs = yes`)" : ", `mail_fsync = never`")
+                .append(", source in Maildir, targets in ").append(TARGET_STORAGE.name().toLowerCase(Locale.ROOT))
+                .append(", on the same disk, loopback TCP.\n")
                 .append("- Source: a Dovecot with Courier-style folders (`.` separator, `INBOX.` prefix); target: a ")
                 .append("second Dovecot (`/` separator). Master (admin) logins on both sides, SASL PLAIN with ")
                 .append("authorization identity.\n")
@@ -272,13 +349,17 @@ public final class TransferBenchmark {
                 + "by `doveadm mailbox status ... vsize` in %.1f s (outside every measure below).%n%n",
                 corpus.generation().toMillis() / 1e3, indexing.toMillis() / 1e3));
         md.append("## Results\n\n")
-                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | CPU (s): JVM | Dovecots | whole machine |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("| run | time (s) | messages/s | MB/s | peak heap (MiB) | CPU (s): client | Dovecots (source + target) | whole machine | load (1 min) after |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < engineRuns.size(); i++) {
             md.append(row("Baseline: raw Angus FETCH+APPEND, " + parallelism + " mailboxes in parallel (run " + (i + 1)
                     + ")", baselineRuns.get(i), n, mb));
             md.append(row("**SyncEngine, first pass, " + parallelism + " mailboxes in parallel (run " + (i + 1) + ")**",
                     engineRuns.get(i), n, mb));
+            if (i < peerRuns.size()) {
+                md.append(row("Peer: mbsync (" + MbsyncPeer.version() + "), " + parallelism
+                        + " mailboxes in parallel (run " + (i + 1) + ")", peerRuns.get(i), n, mb));
+            }
         }
         md.append(row("SyncEngine, no-op rerun (pre-stage, same ledger)", rerun, n, mb));
         md.append(row("SyncEngine, final pass, nothing new (full listing, flag sync)", finalPass, n, mb));
@@ -295,6 +376,15 @@ public final class TransferBenchmark {
                         + "best baseline with the same parallelism: %.1f s, %.1f MB/s; engine / baseline throughput: "
                         + "%.2f.%n", firstSeconds, mb / firstSeconds, n / firstSeconds, rawN.seconds(),
                 mb / rawN.seconds(), rawN.seconds() / firstSeconds));
+        if (!peerRuns.isEmpty()) {
+            Measure peer = peerRuns.stream().min(java.util.Comparator.comparingLong(Measure::nanos)).orElseThrow();
+            md.append(String.format(Locale.ROOT, "Best mbsync run on the same corpus and servers: %.1f s, %.1f MB/s; "
+                    + "engine / mbsync throughput: %.2f; client CPU per MB: engine %.1f ms, mbsync %.1f ms.%n",
+                    peer.seconds(), mb / peer.seconds(), peer.seconds() / firstSeconds, 1000 * first.cpuSeconds() / mb,
+                    1000 * peer.cpuSeconds() / mb));
+        } else {
+            md.append("mbsync was not measured: ").append(MbsyncPeer.MBSYNC).append(" is not installed (Debian package isync).\n");
+        }
         md.append(String.format(Locale.ROOT, "No-op rerun: %.1f %% of the best first pass (same ledger), %.1f %% for "
                         + "the final pass, %.1f %% with an empty ledger (target ≤ 5 %%).%n%n",
                 100 * rerun.seconds() / firstSeconds, 100 * finalPass.seconds() / firstSeconds,
@@ -303,12 +393,18 @@ public final class TransferBenchmark {
         md.append(String.format(Locale.ROOT, "The source-side probe (one login and one LIST-STATUS per mailbox) "
                 + "takes %.1f %%.%n%n", 100 * probe.seconds() / firstSeconds));
         int cores = Runtime.getRuntime().availableProcessors();
-        for (Measure m : List.of(first, rawN)) {
+        java.util.Map<String, Measure> cpu = new java.util.LinkedHashMap<>();
+        cpu.put("CPU, best engine first pass", first);
+        cpu.put("CPU, best baseline in parallel", rawN);
+        peerRuns.stream().min(java.util.Comparator.comparingLong(Measure::nanos))
+                .ifPresent(p -> cpu.put("CPU, best mbsync run", p));
+        for (java.util.Map.Entry<String, Measure> e : cpu.entrySet()) {
+            Measure m = e.getValue();
             double ours = m.cpuSeconds() + m.dovecotSeconds();
-            md.append(String.format(Locale.ROOT, "- %s: the JVM and the two Dovecots used %.1f CPU-s (%.0f ms per MB), "
+            md.append(String.format(Locale.ROOT, "- %s: the client and the two Dovecots used %.1f CPU-s (%.0f ms per MB), "
                             + "%.0f %% of the machine's busy time (%.1f of %d × %.1f core-s); with the %d cores to "
                             + "themselves that would be about %.0f MB/s.%n",
-                    m == first ? "CPU, best engine first pass" : "CPU, best baseline in parallel", ours,
+                    e.getKey(), ours,
                     1000 * ours / mb, m.machineSeconds() > 0 ? 100 * ours / m.machineSeconds() : 0,
                     m.machineSeconds(), cores, m.seconds(), cores, cores * mb / ours));
         }
@@ -326,9 +422,10 @@ public final class TransferBenchmark {
     }
 
     private static String row(String name, Measure m, int messages, double mb) {
-        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f | %.1f | %.1f |%n", name,
-                m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
-                m.dovecotSeconds(), m.machineSeconds());
+        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.1f | %d | %.1f | %.1f (%.1f + %.1f) | %.1f | %s |%n",
+                name, m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
+                m.dovecotSeconds(), m.sourceSeconds(), m.dovecotSeconds() - m.sourceSeconds(), m.machineSeconds(),
+                m.load());
     }
 
     private static String loadAverage() {
@@ -383,12 +480,14 @@ public final class TransferBenchmark {
     }
 
     /** Wall time, peak heap, and CPU of the JVM, of the Dovecot servers involved and of the whole machine. */
-    record Measure(long nanos, long peakHeap, long cpuNanos, long dovecotNanos, long machineNanos) {
+    record Measure(long nanos, long peakHeap, long cpuNanos, long dovecotNanos, long sourceNanos, long machineNanos,
+                   String load) {
 
         static Measure of(HeapSampler heap, List<DovecotServer> servers, Runnable run) {
             System.gc();
             heap.reset();
             long dovecot0 = dovecotCpu(servers);
+            long source0 = servers.get(0).cpuTime().toNanos();
             long machine0 = machineCpu();
             long cpu0 = processCpu();
             long t0 = System.nanoTime();
@@ -397,7 +496,9 @@ public final class TransferBenchmark {
             long cpu = processCpu() - cpu0;
             // imap processes of closed sessions are counted once their master reaps them
             sleepQuietly(200);
-            return new Measure(t, heap.peak(), cpu, dovecotCpu(servers) - dovecot0, machineCpu() - machine0);
+            return new Measure(t, heap.peak(), cpu, dovecotCpu(servers) - dovecot0,
+                    servers.get(0).cpuTime().toNanos() - source0, machineCpu() - machine0,
+                    loadAverage().split(" ")[0]);
         }
 
         double seconds() {
@@ -410,6 +511,11 @@ public final class TransferBenchmark {
 
         double dovecotSeconds() {
             return dovecotNanos / 1e9;
+        }
+
+        /** CPU of the first server measured: the source. */
+        double sourceSeconds() {
+            return sourceNanos / 1e9;
         }
 
         double machineSeconds() {
