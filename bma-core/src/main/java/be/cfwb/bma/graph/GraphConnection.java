@@ -142,7 +142,8 @@ public final class GraphConnection implements AutoCloseable {
      * Obtains a token now (MSAL keeps it): a mailbox's target is opened only once the app can
      * get one, so a wrong client secret shows as a refused login, before any folder is touched.
      *
-     * @throws be.cfwb.bma.BmaException {@code CREDENTIAL_FAILED} if Entra ID refused,
+     * @throws be.cfwb.bma.BmaException {@code CREDENTIAL_FAILED} if Entra ID refused (a
+     *                                  {@link TokenRefused} if Graph refused every token to be had),
      *                                  {@code CONNECTION_FAILED} if it could not be reached
      */
     void authenticate() {

@@ -211,4 +211,33 @@ class GraphTokenRefusedTest {
             assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(only);
         }
     }
+    @Test
+    void aFreshTokenRefusedTooIsOneClearErrorAfterTwoRefusedRequests() {
+        List<BmaAddress> mailboxes = List.of(seeded(6), seeded(6));
+        String first = "tok-a-" + NEXT.get();
+        standIn.token(first);
+        AtomicReference<String> current = new AtomicReference<>(first);
+        AtomicInteger issued = new AtomicInteger();
+        AtomicBoolean revoked = new AtomicBoolean();
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), CLOCK);
+
+        try (GraphConnection graph = connection(tokens)) {
+            // the app lost its permission: Graph takes no token any more, the issuer still hands out new ones
+            TransferReport report = new SyncEngine(settings(graph, 1), ledger, CLOCK, after(2, () -> {
+                standIn.token("tok-nobody-has");
+                current.set("tok-b-" + NEXT.get());
+            }, revoked)).run(mailboxes, Pass.PRESTAGE);
+
+            assertThat(revoked).isTrue();
+            assertThat(standIn.countStatus(401)).as("the token, then the fresh one; nothing after").isEqualTo(2);
+            List<GraphStandIn.RecordedRequest> requests = standIn.requests();
+            assertThat(requests.get(requests.size() - 1).status()).isEqualTo(401);
+            assertThat(issued).hasValue(2);
+            assertThat(report.mailboxes()).noneMatch(MailboxReport::isComplete)
+                    .allSatisfy(m -> assertThat(m.failed()).isEmpty());
+            assertThat(String.join(" | ", report.mailboxes().get(0).problems()))
+                    .contains("refused the app's access token (HTTP 401", "and a fresh one too", "check the credentials");
+            assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(first, current.get());
+        }
+    }
 }
