@@ -38,6 +38,7 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.VerifyReport;
 import be.cfwb.bma.transfer.Verifier;
+import be.cfwb.bma.transfer.internal.LoginGate;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,6 +77,11 @@ public final class Bma {
             Objects.requireNonNull(outputDirectory);
             Objects.requireNonNull(clock);
             Objects.requireNonNull(planning);
+        }
+
+        Settings withTransfer(TransferSettings transfer) {
+            return new Settings(inventory, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
+                    notifications, transfer);
         }
     }
 
@@ -184,7 +190,7 @@ public final class Bma {
         TransferSettings transfer = transferSettings();
         Inventory selected = settings.inventory().select(selection);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            return new Provisioning(transfer.target(), ledger)
+            return new Provisioning(LoginGate.guard(transfer).target(), ledger)
                     .run(selected.mailboxes().stream().map(Mailbox::address).toList());
         }
     }
@@ -194,11 +200,19 @@ public final class Bma {
      * provisioning, mails 2 and 3, pre-stage copy, mail 4, cutover (with {@code cutoverHook};
      * without it, mailboxes wait for ops to record it), final delta, verification, and the
      * dashboard. Each stage acts only on mailboxes whose earlier steps the ledger shows done,
-     * so a rerun or a run after a crash continues where things stand.
+     * so a rerun or a run after a crash continues where things stand. A shared login (the admin
+     * login, the app's token) a server refuses is tried once in the whole run, not once per stage,
+     * and the result says so once ({@link RunResult#refusedLogins()}).
      */
     public RunResult run(LocalDate day, MailboxSelection selection, Optional<CutoverHook> cutoverHook, RunListener listener) {
         settings.inventory().select(selection);
-        return new MigrationDay(this, cutoverHook, listener).run(day, selection);
+        if (settings.transfer() == null) {
+            return new MigrationDay(this, cutoverHook, listener).run(day, selection);
+        }
+        // One set of login gates for every stage: a refused admin login is tried once a run, not once a stage.
+        TransferSettings gated = LoginGate.guard(settings.transfer());
+        RunResult result = new MigrationDay(new Bma(settings.withTransfer(gated)), cutoverHook, listener).run(day, selection);
+        return result.withRefusedLogins(LoginGate.refusals(gated));
     }
 
     /**

@@ -1,6 +1,7 @@
 package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
 import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.models.odataerrors.ODataError;
@@ -18,6 +19,7 @@ import com.microsoft.kiota.serialization.Parsable;
 import com.microsoft.kiota.serialization.ParsableFactory;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +49,11 @@ import java.util.function.Supplier;
  * <p>OkHttp's silent retry on a dropped connection is switched off: a POST whose answer was
  * lost may have created the message, so the caller decides (by looking the message up by its
  * source key) instead of the HTTP stack sending it twice.
+ *
+ * <p>A request Graph answers 401 (the token revoked or expired before its stated expiry) is sent
+ * again once with a token obtained afresh, bypassing caches; a token Graph refused is never sent
+ * again, so a token that cannot be replaced costs one refused request, after which every call
+ * and every mailbox opened fails at once with one clear reason, without reaching Graph.
  */
 public final class GraphConnection implements AutoCloseable {
 
@@ -75,6 +83,10 @@ public final class GraphConnection implements AutoCloseable {
      * innermost interceptor knows whose attempt it sees.
      */
     private final ThreadLocal<CallWaits> current = new ThreadLocal<>();
+    /** Tokens Graph refused: never sent again (a refused token stays in MSAL's cache until its expiry). */
+    private final Set<String> refusedTokens = ConcurrentHashMap.newKeySet();
+    /** Why the last refused token could not be replaced, for messages; never the token. */
+    private volatile String unreplaced = "";
 
     private GraphConnection(GraphSettings settings) {
         this.settings = settings;
@@ -90,7 +102,7 @@ public final class GraphConnection implements AutoCloseable {
                 // The token goes to Graph's own paths only, never to a pre-authenticated upload URL.
                 boolean graph = base.getHost().equalsIgnoreCase(uri.getHost()) && uri.getPort() == base.getPort()
                         && (uri.getPath().startsWith(root + "/v1.0/") || uri.getPath().startsWith(root + "/beta/"));
-                return graph ? tokens.token(GRAPH_SCOPE) : "";
+                return graph ? bearer() : "";
             }
 
             @Override
@@ -101,6 +113,8 @@ public final class GraphConnection implements AutoCloseable {
         RetryHandlerOption retry = new RetryHandlerOption(null, settings.maxRetries(), RetryHandlerOption.DEFAULT_DELAY);
         ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.asList(
                 GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {retry})));
+        // After the retry handler: a 401 is answered once with a fresh token, within one attempt.
+        interceptors.add(this::renewOnRefusal);
         // Innermost, after the retry handler: sees every attempt, so retries are counted.
         interceptors.add(this::count);
         this.http = KiotaClientFactory.create(interceptors)
@@ -128,11 +142,97 @@ public final class GraphConnection implements AutoCloseable {
      * Obtains a token now (MSAL keeps it): a mailbox's target is opened only once the app can
      * get one, so a wrong client secret shows as a refused login, before any folder is touched.
      *
-     * @throws be.cfwb.bma.BmaException {@code CREDENTIAL_FAILED} if Entra ID refused,
+     * @throws be.cfwb.bma.BmaException {@code CREDENTIAL_FAILED} if Entra ID refused (a
+     *                                  {@link TokenRefused} if Graph refused every token to be had),
      *                                  {@code CONNECTION_FAILED} if it could not be reached
      */
     void authenticate() {
-        tokens.token(GRAPH_SCOPE);
+        bearer();
+    }
+
+    /**
+     * A Graph token fit to send: one Graph refused is not, and then there is none.
+     *
+     * @throws TokenRefused if Graph refused the token the source still gives
+     */
+    private String bearer() {
+        String token = tokens.token(GRAPH_SCOPE);
+        if (refusedTokens.contains(token)) {
+            throw new TokenRefused("Graph " + settings.baseUrl() + " refused the app's access token (HTTP 401, " + settings.credentials()
+                    + ")" + unreplaced + "; check the credentials: that the token is issued for https://graph.microsoft.com,"
+                    + " not revoked, and that the app holds its application permissions (admin consent)");
+        }
+        return token;
+    }
+
+    /**
+     * Graph refused the app's access token and no other was to be had, or a fresh one was
+     * refused too. The same token serves every mailbox: callers report it as the app's login.
+     */
+    static final class TokenRefused extends BmaException {
+        private static final long serialVersionUID = 1L;
+
+        TokenRefused(String message) {
+            super(BmaErrorCode.CREDENTIAL_FAILED, message);
+        }
+    }
+
+    /**
+     * Sends a request Graph answered 401 again, once, with a token obtained afresh: a revoked or
+     * early-expired token is replaced and the run goes on. Without another token (or with a fresh
+     * one refused too) the 401 goes to the caller, and {@link #bearer} gives no token any more.
+     */
+    private Response renewOnRefusal(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        Response response = chain.proceed(request);
+        String authorization = request.header("Authorization");
+        if (response.code() != 401 || authorization == null || !authorization.startsWith("Bearer ")) {
+            return response;
+        }
+        String fresh;
+        try {
+            fresh = freshToken(authorization.substring("Bearer ".length()));
+        } catch (RuntimeException e) {
+            response.close(); // no token to be had (Entra ID unreachable or refusing): the caller gets that
+            throw e;
+        }
+        if (fresh == null) {
+            LOG.warn("Graph refused the app's access token for {} {}{}: no request is sent with it any more",
+                    request.method(), request.url().encodedPath(), unreplaced);
+            return response;
+        }
+        response.close();
+        CallWaits call = current.get();
+        if (call != null) {
+            call.mailbox.renewed.incrementAndGet();
+        }
+        LOG.info("Graph refused the app's access token before its expiry for {} {}: sending it once more with a"
+                + " fresh token", request.method(), request.url().encodedPath());
+        Response again = chain.proceed(request.newBuilder().header("Authorization", "Bearer " + fresh).build());
+        if (again.code() == 401) {
+            refusedTokens.add(fresh);
+            unreplaced = ", and a fresh one too";
+            LOG.warn("Graph refused a fresh access token too for {} {}: no request is sent with it any more",
+                    request.method(), request.url().encodedPath());
+        }
+        return again;
+    }
+
+    /**
+     * A token other than {@code refused}, or null if none is to be had. One thread at a time: when
+     * several calls were refused the same token, the first obtains a new one and the others use it.
+     */
+    private synchronized String freshToken(String refused) {
+        refusedTokens.add(refused);
+        String now = tokens.token(GRAPH_SCOPE);
+        if (refusedTokens.contains(now)) {
+            now = tokens.renew(GRAPH_SCOPE, refused);
+        }
+        if (refusedTokens.contains(now)) {
+            unreplaced = ", and no other token was to be had";
+            return null;
+        }
+        return now;
     }
 
     /** Counters since the connection was opened. */
@@ -146,8 +246,9 @@ public final class GraphConnection implements AutoCloseable {
 
     /**
      * What the calls for {@code mailbox} waited out inside this connection since it was opened:
-     * throttling answers the SDK retried after their Retry-After (a retry each, with the wait), and
-     * the waits of our per-mailbox budget (waits only). An answer the SDK gave up on is not here:
+     * throttling answers the SDK retried after their Retry-After (a retry each, with the wait),
+     * requests sent again with a fresh token after a 401 (a retry each), and the waits of our
+     * per-mailbox budget (waits only). An answer the SDK gave up on is not here:
      * it reaches the caller as a failure.
      */
     public RetryStats retryStats(String mailbox) {
@@ -162,11 +263,14 @@ public final class GraphConnection implements AutoCloseable {
     /** One mailbox's counters; updated from the threads working for it. */
     private static final class MailboxWaits {
         final AtomicLong retried = new AtomicLong();
+        /** Requests sent again with a fresh token after a 401: retries, not throttling. */
+        final AtomicLong renewed = new AtomicLong();
         final AtomicLong waitedNanos = new AtomicLong();
 
         RetryStats snapshot() {
             int r = (int) Math.min(Integer.MAX_VALUE, retried.get());
-            return new RetryStats(r, r, Duration.ofNanos(waitedNanos.get()));
+            int t = (int) Math.min(Integer.MAX_VALUE - r, renewed.get());
+            return new RetryStats(r + t, r, Duration.ofNanos(waitedNanos.get()));
         }
     }
 

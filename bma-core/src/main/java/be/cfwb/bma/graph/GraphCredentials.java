@@ -2,6 +2,7 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.TokenSupplier;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * App-only credentials of the Entra ID app registration: tenant, client id and either a client
  * secret or a certificate (PKCS#12 file and its password). A fixed bearer token is also
- * accepted, for the Graph stand-in and for tokens obtained elsewhere.
+ * accepted, for the Graph stand-in and for tokens obtained elsewhere, and so is a
+ * {@link TokenSupplier} that renews them (asked again when Graph refuses its token).
  *
  * <p>Secrets are never shown: {@link #toString()} names the tenant, the client and the kind of
  * credential only.
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
 public final class GraphCredentials {
 
     /** How the app proves who it is. */
-    public enum Kind { CLIENT_SECRET, CERTIFICATE, STATIC_TOKEN }
+    public enum Kind { CLIENT_SECRET, CERTIFICATE, STATIC_TOKEN, TOKEN_SUPPLIER }
 
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9.-]{3,}");
     private static final Pattern CLIENT_ID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
@@ -30,13 +32,20 @@ public final class GraphCredentials {
     private final String clientId;
     private final char[] secret;
     private final Path certificate;
+    private final TokenSupplier tokens;
 
     private GraphCredentials(Kind kind, String tenantId, String clientId, char[] secret, Path certificate) {
+        this(kind, tenantId, clientId, secret, certificate, null);
+    }
+
+    private GraphCredentials(Kind kind, String tenantId, String clientId, char[] secret, Path certificate,
+                             TokenSupplier tokens) {
         this.kind = kind;
         this.tenantId = tenantId;
         this.clientId = clientId;
         this.secret = secret;
         this.certificate = certificate;
+        this.tokens = tokens;
     }
 
     /** A client secret of the app registration. */
@@ -57,6 +66,16 @@ public final class GraphCredentials {
         return new GraphCredentials(Kind.STATIC_TOKEN, null, null, required(token, "token").toCharArray(), null);
     }
 
+    /**
+     * Bearer tokens from {@code tokens}, asked at each request (it caches them itself, e.g.
+     * {@link TokenSupplier#refreshing}); when Graph refuses one before its expiry, the supplier is
+     * told ({@link TokenSupplier#invalidate}) and asked once more.
+     */
+    public static GraphCredentials tokens(TokenSupplier tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        return new GraphCredentials(Kind.TOKEN_SUPPLIER, null, null, new char[0], null, tokens);
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -71,6 +90,11 @@ public final class GraphCredentials {
 
     public Optional<Path> certificateFile() {
         return Optional.ofNullable(certificate);
+    }
+
+    /** The supplier of {@link #tokens(TokenSupplier)}; package-private so that only the token source asks it. */
+    Optional<TokenSupplier> tokenSupplier() {
+        return Optional.ofNullable(tokens);
     }
 
     /** The secret, password or token; package-private so that only the token source reads it. */
@@ -107,7 +131,7 @@ public final class GraphCredentials {
     public boolean equals(Object o) {
         return o instanceof GraphCredentials c && kind == c.kind && Objects.equals(tenantId, c.tenantId)
                 && Objects.equals(clientId, c.clientId) && Arrays.equals(secret, c.secret)
-                && Objects.equals(certificate, c.certificate);
+                && Objects.equals(certificate, c.certificate) && tokens == c.tokens;
     }
 
     @Override
@@ -122,6 +146,7 @@ public final class GraphCredentials {
             case CERTIFICATE -> "GraphCredentials[tenant=" + tenantId + ", client=" + clientId + ", certificate="
                     + certificate + ", password=****]";
             case STATIC_TOKEN -> "GraphCredentials[token=****]";
+            case TOKEN_SUPPLIER -> "GraphCredentials[token supplier]";
         };
     }
 }

@@ -69,6 +69,10 @@ public final class GraphTarget implements MailboxTarget {
         return mailbox -> {
             try {
                 graph.authenticate();
+            } catch (GraphConnection.TokenRefused e) {
+                // Graph refused the app's token, and no other was to be had: every mailbox's login.
+                throw new LoginRefusedException(mailbox + ": " + e.getMessage(), graph.settings().baseUrl().toString(),
+                        "Graph app " + graph.settings().credentials(), true);
             } catch (BmaException e) {
                 if (e.code() == BmaErrorCode.CREDENTIAL_FAILED) {
                     // The app's credentials serve every mailbox: the engine stops using them after this.
@@ -213,15 +217,19 @@ public final class GraphTarget implements MailboxTarget {
             if (e.isThrottled()) {
                 return throwThrottled(e);
             }
-            // 401: the token may have expired between two calls; MSAL gives a new one on the next.
+            // 401: the connection sent the request again with a fresh token, if there was one, and was
+            // refused again. Retried: the reconnection (the connector) finds out whether Graph takes
+            // any token, and a refusal then is the app's login, which the engine stops using, rather
+            // than one failed message after another.
             boolean retryable = e.isConnectionLost() || e.status() == 401 || e.status() >= 500;
             throw retryable ? TransferException.retryable(mailbox + ": " + e.getMessage(), e)
                     : TransferException.permanent(mailbox + ": " + e.getMessage(), e);
         } catch (BmaException e) {
-            // no token (Entra ID unreachable or refusing) when MSAL renewed it mid-run
+            // No token (Entra ID unreachable or refusing when MSAL renewed it mid-run, or Graph refused
+            // every token to be had). Retried like a 401: a refusal shows again at the reconnection,
+            // as the app's login, once for the mailbox instead of once per message.
             if (e.code() == BmaErrorCode.CONNECTION_FAILED || e.code() == BmaErrorCode.CREDENTIAL_FAILED) {
-                throw e.code() == BmaErrorCode.CONNECTION_FAILED ? TransferException.retryable(mailbox + ": " + e.getMessage(), e)
-                        : TransferException.permanent(mailbox + ": " + e.getMessage(), e);
+                throw TransferException.retryable(mailbox + ": " + e.getMessage(), e);
             }
             throw e;
         }

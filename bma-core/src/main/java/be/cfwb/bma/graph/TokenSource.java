@@ -2,6 +2,9 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.AccessToken;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.credentials.TokenSupplier;
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
@@ -13,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +26,22 @@ import java.util.concurrent.TimeoutException;
 /**
  * App-only access tokens. MSAL keeps them in memory and asks Entra ID again shortly before
  * they expire (client credentials give no refresh token), so a long run never sends an
- * expired token.
+ * expired token. Graph may still refuse a token before its expiry (revoked, keys rolled over):
+ * {@link #renew} then obtains another one, bypassing every cache.
  */
 interface TokenSource {
 
     /** A valid token for {@code scope}, e.g. {@code https://graph.microsoft.com/.default}. */
     String token(String scope);
+
+    /**
+     * A token obtained afresh for {@code scope} because Graph refused {@code refused} (a cached
+     * token is not handed out again); {@code refused} itself when there is no other to be had
+     * (a fixed token). The default, for a fixed token, has none.
+     */
+    default String renew(String scope, String refused) {
+        return token(scope);
+    }
 
     static TokenSource of(GraphSettings settings) {
         GraphCredentials c = settings.credentials();
@@ -34,7 +49,36 @@ interface TokenSource {
             String token = c.secret();
             return scope -> token;
         }
+        if (c.kind() == GraphCredentials.Kind.TOKEN_SUPPLIER) {
+            return new Supplied(c.tokenSupplier().orElseThrow());
+        }
         return new Msal(settings);
+    }
+
+    /** Tokens of a {@link TokenSupplier}, told when Graph refused one. */
+    final class Supplied implements TokenSource {
+        private final TokenSupplier supplier;
+        /** The last token handed out: the supplier is told of its refusal by the value it issued. */
+        private volatile AccessToken last;
+
+        Supplied(TokenSupplier supplier) {
+            this.supplier = supplier;
+        }
+
+        @Override
+        public String token(String scope) {
+            AccessToken t = Objects.requireNonNull(supplier.token(), "the token supplier returned null");
+            last = t;
+            return t.token().reveal();
+        }
+
+        @Override
+        public String renew(String scope, String refused) {
+            AccessToken l = last;
+            supplier.invalidate(l != null && l.token().reveal().equals(refused) ? l
+                    : new AccessToken(Secret.of(refused), Instant.EPOCH));
+            return token(scope);
+        }
     }
 
     /** Client secret or certificate through MSAL for Java. */
@@ -71,8 +115,18 @@ interface TokenSource {
 
         @Override
         public String token(String scope) {
+            return acquire(scope, false);
+        }
+
+        /** MSAL's cache still holds the refused token until its expiry: ask Entra ID, skipping it. */
+        @Override
+        public String renew(String scope, String refused) {
+            return acquire(scope, true);
+        }
+
+        private String acquire(String scope, boolean skipCache) {
             try {
-                return app.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
+                return app.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).skipCache(skipCache).build())
                         .get(60, TimeUnit.SECONDS).accessToken();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -49,6 +49,7 @@ public class RunMojo extends AbstractBmaMojo {
         Optional<CutoverHook> hook = cutoverHook(cutoverCommand, cutoverTimeoutSeconds);
         getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : ""));
         RunResult result = bma.run(day, selection(), hook, new ProgressLog(getLog()));
+        result.refusedLogins().forEach(getLog()::error);
         for (MailboxStatus m : result.incomplete()) {
             getLog().warn(String.format("  %-21s %s", m.mailbox().address(), m.step().label()));
         }

@@ -9,12 +9,19 @@ import be.cfwb.bma.transfer.TransferSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 /**
  * Keeps a wrong shared login (an admin login used for every mailbox, an app's token) from
  * being tried by every mailbox of a run: 400 mailboxes would make 400 failed logins of one
- * account, and the account would be locked. One gate per server and run:
+ * account, and the account would be locked. One gate per server and run, a run being one
+ * engine call ({@link be.cfwb.bma.transfer.SyncEngine}, {@link be.cfwb.bma.transfer.Verifier}) or a
+ * sequence of them given the same gated settings ({@code Bma.run}: survey, provisioning,
+ * pre-stage, final delta, verification share one set of gates, so a wrong password is tried
+ * once a day, not once per stage):
  * <ul>
  * <li>logins go one at a time (a login takes milliseconds, a mailbox minutes: the workers
  *     hardly wait), so a wrong password is tried once, not once per worker;</li>
@@ -44,15 +51,57 @@ public final class LoginGate {
         this.side = side;
     }
 
-    /** {@code settings} with both connectors behind gates of their own, fresh (for one run). */
+    /**
+     * {@code settings} with both connectors behind gates of their own, fresh (for one run); a
+     * connector already behind a gate keeps it: the caller that gated the settings owns the run.
+     */
     public static TransferSettings guard(TransferSettings settings) {
-        return settings.withConnectors(new LoginGate("source").guard(settings.source()),
-                new LoginGate("target").guard(settings.target()));
+        if (settings.source() instanceof Gated<?> && settings.target() instanceof Gated<?>) {
+            return settings;
+        }
+        return settings.withConnectors(guarded("source", settings.source()), guarded("target", settings.target()));
+    }
+
+    private static <T extends AutoCloseable> MailboxConnector<T> guarded(String side, MailboxConnector<T> connector) {
+        return connector instanceof Gated<?> ? connector : new LoginGate(side).guard(connector);
+    }
+
+    /**
+     * What closed the gates of {@code settings} (guarded by {@link #guard(TransferSettings)}), one
+     * line per refused shared login, source first: said once for a whole run however many
+     * mailboxes and stages were turned away.
+     */
+    public static List<String> refusals(TransferSettings settings) {
+        List<String> out = new ArrayList<>();
+        for (MailboxConnector<?> c : List.of(settings.source(), settings.target())) {
+            if (c instanceof Gated<?> g) {
+                g.gate().refusal().ifPresent(out::add);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** {@code connector}, opened through this gate. */
     public <T extends AutoCloseable> MailboxConnector<T> guard(MailboxConnector<T> connector) {
-        return mailbox -> open(connector, mailbox);
+        return new Gated<>(this, connector);
+    }
+
+    /** The refused shared login that closed this gate, in one line for the run's result; empty while open. */
+    public synchronized Optional<String> refusal() {
+        if (closedBy == null) {
+            return Optional.empty();
+        }
+        return Optional.of("The " + side + " server " + closedBy.server() + " refused the " + closedBy.login()
+                + ", and no mailbox logged in with it after that: " + closedBy.getMessage());
+    }
+
+    /** A connector behind a gate; recognised so that settings are never gated twice. */
+    private record Gated<T extends AutoCloseable>(LoginGate gate, MailboxConnector<T> connector)
+            implements MailboxConnector<T> {
+        @Override
+        public T open(BmaAddress mailbox) {
+            return gate.open(connector, mailbox);
+        }
     }
 
     private <T extends AutoCloseable> T open(MailboxConnector<T> connector, BmaAddress mailbox) {

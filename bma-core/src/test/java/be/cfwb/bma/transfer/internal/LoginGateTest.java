@@ -4,6 +4,9 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.MailboxConnector;
+import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,5 +149,37 @@ class LoginGateTest {
 
         assertThat(server.calls).as("each mailbox tried exactly once").hasValue(12);
         assertThat(outcomes).filteredOn(e -> e != null).hasSize(2).allMatch(e -> ((LoginRefusedException) e).wasAttempted());
+    }
+    @Test
+    void settingsGatedOnceKeepTheirGatesThroughEveryLaterEngineRunAndSayWhyOnce() {
+        AtomicInteger sourceCalls = new AtomicInteger();
+        MailboxConnector<MailboxSource> source = mailbox -> {
+            sourceCalls.incrementAndGet();
+            throw refusal(mailbox, true);
+        };
+        MailboxConnector<MailboxTarget> target = mailbox -> {
+            throw new AssertionError("not opened in this test");
+        };
+        TransferSettings plain = TransferSettings.builder().source(source).target(target).build();
+        TransferSettings run = LoginGate.guard(plain);
+
+        // the stages of one run (survey, pre-stage, verification) each guard what they are given
+        for (int stage = 0; stage < 3; stage++) {
+            TransferSettings engine = LoginGate.guard(run);
+            assertThat(engine).isSameAs(run);
+            for (int i = 0; i < 4; i++) {
+                BmaAddress a = mailbox(i);
+                assertThatThrownBy(() -> engine.source().open(a)).isInstanceOf(LoginRefusedException.class);
+            }
+        }
+
+        assertThat(sourceCalls).as("one refused login for three stages of four mailboxes").hasValue(1);
+        assertThat(LoginGate.refusals(run)).singleElement().asString()
+                .startsWith("The source server imap://old:993 refused the admin login 'admin' (settings.xml server bma-source)")
+                .contains("no mailbox logged in with it after that", "check the credentials");
+        assertThat(LoginGate.refusals(plain)).as("ungated settings know of no refusal").isEmpty();
+        // settings not gated by the caller get fresh gates per engine run, as before
+        assertThat(LoginGate.guard(plain)).isNotSameAs(run);
+        assertThat(LoginGate.refusals(LoginGate.guard(plain))).isEmpty();
     }
 }

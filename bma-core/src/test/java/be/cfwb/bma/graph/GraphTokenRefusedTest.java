@@ -1,0 +1,243 @@
+package be.cfwb.bma.graph;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.credentials.AccessToken;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.MailboxCredentials;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.credentials.TokenSupplier;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.GreenMailFixture;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.graph.GraphStandIn;
+import be.cfwb.bma.testing.graph.StoredMessage;
+import be.cfwb.bma.transfer.FolderMapper;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.MailboxReport;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.SyncEngine;
+import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.Verifier;
+import be.cfwb.bma.transfer.VerifyReport;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The app's Graph token refused mid-run (revoked, or expired before the time it announced), with
+ * the Graph stand-in switching to another token partway through a migration and a
+ * {@link TokenSupplier} that caches its tokens for an hour (only the refusal can make it ask
+ * again): with a new token to be had, the refused request is sent once more with it and the
+ * migration completes, every message once, the resend in the report; without one, one refused
+ * request in all, one clear error naming the token, and no mailbox after it reaching Graph.
+ */
+@Timeout(60)
+class GraphTokenRefusedTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
+    private static final AtomicInteger NEXT = new AtomicInteger(8800);
+
+    private GreenMailFixture oldServer;
+    private GraphStandIn standIn;
+    @TempDir
+    Path temp;
+    private Ledger ledger;
+
+    @BeforeEach
+    void start() {
+        oldServer = GreenMailFixture.start();
+        standIn = GraphStandIn.start();
+        ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
+    }
+
+    @AfterEach
+    void stop() {
+        ledger.close();
+        standIn.close();
+        oldServer.close();
+    }
+
+    private static String password(BmaAddress a) {
+        return "pw-" + a.localPart();
+    }
+
+    private BmaAddress seeded(int count) {
+        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
+        oldServer.createUser(a, password(a));
+        standIn.addUser(a.toString());
+        try (MailboxSeeder s = oldServer.seeder(a, password(a))) {
+            for (int i = 0; i < count; i++) {
+                s.append(FolderPath.inbox(), TestMessage.builder().subject("Circulaire " + i)
+                                .messageId("t" + i + "." + a.localPart() + "@cfwb.be").build(),
+                        flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+        return a;
+    }
+
+    private TransferSettings settings(GraphConnection graph, int parallelism) {
+        CredentialSource passwords = mailbox -> new MailboxCredentials.Password(mailbox.toString(),
+                Secret.of(password(mailbox)));
+        return GraphTarget.configure(TransferSettings.builder(), graph)
+                .imapSource(oldServer.imapEndpoint(), passwords, CLOCK)
+                .folderMapper(FolderMapper.exchange())
+                .parallelism(parallelism)
+                .spoolDirectory(temp)
+                .retries(3, Duration.ofMillis(20))
+                .build();
+    }
+
+    /** Whatever token is current, announced valid for an hour, the calls counted. */
+    private static TokenSupplier issuer(AtomicReference<String> current, AtomicInteger issued) {
+        return () -> {
+            issued.incrementAndGet();
+            return new AccessToken(Secret.of(current.get()), CLOCK.instant().plus(Duration.ofHours(1)));
+        };
+    }
+
+    /** Runs {@code revoke} once {@code after} messages were copied, in all mailboxes together. */
+    private static TransferListener after(int after, Runnable revoke, AtomicBoolean revoked) {
+        AtomicInteger copied = new AtomicInteger();
+        return new TransferListener() {
+            @Override
+            public void messageCopied(BmaAddress mailbox, FolderPath folder, long uid, long bytes) {
+                if (copied.incrementAndGet() == after && revoked.compareAndSet(false, true)) {
+                    revoke.run();
+                }
+            }
+        };
+    }
+
+    private GraphConnection connection(TokenSupplier tokens) {
+        return GraphConnection.open(GraphSettings.builder().credentials(GraphCredentials.tokens(tokens))
+                .baseUrl(standIn.baseUrl()).build());
+    }
+
+    @Test
+    void aTokenRevokedMidRunIsReplacedOnceAndTheMigrationCompletes() {
+        List<BmaAddress> mailboxes = List.of(seeded(8), seeded(8));
+        String first = "tok-first-" + NEXT.get();
+        String second = "tok-second-" + NEXT.get();
+        standIn.token(first);
+        AtomicReference<String> current = new AtomicReference<>(first);
+        AtomicInteger issued = new AtomicInteger();
+        AtomicBoolean revoked = new AtomicBoolean();
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), CLOCK);
+
+        try (GraphConnection graph = connection(tokens)) {
+            TransferReport report = new SyncEngine(settings(graph, 2), ledger, CLOCK,
+                    after(5, () -> {
+                        // Graph stops taking the first token; the issuer now hands out the second.
+                        standIn.token(second);
+                        current.set(second);
+                    }, revoked)).run(mailboxes, Pass.PRESTAGE);
+
+            assertThat(revoked).as("the token was revoked mid-run").isTrue();
+            assertThat(report.isComplete()).as(report.summary()).isTrue();
+            assertThat(report.copied()).as(report.summary()).isEqualTo(16);
+            assertThat(issued).as("one token at the start, one after the refusal").hasValue(2);
+            // at most one refused request per mailbox at work when it happened (2 at once here)
+            assertThat(standIn.countStatus(401)).isBetween(1L, 2L);
+            assertThat(report.mailboxes().stream().mapToInt(MailboxReport::retries).sum())
+                    .as("the resend with the fresh token is in the report: %s", report.summary())
+                    .isEqualTo((int) standIn.countStatus(401));
+            assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(first, second);
+            for (BmaAddress a : mailboxes) {
+                List<StoredMessage> stored = standIn.allMessages(a.toString());
+                assertThat(stored).as(a.toString()).hasSize(8);
+                assertThat(stored.stream().map(m -> m.extendedProperty(GraphTarget.SOURCE_KEY_PROPERTY).orElseThrow()))
+                        .as("each source message once").doesNotHaveDuplicates();
+            }
+            VerifyReport verified = new Verifier(settings(graph, 2), CLOCK).verify(mailboxes);
+            assertThat(verified.isSuccess()).as(verified.summary()).isTrue();
+        }
+    }
+
+    @Test
+    void aTokenThatCannotBeReplacedIsOneClearErrorNotARetryPerMessage() {
+        List<BmaAddress> mailboxes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mailboxes.add(seeded(6));
+        }
+        String only = "tok-only-" + NEXT.get();
+        standIn.token(only);
+        AtomicInteger issued = new AtomicInteger();
+        AtomicBoolean revoked = new AtomicBoolean();
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer(new AtomicReference<>(only), issued),
+                Duration.ofMinutes(5), CLOCK);
+
+        try (GraphConnection graph = connection(tokens)) {
+            TransferReport report = new SyncEngine(settings(graph, 1), ledger, CLOCK,
+                    after(3, () -> standIn.token("tok-nobody-has"), revoked)).run(mailboxes, Pass.PRESTAGE);
+
+            assertThat(revoked).isTrue();
+            List<GraphStandIn.RecordedRequest> requests = standIn.requests();
+            assertThat(standIn.countStatus(401)).as("one refused request in all").isEqualTo(1);
+            assertThat(requests.get(requests.size() - 1).status()).as("nothing reached Graph after the refusal")
+                    .isEqualTo(401);
+            assertThat(issued).as("asked again once, after the refusal; it had no other token").hasValue(2);
+            assertThat(report.copied()).isEqualTo(3);
+            assertThat(report.mailboxes()).as(report.summary()).noneMatch(MailboxReport::isComplete);
+            assertThat(report.mailboxes()).allSatisfy(m -> assertThat(m.failed()).as("no message failed one by one: %s",
+                    m.problems()).isEmpty());
+            List<String> problems = report.mailboxes().stream().map(m -> String.join(" | ", m.problems())).toList();
+            assertThat(problems).allSatisfy(p -> assertThat(p).contains(standIn.baseUrl(), "check the credentials"));
+            // the first mailbox met the refusal, the next two found no token to send (the login gate
+            // gives a shared login that worked three refusals), the last two were not attempted
+            assertThat(problems.subList(0, 3)).allSatisfy(p -> assertThat(p)
+                    .contains("refused the app's access token (HTTP 401", "no other token was to be had"));
+            assertThat(problems.subList(3, 5)).allSatisfy(p -> assertThat(p).startsWith("mailbox: Not attempted: "));
+            assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(only);
+        }
+    }
+    @Test
+    void aFreshTokenRefusedTooIsOneClearErrorAfterTwoRefusedRequests() {
+        List<BmaAddress> mailboxes = List.of(seeded(6), seeded(6));
+        String first = "tok-a-" + NEXT.get();
+        standIn.token(first);
+        AtomicReference<String> current = new AtomicReference<>(first);
+        AtomicInteger issued = new AtomicInteger();
+        AtomicBoolean revoked = new AtomicBoolean();
+        TokenSupplier tokens = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), CLOCK);
+
+        try (GraphConnection graph = connection(tokens)) {
+            // the app lost its permission: Graph takes no token any more, the issuer still hands out new ones
+            TransferReport report = new SyncEngine(settings(graph, 1), ledger, CLOCK, after(2, () -> {
+                standIn.token("tok-nobody-has");
+                current.set("tok-b-" + NEXT.get());
+            }, revoked)).run(mailboxes, Pass.PRESTAGE);
+
+            assertThat(revoked).isTrue();
+            assertThat(standIn.countStatus(401)).as("the token, then the fresh one; nothing after").isEqualTo(2);
+            List<GraphStandIn.RecordedRequest> requests = standIn.requests();
+            assertThat(requests.get(requests.size() - 1).status()).isEqualTo(401);
+            assertThat(issued).hasValue(2);
+            assertThat(report.mailboxes()).noneMatch(MailboxReport::isComplete)
+                    .allSatisfy(m -> assertThat(m.failed()).isEmpty());
+            assertThat(String.join(" | ", report.mailboxes().get(0).problems()))
+                    .contains("refused the app's access token (HTTP 401", "and a fresh one too", "check the credentials");
+            assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(first, current.get());
+        }
+    }
+}
