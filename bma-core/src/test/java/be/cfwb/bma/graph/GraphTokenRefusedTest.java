@@ -208,6 +208,8 @@ class GraphTokenRefusedTest {
             assertThat(problems.subList(0, 3)).allSatisfy(p -> assertThat(p)
                     .contains("refused the app's access token (HTTP 401", "no other token was to be had"));
             assertThat(problems.subList(3, 5)).allSatisfy(p -> assertThat(p).startsWith("mailbox: Not attempted: "));
+            assertThat(report.mailboxes().get(0).error()).as("the refusal stops the mailbox, not just its folder")
+                    .hasValueSatisfying(e -> assertThat(e).contains("refused the app's access token (HTTP 401"));
             assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(only);
         }
     }

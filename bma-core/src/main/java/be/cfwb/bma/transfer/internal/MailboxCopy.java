@@ -10,6 +10,7 @@ import be.cfwb.bma.transfer.FolderListing;
 import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.FolderReport;
+import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
@@ -130,12 +131,12 @@ public final class MailboxCopy {
                 reserved = retrying(() -> target.reservedNameCharacter(), null);
                 List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders, reserved, namespace);
                 for (FolderMapping mapping : mappings) {
-                    folders.add(syncFolder(mapping));
+                    syncFolder(mapping, folders);
                 }
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());
-            if (e instanceof be.cfwb.bma.transfer.LoginRefusedException r && !r.wasAttempted()) {
+            if (e instanceof LoginRefusedException r && !r.wasAttempted()) {
                 LOG.debug("{}: {}", mailbox, e.getMessage()); // the refusal that stopped the run was logged once
             } else {
                 LOG.warn("{}: {}", mailbox, e.getMessage());
@@ -311,7 +312,8 @@ public final class MailboxCopy {
         return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
-    private FolderReport syncFolder(FolderMapping mapping) {
+    /** Copies one folder and adds its report to {@code folders}, also when a refused login stops the mailbox. */
+    private void syncFolder(FolderMapping mapping, List<FolderReport> folders) {
         FolderTally tally = new FolderTally();
         try {
             retrying(() -> {
@@ -321,11 +323,16 @@ public final class MailboxCopy {
                 syncFolderOnce(mapping, tally);
                 return null;
             }, tally);
+        } catch (LoginRefusedException e) {
+            // Every other folder would meet the same refusal: the mailbox stops here, with the reason.
+            tally.error = e.getMessage();
+            folders.add(tally.report(mapping));
+            throw e;
         } catch (TransferException e) {
             tally.error = e.getMessage();
             LOG.warn("{}: folder {} failed: {}", mailbox, mapping.source().path(), e.getMessage());
         }
-        return tally.report(mapping);
+        folders.add(tally.report(mapping));
     }
 
     private record HighWater(long uidValidity, long highestUid) {
