@@ -295,8 +295,13 @@ public final class GraphConnection implements AutoCloseable {
      * {@link GraphFailure}. {@code what} names the call in error messages.
      */
     <T> T call(String mailbox, String what, Supplier<T> call) {
+        return call(mailbox, what, 0, call);
+    }
+
+    /** As {@link #call(String, String, Supplier)}, counting {@code bytes} against the mailbox's upload budget. */
+    private <T> T call(String mailbox, String what, long bytes, Supplier<T> call) {
         MailboxBudget budget = budget(mailbox);
-        acquire(budget, mailbox, 0);
+        acquire(budget, mailbox, bytes);
         begin(mailbox);
         try {
             return call.get();
@@ -320,31 +325,19 @@ public final class GraphConnection implements AutoCloseable {
      * handler applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
      */
     void putChunk(String mailbox, String uploadUrl, byte[] chunk, long offset, long total) {
-        MailboxBudget budget = budget(mailbox);
-        acquire(budget, mailbox, chunk.length);
-        String what = "upload of bytes " + offset + "-" + (offset + chunk.length - 1) + " of " + total;
-        begin(mailbox);
-        try {
+        String range = offset + "-" + (offset + chunk.length - 1);
+        call(mailbox, "upload of bytes " + range + " of " + total, chunk.length, () -> {
             RequestInformation request = new RequestInformation();
             request.httpMethod = HttpMethod.PUT;
             request.setUri(URI.create(uploadUrl));
-            request.headers.add("Content-Range", "bytes " + offset + "-" + (offset + chunk.length - 1) + "/" + total);
+            request.headers.add("Content-Range", "bytes " + range + "/" + total);
             request.setStreamContent(new ByteArrayInputStream(chunk), "application/octet-stream");
             HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
             errors.put("XXX", ODataError::createFromDiscriminatorValue);
             client.getRequestAdapter().sendPrimitive(request, errors, Void.class);
             uploaded.addAndGet(chunk.length);
-        } catch (ApiException e) {
-            throw translate(mailbox, what, e);
-        } catch (RuntimeException e) {
-            if (hasIoCause(e)) {
-                throw lost(mailbox, what, e);
-            }
-            throw e;
-        } finally {
-            current.remove();
-            budget.release();
-        }
+            return null;
+        });
     }
 
     private void acquire(MailboxBudget budget, String mailbox, long bytes) {
