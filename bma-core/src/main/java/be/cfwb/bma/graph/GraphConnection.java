@@ -40,6 +40,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import static be.cfwb.bma.internal.Failures.hasIoCause;
+import static be.cfwb.bma.internal.Failures.rootMessage;
+
 /**
  * One app-only connection to Microsoft Graph, shared by every mailbox of a run and safe to use
  * from several threads. It configures the SDK's retry handler (429/503/504 retried after the
@@ -440,23 +443,6 @@ public final class GraphConnection implements AutoCloseable {
     private static GraphFailure lost(String mailbox, String what, Exception e) {
         return new GraphFailure(BmaErrorCode.CONNECTION_FAILED, 0, null, "Graph " + what + " for " + mailbox
                 + ": connection lost before an answer (" + rootMessage(e) + ")", e);
-    }
-
-    private static boolean hasIoCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     @Override

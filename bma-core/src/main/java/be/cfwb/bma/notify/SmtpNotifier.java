@@ -14,10 +14,13 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+
+import static be.cfwb.bma.internal.Failures.firstLine;
+import static be.cfwb.bma.internal.Failures.hasIoCause;
+import static be.cfwb.bma.internal.Failures.rootMessage;
 
 /**
  * Sends notifications by SMTP submission (Jakarta Mail / Angus): STARTTLS (required, not
@@ -164,31 +167,6 @@ public final class SmtpNotifier implements Notifier {
             }
             transport = null;
         }
-    }
-
-    private static boolean hasIoCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + firstLine(t.getMessage()));
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     @Override

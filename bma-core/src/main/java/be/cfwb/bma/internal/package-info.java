@@ -1,0 +1,5 @@
+/**
+ * Helpers shared by the toolkit's packages, not part of its API: failure inspection here,
+ * CSV reading and writing in {@code internal.csv}.
+ */
+package be.cfwb.bma.internal;
