@@ -56,16 +56,6 @@ public final class TransferSettings {
     }
 
     /**
-     * Settings from the {@code bma.*} keys ({@link be.cfwb.bma.BmaProperties}): servers
-     * {@code bma.source.url} / {@code bma.target.url}; credentials from
-     * {@code bma.source.credentials} / {@code bma.target.credentials} files, else the admin
-     * logins given (settings.xml servers {@code bma-source} / {@code bma-target}), used for every
-     * mailbox through SASL PLAIN's authorization identity; {@code bma.parallelism},
-     * {@code bma.folderMapping}, {@code bma.target.maxMessageSize}.
-     *
-     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
-     */
-    /**
      * True unless {@value BmaProperties#TARGET} says {@code graph}; then {@link #fromProperties}
      * leaves the target to be set by the caller (e.g. {@code GraphTarget.configure}).
      *
@@ -82,8 +72,15 @@ public final class TransferSettings {
     }
 
     /**
-     * The settings the {@code bma.*} keys describe. With {@value BmaProperties#TARGET}{@code =graph}
-     * the target is left unset for the caller to provide.
+     * Settings from the {@code bma.*} keys ({@link be.cfwb.bma.BmaProperties}): servers
+     * {@code bma.source.url} / {@code bma.target.url}; credentials from
+     * {@code bma.source.credentials} / {@code bma.target.credentials} files, else the admin
+     * logins given (settings.xml servers {@code bma-source} / {@code bma-target}), used for every
+     * mailbox through SASL PLAIN's authorization identity; {@code bma.parallelism},
+     * {@code bma.folderMapping}, {@code bma.target.maxMessageSize}. With
+     * {@value BmaProperties#TARGET}{@code =graph} the target is left unset for the caller to provide.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
      */
     public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
                                          java.util.Optional<Login> targetAdmin, Clock clock) {
