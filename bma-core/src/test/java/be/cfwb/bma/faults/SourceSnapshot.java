@@ -23,12 +23,14 @@ import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The complete visible state of a mailbox, read with EXAMINE and BODY.PEEK so that taking it
- * changes nothing: every folder (name, attributes, UIDVALIDITY, UIDNEXT, count) and every
- * message (UID, all flags including \Recent-free system flags and keywords, internal date,
- * RFC822.SIZE, SHA-256 of its bytes). Two snapshots are equal iff nothing observable changed.
+ * changes nothing: every folder (name, attributes but Dovecot's \Marked/\UnMarked hint,
+ * UIDVALIDITY, UIDNEXT, count) and every message (UID, all flags including \Recent-free system
+ * flags and keywords, internal date, RFC822.SIZE, SHA-256 of its bytes). Two snapshots are equal
+ * iff nothing observable changed.
  */
 record SourceSnapshot(TreeMap<String, FolderState> folders) {
 
@@ -62,9 +64,14 @@ record SourceSnapshot(TreeMap<String, FolderState> folders) {
     }
 
     private static FolderState state(IMAPFolder f) throws MessagingException, IOException {
-        String[] attributes = f.getAttributes();
-        Arrays.sort(attributes);
-        String attrs = String.join(" ", attributes);
+        // \Marked and \UnMarked are left out: Dovecot derives them from its list index as a
+        // hint ("the folder has \Recent messages") and a STATUS or LIST-STATUS from any client
+        // refreshes that hint; they say nothing of the folder's content (messages, flags, UIDs,
+        // folders), which the rest of the snapshot compares, and EXAMINE never clears \Recent.
+        String attrs = Arrays.stream(f.getAttributes())
+                .filter(x -> !x.equalsIgnoreCase("\\Marked") && !x.equalsIgnoreCase("\\UnMarked"))
+                .sorted()
+                .collect(Collectors.joining(" "));
         if ((f.getType() & Folder.HOLDS_MESSAGES) == 0) {
             return new FolderState(attrs, -1, -1, 0, List.of());
         }

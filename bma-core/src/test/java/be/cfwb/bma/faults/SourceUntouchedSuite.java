@@ -86,6 +86,10 @@ abstract class SourceUntouchedSuite {
         try (Ledger ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK)) {
             TransferReport prestage = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
             assertThat(prestage.isComplete()).as(prestage.summary()).isTrue();
+            // the rerun's path: folder statuses only (LIST-STATUS or a STATUS per folder), no EXAMINE
+            TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+            assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
+            assertThat(rerun.found()).as(rerun.summary()).isZero();
             TransferReport fin = FaultHarness.run(settings, ledger, Pass.FINAL, a);
             assertThat(fin.isComplete()).as(fin.summary()).isTrue();
             h.assertVerified(temp, a);

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -37,6 +39,7 @@ final class ImapSession implements AutoCloseable {
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(2);
 
     private final ImapEndpoint endpoint;
+    private final Sessions sessions;
     private final MailboxCredentials credentials;
     private final BmaAddress mailbox;
     private final Clock clock;
@@ -45,8 +48,9 @@ final class ImapSession implements AutoCloseable {
     private char separator;
     private boolean separatorKnown;
 
-    ImapSession(ImapEndpoint endpoint, MailboxCredentials credentials, BmaAddress mailbox, Clock clock) {
-        this.endpoint = endpoint;
+    ImapSession(Sessions sessions, MailboxCredentials credentials, BmaAddress mailbox, Clock clock) {
+        this.sessions = sessions;
+        this.endpoint = sessions.endpoint();
         this.credentials = credentials;
         this.mailbox = mailbox;
         this.clock = clock;
@@ -92,68 +96,32 @@ final class ImapSession implements AutoCloseable {
     }
 
     private void connect() {
-        String proto = endpoint.tls() ? "imaps" : "imap";
-        Properties p = new Properties();
-        String pre = "mail." + proto + ".";
-        long timeout = endpoint.timeout().toMillis();
-        p.setProperty(pre + "connectiontimeout", Long.toString(timeout));
-        p.setProperty(pre + "timeout", Long.toString(timeout));
-        p.setProperty(pre + "writetimeout", Long.toString(timeout));
-        p.setProperty(pre + "peek", "true");
-        p.setProperty(pre + "partialfetch", "true");
-        p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
-        p.setProperty(pre + "ssl.checkserveridentity", "true");
-        p.setProperty(pre + "auth.ntlm.disable", "true");
-        // Angus's protocol trace (java.util.logging FINEST) must never show the login, whatever else is traced.
-        p.setProperty("mail.debug.auth", "false");
-        // One connection for store commands (LIST, CREATE, APPEND) and one kept for the open
-        // folder: without this Angus logs in again each time a folder is opened or the store
-        // needs the connection an open folder holds.
-        p.setProperty(pre + "separatestoreconnection", "true");
-        p.setProperty(pre + "connectionpoolsize", "2");
-        p.setProperty(pre + "connectionpooltimeout", Long.toString(Math.max(timeout, 45_000)));
-        if (!endpoint.tls() && !endpoint.plaintext()) {
-            p.setProperty(pre + "starttls.enable", "true");
-            p.setProperty(pre + "starttls.required", "true");
-        }
         String user;
-        String required;
+        String authorizationId = null;
         AccessToken token = null;
         Secret password;
+        Login kind;
         if (credentials instanceof MailboxCredentials.Password pw) {
             user = pw.login();
             password = pw.password();
-            p.setProperty(pre + "auth.mechanisms", "PLAIN LOGIN");
-            required = null;
+            kind = Login.PASSWORD;
         } else if (credentials instanceof MailboxCredentials.Master m) {
             user = m.admin();
             password = m.password();
-            p.setProperty(pre + "auth.mechanisms", "PLAIN");
-            p.setProperty(pre + "sasl.authorizationid", m.mailbox());
-            // Without AUTH=PLAIN Angus would fall back to LOGIN and open the admin's own mailbox.
-            required = "AUTH=PLAIN";
+            authorizationId = m.mailbox();
+            kind = Login.MASTER;
         } else {
             MailboxCredentials.OAuth2 o = (MailboxCredentials.OAuth2) credentials;
             token = token(o);
             user = o.login();
             password = token.token();
-            p.setProperty(pre + "auth.mechanisms", "XOAUTH2");
-            p.setProperty(pre + "auth.xoauth2.disable", "false");
-            required = "AUTH=XOAUTH2";
+            kind = Login.XOAUTH2;
         }
-        if (endpoint.plaintext() && !ImapEndpoint.isLoopback(endpoint.host())) {
-            LOG.warn("Plaintext IMAP to {} (explicit opt-in): passwords cross the network unencrypted", endpoint);
-        }
-        if (!endpoint.tls()) {
-            p.put(pre + "socketFactory", NoDelaySocketFactory.INSTANCE);
-        }
-        if (endpoint.trustedCertificate().isPresent()) {
-            // used for imaps and for STARTTLS alike; the identity check above stays on
-            p.put(pre + "ssl.socketFactory", TrustedCertificates.socketFactory(endpoint.trustedCertificate().get()));
-        }
-        Session session = Session.getInstance(p);
+        Session session = sessions.session(kind);
+        String proto = sessions.protocol();
+        String required = kind.requiredCapability;
         try {
-            store = login(session, proto, required, user, password);
+            store = login(session, proto, required, authorizationId, user, password);
         } catch (AuthenticationFailedException e) {
             if (token == null) {
                 throw refused(e, "", password);
@@ -170,7 +138,7 @@ final class ImapSession implements AutoCloseable {
                     endpoint, mailbox);
             token = fresh;
             try {
-                store = login(session, proto, required, user, fresh.token());
+                store = login(session, proto, required, authorizationId, user, fresh.token());
             } catch (AuthenticationFailedException again) {
                 throw refused(again, " (also with a fresh token)", fresh.token());
             }
@@ -193,10 +161,10 @@ final class ImapSession implements AutoCloseable {
     }
 
     /** One login attempt on a new connection; a refusal is Angus's, for the caller to word. */
-    private IMAPStore login(Session session, String proto, String required, String user, Secret password)
-            throws AuthenticationFailedException {
+    private IMAPStore login(Session session, String proto, String required, String authorizationId, String user,
+                            Secret password) throws AuthenticationFailedException {
         GuardedStore s = new GuardedStore(session, new URLName(proto, endpoint.host(), endpoint.port(), null, null, null),
-                proto, endpoint.tls(), required);
+                proto, endpoint.tls(), required, authorizationId);
         try {
             s.connect(endpoint.host(), endpoint.port(), user, password.reveal());
         } catch (AuthenticationFailedException e) {
@@ -253,14 +221,104 @@ final class ImapSession implements AutoCloseable {
         separatorKnown = false;
     }
 
+    /** The ways to log in; each needs its own session properties (mechanisms). */
+    enum Login {
+        PASSWORD("PLAIN LOGIN", null),
+        // Without AUTH=PLAIN Angus would fall back to LOGIN and open the admin's own mailbox.
+        MASTER("PLAIN", "AUTH=PLAIN"),
+        XOAUTH2("XOAUTH2", "AUTH=XOAUTH2");
+
+        private final String mechanisms;
+        private final String requiredCapability;
+
+        Login(String mechanisms, String requiredCapability) {
+            this.mechanisms = mechanisms;
+            this.requiredCapability = requiredCapability;
+        }
+    }
+
+    /**
+     * The Jakarta Mail sessions of one endpoint, one per {@link Login}, built on first use and
+     * shared by every connection a connector opens (thread-safe). Building a Session scans the
+     * class path for providers and address maps: once per connection it was a fifth of the
+     * CPU of a rerun that finds nothing new. Sessions hold no credentials (they go to each
+     * store's connect, the master login's authorization identity to each store).
+     */
+    static final class Sessions {
+        private final ImapEndpoint endpoint;
+        private final Map<Login, Session> byLogin = new EnumMap<>(Login.class);
+
+        Sessions(ImapEndpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        }
+
+        ImapEndpoint endpoint() {
+            return endpoint;
+        }
+
+        String protocol() {
+            return endpoint.tls() ? "imaps" : "imap";
+        }
+
+        synchronized Session session(Login login) {
+            return byLogin.computeIfAbsent(login, this::create);
+        }
+
+        private Session create(Login login) {
+            String pre = "mail." + protocol() + ".";
+            Properties p = new Properties();
+            long timeout = endpoint.timeout().toMillis();
+            p.setProperty(pre + "connectiontimeout", Long.toString(timeout));
+            p.setProperty(pre + "timeout", Long.toString(timeout));
+            p.setProperty(pre + "writetimeout", Long.toString(timeout));
+            p.setProperty(pre + "peek", "true");
+            p.setProperty(pre + "partialfetch", "true");
+            p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
+            p.setProperty(pre + "ssl.checkserveridentity", "true");
+            p.setProperty(pre + "auth.ntlm.disable", "true");
+            // Angus's protocol trace (java.util.logging FINEST) must never show the login, whatever else is traced.
+            p.setProperty("mail.debug.auth", "false");
+            // One connection for store commands (LIST, CREATE, APPEND) and one kept for the open
+            // folder: without this Angus logs in again each time a folder is opened or the store
+            // needs the connection an open folder holds.
+            p.setProperty(pre + "separatestoreconnection", "true");
+            p.setProperty(pre + "connectionpoolsize", "2");
+            p.setProperty(pre + "connectionpooltimeout", Long.toString(Math.max(timeout, 45_000)));
+            if (!endpoint.tls() && !endpoint.plaintext()) {
+                p.setProperty(pre + "starttls.enable", "true");
+                p.setProperty(pre + "starttls.required", "true");
+            }
+            p.setProperty(pre + "auth.mechanisms", login.mechanisms);
+            if (login == Login.XOAUTH2) {
+                p.setProperty(pre + "auth.xoauth2.disable", "false");
+            }
+            if (endpoint.plaintext() && !ImapEndpoint.isLoopback(endpoint.host())) {
+                LOG.warn("Plaintext IMAP to {} (explicit opt-in): passwords cross the network unencrypted", endpoint);
+            }
+            if (!endpoint.tls()) {
+                p.put(pre + "socketFactory", NoDelaySocketFactory.INSTANCE);
+            }
+            if (endpoint.trustedCertificate().isPresent()) {
+                // used for imaps and for STARTTLS alike; the identity check above stays on
+                p.put(pre + "ssl.socketFactory", TrustedCertificates.socketFactory(endpoint.trustedCertificate().get()));
+            }
+            return Session.getInstance(p);
+        }
+    }
+
     /** Refuses to log in where the mechanism the credentials need is not offered. */
     private static final class GuardedStore extends IMAPStore {
         private final String requiredCapability;
         private String refusal;
 
-        GuardedStore(Session session, URLName url, String name, boolean ssl, String requiredCapability) {
+        GuardedStore(Session session, URLName url, String name, boolean ssl, String requiredCapability,
+                     String authorizationId) {
             super(session, url, name, ssl);
             this.requiredCapability = requiredCapability;
+            // Angus reads mail.imap.sasl.authorizationid into this field when the store is built
+            // and uses it for every connection the store opens: per store, the one Session of
+            // the endpoint serves every mailbox's master login.
+            this.authorizationID = authorizationId;
         }
 
         @Override

@@ -20,9 +20,11 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.Response;
 
 import java.io.IOException;
@@ -50,6 +52,8 @@ public final class ImapSource implements MailboxSource {
     static final int BATCH = 1000;
 
     private final ImapSession session;
+    /** Folder statuses from one LIST-STATUS, each used once (see {@link #nothingAbove}). */
+    private Map<String, Status> statuses;
     private IMAPFolder open;
     private FolderPath openPath;
 
@@ -59,8 +63,9 @@ public final class ImapSource implements MailboxSource {
 
     /** Opens sources on {@code endpoint} with the credentials {@code credentials} gives each mailbox. */
     public static MailboxConnector<MailboxSource> connector(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
+        ImapSession.Sessions sessions = new ImapSession.Sessions(endpoint);
         return mailbox -> {
-            ImapSource source = new ImapSource(new ImapSession(endpoint, credentials.credentialsFor(mailbox), mailbox, clock));
+            ImapSource source = new ImapSource(new ImapSession(sessions, credentials.credentialsFor(mailbox), mailbox, clock));
             source.session.store();
             return source;
         };
@@ -266,7 +271,12 @@ public final class ImapSource implements MailboxSource {
         try {
             // STATUS on the store's connection: no EXAMINE, no second connection for the folder.
             String name = imapName(path);
-            Status status = (Status) ((IMAPFolder) session.store().getDefaultFolder()).doCommand(
+            if (statuses == null) {
+                statuses = listStatus();
+            }
+            // Each folder's answer to the one LIST-STATUS serves once; later checks ask again.
+            Status listed = statuses.remove(name);
+            Status status = listed != null ? listed : (Status) ((IMAPFolder) session.store().getDefaultFolder()).doCommand(
                     p -> p.status(name, new String[]{"UIDNEXT", "UIDVALIDITY"}));
             // UIDNEXT only grows: at most one past the highest UID done means nothing arrived since.
             return status != null && status.uidvalidity == uidValidity && status.uidnext > 0
@@ -274,6 +284,35 @@ public final class ImapSource implements MailboxSource {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
         }
+    }
+
+    /**
+     * UIDNEXT and UIDVALIDITY of every folder in one {@code LIST "" "*" RETURN (STATUS ...)}
+     * (RFC 5819) where the server offers LIST-STATUS, by IMAP name; empty where it does not.
+     */
+    private Map<String, Status> listStatus() throws MessagingException {
+        Map<String, Status> result = new HashMap<>();
+        ((IMAPFolder) session.store().getDefaultFolder()).doCommand(p -> {
+            if (!p.hasCapability("LIST-STATUS")) {
+                return null;
+            }
+            Response[] responses = p.command("LIST \"\" \"*\" RETURN (STATUS (UIDNEXT UIDVALIDITY))", null);
+            for (int i = 0; i < responses.length - 1; i++) {
+                if (responses[i] instanceof IMAPResponse ir && ir.keyEquals("STATUS")) {
+                    try {
+                        Status st = new Status(ir);
+                        result.put(st.mbox, st);
+                    } catch (ParsingException e) {
+                        // that folder is asked with its own STATUS
+                    }
+                    responses[i] = null;
+                }
+            }
+            p.notifyResponseHandlers(responses);
+            p.handleResult(responses[responses.length - 1]);
+            return null;
+        });
+        return result;
     }
 
     private String imapName(FolderPath path) throws MessagingException {

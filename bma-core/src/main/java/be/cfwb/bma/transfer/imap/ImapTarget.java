@@ -68,8 +68,9 @@ public final class ImapTarget implements MailboxTarget {
 
     /** Opens targets on {@code endpoint} with the credentials {@code credentials} gives each mailbox. */
     public static MailboxConnector<MailboxTarget> connector(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
+        ImapSession.Sessions sessions = new ImapSession.Sessions(endpoint);
         return mailbox -> {
-            ImapTarget target = new ImapTarget(new ImapSession(endpoint, credentials.credentialsFor(mailbox), mailbox, clock));
+            ImapTarget target = new ImapTarget(new ImapSession(sessions, credentials.credentialsFor(mailbox), mailbox, clock));
             target.session.store();
             return target;
         };
