@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
@@ -24,6 +23,7 @@ import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.notify.SmtpSettings;
 import be.cfwb.bma.testing.GreenMailFixture;
+import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.DovecotFixture;
@@ -52,9 +52,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,9 +100,16 @@ class WrongSharedLoginRunTest {
         return out;
     }
 
-    private static void seed(MailboxSeeder s, BmaAddress a) {
-        s.append(FolderPath.inbox(), TestMessage.builder().subject("Pour " + a).build(), flags("\\Seen"),
-                Instant.parse("2024-09-01T08:00:00Z"));
+    /** Each mailbox on both servers with the same password, one message in its old INBOX. */
+    private static void createAndSeed(MailServerFixture old, MailServerFixture neu, List<BmaAddress> mailboxes) {
+        for (BmaAddress a : mailboxes) {
+            old.createUser(a, password(a));
+            neu.createUser(a, password(a));
+            try (MailboxSeeder s = old.seeder(a, password(a))) {
+                s.append(FolderPath.inbox(), TestMessage.builder().subject("Pour " + a).build(), flags("\\Seen"),
+                        Instant.parse("2024-09-01T08:00:00Z"));
+            }
+        }
     }
 
     private Bma bma(List<BmaAddress> mailboxes, TransferSettings transfer) {
@@ -145,24 +152,13 @@ class WrongSharedLoginRunTest {
         try (DovecotFixture old = DovecotFixture.start(HierarchyStyle.SLASH);
              GreenMailFixture neu = GreenMailFixture.start();
              LoginCountingProxy proxy = LoginCountingProxy.to(old.imapEndpoint().port())) {
-            StringBuilder targetPasswords = new StringBuilder();
-            for (BmaAddress a : mailboxes) {
-                old.createUser(a, password(a));
-                neu.createUser(a, password(a));
-                try (MailboxSeeder s = old.seeder(a, password(a))) {
-                    seed(s, a);
-                }
-                targetPasswords.append(a).append(';').append(password(a)).append('\n');
-            }
+            createAndSeed(old, neu, mailboxes);
+            String targetPasswords = mailboxes.stream().map(a -> a + ";" + password(a) + "\n").collect(Collectors.joining());
             Path targetCredentials = Files.writeString(temp.resolve("target.csv"), targetPasswords, StandardCharsets.UTF_8);
             String wrong = "not-" + old.server().masterPassword();
             String sourceUrl = "imap://127.0.0.1:" + proxy.port();
-            TransferSettings transfer = TransferSettings.fromProperties(Map.of(
-                            BmaProperties.SOURCE_URL, sourceUrl,
-                            BmaProperties.TARGET_URL, neu.imapEndpoint().toString(),
-                            BmaProperties.TARGET_CREDENTIALS, targetCredentials.toString(),
-                            BmaProperties.PARALLELISM, "2"),
-                    Optional.of(new Login(old.server().masterUser(), Secret.of(wrong))), Optional.empty(), CLOCK)
+            TransferSettings transfer = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 2,
+                            new Login(old.server().masterUser(), Secret.of(wrong)), CLOCK)
                     .folderMapper(FolderMapper.exchange())
                     .spoolDirectory(temp)
                     .retries(1, Duration.ofMillis(10))
@@ -197,13 +193,7 @@ class WrongSharedLoginRunTest {
         try (GreenMailFixture old = GreenMailFixture.start();
              GreenMailFixture neu = GreenMailFixture.start();
              LoginCountingProxy proxy = LoginCountingProxy.to(neu.greenMail().getImap().getPort())) {
-            for (BmaAddress a : mailboxes) {
-                old.createUser(a, password(a));
-                neu.createUser(a, password(a));
-                try (MailboxSeeder s = old.seeder(a, password(a))) {
-                    seed(s, a);
-                }
-            }
+            createAndSeed(old, neu, mailboxes);
             // GreenMail takes the user's password as the XOAUTH2 bearer token: this one is nobody's.
             String wrong = "tok-nobody-" + NEXT.get();
             AtomicInteger issued = new AtomicInteger();
