@@ -6,7 +6,6 @@ import be.cfwb.bma.credentials.CredentialSource;
 import be.cfwb.bma.credentials.MailboxCredentials;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.transfer.FolderPath;
@@ -46,22 +45,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other mailboxes complete. GreenMail takes the user's password as the XOAUTH2 bearer token.
  */
 @Timeout(60)
-class CredentialFaultsTest extends TwoServerTestBase<GreenMailFixture, GreenMailFixture> {
+class CredentialFaultsTest extends GreenMailPairTestBase {
 
     private static final FolderPath INBOX = FolderPath.inbox();
 
     private LoginCountingProxy toOld;
     private LoginCountingProxy toNew;
-
-    @Override
-    protected GreenMailFixture startOld() {
-        return GreenMailFixture.start();
-    }
-
-    @Override
-    protected GreenMailFixture startNew() {
-        return GreenMailFixture.start();
-    }
 
     @BeforeEach
     void startProxies() throws Exception {

@@ -3,7 +3,6 @@ package be.cfwb.bma.faults;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.corpus.HostileCorpus;
 import be.cfwb.bma.corpus.HostileCorpus.Sample;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxInspector.StoredMessage;
 import be.cfwb.bma.testing.MailboxSeeder;
@@ -40,19 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * APPEND (GreenMail does for some), and the toolkit's promise is about what the old server
  * holds. Where the source server refused a sample outright, that is recorded and printed.
  */
-class HostileCorpusMigrationTest extends TwoServerTestBase<GreenMailFixture, GreenMailFixture> {
+class HostileCorpusMigrationTest extends GreenMailPairTestBase {
 
     private static final FolderPath INBOX = FolderPath.inbox();
-
-    @Override
-    protected GreenMailFixture startOld() {
-        return GreenMailFixture.start();
-    }
-
-    @Override
-    protected GreenMailFixture startNew() {
-        return GreenMailFixture.start();
-    }
 
     @Test
     void everySampleIsCopiedByteForByteOrReportedWithAReason() throws Exception {

@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.transfer.FolderPath;
@@ -30,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the original bytes.
  */
 @Timeout(60)
-class NetworkFaultsTest extends TwoServerTestBase<GreenMailFixture, GreenMailFixture> {
+class NetworkFaultsTest extends GreenMailPairTestBase {
 
     private static final FolderPath INBOX = FolderPath.inbox();
     private static final FolderPath ARCHIVES = FolderPath.of("INBOX", "Archives 2023");
@@ -39,16 +38,6 @@ class NetworkFaultsTest extends TwoServerTestBase<GreenMailFixture, GreenMailFix
 
     private FaultProxy toOld;
     private FaultProxy toNew;
-
-    @Override
-    protected GreenMailFixture startOld() {
-        return GreenMailFixture.start();
-    }
-
-    @Override
-    protected GreenMailFixture startNew() {
-        return GreenMailFixture.start();
-    }
 
     @BeforeEach
     void startProxies() throws Exception {
