@@ -86,9 +86,7 @@ public final class FaultProxy extends LoopbackRelay {
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort}. */
     public static FaultProxy to(int targetPort) throws IOException {
-        FaultProxy proxy = new FaultProxy(targetPort);
-        proxy.start();
-        return proxy;
+        return started(new FaultProxy(targetPort));
     }
 
     /** Replaces the faults; applies to bytes forwarded from now on (drop counters to new connections). */

@@ -59,9 +59,7 @@ final class LoginCountingProxy extends LoopbackRelay {
 
     /** A proxy to {@code 127.0.0.1:targetPort}. */
     static LoginCountingProxy to(int targetPort) throws IOException {
-        LoginCountingProxy proxy = new LoginCountingProxy(targetPort);
-        proxy.start();
-        return proxy;
+        return started(new LoginCountingProxy(targetPort));
     }
 
     /** Every login attempt so far, in order. */

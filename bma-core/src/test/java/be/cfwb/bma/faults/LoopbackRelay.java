@@ -27,7 +27,7 @@ abstract class LoopbackRelay implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    /** Listens on an ephemeral loopback port; nothing is accepted before {@link #start()}. */
+    /** Listens on an ephemeral loopback port; nothing is accepted before {@link #started}. */
     LoopbackRelay(String name, int targetPort) throws IOException {
         this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
         this.threads = Executors.newCachedThreadPool(r -> {
@@ -38,9 +38,11 @@ abstract class LoopbackRelay implements AutoCloseable {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
 
-    /** Starts accepting; called by the subclass's factory once its own fields are set. */
-    final void start() {
-        threads.execute(this::acceptLoop);
+    /** {@code relay}, accepting: for the subclass's factory, once the subclass's own fields are set. */
+    static <R extends LoopbackRelay> R started(R relay) {
+        LoopbackRelay r = relay;
+        r.threads.execute(r::acceptLoop);
+        return relay;
     }
 
     /**

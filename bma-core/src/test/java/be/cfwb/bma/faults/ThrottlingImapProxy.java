@@ -100,9 +100,7 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort}, calm until a {@link #storm} is set. */
     public static ThrottlingImapProxy to(int targetPort) throws IOException {
-        ThrottlingImapProxy proxy = new ThrottlingImapProxy(targetPort);
-        proxy.start();
-        return proxy;
+        return started(new ThrottlingImapProxy(targetPort));
     }
 
     /** Replaces the storm (counting its matches afresh). */

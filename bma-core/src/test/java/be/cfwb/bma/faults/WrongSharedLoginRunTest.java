@@ -135,6 +135,15 @@ class WrongSharedLoginRunTest {
                 .outputDirectory(temp.resolve("out")).clock(CLOCK).notifications(notifications).transfer(transfer).load();
     }
 
+    /** The whole run on the day every mailbox is due, folders mapped as on Exchange, one retry. */
+    private RunResult runToTheLastDay(List<BmaAddress> mailboxes, TransferSettings.Builder transfer) {
+        Bma bma = bma(mailboxes, transfer.folderMapper(FolderMapper.exchange())
+                .spoolDirectory(temp)
+                .retries(1, Duration.ofMillis(10))
+                .build());
+        return bma.run(lastMigrationDay(bma), MailboxSelection.all(), Optional.empty(), RunListener.NONE);
+    }
+
     /** The day every mailbox is due: mail 1 (late), survey, provisioning, mails 2 and 3, pre-stage all run. */
     private static LocalDate lastMigrationDay(Bma bma) {
         return bma.plan(MailboxSelection.all()).plan().mailboxes().stream().map(PlannedMailbox::migrationDate)
@@ -157,15 +166,10 @@ class WrongSharedLoginRunTest {
             Path targetCredentials = Files.writeString(temp.resolve("target.csv"), targetPasswords, StandardCharsets.UTF_8);
             String wrong = "not-" + old.server().masterPassword();
             String sourceUrl = "imap://127.0.0.1:" + proxy.port();
-            TransferSettings transfer = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 2,
-                            new Login(old.server().masterUser(), Secret.of(wrong)), CLOCK)
-                    .folderMapper(FolderMapper.exchange())
-                    .spoolDirectory(temp)
-                    .retries(1, Duration.ofMillis(10))
-                    .build();
-            Bma bma = bma(mailboxes, transfer);
+            TransferSettings.Builder transfer = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 2,
+                            new Login(old.server().masterUser(), Secret.of(wrong)), CLOCK);
 
-            RunResult result = bma.run(lastMigrationDay(bma), MailboxSelection.all(), Optional.empty(), RunListener.NONE);
+            RunResult result = runToTheLastDay(mailboxes, transfer);
 
             // Survey and pre-stage both read the old mailboxes: the refusal at the survey holds for the pre-stage.
             assertThat(stage(result, Stage.SURVEY).mailboxes()).hasSize(4);
@@ -202,17 +206,12 @@ class WrongSharedLoginRunTest {
                 return new AccessToken(Secret.of(wrong), CLOCK.instant().plus(Duration.ofHours(1)));
             };
             String targetUrl = "imap://127.0.0.1:" + proxy.port();
-            TransferSettings transfer = TransferSettings.builder()
+            TransferSettings.Builder transfer = TransferSettings.builder()
                     .imapSource(old.imapEndpoint(), FaultHarness.passwords(), CLOCK)
                     .imapTarget(ImapEndpoint.parse(targetUrl, "login-counting proxy"), CredentialSource.oauth2(tokens), CLOCK)
-                    .folderMapper(FolderMapper.exchange())
-                    .parallelism(2)
-                    .spoolDirectory(temp)
-                    .retries(1, Duration.ofMillis(10))
-                    .build();
-            Bma bma = bma(mailboxes, transfer);
+                    .parallelism(2);
 
-            RunResult result = bma.run(lastMigrationDay(bma), MailboxSelection.all(), Optional.empty(), RunListener.NONE);
+            RunResult result = runToTheLastDay(mailboxes, transfer);
 
             // Provisioning logs in to each target mailbox (without a gate there, 4 refused logins).
             assertThat(stage(result, Stage.SURVEY).mailboxes()).hasSize(4);
