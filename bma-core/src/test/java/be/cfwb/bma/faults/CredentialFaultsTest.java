@@ -6,8 +6,6 @@ import be.cfwb.bma.credentials.CredentialSource;
 import be.cfwb.bma.credentials.MailboxCredentials;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
-import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.transfer.FolderPath;
@@ -19,16 +17,11 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,46 +44,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mailboxes, not 12 times; a wrong per-mailbox password costs exactly one attempt and the
  * other mailboxes complete. GreenMail takes the user's password as the XOAUTH2 bearer token.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
-class CredentialFaultsTest {
+class CredentialFaultsTest extends GreenMailPairTestBase {
 
     private static final FolderPath INBOX = FolderPath.inbox();
 
-    private GreenMailFixture oldServer;
-    private GreenMailFixture newServer;
-    private FaultHarness h;
     private LoginCountingProxy toOld;
     private LoginCountingProxy toNew;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
-
-    @BeforeAll
-    void startServers() {
-        oldServer = GreenMailFixture.start();
-        newServer = GreenMailFixture.start();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stopServers() {
-        oldServer.close();
-        newServer.close();
-    }
 
     @BeforeEach
     void startProxies() throws Exception {
         toOld = LoginCountingProxy.to(oldServer.greenMail().getImap().getPort());
         toNew = LoginCountingProxy.to(newServer.greenMail().getImap().getPort());
-        ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK);
     }
 
     @AfterEach
     void stopProxies() {
         toOld.close();
         toNew.close();
-        ledger.close();
     }
 
     private BmaAddress seeded(int count) {
@@ -121,6 +92,19 @@ class CredentialFaultsTest {
         };
     }
 
+    /** Runs {@code then} once, when the {@code n}-th message has been copied; {@code done} says whether it ran. */
+    private static TransferListener afterCopied(int n, AtomicBoolean done, Runnable then) {
+        AtomicInteger copied = new AtomicInteger();
+        return new TransferListener() {
+            @Override
+            public void messageCopied(BmaAddress mailbox, FolderPath folder, long uid, long bytes) {
+                if (copied.incrementAndGet() == n && done.compareAndSet(false, true)) {
+                    then.run();
+                }
+            }
+        };
+    }
+
     private TransferSettings.Builder oauth2Target(TokenSupplier tokens) {
         return FaultHarness.settings(oldServer.imapEndpoint(), through(toNew), temp)
                 .imapTarget(through(toNew).withTimeout(Duration.ofMillis(1000)), CredentialSource.oauth2(tokens),
@@ -141,20 +125,14 @@ class CredentialFaultsTest {
         AtomicInteger issued = new AtomicInteger();
         // cached and believed valid for an hour: only the server's refusal can make it ask again
         TokenSupplier tokens = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), FaultHarness.CLOCK);
-        AtomicInteger copied = new AtomicInteger();
         AtomicBoolean rotated = new AtomicBoolean();
-        TransferListener rotateAfterFour = new TransferListener() {
-            @Override
-            public void messageCopied(BmaAddress mailbox, FolderPath folder, long uid, long bytes) {
-                if (copied.incrementAndGet() == 4 && rotated.compareAndSet(false, true)) {
-                    // The token expires on the server's side: it now takes only the next one,
-                    // which the issuer hands out; the open connections go (as Exchange drops them).
-                    serverAccepts(a, second);
-                    current.set(second);
-                    toNew.cutAll();
-                }
-            }
-        };
+        TransferListener rotateAfterFour = afterCopied(4, rotated, () -> {
+            // The token expires on the server's side: it now takes only the next one,
+            // which the issuer hands out; the open connections go (as Exchange drops them).
+            serverAccepts(a, second);
+            current.set(second);
+            toNew.cutAll();
+        });
 
         TransferReport report = run(oauth2Target(tokens).build(), rotateAfterFour, List.of(a));
 
@@ -203,19 +181,13 @@ class CredentialFaultsTest {
             return new AccessToken(Secret.of(current.get()), now.get().plus(Duration.ofMinutes(10)));
         };
         TokenSupplier tokens = TokenSupplier.refreshing(issuer, Duration.ofMinutes(5), clock);
-        AtomicInteger copied = new AtomicInteger();
-        TransferListener nineMinutesLater = new TransferListener() {
-            @Override
-            public void messageCopied(BmaAddress mailbox, FolderPath folder, long uid, long bytes) {
-                if (copied.incrementAndGet() == 4) {
-                    // nine minutes into the run: the issuer now hands out the next token, and the
-                    // server takes only that one for new logins (open connections stay as they are)
-                    now.set(now.get().plus(Duration.ofMinutes(9)));
-                    current.set(second);
-                    serverAccepts(a, second);
-                }
-            }
-        };
+        TransferListener nineMinutesLater = afterCopied(4, new AtomicBoolean(), () -> {
+            // nine minutes into the run: the issuer now hands out the next token, and the
+            // server takes only that one for new logins (open connections stay as they are)
+            now.set(now.get().plus(Duration.ofMinutes(9)));
+            current.set(second);
+            serverAccepts(a, second);
+        });
         TransferSettings settings = FaultHarness.settings(oldServer.imapEndpoint(), through(toNew), temp)
                 .imapTarget(through(toNew).withTimeout(Duration.ofMillis(1000)), CredentialSource.oauth2(tokens), clock)
                 .build();

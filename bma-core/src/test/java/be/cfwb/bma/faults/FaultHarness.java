@@ -1,8 +1,10 @@
 package be.cfwb.bma.faults;
 
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.MailboxCredentials;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.ledger.Ledger;
@@ -33,6 +35,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +90,21 @@ final class FaultHarness {
                 .spoolDirectory(spool)
                 .retries(6, Duration.ofMillis(50))
                 .maxBackoff(Duration.ofMillis(400));
+    }
+
+    /**
+     * Settings as the plugin builds them from {@code bma.*} properties: the source at
+     * {@code sourceUrl} read with the admin (master) login {@code admin}, the target with each
+     * mailbox's own password from the CSV file {@code targetCredentials}.
+     */
+    static TransferSettings.Builder adminLoginSettings(String sourceUrl, ImapEndpoint target, Path targetCredentials,
+                                                       int parallelism, Login admin, Clock clock) {
+        return TransferSettings.fromProperties(Map.of(
+                        BmaProperties.SOURCE_URL, sourceUrl,
+                        BmaProperties.TARGET_URL, target.toString(),
+                        BmaProperties.TARGET_CREDENTIALS, targetCredentials.toString(),
+                        BmaProperties.PARALLELISM, String.valueOf(parallelism)),
+                Optional.of(admin), Optional.empty(), clock);
     }
 
     static ImapEndpoint through(FaultProxy proxy) {

@@ -3,17 +3,10 @@ package be.cfwb.bma.faults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Everything it starts is a daemon and ends with {@link #close()}; it only ever connects
  * to the one loopback target it was given.
  */
-public final class FaultProxy implements AutoCloseable {
+public final class FaultProxy extends LoopbackRelay {
 
     /** What the proxy does to traffic; immutable, swapped atomically. */
     public record Faults(long dropAfterClientBytes, long dropAfterServerBytes, byte[] resetWhenClientSends,
@@ -81,38 +74,19 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private final InetSocketAddress target;
-    private final ServerSocket server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fault-proxy");
-        t.setDaemon(true);
-        return t;
-    });
     private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.NONE);
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger faultsInjected = new AtomicInteger();
     private final AtomicLong clientBytes = new AtomicLong();
     private final AtomicLong serverBytes = new AtomicLong();
-    private volatile boolean closed;
 
-    private FaultProxy(InetSocketAddress target) throws IOException {
-        if (!target.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("The fault proxy only forwards to loopback, not to " + target);
-        }
-        this.target = target;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.execute(this::acceptLoop);
+    private FaultProxy(int targetPort) throws IOException {
+        super("fault-proxy", targetPort);
     }
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort}. */
     public static FaultProxy to(int targetPort) throws IOException {
-        return new FaultProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
-    }
-
-    /** The port clients connect to instead of the server's. */
-    public int port() {
-        return server.getLocalPort();
+        return started(new FaultProxy(targetPort));
     }
 
     /** Replaces the faults; applies to bytes forwarded from now on (drop counters to new connections). */
@@ -129,12 +103,6 @@ public final class FaultProxy implements AutoCloseable {
     /** Back to a faithful proxy. */
     public FaultProxy heal() {
         return set(Faults.NONE);
-    }
-
-    /** Closes every open connection at once, as a server restart or network cut would. */
-    public void cutAll() {
-        open.forEach(FaultProxy::closeQuietly);
-        open.clear();
     }
 
     public int connections() {
@@ -154,30 +122,22 @@ public final class FaultProxy implements AutoCloseable {
         return serverBytes.get();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket client = server.accept();
-                connections.incrementAndGet();
-                if (faults.get().refuse()) {
-                    faultsInjected.incrementAndGet();
-                    closeQuietly(client);
-                    continue;
-                }
-                Socket upstream = new Socket();
-                upstream.connect(target, 5_000);
-                open.add(client);
-                open.add(upstream);
-                Faults atConnect = faults.get();
-                Connection connection = new Connection(client, upstream);
-                threads.execute(() -> connection.pump(client, upstream, true, atConnect.dropAfterClientBytes()));
-                threads.execute(() -> connection.pump(upstream, client, false, atConnect.dropAfterServerBytes()));
-            } catch (IOException e) {
-                if (!closed) {
-                    sleep(10);
-                }
-            }
+    @Override
+    boolean admit(Socket client) {
+        connections.incrementAndGet();
+        if (faults.get().refuse()) {
+            faultsInjected.incrementAndGet();
+            return false;
         }
+        return true;
+    }
+
+    @Override
+    void relay(Socket client, Socket upstream) {
+        Faults atConnect = faults.get();
+        Connection connection = new Connection(client, upstream);
+        execute(() -> connection.pump(client, upstream, true, atConnect.dropAfterClientBytes()));
+        execute(() -> connection.pump(upstream, client, false, atConnect.dropAfterServerBytes()));
     }
 
     /** One proxied connection: two pumps that end together. */
@@ -195,13 +155,13 @@ public final class FaultProxy implements AutoCloseable {
             long forwarded = 0;
             byte[] window = new byte[0];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                while (!closed) {
+                while (!closed()) {
                     int n = in.read(buffer);
                     if (n < 0) {
                         break;
                     }
                     Faults f = faults.get();
-                    while (f.stall() && !closed && !from.isClosed()) {
+                    while (f.stall() && !closed() && !from.isClosed()) {
                         sleep(20);
                         f = faults.get();
                     }
@@ -213,7 +173,7 @@ public final class FaultProxy implements AutoCloseable {
                                     f.resetWhenClientSends(), f.refuse(), true, f.bytesPerSecond(), null);
                             faults.set(stalled);
                             f = stalled;
-                            while (f.stall() && !closed && !from.isClosed()) {
+                            while (f.stall() && !closed() && !from.isClosed()) {
                                 sleep(20);
                                 f = faults.get();
                             }
@@ -242,10 +202,7 @@ public final class FaultProxy implements AutoCloseable {
             } catch (IOException e) {
                 // The other pump or a fault closed the sockets: the connection is over.
             } finally {
-                closeQuietly(client);
-                closeQuietly(upstream);
-                open.remove(client);
-                open.remove(upstream);
+                end(client, upstream);
             }
         }
 
@@ -295,38 +252,5 @@ public final class FaultProxy implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing left to do
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        cutAll();
-        threads.shutdownNow();
-        try {
-            threads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

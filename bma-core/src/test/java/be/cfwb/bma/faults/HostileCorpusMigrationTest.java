@@ -3,8 +3,6 @@ package be.cfwb.bma.faults;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.corpus.HostileCorpus;
 import be.cfwb.bma.corpus.HostileCorpus.Sample;
-import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxInspector.StoredMessage;
 import be.cfwb.bma.testing.MailboxSeeder;
@@ -17,24 +15,16 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.Verifier;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -49,40 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * APPEND (GreenMail does for some), and the toolkit's promise is about what the old server
  * holds. Where the source server refused a sample outright, that is recorded and printed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileCorpusMigrationTest {
+class HostileCorpusMigrationTest extends GreenMailPairTestBase {
 
     private static final FolderPath INBOX = FolderPath.inbox();
-
-    private GreenMailFixture oldServer;
-    private GreenMailFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
-
-    @BeforeAll
-    void startServers() {
-        oldServer = GreenMailFixture.start();
-        newServer = GreenMailFixture.start();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stopServers() {
-        oldServer.close();
-        newServer.close();
-    }
-
-    @BeforeEach
-    void openLedger() {
-        ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK);
-    }
-
-    @AfterEach
-    void closeLedger() {
-        ledger.close();
-    }
 
     @Test
     void everySampleIsCopiedByteForByteOrReportedWithAReason() throws Exception {

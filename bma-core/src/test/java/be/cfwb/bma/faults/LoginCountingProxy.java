@@ -4,18 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback TCP proxy in front of an IMAP server that counts the login attempts the toolkit
@@ -27,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * mistaken for a login. {@link #cutAll()} closes every
  * connection, as a network cut or a server restart would.
  */
-final class LoginCountingProxy implements AutoCloseable {
+final class LoginCountingProxy extends LoopbackRelay {
 
     /** Lines of each connection inspected: CAPABILITY, (STARTTLS,) the login and its continuation. */
     private static final int LOGIN_PHASE_LINES = 8;
@@ -57,30 +51,15 @@ final class LoginCountingProxy implements AutoCloseable {
         }
     }
 
-    private final InetSocketAddress target;
-    private final ServerSocket server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "login-counting-proxy");
-        t.setDaemon(true);
-        return t;
-    });
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
 
     private LoginCountingProxy(int targetPort) throws IOException {
-        this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.execute(this::acceptLoop);
+        super("login-counting-proxy", targetPort);
     }
 
     /** A proxy to {@code 127.0.0.1:targetPort}. */
     static LoginCountingProxy to(int targetPort) throws IOException {
-        return new LoginCountingProxy(targetPort);
-    }
-
-    int port() {
-        return server.getLocalPort();
+        return started(new LoginCountingProxy(targetPort));
     }
 
     /** Every login attempt so far, in order. */
@@ -98,29 +77,11 @@ final class LoginCountingProxy implements AutoCloseable {
         return attempts.stream().filter(a -> Boolean.FALSE.equals(a.accepted)).toList();
     }
 
-    /** Closes every open connection at once. */
-    void cutAll() {
-        open.forEach(LoginCountingProxy::closeQuietly);
-        open.clear();
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket client = server.accept();
-                Socket upstream = new Socket();
-                upstream.connect(target, 5_000);
-                open.add(client);
-                open.add(upstream);
-                Connection c = new Connection(client, upstream);
-                threads.execute(c::fromClient);
-                threads.execute(c::fromServer);
-            } catch (IOException e) {
-                if (!closed) {
-                    sleep(10);
-                }
-            }
-        }
+    @Override
+    void relay(Socket client, Socket upstream) {
+        Connection c = new Connection(client, upstream);
+        execute(c::fromClient);
+        execute(c::fromServer);
     }
 
     /** One proxied connection; the two pumps share what the login phase revealed. */
@@ -173,10 +134,7 @@ final class LoginCountingProxy implements AutoCloseable {
             } catch (IOException e) {
                 // cut, or the other side closed: the connection is over
             } finally {
-                closeQuietly(client);
-                closeQuietly(upstream);
-                open.remove(client);
-                open.remove(upstream);
+                end(client, upstream);
             }
         }
 
@@ -255,38 +213,5 @@ final class LoginCountingProxy implements AutoCloseable {
 
     private static String unquote(String s) {
         return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing left to do
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        cutAll();
-        threads.shutdownNow();
-        try {
-            threads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,8 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.transfer.FolderPath;
@@ -10,16 +8,11 @@ import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,49 +28,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * happened, and the Verifier (over direct connections) finds every message exactly once with
  * the original bytes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
-class NetworkFaultsTest {
+class NetworkFaultsTest extends GreenMailPairTestBase {
 
     private static final FolderPath INBOX = FolderPath.inbox();
     private static final FolderPath ARCHIVES = FolderPath.of("INBOX", "Archives 2023");
 
     private static final int COUNT = 5;
 
-    private GreenMailFixture oldServer;
-    private GreenMailFixture newServer;
-    private FaultHarness h;
     private FaultProxy toOld;
     private FaultProxy toNew;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
-
-    @BeforeAll
-    void startServers() {
-        oldServer = GreenMailFixture.start();
-        newServer = GreenMailFixture.start();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stopServers() {
-        oldServer.close();
-        newServer.close();
-    }
 
     @BeforeEach
     void startProxies() throws Exception {
         toOld = FaultProxy.to(oldServer.greenMail().getImap().getPort());
         toNew = FaultProxy.to(newServer.greenMail().getImap().getPort());
-        ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK);
     }
 
     @AfterEach
     void stopProxies() {
         toOld.close();
         toNew.close();
-        ledger.close();
     }
 
     /** Four messages of about 27 kB in INBOX and one in a subfolder: enough bytes to break a FETCH or APPEND midway. */

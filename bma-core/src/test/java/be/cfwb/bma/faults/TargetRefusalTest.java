@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxInspector.StoredMessage;
@@ -20,16 +19,9 @@ import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.Verifier;
 import be.cfwb.bma.transfer.VerifyReport;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -52,9 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code TransferSuite#aMessageThatAlwaysFailsIsGivenUpAndReportedWhileTheOthersArrive}, a test double).
  */
 @RequiresDovecot
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
-class TargetRefusalTest {
+class TargetRefusalTest extends TwoServerTestBase<GreenMailFixture, DovecotFixture> {
 
     private static final FolderPath INBOX = FolderPath.inbox();
     private static final FolderPath SMALL = FolderPath.of("INBOX", "Petits");
@@ -62,38 +53,14 @@ class TargetRefusalTest {
     private static final int SMALL_COUNT = 3;
     private static final long SERVER_MAX_MESSAGE = 150_000;
 
-    private GreenMailFixture oldServer;
-    private DovecotFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
-
-    @BeforeAll
-    void start() {
-        oldServer = GreenMailFixture.start();
-        newServer = DovecotFixture.of(DovecotServer.builder().userQuotas(true).maxMessageSize(SERVER_MAX_MESSAGE).start());
-        h = new FaultHarness(oldServer, newServer);
+    @Override
+    protected GreenMailFixture startOld() {
+        return GreenMailFixture.start();
     }
 
-    @AfterAll
-    void stop() {
-        if (oldServer != null) {
-            oldServer.close();
-        }
-        if (newServer != null) {
-            newServer.close();
-        }
-    }
-
-    @BeforeEach
-    void openLedger() {
-        ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK);
-    }
-
-    @AfterEach
-    void closeLedger() {
-        ledger.close();
+    @Override
+    protected DovecotFixture startNew() {
+        return DovecotFixture.of(DovecotServer.builder().userQuotas(true).maxMessageSize(SERVER_MAX_MESSAGE).start());
     }
 
     /** Six messages of ~40 kB in INBOX, three small ones in a sub-folder. */

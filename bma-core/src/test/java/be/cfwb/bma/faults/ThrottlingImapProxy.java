@@ -5,9 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,9 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -41,7 +35,7 @@ import java.util.regex.Pattern;
  *
  * <p>Everything it starts is a daemon and ends with {@link #close()}.
  */
-public final class ThrottlingImapProxy implements AutoCloseable {
+public final class ThrottlingImapProxy extends LoopbackRelay {
 
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)(\\+?)\\}\r?\n$");
     private static final Pattern COMMAND = Pattern.compile("^(\\S+) (?:(UID) )?([A-Za-z]+)");
@@ -89,13 +83,6 @@ public final class ThrottlingImapProxy implements AutoCloseable {
         }
     }
 
-    private final InetSocketAddress target;
-    private final ServerSocket server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "throttling-imap-proxy");
-        t.setDaemon(true);
-        return t;
-    });
     private final AtomicReference<Storm> storm = new AtomicReference<>(Storm.CALM);
     private final Object stormLock = new Object();
     private int matched;
@@ -104,27 +91,16 @@ public final class ThrottlingImapProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> throttledByCommand = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> forwardedByCommand = new ConcurrentHashMap<>();
     private final AtomicInteger literalBytesDropped = new AtomicInteger();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
     /** The first line of each command seen and the proxy's own answers, for a failing test's message. */
     private final List<String> trace = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
 
-    private ThrottlingImapProxy(InetSocketAddress target) throws IOException {
-        if (!target.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("The throttling proxy only forwards to loopback, not to " + target);
-        }
-        this.target = target;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.execute(this::acceptLoop);
+    private ThrottlingImapProxy(int targetPort) throws IOException {
+        super("throttling-imap-proxy", targetPort);
     }
 
     /** Starts a proxy to {@code 127.0.0.1:targetPort}, calm until a {@link #storm} is set. */
     public static ThrottlingImapProxy to(int targetPort) throws IOException {
-        return new ThrottlingImapProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
-    }
-
-    public int port() {
-        return server.getLocalPort();
+        return started(new ThrottlingImapProxy(targetPort));
     }
 
     /** Replaces the storm (counting its matches afresh). */
@@ -193,44 +169,14 @@ public final class ThrottlingImapProxy implements AutoCloseable {
         }
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket client = server.accept();
-                Socket upstream = new Socket();
-                upstream.connect(target, 5_000);
-                // Line by line, as the client writes: without this, Nagle and delayed ACKs add ~40 ms a command.
-                client.setTcpNoDelay(true);
-                upstream.setTcpNoDelay(true);
-                open.add(client);
-                open.add(upstream);
-                Object clientLock = new Object();
-                threads.execute(() -> serverToClient(upstream, client, clientLock));
-                threads.execute(() -> clientToServer(client, upstream, clientLock));
-            } catch (IOException e) {
-                if (!closed) {
-                    sleep(10);
-                }
-            }
-        }
-    }
-
-    private void serverToClient(Socket upstream, Socket client, Object clientLock) {
-        byte[] buffer = new byte[8192];
-        try (InputStream in = upstream.getInputStream()) {
-            OutputStream out = client.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                synchronized (clientLock) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            }
-        } catch (IOException e) {
-            // the connection is over
-        } finally {
-            end(client, upstream);
-        }
+    @Override
+    void relay(Socket client, Socket upstream) throws IOException {
+        // Line by line, as the client writes: without this, Nagle and delayed ACKs add ~40 ms a command.
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        Object clientLock = new Object();
+        execute(() -> copy(upstream, client, clientLock, client, upstream));
+        execute(() -> clientToServer(client, upstream, clientLock));
     }
 
     private void clientToServer(Socket client, Socket upstream, Object clientLock) {
@@ -238,7 +184,7 @@ public final class ThrottlingImapProxy implements AutoCloseable {
             InputStream in = new java.io.BufferedInputStream(raw);
             OutputStream up = upstream.getOutputStream();
             OutputStream down = client.getOutputStream();
-            while (!closed) {
+            while (!closed()) {
                 byte[] line = readLine(in);
                 if (line == null) {
                     break;
@@ -325,45 +271,5 @@ public final class ThrottlingImapProxy implements AutoCloseable {
             }
         }
         return line.size() == 0 ? null : line.toByteArray();
-    }
-
-    private void end(Socket client, Socket upstream) {
-        closeQuietly(client);
-        closeQuietly(upstream);
-        open.remove(client);
-        open.remove(upstream);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing left to do
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        open.forEach(ThrottlingImapProxy::closeQuietly);
-        threads.shutdownNow();
-        try {
-            threads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
@@ -15,16 +14,11 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,9 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * maxBackoff), not our default. A storm that never ends gives one folder up with its reason;
  * the rest goes on.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(90)
-abstract class ThrottlingStormSuite {
+abstract class ThrottlingStormSuite extends TwoServerTestBase<MailServerFixture, MailServerFixture> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ThrottlingStormSuite.class);
 
@@ -56,19 +49,9 @@ abstract class ThrottlingStormSuite {
     /** Our own first wait: far above the suggestion, so a wait of our default would show. */
     private static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(3);
 
-    private MailServerFixture oldServer;
-    private MailServerFixture newServer;
-    private FaultHarness h;
     private ThrottlingImapProxy toOld;
     private ThrottlingImapProxy toNew;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
-
-    protected abstract MailServerFixture startOld();
-
-    protected abstract MailServerFixture startNew();
 
     /**
      * The storm on the target in the main test. Every 5th of these commands is throttled (the 1st,
@@ -106,24 +89,10 @@ abstract class ThrottlingStormSuite {
         return FolderPath.of("INBOX", "Archives 2023");
     }
 
-    @BeforeAll
-    void startServers() {
-        oldServer = startOld();
-        newServer = startNew();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stopServers() {
-        oldServer.close();
-        newServer.close();
-    }
-
     @BeforeEach
     void startProxies() throws Exception {
         toOld = ThrottlingImapProxy.to(oldServer.imapEndpoint().port());
         toNew = ThrottlingImapProxy.to(newServer.imapEndpoint().port());
-        ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK);
         waits.clear();
     }
 
@@ -131,7 +100,6 @@ abstract class ThrottlingStormSuite {
     void stopProxies() {
         toOld.close();
         toNew.close();
-        ledger.close();
     }
 
     private BmaAddress seeded(int count, FolderPath... more) {

@@ -1,6 +1,5 @@
 package be.cfwb.bma.faults;
 
-import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.credentials.Login;
@@ -31,8 +30,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
@@ -78,12 +75,8 @@ class WrongMasterPasswordTest {
             Path targetCredentials = Files.writeString(temp.resolve("target.csv"), targetPasswords, StandardCharsets.UTF_8);
             String wrong = "not-" + old.server().masterPassword();
             String sourceUrl = "imap://127.0.0.1:" + proxy.port();
-            TransferSettings settings = TransferSettings.fromProperties(Map.of(
-                            BmaProperties.SOURCE_URL, sourceUrl,
-                            BmaProperties.TARGET_URL, neu.imapEndpoint().toString(),
-                            BmaProperties.TARGET_CREDENTIALS, targetCredentials.toString(),
-                            BmaProperties.PARALLELISM, "4"),
-                    Optional.of(new Login(old.server().masterUser(), Secret.of(wrong))), Optional.empty(), FaultHarness.CLOCK)
+            TransferSettings settings = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 4,
+                            new Login(old.server().masterUser(), Secret.of(wrong)), FaultHarness.CLOCK)
                     .spoolDirectory(temp)
                     .build();
 

@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
@@ -24,6 +23,7 @@ import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.notify.SmtpSettings;
 import be.cfwb.bma.testing.GreenMailFixture;
+import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.DovecotFixture;
@@ -52,9 +52,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,9 +100,16 @@ class WrongSharedLoginRunTest {
         return out;
     }
 
-    private static void seed(MailboxSeeder s, BmaAddress a) {
-        s.append(FolderPath.inbox(), TestMessage.builder().subject("Pour " + a).build(), flags("\\Seen"),
-                Instant.parse("2024-09-01T08:00:00Z"));
+    /** Each mailbox on both servers with the same password, one message in its old INBOX. */
+    private static void createAndSeed(MailServerFixture old, MailServerFixture neu, List<BmaAddress> mailboxes) {
+        for (BmaAddress a : mailboxes) {
+            old.createUser(a, password(a));
+            neu.createUser(a, password(a));
+            try (MailboxSeeder s = old.seeder(a, password(a))) {
+                s.append(FolderPath.inbox(), TestMessage.builder().subject("Pour " + a).build(), flags("\\Seen"),
+                        Instant.parse("2024-09-01T08:00:00Z"));
+            }
+        }
     }
 
     private Bma bma(List<BmaAddress> mailboxes, TransferSettings transfer) {
@@ -128,6 +135,15 @@ class WrongSharedLoginRunTest {
                 .outputDirectory(temp.resolve("out")).clock(CLOCK).notifications(notifications).transfer(transfer).load();
     }
 
+    /** The whole run on the day every mailbox is due, folders mapped as on Exchange, one retry. */
+    private RunResult runToTheLastDay(List<BmaAddress> mailboxes, TransferSettings.Builder transfer) {
+        Bma bma = bma(mailboxes, transfer.folderMapper(FolderMapper.exchange())
+                .spoolDirectory(temp)
+                .retries(1, Duration.ofMillis(10))
+                .build());
+        return bma.run(lastMigrationDay(bma), MailboxSelection.all(), Optional.empty(), RunListener.NONE);
+    }
+
     /** The day every mailbox is due: mail 1 (late), survey, provisioning, mails 2 and 3, pre-stage all run. */
     private static LocalDate lastMigrationDay(Bma bma) {
         return bma.plan(MailboxSelection.all()).plan().mailboxes().stream().map(PlannedMailbox::migrationDate)
@@ -145,31 +161,15 @@ class WrongSharedLoginRunTest {
         try (DovecotFixture old = DovecotFixture.start(HierarchyStyle.SLASH);
              GreenMailFixture neu = GreenMailFixture.start();
              LoginCountingProxy proxy = LoginCountingProxy.to(old.imapEndpoint().port())) {
-            StringBuilder targetPasswords = new StringBuilder();
-            for (BmaAddress a : mailboxes) {
-                old.createUser(a, password(a));
-                neu.createUser(a, password(a));
-                try (MailboxSeeder s = old.seeder(a, password(a))) {
-                    seed(s, a);
-                }
-                targetPasswords.append(a).append(';').append(password(a)).append('\n');
-            }
+            createAndSeed(old, neu, mailboxes);
+            String targetPasswords = mailboxes.stream().map(a -> a + ";" + password(a) + "\n").collect(Collectors.joining());
             Path targetCredentials = Files.writeString(temp.resolve("target.csv"), targetPasswords, StandardCharsets.UTF_8);
             String wrong = "not-" + old.server().masterPassword();
             String sourceUrl = "imap://127.0.0.1:" + proxy.port();
-            TransferSettings transfer = TransferSettings.fromProperties(Map.of(
-                            BmaProperties.SOURCE_URL, sourceUrl,
-                            BmaProperties.TARGET_URL, neu.imapEndpoint().toString(),
-                            BmaProperties.TARGET_CREDENTIALS, targetCredentials.toString(),
-                            BmaProperties.PARALLELISM, "2"),
-                    Optional.of(new Login(old.server().masterUser(), Secret.of(wrong))), Optional.empty(), CLOCK)
-                    .folderMapper(FolderMapper.exchange())
-                    .spoolDirectory(temp)
-                    .retries(1, Duration.ofMillis(10))
-                    .build();
-            Bma bma = bma(mailboxes, transfer);
+            TransferSettings.Builder transfer = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 2,
+                            new Login(old.server().masterUser(), Secret.of(wrong)), CLOCK);
 
-            RunResult result = bma.run(lastMigrationDay(bma), MailboxSelection.all(), Optional.empty(), RunListener.NONE);
+            RunResult result = runToTheLastDay(mailboxes, transfer);
 
             // Survey and pre-stage both read the old mailboxes: the refusal at the survey holds for the pre-stage.
             assertThat(stage(result, Stage.SURVEY).mailboxes()).hasSize(4);
@@ -197,13 +197,7 @@ class WrongSharedLoginRunTest {
         try (GreenMailFixture old = GreenMailFixture.start();
              GreenMailFixture neu = GreenMailFixture.start();
              LoginCountingProxy proxy = LoginCountingProxy.to(neu.greenMail().getImap().getPort())) {
-            for (BmaAddress a : mailboxes) {
-                old.createUser(a, password(a));
-                neu.createUser(a, password(a));
-                try (MailboxSeeder s = old.seeder(a, password(a))) {
-                    seed(s, a);
-                }
-            }
+            createAndSeed(old, neu, mailboxes);
             // GreenMail takes the user's password as the XOAUTH2 bearer token: this one is nobody's.
             String wrong = "tok-nobody-" + NEXT.get();
             AtomicInteger issued = new AtomicInteger();
@@ -212,17 +206,12 @@ class WrongSharedLoginRunTest {
                 return new AccessToken(Secret.of(wrong), CLOCK.instant().plus(Duration.ofHours(1)));
             };
             String targetUrl = "imap://127.0.0.1:" + proxy.port();
-            TransferSettings transfer = TransferSettings.builder()
+            TransferSettings.Builder transfer = TransferSettings.builder()
                     .imapSource(old.imapEndpoint(), FaultHarness.passwords(), CLOCK)
                     .imapTarget(ImapEndpoint.parse(targetUrl, "login-counting proxy"), CredentialSource.oauth2(tokens), CLOCK)
-                    .folderMapper(FolderMapper.exchange())
-                    .parallelism(2)
-                    .spoolDirectory(temp)
-                    .retries(1, Duration.ofMillis(10))
-                    .build();
-            Bma bma = bma(mailboxes, transfer);
+                    .parallelism(2);
 
-            RunResult result = bma.run(lastMigrationDay(bma), MailboxSelection.all(), Optional.empty(), RunListener.NONE);
+            RunResult result = runToTheLastDay(mailboxes, transfer);
 
             // Provisioning logs in to each target mailbox (without a gate there, 4 refused logins).
             assertThat(stage(result, Stage.SURVEY).mailboxes()).hasSize(4);

@@ -1,17 +1,8 @@
 package be.cfwb.bma.graph;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.address.BmaKind;
-import be.cfwb.bma.credentials.CredentialSource;
-import be.cfwb.bma.credentials.MailboxCredentials;
-import be.cfwb.bma.credentials.Secret;
-import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.testing.GreenMailFixture;
-import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
-import be.cfwb.bma.testing.graph.GraphStandIn;
 import be.cfwb.bma.testing.graph.StoredMessage;
-import be.cfwb.bma.transfer.FolderMapper;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.Pass;
@@ -22,17 +13,11 @@ import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.Verifier;
 import be.cfwb.bma.transfer.VerifyReport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,60 +35,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (what the SDK waited, reported by the target, plus the engine's backoff).
  */
 @Timeout(60)
-class GraphThrottlingStormTest {
+class GraphThrottlingStormTest extends GraphMigrationTestBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphThrottlingStormTest.class);
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
     private static final AtomicInteger NEXT = new AtomicInteger(800);
     private static final Duration RETRY_AFTER = Duration.ofMillis(50);
 
-    private GreenMailFixture oldServer;
-    private GraphStandIn standIn;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
-
-    @BeforeEach
-    void start() {
-        oldServer = GreenMailFixture.start();
-        standIn = GraphStandIn.start();
-        ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
-    }
-
-    @AfterEach
-    void stop() {
-        ledger.close();
-        standIn.close();
-        oldServer.close();
-    }
-
-    private static String password(BmaAddress a) {
-        return "pw-" + a.localPart();
-    }
-
     private BmaAddress seeded(int count) {
-        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
-        oldServer.createUser(a, password(a));
-        standIn.addUser(a.toString());
-        try (MailboxSeeder s = oldServer.seeder(a, password(a))) {
+        return mailbox(NEXT.incrementAndGet(), (s, a) -> {
             for (int i = 0; i < count; i++) {
                 s.append(i % 4 == 3 ? FolderPath.of("INBOX", "Archives") : FolderPath.inbox(),
                         TestMessage.builder().subject("Circulaire " + i).messageId("g" + i + "@cfwb.be").build(),
                         i % 2 == 0 ? flags("\\Seen") : flags(), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
             }
-        }
-        return a;
+        });
     }
 
     private TransferSettings settings(GraphConnection graph) {
-        CredentialSource passwords = mailbox -> new MailboxCredentials.Password(mailbox.toString(),
-                Secret.of(password(mailbox)));
-        return GraphTarget.configure(TransferSettings.builder(), graph)
-                .imapSource(oldServer.imapEndpoint(), passwords, CLOCK)
-                .folderMapper(FolderMapper.exchange())
+        return toGraph(graph)
                 .parallelism(1)
-                .spoolDirectory(temp)
                 .retries(12, Duration.ofSeconds(3))
                 .build();
     }

@@ -1,19 +1,12 @@
 package be.cfwb.bma.graph;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.credentials.AccessToken;
-import be.cfwb.bma.credentials.CredentialSource;
-import be.cfwb.bma.credentials.MailboxCredentials;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
-import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.testing.GreenMailFixture;
-import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.graph.GraphStandIn;
 import be.cfwb.bma.testing.graph.StoredMessage;
-import be.cfwb.bma.transfer.FolderMapper;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.Pass;
@@ -24,17 +17,11 @@ import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.Verifier;
 import be.cfwb.bma.transfer.VerifyReport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,59 +40,42 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request in all, one clear error naming the token, and no mailbox after it reaching Graph.
  */
 @Timeout(60)
-class GraphTokenRefusedTest {
+class GraphTokenRefusedTest extends GraphMigrationTestBase {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
     private static final AtomicInteger NEXT = new AtomicInteger(8800);
 
-    private GreenMailFixture oldServer;
-    private GraphStandIn standIn;
-    @TempDir
-    Path temp;
-    private Ledger ledger;
-
-    @BeforeEach
-    void start() {
-        oldServer = GreenMailFixture.start();
-        standIn = GraphStandIn.start();
-        ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
-    }
-
-    @AfterEach
-    void stop() {
-        ledger.close();
-        standIn.close();
-        oldServer.close();
-    }
-
-    private static String password(BmaAddress a) {
-        return "pw-" + a.localPart();
-    }
-
     private BmaAddress seeded(int count) {
-        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
-        oldServer.createUser(a, password(a));
-        standIn.addUser(a.toString());
-        try (MailboxSeeder s = oldServer.seeder(a, password(a))) {
+        return mailbox(NEXT.incrementAndGet(), (s, a) -> {
             for (int i = 0; i < count; i++) {
                 s.append(FolderPath.inbox(), TestMessage.builder().subject("Circulaire " + i)
                                 .messageId("t" + i + "." + a.localPart() + "@cfwb.be").build(),
                         flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
             }
-        }
-        return a;
+        });
     }
 
     private TransferSettings settings(GraphConnection graph, int parallelism) {
-        CredentialSource passwords = mailbox -> new MailboxCredentials.Password(mailbox.toString(),
-                Secret.of(password(mailbox)));
-        return GraphTarget.configure(TransferSettings.builder(), graph)
-                .imapSource(oldServer.imapEndpoint(), passwords, CLOCK)
-                .folderMapper(FolderMapper.exchange())
+        return toGraph(graph)
                 .parallelism(parallelism)
-                .spoolDirectory(temp)
                 .retries(3, Duration.ofMillis(20))
                 .build();
+    }
+
+    /**
+     * The stand-in taking {@code first} from now on, and a supplier caching for an hour (the
+     * refusal alone makes it ask again) whatever token is {@link #current}, its calls counted.
+     */
+    private final class Tokens {
+        final AtomicReference<String> current;
+        final AtomicInteger issued = new AtomicInteger();
+        final AtomicBoolean revoked = new AtomicBoolean();
+        final TokenSupplier supplier;
+
+        Tokens(String first) {
+            standIn.token(first);
+            current = new AtomicReference<>(first);
+            supplier = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), CLOCK);
+        }
     }
 
     /** Whatever token is current, announced valid for an hour, the calls counted. */
@@ -139,24 +109,20 @@ class GraphTokenRefusedTest {
         List<BmaAddress> mailboxes = List.of(seeded(8), seeded(8));
         String first = "tok-first-" + NEXT.get();
         String second = "tok-second-" + NEXT.get();
-        standIn.token(first);
-        AtomicReference<String> current = new AtomicReference<>(first);
-        AtomicInteger issued = new AtomicInteger();
-        AtomicBoolean revoked = new AtomicBoolean();
-        TokenSupplier tokens = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), CLOCK);
+        Tokens t = new Tokens(first);
 
-        try (GraphConnection graph = connection(tokens)) {
+        try (GraphConnection graph = connection(t.supplier)) {
             TransferReport report = new SyncEngine(settings(graph, 2), ledger, CLOCK,
                     after(5, () -> {
                         // Graph stops taking the first token; the issuer now hands out the second.
                         standIn.token(second);
-                        current.set(second);
-                    }, revoked)).run(mailboxes, Pass.PRESTAGE);
+                        t.current.set(second);
+                    }, t.revoked)).run(mailboxes, Pass.PRESTAGE);
 
-            assertThat(revoked).as("the token was revoked mid-run").isTrue();
+            assertThat(t.revoked).as("the token was revoked mid-run").isTrue();
             assertThat(report.isComplete()).as(report.summary()).isTrue();
             assertThat(report.copied()).as(report.summary()).isEqualTo(16);
-            assertThat(issued).as("one token at the start, one after the refusal").hasValue(2);
+            assertThat(t.issued).as("one token at the start, one after the refusal").hasValue(2);
             // at most one refused request per mailbox at work when it happened (2 at once here)
             assertThat(standIn.countStatus(401)).isBetween(1L, 2L);
             assertThat(report.mailboxes().stream().mapToInt(MailboxReport::retries).sum())
@@ -181,22 +147,18 @@ class GraphTokenRefusedTest {
             mailboxes.add(seeded(6));
         }
         String only = "tok-only-" + NEXT.get();
-        standIn.token(only);
-        AtomicInteger issued = new AtomicInteger();
-        AtomicBoolean revoked = new AtomicBoolean();
-        TokenSupplier tokens = TokenSupplier.refreshing(issuer(new AtomicReference<>(only), issued),
-                Duration.ofMinutes(5), CLOCK);
+        Tokens t = new Tokens(only);
 
-        try (GraphConnection graph = connection(tokens)) {
+        try (GraphConnection graph = connection(t.supplier)) {
             TransferReport report = new SyncEngine(settings(graph, 1), ledger, CLOCK,
-                    after(3, () -> standIn.token("tok-nobody-has"), revoked)).run(mailboxes, Pass.PRESTAGE);
+                    after(3, () -> standIn.token("tok-nobody-has"), t.revoked)).run(mailboxes, Pass.PRESTAGE);
 
-            assertThat(revoked).isTrue();
+            assertThat(t.revoked).isTrue();
             List<GraphStandIn.RecordedRequest> requests = standIn.requests();
             assertThat(standIn.countStatus(401)).as("one refused request in all").isEqualTo(1);
             assertThat(requests.get(requests.size() - 1).status()).as("nothing reached Graph after the refusal")
                     .isEqualTo(401);
-            assertThat(issued).as("asked again once, after the refusal; it had no other token").hasValue(2);
+            assertThat(t.issued).as("asked again once, after the refusal; it had no other token").hasValue(2);
             assertThat(report.copied()).isEqualTo(3);
             assertThat(report.mailboxes()).as(report.summary()).noneMatch(MailboxReport::isComplete);
             assertThat(report.mailboxes()).allSatisfy(m -> assertThat(m.failed()).as("no message failed one by one: %s",
@@ -213,33 +175,30 @@ class GraphTokenRefusedTest {
             assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(only);
         }
     }
+
     @Test
     void aFreshTokenRefusedTooIsOneClearErrorAfterTwoRefusedRequests() {
         List<BmaAddress> mailboxes = List.of(seeded(6), seeded(6));
         String first = "tok-a-" + NEXT.get();
-        standIn.token(first);
-        AtomicReference<String> current = new AtomicReference<>(first);
-        AtomicInteger issued = new AtomicInteger();
-        AtomicBoolean revoked = new AtomicBoolean();
-        TokenSupplier tokens = TokenSupplier.refreshing(issuer(current, issued), Duration.ofMinutes(5), CLOCK);
+        Tokens t = new Tokens(first);
 
-        try (GraphConnection graph = connection(tokens)) {
+        try (GraphConnection graph = connection(t.supplier)) {
             // the app lost its permission: Graph takes no token any more, the issuer still hands out new ones
             TransferReport report = new SyncEngine(settings(graph, 1), ledger, CLOCK, after(2, () -> {
                 standIn.token("tok-nobody-has");
-                current.set("tok-b-" + NEXT.get());
-            }, revoked)).run(mailboxes, Pass.PRESTAGE);
+                t.current.set("tok-b-" + NEXT.get());
+            }, t.revoked)).run(mailboxes, Pass.PRESTAGE);
 
-            assertThat(revoked).isTrue();
+            assertThat(t.revoked).isTrue();
             assertThat(standIn.countStatus(401)).as("the token, then the fresh one; nothing after").isEqualTo(2);
             List<GraphStandIn.RecordedRequest> requests = standIn.requests();
             assertThat(requests.get(requests.size() - 1).status()).isEqualTo(401);
-            assertThat(issued).hasValue(2);
+            assertThat(t.issued).hasValue(2);
             assertThat(report.mailboxes()).noneMatch(MailboxReport::isComplete)
                     .allSatisfy(m -> assertThat(m.failed()).isEmpty());
             assertThat(String.join(" | ", report.mailboxes().get(0).problems()))
                     .contains("refused the app's access token (HTTP 401", "and a fresh one too", "check the credentials");
-            assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(first, current.get());
+            assertThat(report.toJson() + report.toCsv() + report.summary()).doesNotContain(first, t.current.get());
         }
     }
 }
