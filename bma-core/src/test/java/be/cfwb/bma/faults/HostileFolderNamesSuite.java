@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxInspector.StoredMessage;
@@ -14,13 +13,8 @@ import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,34 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * name, a 12-level path, names differing only by case, INBOX children. Every message must
  * land exactly once; where a name is changed on the way the report says so.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class HostileFolderNamesSuite {
-
-    private MailServerFixture oldServer;
-    private MailServerFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-
-    protected abstract MailServerFixture startOld();
-
-    protected abstract MailServerFixture startNew();
+abstract class HostileFolderNamesSuite extends TwoServerTestBase<MailServerFixture, MailServerFixture> {
 
     /** A hierarchy separator the OLD server does not use, which may therefore appear inside a name. */
     protected abstract String otherSeparator();
-
-    @BeforeAll
-    void start() {
-        oldServer = startOld();
-        newServer = startNew();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stop() {
-        oldServer.close();
-        newServer.close();
-    }
 
     List<FolderPath> hostileFolders() {
         String sep = otherSeparator();
@@ -123,10 +93,7 @@ abstract class HostileFolderNamesSuite {
         assertThat(sourceMessages).as("the old server holds every seeded message (refused: %s)", refusedBySource)
                 .isEqualTo(seeded.size());
         TransferSettings settings = h.settings(temp).build();
-        TransferReport report;
-        try (Ledger ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK)) {
-            report = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
-        }
+        TransferReport report = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
 
         assertThat(report.isComplete()).as(report.summary()).isTrue();
         assertThat(report.copied()).isEqualTo(seeded.size());

@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
@@ -10,13 +9,8 @@ import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
@@ -28,31 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before and after a whole migration (pre-stage, final pass, verification, rerun). Unread
  * messages are the sharp test: a FETCH of BODY[] instead of BODY.PEEK[] would mark them read.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SourceUntouchedSuite {
-
-    private MailServerFixture oldServer;
-    private MailServerFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-
-    protected abstract MailServerFixture startOld();
-
-    protected abstract MailServerFixture startNew();
-
-    @BeforeAll
-    void start() {
-        oldServer = startOld();
-        newServer = startNew();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stop() {
-        oldServer.close();
-        newServer.close();
-    }
+abstract class SourceUntouchedSuite extends TwoServerTestBase<MailServerFixture, MailServerFixture> {
 
     private BmaAddress seeded() {
         BmaAddress a = h.newMailbox();
@@ -83,18 +53,16 @@ abstract class SourceUntouchedSuite {
         assertThat(snapshot(a)).as("taking a snapshot changes nothing").isEqualTo(before);
 
         TransferSettings settings = h.settings(temp).build();
-        try (Ledger ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK)) {
-            TransferReport prestage = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
-            assertThat(prestage.isComplete()).as(prestage.summary()).isTrue();
-            // the rerun's path: folder statuses only (LIST-STATUS or a STATUS per folder), no EXAMINE
-            TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
-            assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
-            assertThat(rerun.found()).as(rerun.summary()).isZero();
-            TransferReport fin = FaultHarness.run(settings, ledger, Pass.FINAL, a);
-            assertThat(fin.isComplete()).as(fin.summary()).isTrue();
-            h.assertVerified(temp, a);
-            FaultHarness.run(settings, ledger, Pass.FINAL, a);
-        }
+        TransferReport prestage = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+        assertThat(prestage.isComplete()).as(prestage.summary()).isTrue();
+        // the rerun's path: folder statuses only (LIST-STATUS or a STATUS per folder), no EXAMINE
+        TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+        assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
+        assertThat(rerun.found()).as(rerun.summary()).isZero();
+        TransferReport fin = FaultHarness.run(settings, ledger, Pass.FINAL, a);
+        assertThat(fin.isComplete()).as(fin.summary()).isTrue();
+        h.assertVerified(temp, a);
+        FaultHarness.run(settings, ledger, Pass.FINAL, a);
 
         assertThat(snapshot(a)).isEqualTo(before);
     }
