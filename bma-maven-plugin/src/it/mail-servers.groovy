@@ -88,8 +88,8 @@ final class InvokerMailServers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        context.put("bmaSourcePort", oldServer.greenMail().getImap().getPort());
-        context.put("bmaTargetPort", newServer.greenMail().getImap().getPort());
+        context.put("bmaSourcePort", oldServer.imapPort());
+        context.put("bmaTargetPort", newServer.imapPort());
         Properties user = (Properties) context.get("userProperties");
         user.setProperty("bma.source.url", oldServer.imapEndpoint().toString());
         user.setProperty("bma.target.url", newServer.imapEndpoint().toString());

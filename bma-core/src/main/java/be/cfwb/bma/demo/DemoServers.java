@@ -1,6 +1,8 @@
 package be.cfwb.bma.demo;
 
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.testing.AppendDateRelay;
+import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.testing.SampleMessage;
 import be.cfwb.bma.testing.graph.GraphStandIn;
@@ -29,7 +31,9 @@ import java.util.Properties;
 
 /**
  * The demo's servers, in a process of their own: the old server (GreenMail IMAP and SMTP,
- * seeded), the new one (GreenMail IMAP) and the Graph stand-in (for the mail-2 password).
+ * seeded), the new one (GreenMail IMAP, reached through an {@link AppendDateRelay} so that it
+ * keeps the dates of mail received between noon and one o'clock) and the Graph stand-in (for
+ * the mail-2 password).
  * Writes {@value #PORTS} when ready; ends when {@value #STOP} appears, when the demo has not
  * touched {@value #HEARTBEAT} for {@link #IDLE}, or after {@link #LIFETIME}, so that it never
  * outlives its purpose by long.
@@ -52,16 +56,15 @@ public final class DemoServers {
         Path state = Path.of(args[0]);
         GreenMail oldServer = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
-        GreenMail newServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
         oldServer.start();
-        newServer.start();
+        GreenMailFixture newServer = GreenMailFixture.start();
         try (GraphStandIn graph = GraphStandIn.start()) {
             Session session = Session.getInstance(new Properties());
             for (int i = 1; i < args.length; i++) {
                 String[] parts = args[i].split("=");
                 BmaAddress address = BmaAddress.parse(parts[0]);
                 GreenMailUser user = oldServer.setUser(address.toString(), address.toString(), DEMO_PASSWORD);
-                newServer.setUser(address.toString(), address.toString(), DEMO_PASSWORD);
+                newServer.createUser(address, DEMO_PASSWORD);
                 graph.addUser(address.toString());
                 seed(oldServer.getManagers().getImapHostManager(), user, session,
                         SampleMailboxes.messages(address, Integer.parseInt(parts[1])));
@@ -69,7 +72,7 @@ public final class DemoServers {
             Properties ports = new Properties();
             ports.setProperty("old.imap", Integer.toString(oldServer.getImap().getPort()));
             ports.setProperty("old.smtp", Integer.toString(oldServer.getSmtp().getPort()));
-            ports.setProperty("new.imap", Integer.toString(newServer.getImap().getPort()));
+            ports.setProperty("new.imap", Integer.toString(newServer.imapPort()));
             ports.setProperty("graph.url", graph.baseUrl());
             ports.setProperty("graph.token", graph.token());
             ports.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
@@ -81,7 +84,7 @@ public final class DemoServers {
             waitForTheEnd(state);
         } finally {
             oldServer.stop();
-            newServer.stop();
+            newServer.close();
             Files.deleteIfExists(state.resolve(PORTS));
             Files.deleteIfExists(state.resolve(STOP));
         }

@@ -6,6 +6,9 @@ import be.cfwb.bma.transfer.imap.ImapEndpoint;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 /**
  * GreenMail's IMAP server in-process on {@code 127.0.0.1}, on a free port. Its hierarchy
  * separator is {@code .}; it offers UIDPLUS, LITERAL+ and XOAUTH2 (where the token is the
@@ -16,14 +19,17 @@ import com.icegreen.greenmail.util.ServerSetup;
  * bytes are (SHA-256 or byte arrays); UIDVALIDITY is the folder's creation time in seconds, so
  * a folder recreated within the same second keeps it (tests wait for the next second);
  * each command costs tens of milliseconds and each partial FETCH re-reads the whole message,
- * so GreenMail says nothing about speed.
+ * so GreenMail says nothing about speed. Clients reach it through an {@link AppendDateRelay},
+ * which keeps GreenMail from storing an APPEND at 12:xx twelve hours early.
  */
 public final class GreenMailFixture implements MailServerFixture {
 
     private final GreenMail greenMail;
+    private final AppendDateRelay relay;
 
-    private GreenMailFixture(GreenMail greenMail) {
+    private GreenMailFixture(GreenMail greenMail, AppendDateRelay relay) {
         this.greenMail = greenMail;
+        this.relay = relay;
     }
 
     /** Starts a fresh server. */
@@ -32,7 +38,17 @@ public final class GreenMailFixture implements MailServerFixture {
         setup.setServerStartupTimeout(10_000);
         GreenMail gm = new GreenMail(setup);
         gm.start();
-        return new GreenMailFixture(gm);
+        try {
+            return new GreenMailFixture(gm, AppendDateRelay.to(gm.getImap().getPort()));
+        } catch (IOException e) {
+            gm.stop();
+            throw new UncheckedIOException("Cannot open a loopback port for GreenMail's relay", e);
+        }
+    }
+
+    /** The port IMAP clients connect to (the relay's, in front of GreenMail's own). */
+    public int imapPort() {
+        return relay.port();
     }
 
     /** The server itself, for what the fixture does not offer. */
@@ -42,7 +58,7 @@ public final class GreenMailFixture implements MailServerFixture {
 
     @Override
     public ImapEndpoint imapEndpoint() {
-        return ImapEndpoint.parse("imap://127.0.0.1:" + greenMail.getImap().getPort(), "GreenMail");
+        return ImapEndpoint.parse("imap://127.0.0.1:" + imapPort(), "GreenMail");
     }
 
     @Override
@@ -57,6 +73,7 @@ public final class GreenMailFixture implements MailServerFixture {
 
     @Override
     public void close() {
+        relay.close();
         greenMail.stop();
     }
 }

@@ -69,11 +69,6 @@ public final class SampleMailboxes {
             boolean sent = folder.get(0).equals("Envoyés");
             boolean draft = folder.get(0).equals("Brouillons");
             OffsetDateTime date = start.plusMinutes((long) i * 60 * 24 * 400 / Math.max(1, count) + random.nextInt(600));
-            if (date.withOffsetSameInstant(ZoneOffset.UTC).getHour() == 12) {
-                // GreenMail 2.1.5 parses APPEND dates as "dd-MMM-yyyy hh:mm:ss Z" (12-hour clock) and
-                // stores 12:xx UTC as 00:xx: keep sample dates out of that hour so GreenMail targets verify.
-                date = date.plusHours(1);
-            }
             String subject = String.format(SUBJECTS[random.nextInt(SUBJECTS.length)], 9000 + random.nextInt(500));
             String from = sent || draft ? address.toString() : SENDERS[random.nextInt(SENDERS.length)];
             String to = sent || draft ? SENDERS[random.nextInt(SENDERS.length)] : address.toString();

@@ -54,8 +54,8 @@ class CredentialFaultsTest extends GreenMailPairTestBase {
 
     @BeforeEach
     void startProxies() throws Exception {
-        toOld = LoginCountingProxy.to(oldServer.greenMail().getImap().getPort());
-        toNew = LoginCountingProxy.to(newServer.greenMail().getImap().getPort());
+        toOld = LoginCountingProxy.to(oldServer.imapPort());
+        toNew = LoginCountingProxy.to(newServer.imapPort());
     }
 
     @AfterEach

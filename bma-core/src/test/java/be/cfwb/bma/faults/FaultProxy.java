@@ -1,5 +1,7 @@
 package be.cfwb.bma.faults;
 
+import be.cfwb.bma.testing.LoopbackRelay;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -123,7 +125,7 @@ public final class FaultProxy extends LoopbackRelay {
     }
 
     @Override
-    boolean admit(Socket client) {
+    protected boolean admit(Socket client) {
         connections.incrementAndGet();
         if (faults.get().refuse()) {
             faultsInjected.incrementAndGet();
@@ -133,7 +135,7 @@ public final class FaultProxy extends LoopbackRelay {
     }
 
     @Override
-    void relay(Socket client, Socket upstream) {
+    protected void relay(Socket client, Socket upstream) {
         Faults atConnect = faults.get();
         Connection connection = new Connection(client, upstream);
         execute(() -> connection.pump(client, upstream, true, atConnect.dropAfterClientBytes()));

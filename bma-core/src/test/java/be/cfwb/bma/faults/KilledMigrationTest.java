@@ -72,8 +72,8 @@ class KilledMigrationTest {
         Path ledgerDir = temp.resolve("ledger-" + point);
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                KilledMigrationChild.class.getName(), Integer.toString(oldServer.greenMail().getImap().getPort()),
-                Integer.toString(newServer.greenMail().getImap().getPort()), ledgerDir.toString(),
+                KilledMigrationChild.class.getName(), Integer.toString(oldServer.imapPort()),
+                Integer.toString(newServer.imapPort()), ledgerDir.toString(),
                 temp.resolve("spool").toString(), point, a.toString())
                 .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();

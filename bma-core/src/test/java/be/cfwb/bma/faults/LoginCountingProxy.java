@@ -1,5 +1,7 @@
 package be.cfwb.bma.faults;
 
+import be.cfwb.bma.testing.LoopbackRelay;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +80,7 @@ final class LoginCountingProxy extends LoopbackRelay {
     }
 
     @Override
-    void relay(Socket client, Socket upstream) {
+    protected void relay(Socket client, Socket upstream) {
         Connection c = new Connection(client, upstream);
         execute(c::fromClient);
         execute(c::fromServer);

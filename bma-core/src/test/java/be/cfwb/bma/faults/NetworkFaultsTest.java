@@ -41,8 +41,8 @@ class NetworkFaultsTest extends GreenMailPairTestBase {
 
     @BeforeEach
     void startProxies() throws Exception {
-        toOld = FaultProxy.to(oldServer.greenMail().getImap().getPort());
-        toNew = FaultProxy.to(newServer.greenMail().getImap().getPort());
+        toOld = FaultProxy.to(oldServer.imapPort());
+        toNew = FaultProxy.to(newServer.imapPort());
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package be.cfwb.bma.faults;
 
-import java.io.ByteArrayOutputStream;
+import be.cfwb.bma.testing.LoopbackRelay;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +39,6 @@ import java.util.regex.Pattern;
  */
 public final class ThrottlingImapProxy extends LoopbackRelay {
 
-    private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)(\\+?)\\}\r?\n$");
     private static final Pattern COMMAND = Pattern.compile("^(\\S+) (?:(UID) )?([A-Za-z]+)");
 
     /**
@@ -170,7 +171,7 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
     }
 
     @Override
-    void relay(Socket client, Socket upstream) throws IOException {
+    protected void relay(Socket client, Socket upstream) throws IOException {
         // Line by line, as the client writes: without this, Nagle and delayed ACKs add ~40 ms a command.
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
@@ -196,7 +197,7 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
                 String command = tag == null ? null
                         : (c.group(2) == null ? "" : "UID ") + c.group(3).toUpperCase(Locale.ROOT);
                 if (!shouldThrottle(command, text)) {
-                    forward(in, up, line, text);
+                    forwardCommand(in, up, line, UnaryOperator.identity());
                     if (command != null) {
                         forwardedByCommand.computeIfAbsent(command, k -> new AtomicInteger()).incrementAndGet();
                     }
@@ -231,45 +232,5 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
         } finally {
             end(client, upstream);
         }
-    }
-
-    /** Forwards a command line and its literals, byte for byte, up to the end of the command. */
-    private static void forward(InputStream in, OutputStream up, byte[] line, String text) throws IOException {
-        up.write(line);
-        up.flush();
-        Matcher lit = LITERAL.matcher(text);
-        while (lit.find()) {
-            long n = Long.parseLong(lit.group(1));
-            // a synchronising literal follows the server's "+", which the other pump forwards
-            byte[] buffer = new byte[8192];
-            while (n > 0) {
-                int r = in.read(buffer, 0, (int) Math.min(buffer.length, n));
-                if (r < 0) {
-                    throw new EOFException("end of stream inside a literal");
-                }
-                up.write(buffer, 0, r);
-                n -= r;
-            }
-            byte[] next = readLine(in);
-            if (next == null) {
-                throw new EOFException("end of stream inside a command");
-            }
-            up.write(next);
-            up.flush();
-            lit = LITERAL.matcher(new String(next, StandardCharsets.ISO_8859_1));
-        }
-    }
-
-    /** One line with its CRLF, or null at the end of the stream. */
-    private static byte[] readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = in.read()) >= 0) {
-            line.write(b);
-            if (b == '\n') {
-                return line.toByteArray();
-            }
-        }
-        return line.size() == 0 ? null : line.toByteArray();
     }
 }

@@ -196,7 +196,7 @@ class WrongSharedLoginRunTest {
         List<BmaAddress> mailboxes = mailboxes(4);
         try (GreenMailFixture old = GreenMailFixture.start();
              GreenMailFixture neu = GreenMailFixture.start();
-             LoginCountingProxy proxy = LoginCountingProxy.to(neu.greenMail().getImap().getPort())) {
+             LoginCountingProxy proxy = LoginCountingProxy.to(neu.imapPort())) {
             createAndSeed(old, neu, mailboxes);
             // GreenMail takes the user's password as the XOAUTH2 bearer token: this one is nobody's.
             String wrong = "tok-nobody-" + NEXT.get();

@@ -17,6 +17,7 @@ import be.cfwb.bma.notify.NotificationLinks;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.notify.SmtpSettings;
+import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.transfer.FolderMapper;
@@ -61,19 +62,18 @@ class MigrationDayTest {
     @TempDir
     Path dir;
     private GreenMail oldServer;
-    private GreenMail newServer;
+    private GreenMailFixture newServer;
     private final Map<BmaAddress, String> issuedPasswords = new ConcurrentHashMap<>();
 
     @BeforeEach
     void servers() {
         oldServer = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
-        newServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
         oldServer.start();
-        newServer.start();
+        newServer = GreenMailFixture.start();
         for (BmaAddress a : MAILBOXES) {
             oldServer.setUser(a.toString(), a.toString(), password(a));
-            newServer.setUser(a.toString(), a.toString(), password(a));
+            newServer.createUser(a, password(a));
             try (var seeder = be.cfwb.bma.testing.MailboxSeeder.connect(endpoint(oldServer), a.toString(), password(a))) {
                 SampleMailboxes.seed(seeder, a, SAMPLE);
             }
@@ -83,7 +83,7 @@ class MigrationDayTest {
     @AfterEach
     void stop() {
         oldServer.stop();
-        newServer.stop();
+        newServer.close();
     }
 
     @Test
@@ -109,7 +109,7 @@ class MigrationDayTest {
                     "mail.sent3", "transfer.pass.doneprestage", "mail.sent4", EventTypes.CUTOVER_RECORDED,
                     "transfer.pass.donefinal", EventTypes.VERIFY_PASSED);
             assertThat(issuedPasswords).containsKey(a);
-            try (MailboxInspector target = MailboxInspector.connect(endpoint(newServer), a.toString(), password(a))) {
+            try (MailboxInspector target = MailboxInspector.connect(newServer.imapEndpoint(), a.toString(), password(a))) {
                 // The sample messages plus the four notifications, mail 4 only through the final delta.
                 long total = target.folders().stream().mapToLong(f -> target.messages(f).size()).sum();
                 assertThat(total).isEqualTo(SAMPLE + 4);
@@ -176,7 +176,7 @@ class MigrationDayTest {
                 .build();
         TransferSettings transfer = TransferSettings.builder()
                 .imapSource(endpoint(oldServer), passwords(), clock)
-                .imapTarget(endpoint(newServer), passwords(), clock)
+                .imapTarget(newServer.imapEndpoint(), passwords(), clock)
                 .folderMapper(FolderMapper.exchange())
                 .spoolDirectory(dir)
                 .retries(2, Duration.ofMillis(10))

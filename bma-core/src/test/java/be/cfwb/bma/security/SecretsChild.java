@@ -17,6 +17,7 @@ import be.cfwb.bma.notify.NotificationLinks;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.notify.SmtpSettings;
+import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.transfer.FolderMapper;
@@ -65,13 +66,12 @@ public final class SecretsChild {
                 + " " + org.slf4j.LoggerFactory.getLogger("be.cfwb.bma.transfer.imap.ImapSession").isDebugEnabled());
         GreenMail oldServer = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
-        GreenMail newServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
         oldServer.start();
-        newServer.start();
+        GreenMailFixture newServer = GreenMailFixture.start();
         try {
             for (BmaAddress a : MAILBOXES) {
                 oldServer.setUser(a.toString(), a.toString(), sourcePassword(a, nonce));
-                newServer.setUser(a.toString(), a.toString(), targetPassword(a, nonce));
+                newServer.createUser(a, targetPassword(a, nonce));
                 try (MailboxSeeder seeder = MailboxSeeder.connect(endpoint(oldServer), a.toString(), sourcePassword(a, nonce))) {
                     SampleMailboxes.seed(seeder, a, 3);
                 }
@@ -97,7 +97,7 @@ public final class SecretsChild {
                     .build();
             TransferSettings transfer = TransferSettings.builder()
                     .imapSource(endpoint(oldServer), credentials(true, nonce), clock)
-                    .imapTarget(endpoint(newServer), credentials(false, nonce), clock)
+                    .imapTarget(newServer.imapEndpoint(), credentials(false, nonce), clock)
                     .folderMapper(FolderMapper.exchange())
                     .spoolDirectory(work.resolve("spool"))
                     .memoryThreshold(1024) // spool to disk: the spool files are scanned too
@@ -119,7 +119,7 @@ public final class SecretsChild {
             System.out.println("RESULT " + (last != null && last.isSuccess()) + " verified=" + (last == null ? 0 : last.verified()));
             // a wrong password: the error must not carry it either
             try (var s = TransferSettings.builder().imapSource(endpoint(oldServer), m -> new MailboxCredentials.Password(
-                    m.toString(), Secret.of("wrong-" + nonce)), clock).imapTarget(endpoint(newServer), credentials(false, nonce), clock)
+                    m.toString(), Secret.of("wrong-" + nonce)), clock).imapTarget(newServer.imapEndpoint(), credentials(false, nonce), clock)
                     .build().source().open(MAILBOXES.get(0))) {
                 System.out.println("UNEXPECTED login with a wrong password");
             } catch (RuntimeException e) {
@@ -136,7 +136,7 @@ public final class SecretsChild {
             Files.writeString(secretsFile, String.join("\n", secrets) + "\n", StandardCharsets.UTF_8);
         } finally {
             oldServer.stop();
-            newServer.stop();
+            newServer.close();
         }
     }
 

@@ -1,5 +1,7 @@
-package be.cfwb.bma.faults;
+package be.cfwb.bma.testing;
 
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,19 +9,27 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The plumbing the test proxies share: a listening socket on loopback, an accept loop that
  * opens one upstream connection to a loopback port per client, the open sockets (so that
  * {@link #cutAll()} can cut them as a network cut or server restart would), daemon threads, and
- * a {@link #close()} that ends everything. Subclasses only say what to do with each connection.
+ * a {@link #close()} that ends everything. Subclasses only say what to do with each connection;
+ * IMAP-aware ones read the client's commands with {@link #readLine} and {@link #forwardCommand}.
  */
-abstract class LoopbackRelay implements AutoCloseable {
+public abstract class LoopbackRelay implements AutoCloseable {
+
+    /** A literal announced at the end of a command line: {@code {n}} or, LITERAL+, {@code {n+}}. */
+    protected static final Pattern LITERAL = Pattern.compile("\\{(\\d+)(\\+?)\\}\r?\n$");
 
     private final InetSocketAddress target;
     private final ServerSocket server;
@@ -28,7 +38,7 @@ abstract class LoopbackRelay implements AutoCloseable {
     private volatile boolean closed;
 
     /** Listens on an ephemeral loopback port; nothing is accepted before {@link #started}. */
-    LoopbackRelay(String name, int targetPort) throws IOException {
+    protected LoopbackRelay(String name, int targetPort) throws IOException {
         this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name);
@@ -39,7 +49,7 @@ abstract class LoopbackRelay implements AutoCloseable {
     }
 
     /** {@code relay}, accepting: for the subclass's factory, once the subclass's own fields are set. */
-    static <R extends LoopbackRelay> R started(R relay) {
+    protected static <R extends LoopbackRelay> R started(R relay) {
         LoopbackRelay r = relay;
         r.threads.execute(r::acceptLoop);
         return relay;
@@ -49,12 +59,12 @@ abstract class LoopbackRelay implements AutoCloseable {
      * Whether to relay a connection just accepted; false closes it at once (counted by the
      * subclass as it sees fit). Called before the upstream connection is opened.
      */
-    boolean admit(Socket client) {
+    protected boolean admit(Socket client) {
         return true;
     }
 
     /** Starts relaying one connection (typically two {@link #execute}d pumps ending in {@link #end}). */
-    abstract void relay(Socket client, Socket upstream) throws IOException;
+    protected abstract void relay(Socket client, Socket upstream) throws IOException;
 
     /** The port clients connect to instead of the server's. */
     public int port() {
@@ -67,11 +77,11 @@ abstract class LoopbackRelay implements AutoCloseable {
         open.clear();
     }
 
-    final boolean closed() {
+    protected final boolean closed() {
         return closed;
     }
 
-    final void execute(Runnable pump) {
+    protected final void execute(Runnable pump) {
         threads.execute(pump);
     }
 
@@ -100,7 +110,7 @@ abstract class LoopbackRelay implements AutoCloseable {
      * Copies {@code from} to {@code to} as it comes, each write under {@code writeLock}, until
      * either side ends; then ends the connection.
      */
-    final void copy(Socket from, Socket to, Object writeLock, Socket client, Socket upstream) {
+    protected final void copy(Socket from, Socket to, Object writeLock, Socket client, Socket upstream) {
         byte[] buffer = new byte[8192];
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to.getOutputStream();
@@ -119,14 +129,14 @@ abstract class LoopbackRelay implements AutoCloseable {
     }
 
     /** Closes both sides of a connection and forgets them. */
-    final void end(Socket client, Socket upstream) {
+    protected final void end(Socket client, Socket upstream) {
         closeQuietly(client);
         closeQuietly(upstream);
         open.remove(client);
         open.remove(upstream);
     }
 
-    static void sleep(long millis) {
+    protected static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -134,12 +144,59 @@ abstract class LoopbackRelay implements AutoCloseable {
         }
     }
 
-    static void closeQuietly(Socket s) {
+    protected static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException e) {
             // nothing left to do
         }
+    }
+
+    /**
+     * Forwards a client's command whose first line is {@code line}: each line of it through
+     * {@code lines} (ISO-8859-1, CRLF included), each literal byte for byte, up to the line that
+     * ends the command. A synchronising literal is read once the server's {@code +}, forwarded
+     * by the other pump, has reached the client.
+     */
+    protected static void forwardCommand(InputStream in, OutputStream up, byte[] line, UnaryOperator<String> lines)
+            throws IOException {
+        String text = new String(line, StandardCharsets.ISO_8859_1);
+        while (true) {
+            up.write(lines.apply(text).getBytes(StandardCharsets.ISO_8859_1));
+            up.flush();
+            Matcher literal = LITERAL.matcher(text);
+            if (!literal.find()) {
+                return;
+            }
+            long n = Long.parseLong(literal.group(1));
+            byte[] buffer = new byte[8192];
+            while (n > 0) {
+                int r = in.read(buffer, 0, (int) Math.min(buffer.length, n));
+                if (r < 0) {
+                    throw new EOFException("end of stream inside a literal");
+                }
+                up.write(buffer, 0, r);
+                n -= r;
+            }
+            byte[] next = readLine(in);
+            if (next == null) {
+                throw new EOFException("end of stream inside a command");
+            }
+            text = new String(next, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** One line with its CRLF, or null at the end of the stream. */
+    protected static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) >= 0) {
+            line.write(b);
+            if (b == '\n') {
+                return line.toByteArray();
+            }
+        }
+        return line.size() == 0 ? null : line.toByteArray();
     }
 
     @Override
