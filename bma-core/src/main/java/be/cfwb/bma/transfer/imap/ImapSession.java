@@ -90,6 +90,12 @@ final class ImapSession implements AutoCloseable {
         return separator;
     }
 
+    /** The hierarchy separator as a LIST answer just gave it, sparing {@link #separator()} its own LIST. */
+    void knownSeparator(char c) {
+        separator = c;
+        separatorKnown = true;
+    }
+
     /** True if the next {@link #store()} reconnects (caller must reopen its folders). */
     boolean needsReconnect() {
         return store == null || clock.instant().plus(TOKEN_MARGIN).isAfter(expiresAt);

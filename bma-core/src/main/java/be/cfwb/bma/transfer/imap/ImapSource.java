@@ -21,6 +21,7 @@ import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.iap.ByteArray;
@@ -50,9 +51,10 @@ import java.util.regex.Pattern;
 public final class ImapSource implements MailboxSource {
 
     static final int BATCH = 1000;
+    private static final String LIST_STATUS = "LIST \"\" \"*\" RETURN (STATUS (UIDNEXT UIDVALIDITY))";
 
     private final ImapSession session;
-    /** Folder statuses from one LIST-STATUS, each used once (see {@link #nothingAbove}). */
+    /** Folder statuses from the last LIST where LIST-STATUS is offered, each used once (see {@link #nothingAbove}). */
     private Map<String, Status> statuses;
     private IMAPFolder open;
     private FolderPath openPath;
@@ -97,16 +99,15 @@ public final class ImapSource implements MailboxSource {
     @Override
     public List<SourceFolder> folders() {
         try {
-            Folder root = session.store().getDefaultFolder();
+            List<ListInfo> listed = list();
             char separator = session.separator();
             List<SourceFolder> result = new ArrayList<>();
             boolean inbox = false;
-            for (Folder f : root.list("*")) {
-                IMAPFolder folder = (IMAPFolder) f;
-                FolderPath path = path(folder.getFullName(), separator == 0 ? folder.getSeparator() : separator);
+            for (ListInfo folder : listed) {
+                FolderPath path = path(folder.name, separator == 0 ? folder.separator : separator);
                 Optional<SpecialUse> use = Optional.empty();
                 boolean noselect = false;
-                for (String attribute : folder.getAttributes()) {
+                for (String attribute : folder.attrs) {
                     use = use.or(() -> SpecialUse.ofAttribute(attribute));
                     noselect |= attribute.equalsIgnoreCase("\\Noselect") || attribute.equalsIgnoreCase("\\NonExistent");
                 }
@@ -124,6 +125,49 @@ public final class ImapSource implements MailboxSource {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot list the folders of " + mailbox(), e);
         }
+    }
+
+    /**
+     * Every folder, in one {@code LIST "" "*"}. Where the server offers LIST-STATUS (RFC 5819)
+     * the same command returns each folder's UIDNEXT and UIDVALIDITY, kept for
+     * {@link #nothingAbove}, and the session learns the hierarchy separator from the INBOX's
+     * line: a rerun with nothing new then costs the old server one command per mailbox besides
+     * the login and NAMESPACE.
+     */
+    private List<ListInfo> list() throws MessagingException {
+        List<ListInfo> folders = new ArrayList<>();
+        Map<String, Status> found = new HashMap<>();
+        ((IMAPFolder) session.store().getDefaultFolder()).doCommand(p -> {
+            boolean listStatus = p.hasCapability("LIST-STATUS");
+            Response[] responses = p.command(listStatus ? LIST_STATUS : "LIST \"\" \"*\"", null);
+            Response result = responses[responses.length - 1];
+            if (result.isOK()) {
+                for (int i = 0; i < responses.length - 1; i++) {
+                    if (!(responses[i] instanceof IMAPResponse ir)) {
+                        continue;
+                    }
+                    if (ir.keyEquals("LIST")) {
+                        folders.add(new ListInfo(ir));
+                        responses[i] = null;
+                    } else if (ir.keyEquals("STATUS")) {
+                        try {
+                            Status st = new Status(ir);
+                            found.put(st.mbox, st);
+                        } catch (ParsingException e) {
+                            // that folder is asked with its own STATUS
+                        }
+                        responses[i] = null;
+                    }
+                }
+            }
+            p.notifyResponseHandlers(responses);
+            p.handleResult(result);
+            return null;
+        });
+        statuses = found;
+        folders.stream().filter(f -> f.name.equalsIgnoreCase("INBOX")).findFirst()
+                .ifPresent(inbox -> session.knownSeparator(inbox.separator));
+        return folders;
     }
 
     static FolderPath path(String fullName, char separator) {
@@ -272,7 +316,7 @@ public final class ImapSource implements MailboxSource {
             // STATUS on the store's connection: no EXAMINE, no second connection for the folder.
             String name = imapName(path);
             if (statuses == null) {
-                statuses = listStatus();
+                list();
             }
             // Each folder's answer to the one LIST-STATUS serves once; later checks ask again.
             Status listed = statuses.remove(name);
@@ -284,35 +328,6 @@ public final class ImapSource implements MailboxSource {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
         }
-    }
-
-    /**
-     * UIDNEXT and UIDVALIDITY of every folder in one {@code LIST "" "*" RETURN (STATUS ...)}
-     * (RFC 5819) where the server offers LIST-STATUS, by IMAP name; empty where it does not.
-     */
-    private Map<String, Status> listStatus() throws MessagingException {
-        Map<String, Status> result = new HashMap<>();
-        ((IMAPFolder) session.store().getDefaultFolder()).doCommand(p -> {
-            if (!p.hasCapability("LIST-STATUS")) {
-                return null;
-            }
-            Response[] responses = p.command("LIST \"\" \"*\" RETURN (STATUS (UIDNEXT UIDVALIDITY))", null);
-            for (int i = 0; i < responses.length - 1; i++) {
-                if (responses[i] instanceof IMAPResponse ir && ir.keyEquals("STATUS")) {
-                    try {
-                        Status st = new Status(ir);
-                        result.put(st.mbox, st);
-                    } catch (ParsingException e) {
-                        // that folder is asked with its own STATUS
-                    }
-                    responses[i] = null;
-                }
-            }
-            p.notifyResponseHandlers(responses);
-            p.handleResult(responses[responses.length - 1]);
-            return null;
-        });
-        return result;
     }
 
     private String imapName(FolderPath path) throws MessagingException {

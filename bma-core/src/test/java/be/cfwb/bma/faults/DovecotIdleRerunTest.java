@@ -1,0 +1,89 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a pre-stage rerun with nothing new asks the servers, counted by calm
+ * {@link ThrottlingImapProxy}s: on the old server one login, one LIST (which, with LIST-STATUS,
+ * also answers whether any folder has new mail), NAMESPACE and LOGOUT; on the target nothing.
+ * This is what makes a no-op rerun a few percent of a first pass (docs/benchmarks/transfer.md).
+ */
+@RequiresDovecot
+class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
+
+    private static final List<String> COUNTED = List.of("LOGIN", "AUTHENTICATE", "LIST", "NAMESPACE", "STATUS",
+            "EXAMINE", "SELECT", "FETCH", "UID FETCH", "APPEND", "LOGOUT");
+
+    @Override
+    protected DovecotFixture startOld() {
+        return DovecotFixture.start(HierarchyStyle.DOT_INBOX_PREFIX);
+    }
+
+    @Override
+    protected DovecotFixture startNew() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
+    }
+
+    @Test
+    void aRerunWithNothingNewAsksTheOldServerOneListAndLeavesTheTargetAlone() throws Exception {
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            List<FolderPath> folders = List.of(FolderPath.inbox(), FolderPath.of("INBOX", "Éléments envoyés"),
+                    FolderPath.of("INBOX", "Archives 2023", "Septembre"));
+            for (int i = 0; i < 9; i++) {
+                s.append(folders.get(i % 3), TestMessage.builder().subject("Circulaire " + i).build(), flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+        try (ThrottlingImapProxy toOld = ThrottlingImapProxy.to(oldServer.imapEndpoint().port());
+             ThrottlingImapProxy toNew = ThrottlingImapProxy.to(newServer.imapEndpoint().port())) {
+            TransferSettings settings = FaultHarness.settings(endpoint(toOld), endpoint(toNew), temp).build();
+            assertThat(FaultHarness.run(settings, ledger, Pass.PRESTAGE, a).copied()).isEqualTo(9);
+            Map<String, Integer> oldBefore = counts(toOld);
+            Map<String, Integer> newBefore = counts(toNew);
+
+            TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+
+            assertThat(rerun.isComplete()).isTrue();
+            assertThat(rerun.copied()).isZero();
+            Map<String, Integer> oldAsked = minus(counts(toOld), oldBefore);
+            assertThat(oldAsked.get("LOGIN") + oldAsked.get("AUTHENTICATE")).as("logins %s", oldAsked).isEqualTo(1);
+            assertThat(oldAsked).as("commands on the old server").containsEntry("LIST", 1).containsEntry("STATUS", 0)
+                    .containsEntry("EXAMINE", 0).containsEntry("SELECT", 0).containsEntry("FETCH", 0)
+                    .containsEntry("UID FETCH", 0).containsEntry("NAMESPACE", 1).containsEntry("LOGOUT", 1);
+            assertThat(minus(counts(toNew), newBefore).values()).as("commands on the target").containsOnly(0);
+        }
+    }
+
+    private static Map<String, Integer> counts(ThrottlingImapProxy proxy) {
+        return COUNTED.stream().collect(Collectors.toMap(c -> c, proxy::forwarded));
+    }
+
+    private static Map<String, Integer> minus(Map<String, Integer> after, Map<String, Integer> before) {
+        return after.keySet().stream().collect(Collectors.toMap(c -> c, c -> after.get(c) - before.get(c)));
+    }
+
+    private static ImapEndpoint endpoint(ThrottlingImapProxy proxy) {
+        return ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "counting proxy");
+    }
+}
