@@ -230,14 +230,16 @@ public final class Bma {
 
     /**
      * Writes the dashboard of the selected mailboxes ({@code report.html}, {@code .json},
-     * {@code .csv}) into the output directory, from the inventory and the ledger alone.
+     * {@code .csv}) into the output directory, from the inventory and the ledger alone. Its
+     * per-day series count Brussels days ({@link PlanningSettings#ZONE}), whatever the clock's zone.
      *
      * @return the HTML file
      */
     public Path report(MailboxSelection selection) {
         Inventory selected = settings.inventory().select(selection);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            MigrationReport report = MigrationReport.of(selected, ledger, settings.clock().getZone());
+            // Days are the schools' days, as in the plan: not the zone of the clock (the JVM's by default).
+            MigrationReport report = MigrationReport.of(selected, ledger, PlanningSettings.ZONE);
             return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
         }
     }

@@ -29,7 +29,7 @@ public final class BmaConfiguration {
     private String inventoryDescription;
     private Path ledgerDirectory = DEFAULT_LEDGER;
     private Path outputDirectory = DEFAULT_OUTPUT;
-    private Clock clock = Clock.systemDefaultZone();
+    private Clock clock = Clock.system(PlanningSettings.ZONE);
     private NotificationSettings notifications;
     private PlanningSettings planning = PlanningSettings.defaults2024();
     private TransferSettings transfer;

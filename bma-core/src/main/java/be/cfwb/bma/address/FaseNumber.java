@@ -3,6 +3,8 @@ package be.cfwb.bma.address;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 
+import java.util.Locale;
+
 /**
  * A FASE number, the identifier the FW-B register gives to each establishment and each
  * organising body. Positive, at most six digits (today they run up to five).
@@ -55,7 +57,8 @@ public record FaseNumber(int value) implements Comparable<FaseNumber> {
 
     /** The number zero-padded to the six digits of the address, e.g. {@code 001394}. */
     public String padded() {
-        return String.format("%06d", value);
+        // ROOT: in some default locales (ar, fa, th) %d writes non-ASCII digits, a wrong address.
+        return String.format(Locale.ROOT, "%06d", value);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -180,7 +181,7 @@ public final class Planner {
             long available = (long) days * capacity(kind);
             long shortfall = Math.max(0, need - available);
             short_ |= shortfall > 0;
-            lines.add(String.format("%s (%s %s): needed %d, available %d (%d days x %d a day), shortfall %d",
+            lines.add(String.format(Locale.ROOT, "%s (%s %s): needed %d, available %d (%d days x %d a day), shortfall %d",
                     settings.wave(kind).name(), kind, settings.wave(kind).window(), need, available, days,
                     capacity(kind), shortfall));
             if (settings.volumePerDay(kind).isPresent()) {
@@ -188,7 +189,7 @@ public final class Planner {
                         .mapToLong(this::bytes).sum() / MB;
                 long availableMb = days * settings.volumePerDay(kind).get();
                 short_ |= needMb > availableMb;
-                lines.add(String.format("%s volume: needed %d MB, available %d MB (%d days x %d MB a day), shortfall %d MB",
+                lines.add(String.format(Locale.ROOT, "%s volume: needed %d MB, available %d MB (%d days x %d MB a day), shortfall %d MB",
                         settings.wave(kind).name(), needMb, availableMb, days, settings.volumePerDay(kind).get(),
                         Math.max(0, needMb - availableMb)));
             }

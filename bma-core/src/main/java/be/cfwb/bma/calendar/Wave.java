@@ -4,6 +4,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaKind;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,7 @@ public record Wave(BmaKind kind, DateRange window, int capacityPerDay, boolean u
 
     /** A stable name for the wave, e.g. {@code ec-2024-11}: the kind and the month it starts. */
     public String name() {
-        return kind.prefix() + "-" + window.start().getYear() + "-" + String.format("%02d", window.start().getMonthValue());
+        return kind.prefix() + "-" + window.start().getYear() + "-" + String.format(Locale.ROOT, "%02d", window.start().getMonthValue());
     }
 
     public Wave withWindow(DateRange window) {

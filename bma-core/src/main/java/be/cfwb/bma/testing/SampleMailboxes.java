@@ -69,7 +69,7 @@ public final class SampleMailboxes {
             boolean sent = folder.get(0).equals("Envoyés");
             boolean draft = folder.get(0).equals("Brouillons");
             OffsetDateTime date = start.plusMinutes((long) i * 60 * 24 * 400 / Math.max(1, count) + random.nextInt(600));
-            String subject = String.format(SUBJECTS[random.nextInt(SUBJECTS.length)], 9000 + random.nextInt(500));
+            String subject = String.format(Locale.ROOT, SUBJECTS[random.nextInt(SUBJECTS.length)], 9000 + random.nextInt(500));
             String from = sent || draft ? address.toString() : SENDERS[random.nextInt(SENDERS.length)];
             String to = sent || draft ? SENDERS[random.nextInt(SENDERS.length)] : address.toString();
             int attachmentKb = i % 40 == 39 ? 1024 : i % 10 == 9 ? 50 + random.nextInt(350) : 0;

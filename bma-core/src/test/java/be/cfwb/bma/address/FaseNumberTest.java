@@ -4,6 +4,8 @@ import be.cfwb.bma.BmaException;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Locale;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +17,21 @@ class FaseNumberTest {
         assertThat(FaseNumber.parse(" 001394 ")).isEqualTo(FaseNumber.of(1394));
         assertThat(FaseNumber.of(1394).padded()).isEqualTo("001394");
         assertThat(FaseNumber.of(1394)).hasToString("1394");
+    }
+
+    @Test
+    void addressDigitsAreAsciiWhateverTheDefaultLocale() {
+        Locale before = Locale.getDefault();
+        try {
+            // Arabic and Persian locales format %d with their own digits (٠٠١٣٩٤).
+            for (String tag : new String[] {"ar-EG", "fa-IR", "th-TH-u-nu-thai"}) {
+                Locale.setDefault(Locale.forLanguageTag(tag));
+                assertThat(FaseNumber.of(1394).padded()).as(tag).isEqualTo("001394");
+                assertThat(BmaAddress.of(BmaKind.EC, 1394)).as(tag).hasToString("ec001394@adm.cfwb.be");
+            }
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

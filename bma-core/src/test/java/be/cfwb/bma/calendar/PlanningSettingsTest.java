@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.LocalTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +28,17 @@ class PlanningSettingsTest {
         assertThat(s.wave(BmaKind.EC).name()).isEqualTo("ec-2024-11");
         assertThat(s.mailboxesPerDayBySenders()).isEqualTo(600);
         assertThat(PlanningSettings.builder().build()).isEqualTo(s);
+    }
+
+    @Test
+    void waveNamesAreAsciiWhateverTheDefaultLocale() {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+            assertThat(PlanningSettings.defaults2024().wave(BmaKind.PO).name()).isEqualTo("po-2024-10");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -165,7 +165,8 @@ class LedgerTest {
     void aSecondProcessIsRefusedWithAClearMessage() throws Exception {
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LedgerLockHolder.class.getName(), dir.toString())
-                .redirectErrorStream(true)
+                // stderr apart: the JVM writes notices there ("Picked up JAVA_TOOL_OPTIONS: ...") before any output
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));

@@ -77,4 +77,24 @@ class ReportTest {
                 .first().isEqualTo("address,name,kind,step,migration_date,messages,bytes,skipped,verification,anomalies");
         assertThat(page).isEqualTo(Files.readString(bma.report(MailboxSelection.of(List.of(DONE, EMPTY, HOSTILE, PO)))));
     }
+
+    @Test
+    void countsBrusselsDaysWhateverTheZoneOfTheClock() throws IOException {
+        // 23:30 UTC on 4 November is 00:30 on the 5th in Brussels: the night's copy belongs to the 5th.
+        Clock utc = Clock.fixed(Instant.parse("2024-11-04T23:30:00Z"), ZoneId.of("UTC"));
+        Path ledgerDir = dir.resolve("ledger");
+        try (Ledger ledger = Ledger.open(ledgerDir, utc)) {
+            ledger.append(LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(DONE).with("pass", "final")
+                    .with("complete", true).with(MigrationReport.COPIED, 3).with(MigrationReport.BYTES, 2 * 1024 * 1024));
+            ledger.append(LedgerEntry.of(EventTypes.VERIFY_PASSED).mailbox(DONE));
+        }
+        Bma bma = Bma.configure().inventory(Inventory.bundledOpenData()).ledgerDirectory(ledgerDir)
+                .outputDirectory(dir.resolve("out")).clock(utc).load();
+
+        String page = Files.readString(bma.report(MailboxSelection.of(List.of(DONE))));
+
+        assertThat(page).as("verified on the 5th, 2 MB copied on the 5th")
+                .contains("<title>2024-11-05: 1</title>", "<title>2024-11-05: 2</title>")
+                .doesNotContain("<title>2024-11-04");
+    }
 }

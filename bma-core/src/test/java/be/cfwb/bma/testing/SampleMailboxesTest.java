@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,22 @@ class SampleMailboxesTest {
         }
         assertThat(SampleMailboxes.messages(BmaAddress.parse("po000478@adm.cfwb.be"), 60).get(0).bytes())
                 .isNotEqualTo(a.get(0).bytes());
+    }
+
+    @Test
+    void theBytesDoNotDependOnTheDefaultLocale() {
+        Locale before = Locale.getDefault();
+        List<SampleMessage> arabic;
+        try {
+            Locale.setDefault(Locale.forLanguageTag("ar-EG")); // writes %d with its own digits
+            arabic = SampleMailboxes.messages(EC, 30);
+        } finally {
+            Locale.setDefault(before);
+        }
+        List<SampleMessage> usual = SampleMailboxes.messages(EC, 30);
+        for (int i = 0; i < usual.size(); i++) {
+            assertThat(arabic.get(i).bytes()).as("message %d", i).isEqualTo(usual.get(i).bytes());
+        }
     }
 
     @Test
