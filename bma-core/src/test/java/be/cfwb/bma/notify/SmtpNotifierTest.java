@@ -34,8 +34,15 @@ class SmtpNotifierTest {
 
     @RegisterExtension
     static final GreenMailExtension GREENMAIL = new GreenMailExtension(ServerSetup.dynamicPort(
-            ServerSetup.createCopy(new ServerSetup[] {ServerSetupTest.SMTP, ServerSetupTest.SMTPS}, s -> s.createCopy("127.0.0.1"))))
+            ServerSetup.createCopy(new ServerSetup[] {ServerSetupTest.SMTP, ServerSetupTest.SMTPS}, SmtpNotifierTest::loopback)))
             .withPerMethodLifecycle(true);
+
+    /** On 127.0.0.1, with the start-up time GreenMailFixture gives: SMTPS missed GreenMail's 2 s on a busy machine. */
+    private static ServerSetup loopback(ServerSetup setup) {
+        ServerSetup copy = setup.createCopy("127.0.0.1");
+        copy.setServerStartupTimeout(10_000);
+        return copy;
+    }
 
     static final BmaAddress TO = BmaAddress.parse("ec001394@adm.cfwb.be");
 
