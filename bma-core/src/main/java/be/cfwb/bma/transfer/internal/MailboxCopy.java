@@ -80,6 +80,8 @@ public final class MailboxCopy {
     private MailboxTarget target;
     /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
     private Optional<Character> reserved;
+    /** The old server's personal namespace as this pass knows it; null until known. */
+    private Optional<FolderPath> namespace;
     private int retries;
     /** Batched reads that failed and were redone message by message, on the reader thread. */
     private final java.util.concurrent.atomic.AtomicInteger readRetries = new java.util.concurrent.atomic.AtomicInteger();
@@ -111,11 +113,12 @@ public final class MailboxCopy {
                 return null;
             }, null);
             List<SourceFolder> sourceFolders = retrying(() -> source.folders(), null);
-            Optional<FolderPath> namespace = retrying(() -> source.personalNamespace(), null);
             Optional<Optional<Character>> knownReserved = pass == Pass.PRESTAGE && !dryRun
                     ? recordedReserved() : Optional.empty();
             if (knownReserved.isPresent() && retrying(() -> nothingNew(sourceFolders), null)) {
-                // A pre-stage rerun with nothing new anywhere: the target is not even logged in to.
+                // A pre-stage rerun with nothing new anywhere: the target is not even logged in to,
+                // and the namespace (which only names the folders in the report) is the one recorded.
+                namespace = recordedNamespace().orElseGet(() -> retrying(() -> source.personalNamespace(), null));
                 for (FolderMapping mapping : settings.folderMapper().map(sourceFolders, knownReserved.get(), namespace)) {
                     FolderTally tally = new FolderTally();
                     if (mapping.source().holdsMessages()) {
@@ -129,6 +132,7 @@ public final class MailboxCopy {
                     return null;
                 }, null);
                 reserved = retrying(() -> target.reservedNameCharacter(), null);
+                namespace = retrying(() -> source.personalNamespace(), null);
                 List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders, reserved, namespace);
                 for (FolderMapping mapping : mappings) {
                     syncFolder(mapping, folders);
@@ -157,6 +161,9 @@ public final class MailboxCopy {
         if (reserved != null) {
             done = done.with("targetReserved", reserved.map(String::valueOf).orElse(""));
         }
+        if (namespace != null) {
+            done = done.with("sourceNamespace", namespace.map(FolderPath::encoded).orElse(""));
+        }
         ledger.append(done
                 .with("pass", pass.label())
                 .with("complete", report.isComplete())
@@ -180,6 +187,18 @@ public final class MailboxCopy {
             Optional<String> r = e.get("targetReserved");
             if (r.isPresent()) {
                 found = Optional.of(r.get().isEmpty() ? Optional.empty() : Optional.of(r.get().charAt(0)));
+            }
+        }
+        return found;
+    }
+
+    /** The old server's personal namespace as the last pass of this mailbox recorded it, if one did. */
+    private Optional<Optional<FolderPath>> recordedNamespace() {
+        Optional<Optional<FolderPath>> found = Optional.empty();
+        for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE) && e.concerns(mailbox))) {
+            Optional<String> n = e.get("sourceNamespace");
+            if (n.isPresent()) {
+                found = Optional.of(n.get().isEmpty() ? Optional.empty() : Optional.of(FolderPath.decode(n.get())));
             }
         }
         return found;
