@@ -131,8 +131,8 @@ public final class ImapSource implements MailboxSource {
      * Every folder, in one {@code LIST "" "*"}. Where the server offers LIST-STATUS (RFC 5819)
      * the same command returns each folder's UIDNEXT and UIDVALIDITY, kept for
      * {@link #nothingAbove}, and the session learns the hierarchy separator from the INBOX's
-     * line: a rerun with nothing new then costs the old server one command per mailbox besides
-     * the login and NAMESPACE.
+     * line: a rerun with nothing new then costs the old server this one command per mailbox
+     * besides the login and LOGOUT.
      */
     private List<ListInfo> list() throws MessagingException {
         List<ListInfo> folders = new ArrayList<>();
