@@ -20,6 +20,8 @@ import be.cfwb.bma.lifecycle.Provisioning;
 import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
 import be.cfwb.bma.notify.MailboxSchedule;
+import be.cfwb.bma.notify.DeliveryCheck;
+import be.cfwb.bma.notify.DeliveryResult;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
@@ -70,20 +72,24 @@ public final class Bma {
     /** The loaded configuration, immutable. */
     record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
                     Clock clock, PlanningSettings planning, Optional<NotificationSettings> notifications,
-                    TransferSettings transfer) {
+                    TransferSettings transfer, Safeguards safeguards) {
         Settings {
             Objects.requireNonNull(inventory);
             Objects.requireNonNull(ledgerDirectory);
             Objects.requireNonNull(outputDirectory);
             Objects.requireNonNull(clock);
             Objects.requireNonNull(planning);
+            Objects.requireNonNull(safeguards);
         }
 
         Settings withTransfer(TransferSettings transfer) {
             return new Settings(inventory, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
-                    notifications, transfer);
+                    notifications, transfer, safeguards);
         }
     }
+
+    /** Where a dry run writes what it would have done, under the output directory. */
+    public static final String DRY_RUN_DIRECTORY = "dry-run";
 
     private final Settings settings;
 
@@ -156,6 +162,9 @@ public final class Bma {
     public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun, NotificationKind upTo) {
         NotificationSettings notifications = settings.notifications().orElseThrow(() -> new BmaException(
                 BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
+        if (!dryRun) {
+            requireNotFuture(date);
+        }
         Inventory selected = settings.inventory().select(selection);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             // The published plan (plan.json) is what ops reviewed; without one (a clean target/), the
@@ -165,8 +174,58 @@ public final class Bma {
                             new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
                                     Map.of()))));
             NotificationSchedule limited = address -> schedule.of(address).map(s -> upTo(s, upTo));
-            return new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
+            NotifyResult result = new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
                     .run(selected.mailboxes(), limited, date, dryRun);
+            if (dryRun || settings.transfer() == null) {
+                return result;
+            }
+            // Sent is not received: each mail must be seen where the school reads it, the old mailbox.
+            return result.withDelivery(deliveryCheck(ledger).run(selected.mailboxes().stream()
+                    .map(Mailbox::address).toList()));
+        }
+    }
+
+    /**
+     * Looks for every notification mail sent to the selected mailboxes in their old mailbox
+     * (read-only), records {@code mail.delivered} with the folder each is found in, and reports
+     * those still missing after the delivery wait ({@link Safeguards#deliveryWait()}).
+     *
+     * @throws BmaException if the old server is not configured
+     */
+    public DeliveryResult checkDelivery(MailboxSelection selection) {
+        transferSettings();
+        Inventory selected = settings.inventory().select(selection);
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            return deliveryCheck(ledger).run(selected.mailboxes().stream().map(Mailbox::address).toList());
+        }
+    }
+
+    private DeliveryCheck deliveryCheck(Ledger ledger) {
+        return new DeliveryCheck(settings.transfer().source(), ledger, settings.clock(),
+                settings.safeguards().deliveryWait());
+    }
+
+    /** Whether a cutover waits for mail 4 in the old mailbox: as configured, else whenever the old server is known. */
+    public boolean requireMail4Delivered() {
+        boolean required = settings.safeguards().requireMail4Delivered().orElse(settings.transfer() != null);
+        if (required && settings.transfer() == null) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.REQUIRE_MAIL4_DELIVERED
+                    + "=true needs the old server to look in (" + BmaProperties.SOURCE_URL + " and its login)");
+        }
+        return required;
+    }
+
+    /**
+     * Refuses a day after the clock's today (Europe/Brussels) unless {@link Safeguards#allowFutureDate()}:
+     * a mistyped {@code bma.date} must not send mail 2 or reset passwords days early.
+     */
+    private void requireNotFuture(LocalDate day) {
+        LocalDate today = settings.clock().instant().atZone(PlanningSettings.ZONE).toLocalDate();
+        if (day.isAfter(today) && !settings.safeguards().allowFutureDate()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.DATE + " " + day
+                    + " is after today (" + today + ", Europe/Brussels): a goal that sends, resets passwords or copies"
+                    + " refuses a future day. Check " + BmaProperties.DATE + ", or set " + BmaProperties.ALLOW_FUTURE_DATE
+                    + "=true to act for that day on purpose");
         }
     }
 
@@ -205,26 +264,46 @@ public final class Bma {
      * and the result says so once ({@link RunResult#refusedLogins()}).
      */
     public RunResult run(LocalDate day, MailboxSelection selection, Optional<CutoverHook> cutoverHook, RunListener listener) {
+        return run(day, selection, cutoverHook, listener, false);
+    }
+
+    /**
+     * As {@link #run(LocalDate, MailboxSelection, Optional, RunListener)}; with {@code dryRun},
+     * nothing is sent, reset, copied, cut over or recorded: each stage says which mailboxes it
+     * would act on (as if the stages before it had done their part), and the list is written to
+     * {@code <output>/}{@value #DRY_RUN_DIRECTORY}{@code /run-<day>.txt}.
+     *
+     * @throws BmaException naming {@code bma.date} if {@code day} is after today, unless
+     *                      {@link Safeguards#allowFutureDate()} or {@code dryRun}
+     */
+    public RunResult run(LocalDate day, MailboxSelection selection, Optional<CutoverHook> cutoverHook, RunListener listener,
+                         boolean dryRun) {
         settings.inventory().select(selection);
+        if (!dryRun) {
+            requireNotFuture(day);
+        }
         if (settings.transfer() == null) {
-            return new MigrationDay(this, cutoverHook, listener).run(day, selection);
+            return new MigrationDay(this, cutoverHook, listener, dryRun).run(day, selection);
         }
         // One set of login gates for every stage: a refused admin login is tried once a run, not once a stage.
         TransferSettings gated = LoginGate.guard(settings.transfer());
-        RunResult result = new MigrationDay(new Bma(settings.withTransfer(gated)), cutoverHook, listener).run(day, selection);
+        RunResult result = new MigrationDay(new Bma(settings.withTransfer(gated)), cutoverHook, listener, dryRun)
+                .run(day, selection);
         return result.withRefusedLogins(LoginGate.refusals(gated));
     }
 
     /**
      * Records that mail routing of the selected mailboxes now goes to Exchange, after running
-     * {@code hook} for each if given. A mailbox is cut over only once mail 4 was sent; the
-     * others are reported, not recorded.
+     * {@code hook} for each if given. A mailbox is cut over only once mail 4 was sent and, when
+     * the old server is configured (or {@link Safeguards#requireMail4Delivered()} says so), found in
+     * the old mailbox; the others are reported, not recorded.
      */
     public CutoverResult cutover(MailboxSelection selection, Optional<CutoverHook> hook, boolean dryRun) {
         Inventory selected = settings.inventory().select(selection);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             List<BmaAddress> addresses = selected.mailboxes().stream().map(Mailbox::address).toList();
-            return new Cutover(ledger, hook).run(addresses, dryRun);
+            return new Cutover(ledger, hook, requireMail4Delivered() ? Optional.of(deliveryCheck(ledger)) : Optional.empty())
+                    .run(addresses, dryRun);
         }
     }
 
@@ -257,11 +336,26 @@ public final class Bma {
      *                      if the selection names an address outside the inventory
      */
     public PlanResult plan(MailboxSelection selection) {
+        return plan(selection, false);
+    }
+
+    /**
+     * As {@link #plan(MailboxSelection)}; with {@code dryRun}, the plan files go to
+     * {@code <output>/}{@value #DRY_RUN_DIRECTORY}{@code /} for review, and neither the published plan
+     * ({@code plan.json}, which {@link #notify} follows, and its copy beside the ledger) nor the
+     * ledger is touched.
+     */
+    public PlanResult plan(MailboxSelection selection, boolean dryRun) {
         settings.inventory().select(selection);
         Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.ledgerDirectory(), settings.outputDirectory());
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             MigrationPlan plan = new Planner(settings.planning())
                     .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
+            if (dryRun) {
+                List<Path> files = PlanFiles.write(plan, settings.outputDirectory().resolve(DRY_RUN_DIRECTORY));
+                return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
+                        files, ledger.recovery());
+            }
             List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
             PlanFiles.keepPublished(files.get(1), ledger.directory());
             ledger.append(LedgerEntry.of(EventTypes.PLAN_PUBLISHED).with("mailboxes", plan.size())

@@ -33,6 +33,7 @@ public final class BmaConfiguration {
     private NotificationSettings notifications;
     private PlanningSettings planning = PlanningSettings.defaults2024();
     private TransferSettings transfer;
+    private Safeguards safeguards = Safeguards.defaults();
 
     BmaConfiguration() {
     }
@@ -89,6 +90,22 @@ public final class BmaConfiguration {
         return this;
     }
 
+    /** What guards against irreversible mistakes ({@link Safeguards}); {@link Safeguards#defaults()} by default. */
+    public BmaConfiguration safeguards(Safeguards safeguards) {
+        this.safeguards = Objects.requireNonNull(safeguards, "safeguards");
+        return this;
+    }
+
+    /**
+     * Lets goals that send, reset or copy act for a day after the clock's today: a simulation
+     * or a test driving days with a frozen clock. Off by default: a mistyped date must not send
+     * mail 2 days early.
+     */
+    public BmaConfiguration allowFutureDate(boolean allow) {
+        this.safeguards = new Safeguards(allow, safeguards.deliveryWait(), safeguards.requireMail4Delivered());
+        return this;
+    }
+
     /**
      * Applies the {@code bma.*} keys found in {@code properties} (see {@link BmaProperties});
      * other keys are ignored. All or nothing: if one value is refused, this configuration is
@@ -96,6 +113,7 @@ public final class BmaConfiguration {
      */
     public BmaConfiguration properties(Map<String, String> properties) {
         PlanningSettings checkedPlanning = planning.toBuilder().properties(properties).build();
+        Safeguards checkedSafeguards = safeguards.withProperties(properties);
         String inv = properties.get(BmaProperties.INVENTORY);
         if (inv != null && !inv.isBlank()) {
             inventory(Path.of(inv.strip()));
@@ -109,6 +127,7 @@ public final class BmaConfiguration {
             outputDirectory(Path.of(output.strip()));
         }
         planning = checkedPlanning;
+        safeguards = checkedSafeguards;
         return this;
     }
 
@@ -124,6 +143,6 @@ public final class BmaConfiguration {
         }
         Inventory loaded = inventory.get();
         return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
-                Optional.ofNullable(notifications), transfer));
+                Optional.ofNullable(notifications), transfer, safeguards));
     }
 }

@@ -14,6 +14,12 @@ public final class BmaProperties {
     public static final String DATE = "bma.date";
     public static final String DRY_RUN = "bma.dryRun";
     public static final String SKIP = "bma.skip";
+    /** Lets goals that send, reset or copy act for a {@link #DATE} after today (default {@code false}). */
+    public static final String ALLOW_FUTURE_DATE = "bma.allowFutureDate";
+    /** Minutes a sent notification may take to appear in the old mailbox before it is reported unconfirmed (default 30). */
+    public static final String DELIVERY_WAIT_MINUTES = "bma.delivery.waitMinutes";
+    /** Whether a mailbox is cut over only once mail 4 is found in its old mailbox (default: true when the old server is configured). */
+    public static final String REQUIRE_MAIL4_DELIVERED = "bma.cutover.requireMail4Delivered";
     /** Microsoft Graph (see {@code be.cfwb.bma.graph.GraphSettings}); secrets from settings.xml or the environment. */
     public static final String GRAPH_TENANT = "bma.graph.tenant";
     public static final String GRAPH_CLIENT_ID = "bma.graph.clientId";

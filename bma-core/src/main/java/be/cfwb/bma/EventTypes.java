@@ -35,6 +35,11 @@ public final class EventTypes {
     public static final String MAIL_SENDING = "mail.sending";
     /** A notification mail was refused; data {@code mail}, {@code attempt}, {@code reason}. */
     public static final String MAIL_FAILED = "mail.failed";
+    /**
+     * A sent notification mail was found in the old mailbox, where the school reads it; data
+     * {@code mail}, {@code message_id}, {@code folder} (where it was found).
+     */
+    public static final String MAIL_DELIVERED = "mail.delivered";
     /** A new password was set on the target account for mail 2 (never the password itself). */
     public static final String CREDENTIAL_ISSUED = "credential.issued";
 

@@ -6,6 +6,8 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.notify.DeliveryCheck;
+import be.cfwb.bma.notify.DeliveryOutcome;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,10 @@ import java.util.Optional;
  * Records cutovers in the ledger. A mailbox is ready once mail 4 (the last mail the old
  * mailbox receives) was sent: switching routing earlier would make the school miss it. With
  * a {@link CutoverHook}, the hook does the switch and only its success is recorded as a
- * cutover; a failure is recorded as such, with the exit code, and can be retried.
+ * cutover; a failure is recorded as such, with the exit code, and can be retried. With a
+ * {@link DeliveryCheck}, mail 4 must also have been found in the old mailbox: a mail 4 that a
+ * relay delivered to the new mailbox instead never reached the school, and cutting over would
+ * hide that for good.
  */
 public final class Cutover {
 
@@ -30,10 +35,17 @@ public final class Cutover {
 
     private final Ledger ledger;
     private final Optional<CutoverHook> hook;
+    private final Optional<DeliveryCheck> mail4Check;
 
     public Cutover(Ledger ledger, Optional<CutoverHook> hook) {
+        this(ledger, hook, Optional.empty());
+    }
+
+    /** @param mail4Check when present, a mailbox is cut over only once its mail 4 is found in the old mailbox */
+    public Cutover(Ledger ledger, Optional<CutoverHook> hook, Optional<DeliveryCheck> mail4Check) {
         this.ledger = ledger;
         this.hook = hook;
+        this.mail4Check = mail4Check;
     }
 
     /** Cuts over each mailbox that is ready, in order; never stops at one mailbox's failure. */
@@ -45,6 +57,14 @@ public final class Cutover {
         return new CutoverResult(outcomes, dryRun);
     }
 
+    /** True if the last mail 4 sent was found in the old mailbox. */
+    private static boolean mail4Delivered(List<LedgerEvent> history) {
+        Optional<String> id = history.stream().filter(MailboxStep.MAIL4_SENT::isReachedBy).reduce((a, b) -> b)
+                .flatMap(e -> e.get("message_id"));
+        return id.isPresent() && history.stream().anyMatch(e -> e.type().equals(EventTypes.MAIL_DELIVERED)
+                && e.get("message_id").equals(id));
+    }
+
     private CutoverOutcome one(BmaAddress mailbox, boolean dryRun) {
         List<LedgerEvent> history = ledger.history(mailbox);
         MailboxStep step = MailboxStep.of(history);
@@ -54,6 +74,23 @@ public final class Cutover {
         if (history.stream().noneMatch(MailboxStep.MAIL4_SENT::isReachedBy)) {
             return new CutoverOutcome(mailbox, CutoverOutcome.Status.NOT_READY, step,
                     "mail 4 has not been sent (the mailbox is at '" + step.label() + "'): the school would miss it");
+        }
+        if (mail4Check.isPresent() && !mail4Delivered(history)) {
+            if (dryRun) {
+                return new CutoverOutcome(mailbox, CutoverOutcome.Status.RECORDED, step,
+                        "would look for mail 4 in the old mailbox, then " + (hook.isPresent() ? "run the cutover command"
+                                : "record it"));
+            }
+            Optional<DeliveryOutcome> mail4 = mail4Check.get().run(List.of(mailbox)).of(mailbox, 4);
+            if (mail4.isEmpty() || !mail4.get().isConfirmed()) {
+                boolean pending = mail4.isPresent() && mail4.get().status() == DeliveryOutcome.Status.PENDING;
+                String detail = "mail 4 " + mail4.map(o -> "<" + o.messageId() + "> " + o.detail()).orElse("is not recorded")
+                        + (pending ? "; cutover waits for it: run again later" : "; cutover refused: the school would"
+                        + " never read the last mail of its old mailbox");
+                LOG.warn("Cutover of {} refused: {}", mailbox, detail);
+                return new CutoverOutcome(mailbox, pending ? CutoverOutcome.Status.AWAITING_MAIL4
+                        : CutoverOutcome.Status.MAIL4_UNCONFIRMED, step, detail);
+            }
         }
         if (dryRun) {
             return new CutoverOutcome(mailbox, CutoverOutcome.Status.RECORDED, step,

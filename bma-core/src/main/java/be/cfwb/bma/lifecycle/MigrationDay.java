@@ -11,7 +11,10 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlannedMailbox;
 import be.cfwb.bma.cutover.CutoverHook;
+import be.cfwb.bma.cutover.CutoverOutcome;
 import be.cfwb.bma.cutover.CutoverResult;
+import be.cfwb.bma.notify.DeliveryOutcome;
+import be.cfwb.bma.notify.DeliveryResult;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.NotifyResult;
 import be.cfwb.bma.transfer.Pass;
@@ -34,24 +37,40 @@ import java.util.stream.Collectors;
  * never leaves before provisioning, the final delta never runs before the cutover is
  * recorded. Without a cutover hook, mailboxes wait after mail 4 until ops record the cutover
  * ({@code bma:cutover}); the next run continues from there.
+ *
+ * <p>A dry run acts on nothing and records nothing: each stage names the mailboxes it would act
+ * on, as if the stages before it had done their part, and the list is written under the output
+ * directory.
  */
 public final class MigrationDay {
 
     private final Bma bma;
     private final Optional<CutoverHook> cutoverHook;
     private final RunListener listener;
+    private final boolean dryRun;
+    /** In a dry run, the steps the stages so far would have done, so later stages see them done. */
+    private final Map<BmaAddress, Set<MailboxStep>> assumed = new TreeMap<>();
+    /** Mailboxes whose next mail is due later today. */
+    private final Set<BmaAddress> waitingForMailTime = new java.util.TreeSet<>();
+    /** Mailboxes whose cutover waits for mail 4 to appear in the old mailbox. */
+    private final Set<BmaAddress> waitingForMail4 = new java.util.TreeSet<>();
 
     public MigrationDay(Bma bma, Optional<CutoverHook> cutoverHook, RunListener listener) {
+        this(bma, cutoverHook, listener, false);
+    }
+
+    public MigrationDay(Bma bma, Optional<CutoverHook> cutoverHook, RunListener listener, boolean dryRun) {
         this.bma = bma;
         this.cutoverHook = cutoverHook;
         this.listener = listener;
+        this.dryRun = dryRun;
     }
 
     /** Runs every stage due on {@code day} for the selected mailboxes. */
     public RunResult run(LocalDate day, MailboxSelection selection) {
         List<StageOutcome> stages = new ArrayList<>();
         listener.stageStarted(Stage.PLAN, bma.inventory().size());
-        PlanResult plan = bma.plan(MailboxSelection.all());
+        PlanResult plan = bma.plan(MailboxSelection.all(), dryRun);
         List<PlannedMailbox> selected = plan.plan().mailboxes().stream().filter(p -> selection.includes(p.address())).toList();
         stages.add(finish(new StageOutcome(Stage.PLAN, List.of(), true, plan.plan().size() + " mailboxes planned")));
 
@@ -77,8 +96,15 @@ public final class MigrationDay {
             stages.add(stage(Stage.CUTOVER, ready(migrating, Set.of(MailboxStep.MAIL4_SENT), MailboxStep.CUT_OVER),
                     s -> {
                         CutoverResult result = bma.cutover(selection(s), cutoverHook, false);
-                        return new StageOutcome(Stage.CUTOVER, s, result.isSuccess(), result.outcomes().stream()
-                                .filter(o -> o.isDone()).count() + " of " + s.size() + " cut over");
+                        result.outcomes().stream().filter(o -> o.status() == CutoverOutcome.Status.AWAITING_MAIL4)
+                                .forEach(o -> waitingForMail4.add(o.mailbox()));
+                        // Waiting for mail 4 within the delivery wait is no failure; a refusal after it is.
+                        boolean success = result.outcomes().stream().allMatch(o -> o.isDone()
+                                || o.status() == CutoverOutcome.Status.AWAITING_MAIL4);
+                        return new StageOutcome(Stage.CUTOVER, s, success, result.outcomes().stream()
+                                .filter(o -> o.isDone()).count() + " of " + s.size() + " cut over"
+                                + (waitingForMail4.isEmpty() ? "" : ", " + waitingForMail4.size()
+                                + " waiting for mail 4 in the old mailbox"));
                     }));
         }
         stages.add(stage(Stage.FINAL_DELTA, ready(migrating, Set.of(MailboxStep.CUT_OVER), MailboxStep.FINAL_DELTA_DONE),
@@ -90,10 +116,39 @@ public final class MigrationDay {
                 }));
 
         listener.stageStarted(Stage.REPORT, selected.size());
-        Path report = bma.report(selection);
+        Path report = dryRun ? writeDryRun(day, stages) : bma.report(selection);
         stages.add(finish(new StageOutcome(Stage.REPORT, List.of(), true, report.toString())));
         List<MailboxStatus> due = migrating.isEmpty() ? List.of() : bma.status(selection(migrating)).mailboxes();
-        return new RunResult(day, stages, due, Optional.of(report));
+        return new RunResult(day, stages, due, Optional.of(report), List.of(), dryRun ? Map.of() : waiting(due), dryRun);
+    }
+
+    /** What each due mailbox not verified waits for, when that is no fault. */
+    private Map<BmaAddress, RunResult.Waiting> waiting(List<MailboxStatus> due) {
+        Map<BmaAddress, RunResult.Waiting> waiting = new TreeMap<>();
+        List<BmaAddress> afterMail4 = new ArrayList<>();
+        for (MailboxStatus m : due) {
+            BmaAddress a = m.mailbox().address();
+            if (m.step() == MailboxStep.VERIFIED) {
+                continue;
+            }
+            if (waitingForMailTime.contains(a)) {
+                waiting.put(a, RunResult.Waiting.MAIL_TIME);
+            } else if (waitingForMail4.contains(a)) {
+                waiting.put(a, RunResult.Waiting.MAIL4_DELIVERY);
+            } else if (cutoverHook.isEmpty() && m.step() == MailboxStep.MAIL4_SENT) {
+                afterMail4.add(a);
+            }
+        }
+        if (!afterMail4.isEmpty() && bma.requireMail4Delivered()) {
+            // Ops will be refused the cutover of a mailbox whose mail 4 never reached the old mailbox:
+            // that one is a problem now, not a wait.
+            DeliveryResult delivery = bma.checkDelivery(selection(afterMail4));
+            afterMail4.stream().filter(a -> delivery.of(a, 4).map(o -> o.status() != DeliveryOutcome.Status.UNCONFIRMED)
+                    .orElse(false)).forEach(a -> waiting.put(a, RunResult.Waiting.ROUTING_SWITCH));
+        } else {
+            afterMail4.forEach(a -> waiting.put(a, RunResult.Waiting.ROUTING_SWITCH));
+        }
+        return waiting;
     }
 
     private StageOutcome stage(Stage stage, List<BmaAddress> ready, Function<List<BmaAddress>, StageOutcome> action) {
@@ -101,7 +156,48 @@ public final class MigrationDay {
             return finish(StageOutcome.idle(stage));
         }
         listener.stageStarted(stage, ready.size());
+        if (dryRun) {
+            for (BmaAddress a : ready) {
+                assumed.computeIfAbsent(a, k -> java.util.EnumSet.noneOf(MailboxStep.class)).addAll(reaches(stage));
+            }
+            return finish(new StageOutcome(stage, ready, true, "dry run: would act on " + ready.size() + " mailbox(es)"));
+        }
         return finish(action.apply(ready));
+    }
+
+    /** The steps a stage moves its mailboxes to. */
+    private static Set<MailboxStep> reaches(Stage stage) {
+        return switch (stage) {
+            case MAIL1 -> Set.of(MailboxStep.MAIL1_SENT);
+            case PROVISION -> Set.of(MailboxStep.PROVISIONED);
+            case MAILS_2_3 -> Set.of(MailboxStep.MAIL2_SENT, MailboxStep.MAIL3_SENT);
+            case PRESTAGE -> Set.of(MailboxStep.PRESTAGED);
+            case MAIL4 -> Set.of(MailboxStep.MAIL4_SENT);
+            case CUTOVER -> Set.of(MailboxStep.CUT_OVER);
+            case FINAL_DELTA -> Set.of(MailboxStep.FINAL_DELTA_DONE);
+            case VERIFY -> Set.of(MailboxStep.VERIFIED);
+            default -> Set.of();
+        };
+    }
+
+    /** The dry run's account, {@code <output>/dry-run/run-<day>.txt}: each stage and the mailboxes it would act on. */
+    private Path writeDryRun(LocalDate day, List<StageOutcome> stages) {
+        Path file = bma.outputDirectory().resolve(Bma.DRY_RUN_DIRECTORY).resolve("run-" + day + ".txt");
+        StringBuilder text = new StringBuilder("Dry run of bma:run for " + day + ": nothing was sent, reset, copied,"
+                + " cut over or recorded.\n");
+        for (StageOutcome o : stages) {
+            text.append(String.format("%-15s %s%n", o.stage().label(), o.mailboxes().isEmpty() ? o.summary()
+                    : "would act on " + o.mailboxes().size() + ": " + o.mailboxes().stream().map(Object::toString)
+                    .collect(Collectors.joining(", "))));
+        }
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new be.cfwb.bma.BmaException(be.cfwb.bma.BmaErrorCode.INVALID_CONFIGURATION,
+                    "Cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
     }
 
     private StageOutcome finish(StageOutcome outcome) {
@@ -121,7 +217,8 @@ public final class MigrationDay {
                 .collect(Collectors.toMap(m -> m.mailbox().address(), m -> m)));
         return candidates.stream().filter(a -> {
             MailboxStatus s = status.get(a);
-            return done.stream().allMatch(step -> reached(s, step)) && !reached(s, next);
+            return done.stream().allMatch(step -> reached(s, step) || assumed(a, step))
+                    && !reached(s, next) && !assumed(a, next);
         }).toList();
     }
 
@@ -136,11 +233,16 @@ public final class MigrationDay {
         return candidates.stream().filter(a -> !surveyed.contains(a)).toList();
     }
 
+    private boolean assumed(BmaAddress mailbox, MailboxStep step) {
+        return assumed.getOrDefault(mailbox, Set.of()).contains(step);
+    }
+
     private static boolean reached(MailboxStatus status, MailboxStep step) {
         return status.history().stream().anyMatch(step::isReachedBy);
     }
 
-    private static StageOutcome notifyOutcome(Stage stage, List<BmaAddress> mailboxes, NotifyResult result) {
+    private StageOutcome notifyOutcome(Stage stage, List<BmaAddress> mailboxes, NotifyResult result) {
+        result.waiting().forEach(o -> waitingForMailTime.add(o.mailbox()));
         return new StageOutcome(stage, mailboxes, result.isSuccess(), result.totals().entrySet().stream()
                 .filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.joining(", ")));

@@ -2,10 +2,12 @@ package be.cfwb.bma.lifecycle;
 
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.MailboxStep;
+import be.cfwb.bma.address.BmaAddress;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,24 +22,57 @@ import java.util.Optional;
  *                the run, one line each naming the server, the login and what to check: after the
  *                refusal no stage logged in with it again, so this is why the mailboxes turned
  *                away failed, said once
+ * @param waiting the due mailboxes not verified yet for a reason that is no fault: what each waits for
+ * @param dryRun  true if nothing was done: the stages say what would have been
  */
 public record RunResult(LocalDate day, List<StageOutcome> stages, List<MailboxStatus> due, Optional<Path> report,
-                        List<String> refusedLogins) {
+                        List<String> refusedLogins, Map<BmaAddress, Waiting> waiting, boolean dryRun) {
+
+    /** What a due mailbox can wait for without anything being wrong. */
+    public enum Waiting {
+        /** Mail 4 is sent; ops switch the routing and record it ({@code bma:cutover}). */
+        ROUTING_SWITCH("the routing switch (bma:cutover)"),
+        /** Its next mail is due later today; a run after that time sends it. */
+        MAIL_TIME("the planned time of its next mail"),
+        /** Mail 4 is sent but not in the old mailbox yet, within the delivery wait; the cutover waits for it. */
+        MAIL4_DELIVERY("mail 4 to appear in the old mailbox");
+
+        private final String label;
+
+        Waiting(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
 
     public RunResult {
         stages = List.copyOf(stages);
         due = List.copyOf(due);
         refusedLogins = List.copyOf(refusedLogins);
+        waiting = Map.copyOf(waiting);
     }
 
     /** A run in which no shared login was refused. */
     public RunResult(LocalDate day, List<StageOutcome> stages, List<MailboxStatus> due, Optional<Path> report) {
-        this(day, stages, due, report, List.of());
+        this(day, stages, due, report, List.of(), Map.of(), false);
     }
 
     /** This result, with the shared logins refused during the run. */
     public RunResult withRefusedLogins(List<String> refused) {
-        return new RunResult(day, stages, due, report, refused);
+        return new RunResult(day, stages, due, report, refused, waiting, dryRun);
+    }
+
+    /**
+     * True if nothing went wrong, though some due mailboxes are not verified yet because they wait
+     * for something that is no fault ({@link #waiting()}): every stage succeeded, no shared login was
+     * refused, and every mailbox not verified waits. Such a day ends with exit 0.
+     */
+    public boolean isDoneExceptWaiting() {
+        return stages.stream().allMatch(StageOutcome::success) && refusedLogins.isEmpty()
+                && incomplete().stream().allMatch(m -> waiting.containsKey(m.mailbox().address()));
     }
 
     /** True if every stage succeeded, every mailbox due is verified and no shared login was refused. */

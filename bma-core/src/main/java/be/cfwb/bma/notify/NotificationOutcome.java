@@ -36,7 +36,9 @@ public record NotificationOutcome(BmaAddress mailbox, NotificationKind kind, Sta
         /** Refused, or its password could not be set: not sent; the next run tries again. */
         FAILED,
         /** The hand-over broke off: it may have left. The next run sends it again, flagged. */
-        UNCERTAIN
+        UNCERTAIN,
+        /** Due later today: a mail never leaves before its planned time; the first run after it sends it. */
+        WAITING
     }
 
     public NotificationOutcome {

@@ -186,6 +186,10 @@ public final class NotificationRun {
                 && e.get("mail").equals(Optional.of("1"))).reduce((a, b) -> b).flatMap(e -> e.get("migration_date"));
         String planned = schedule.migrationDate().toString();
         boolean contradicts = announced.isPresent() && !announced.get().equals(planned);
+        // Today, a mail waits for its planned time; a past day's mails are all overdue; a future day
+        // (allowed on purpose: a simulation) is run as a whole.
+        java.time.LocalDateTime now = clock.instant().atZone(settings.zone()).toLocalDateTime();
+        boolean today = date.equals(now.toLocalDate());
         for (NotificationKind kind : NotificationKind.values()) {
             LocalDate dueDay = schedule.dueAt(kind).toLocalDate();
             if (dueDay.isAfter(date)) {
@@ -220,6 +224,11 @@ public final class NotificationRun {
                         dueDay.isBefore(date), false, "", "mail 1 announced " + announced.get()
                         + " but the plan now says " + planned + "; re-plan (announced dates are kept) before sending"));
                 continue;
+            }
+            if (today && schedule.dueAt(kind).isAfter(now)) {
+                outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.WAITING, schedule.dueAt(kind),
+                        false, false, "", "due at " + schedule.dueAt(kind).toLocalTime() + "; the first run after it sends it"));
+                break;
             }
             Set<String> closed = new HashSet<>();
             int intents = 0;

@@ -20,16 +20,35 @@ import java.util.Optional;
  * @param report         the CSV report written
  * @param outbox         the dry-run outbox directory, empty on a real run
  * @param ledgerRecovery what opening the ledger had to repair, if anything
+ * @param delivery       where the sent mails stand in the old mailboxes, when the old server is
+ *                       configured and this was a real run ({@link DeliveryCheck})
  */
 public record NotifyResult(LocalDate date, boolean dryRun, List<NotificationOutcome> outcomes,
                            List<BmaAddress> unplanned, Path report, Optional<Path> outbox,
-                           Optional<String> ledgerRecovery) {
+                           Optional<String> ledgerRecovery, Optional<DeliveryResult> delivery) {
 
     public NotifyResult {
         outcomes = List.copyOf(outcomes);
         unplanned = List.copyOf(unplanned);
         outbox = outbox == null ? Optional.empty() : outbox;
         ledgerRecovery = ledgerRecovery == null ? Optional.empty() : ledgerRecovery;
+        delivery = delivery == null ? Optional.empty() : delivery;
+    }
+
+    /** A result whose delivery was not checked. */
+    public NotifyResult(LocalDate date, boolean dryRun, List<NotificationOutcome> outcomes, List<BmaAddress> unplanned,
+                        Path report, Optional<Path> outbox, Optional<String> ledgerRecovery) {
+        this(date, dryRun, outcomes, unplanned, report, outbox, ledgerRecovery, Optional.empty());
+    }
+
+    /** This result, with where its mails stand in the old mailboxes. */
+    public NotifyResult withDelivery(DeliveryResult checked) {
+        return new NotifyResult(date, dryRun, outcomes, unplanned, report, outbox, ledgerRecovery, Optional.of(checked));
+    }
+
+    /** Mails that are due later today: the first run after their planned time sends them. */
+    public List<NotificationOutcome> waiting() {
+        return withStatus(NotificationOutcome.Status.WAITING);
     }
 
     /** True when no mail failed, broke off or was blocked. */

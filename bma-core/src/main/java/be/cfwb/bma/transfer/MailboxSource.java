@@ -46,6 +46,17 @@ public interface MailboxSource extends AutoCloseable {
     }
 
     /**
+     * The UIDs of the messages in {@code folder} whose Message-ID header holds {@code messageId},
+     * read-only (IMAP: EXAMINE and {@code UID SEARCH HEADER Message-ID}): how a notification
+     * mail is found where the school reads it. The default lists the folder.
+     */
+    default List<Long> findByMessageId(FolderPath folder, String messageId) {
+        return list(folder, 0, true).messages().stream()
+                .filter(m -> m.messageId().filter(id -> id.contains(messageId)).isPresent())
+                .map(SourceMessage::uid).toList();
+    }
+
+    /**
      * The bytes of one message, unchanged, streamed (not read whole into memory).
      *
      * @throws TransferException permanent if the folder's UIDVALIDITY is no longer

@@ -330,6 +330,36 @@ public final class ImapSource implements MailboxSource {
         }
     }
 
+    @Override
+    public List<Long> findByMessageId(FolderPath path, String messageId) {
+        try {
+            IMAPFolder folder = examine(path);
+            // A quoted string: our Message-IDs hold no quote or backslash, but a stranger's might.
+            String quoted = '"' + messageId.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+            return (List<Long>) folder.doCommand(p -> {
+                Response[] responses = p.command("UID SEARCH HEADER Message-ID " + quoted, null);
+                Response result = responses[responses.length - 1];
+                List<Long> uids = new ArrayList<>();
+                if (result.isOK()) {
+                    for (int i = 0; i < responses.length - 1; i++) {
+                        if (responses[i] instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
+                            long uid;
+                            while ((uid = ir.readLong()) != -1) {
+                                uids.add(uid);
+                            }
+                            responses[i] = null;
+                        }
+                    }
+                }
+                p.notifyResponseHandlers(responses);
+                p.handleResult(result);
+                return uids;
+            });
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot search " + path + " of " + mailbox() + " for " + messageId, e);
+        }
+    }
+
     private String imapName(FolderPath path) throws MessagingException {
         char separator = session.separator();
         return path.isInbox() ? "INBOX" : String.join(String.valueOf(separator), path.segments());
