@@ -19,6 +19,15 @@ public record CutoverResult(List<CutoverOutcome> outcomes, boolean dryRun) {
         return outcomes.stream().allMatch(CutoverOutcome::isDone);
     }
 
+    /**
+     * True if every selected mailbox is cut over or only waits for its mail 4 to appear in the
+     * old mailbox within the delivery wait ({@link CutoverOutcome.Status#AWAITING_MAIL4}): nothing
+     * is wrong, a later run records the rest.
+     */
+    public boolean isDoneExceptWaiting() {
+        return outcomes.stream().allMatch(o -> o.isDone() || o.status() == CutoverOutcome.Status.AWAITING_MAIL4);
+    }
+
     public long count(CutoverOutcome.Status status) {
         return outcomes.stream().filter(o -> o.status() == status).count();
     }

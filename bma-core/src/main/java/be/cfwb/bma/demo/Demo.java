@@ -128,7 +128,8 @@ public final class Demo {
                     + " working days from " + days.get(0) + " to " + days.get(days.size() - 1));
             CutoverHook cutover = CutoverHook.parse("true", state, Duration.ofSeconds(30));
             for (LocalDate day : days) {
-                clock.set(day.atTime(LocalTime.of(7, 0)).atZone(BRUSSELS).toInstant());
+                // After the day's last planned mail (mail 1 at 09:00): a mail never leaves before its time.
+                clock.set(day.atTime(LocalTime.of(9, 0)).atZone(BRUSSELS).toInstant());
                 heartbeat();
                 RunResult result = bma.run(day, MailboxSelection.all(), Optional.of(cutover), listener);
                 String acted = result.stages().stream().filter(s -> !s.mailboxes().isEmpty())

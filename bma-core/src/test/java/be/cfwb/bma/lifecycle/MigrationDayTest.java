@@ -182,7 +182,7 @@ class MigrationDayTest {
                 .retries(2, Duration.ofMillis(10))
                 .build();
         return Bma.configure().inventory(inventory).ledgerDirectory(dir.resolve("ledger")).outputDirectory(dir.resolve("out"))
-                .clock(clock).notifications(notifications).transfer(transfer).load();
+                .clock(clock).allowFutureDate(true).notifications(notifications).transfer(transfer).load();
     }
 
     private CutoverHook hook() {

@@ -478,6 +478,7 @@ class NotificationDeliveryTest {
     @Test
     void aPlanThatMovedAnAnnouncedDateBlocksTheFollowingMails() throws Exception {
         bma(smtp()).notify(MailboxSelection.parse("ec001394"), MIGRATION.minusDays(21));
+        clock.advance(java.time.Duration.ofDays(1));
         NotificationSchedule moved = NotificationSchedule.of(List.of(TestSupport.schedule(EC, MIGRATION.plusDays(1))));
         NotifyResult result = bma(smtp(), b -> b.schedule(moved)).notify(MailboxSelection.parse("ec001394"),
                 MIGRATION.plusDays(1));

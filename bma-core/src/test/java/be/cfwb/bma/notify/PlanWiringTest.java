@@ -49,7 +49,7 @@ class PlanWiringTest {
                 .credentialIssuer(issuer).sleeper(new TestSupport.ClockSleeper(clock))
                 .rateLimit(new RateLimit(600, 10_000)).build();
         Bma bma = Bma.configure().inventory(Inventory.of(mailboxes)).ledgerDirectory(work.resolve("ledger"))
-                .outputDirectory(work.resolve("out")).clock(clock).notifications(settings).load();
+                .outputDirectory(work.resolve("out")).clock(clock).allowFutureDate(true).notifications(settings).load();
 
         PlanResult planned = bma.plan(MailboxSelection.all());
         PlannedMailbox ec = planned.plan().find(BmaAddress.of(BmaKind.EC, 1001)).orElseThrow();

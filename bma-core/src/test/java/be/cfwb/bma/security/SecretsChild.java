@@ -105,7 +105,7 @@ public final class SecretsChild {
                     .build();
             Inventory inventory = Inventory.of(MAILBOXES.stream().map(a -> Mailbox.of(a, "École " + a.localPart())).toList());
             Bma bma = Bma.configure().inventory(inventory).ledgerDirectory(work.resolve("ledger"))
-                    .outputDirectory(work.resolve("out")).clock(clock).notifications(notifications).transfer(transfer).load();
+                    .outputDirectory(work.resolve("out")).clock(clock).allowFutureDate(true).notifications(notifications).transfer(transfer).load();
             TreeSet<LocalDate> days = new TreeSet<>();
             for (PlannedMailbox p : bma.plan(MailboxSelection.all()).plan().mailboxes()) {
                 days.add(p.mailDate(1));

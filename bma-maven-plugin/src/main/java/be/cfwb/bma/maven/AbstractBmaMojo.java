@@ -6,6 +6,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.Safeguards;
 import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.graph.GraphConnection;
@@ -208,7 +209,8 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         return Bma.configure()
                 .inventory(inventory.toPath())
                 .ledgerDirectory(ledger.toPath())
-                .outputDirectory(outputDirectory.toPath());
+                .outputDirectory(outputDirectory.toPath())
+                .safeguards(Safeguards.defaults().withProperties(bmaProperties()));
     }
 
     /** The goal itself: one call into {@code bma}, then rendering its result. */
@@ -309,6 +311,15 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
         File directory = project != null && project.getBasedir() != null ? project.getBasedir() : new File(".");
         return Optional.of(CutoverHook.parse(command, directory.toPath(),
                 Duration.ofSeconds(timeoutSeconds)));
+    }
+
+    /**
+     * The configuration with the old server (and the target) when {@code bma.source.url} is set:
+     * what {@code bma:notify} and {@code bma:cutover} need to look for the mails in the old mailbox.
+     */
+    protected BmaConfiguration withOldServer(BmaConfiguration configuration, Map<String, String> properties) {
+        return properties.containsKey(BmaProperties.SOURCE_URL) ? configuration.transfer(transferSettings(properties))
+                : configuration;
     }
 
     /** Fails the build with one summary line that points at the report. */

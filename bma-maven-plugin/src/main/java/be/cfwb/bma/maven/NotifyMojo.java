@@ -3,6 +3,7 @@ package be.cfwb.bma.maven;
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.notify.DeliveryOutcome;
 import be.cfwb.bma.notify.NotificationOutcome;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyListener;
@@ -80,7 +81,7 @@ public class NotifyMojo extends AbstractBmaMojo {
         // The goal's parameters win over the same keys set as project properties.
         Map<String, String> properties = new HashMap<>(bmaProperties());
         properties.putAll(properties());
-        return super.configuration()
+        return withOldServer(super.configuration(), properties)
                 .notifications(notificationSettings(properties, dryRun).listener(new LogListener()).build());
     }
 
@@ -139,6 +140,16 @@ public class NotifyMojo extends AbstractBmaMojo {
         getLog().info("Notifications for " + day + (dryRun ? " (dry run)" : "") + ": "
                 + (totals.length() == 0 ? "nothing due" : totals));
         result.outbox().ifPresent(o -> getLog().info("Outbox: " + o));
+        result.delivery().ifPresent(d -> {
+            for (DeliveryOutcome o : d.unconfirmed()) {
+                getLog().warn(String.format("not in the old mailbox: mail %d to %s <%s>: %s", o.mail(), o.mailbox(),
+                        o.messageId(), o.detail()));
+            }
+            getLog().info(String.format("In the old mailboxes: %d mail(s) found, %d not yet, %d not found after the wait",
+                    d.withStatus(DeliveryOutcome.Status.DELIVERED).size()
+                            + d.withStatus(DeliveryOutcome.Status.ALREADY_DELIVERED).size(),
+                    d.pending().size(), d.unconfirmed().size()));
+        });
         getLog().info("Report: " + result.report());
         if (!result.isSuccess()) {
             throw fail(result.problems().size() + " notification(s) not sent", result.report().toFile());
