@@ -419,12 +419,20 @@ public final class Bma {
      * {@code verify.failed} per mailbox and writes {@code verify-report.json}.
      */
     public VerifyResult verify(MailboxSelection selection) {
+        return verify(selection, false);
+    }
+
+    /**
+     * As {@link #verify(MailboxSelection)}; with {@code dryRun}, records nothing in the ledger and
+     * writes the report under {@code <output>/}{@value #DRY_RUN_DIRECTORY}{@code /}.
+     */
+    public VerifyResult verify(MailboxSelection selection, boolean dryRun) {
         TransferSettings transfer = transferSettings();
         Inventory selected = settings.inventory().select(selection);
         List<BmaAddress> mailboxes = selected.mailboxes().stream().map(Mailbox::address).toList();
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             VerifyReport report = new Verifier(transfer, settings.clock()).verify(mailboxes);
-            for (MailboxVerification m : report.mailboxes()) {
+            for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
                 ledger.append(LedgerEntry.of(m.isSuccess() ? EventTypes.VERIFY_PASSED : EventTypes.VERIFY_FAILED)
                         .mailbox(m.mailbox())
                         .with("source", m.source())
@@ -433,7 +441,8 @@ public final class Bma {
                         .with("duplicates", m.duplicated().size())
                         .with("mismatches", m.mismatched().size()));
             }
-            Path file = settings.outputDirectory().resolve("verify-report.json");
+            Path file = (dryRun ? settings.outputDirectory().resolve(DRY_RUN_DIRECTORY) : settings.outputDirectory())
+                    .resolve("verify-report.json");
             report.write(file);
             return new VerifyResult(report, file);
         }

@@ -131,8 +131,12 @@ public class PlanMojo extends AbstractBmaMojo {
     @Override
     protected void run(Bma bma) {
         MailboxSelection selection = selection();
-        PlanResult result = bma.plan(selection);
+        PlanResult result = bma.plan(selection, dryRun);
         result.ledgerRecovery().ifPresent(getLog()::warn);
+        if (dryRun) {
+            getLog().info("Dry run: plan written to " + result.files().get(0).getParent()
+                    + "; the published plan and the ledger are unchanged");
+        }
         if (!selection.isAll()) {
             for (PlannedMailbox p : result.selected()) {
                 getLog().info(String.format("%-21s %s  mail 1 %s  %s", p.address(), p.migrationDate(), p.mailAt(1),

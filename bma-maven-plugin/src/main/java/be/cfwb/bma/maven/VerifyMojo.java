@@ -18,7 +18,7 @@ public class VerifyMojo extends AbstractTransferMojo {
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {
-        VerifyResult result = bma.verify(selection());
+        VerifyResult result = bma.verify(selection(), dryRun);
         for (String line : result.report().summary().split("\\R")) {
             getLog().info(line);
         }

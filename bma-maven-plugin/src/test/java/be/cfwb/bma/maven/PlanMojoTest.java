@@ -59,6 +59,33 @@ class PlanMojoTest {
     }
 
     @Test
+    void aDryRunLeavesTheLedgerAndThePublishedPlanByteIdenticalAndWritesUnderDryRun() throws Exception {
+        PlanMojo mojo = mojo();
+        mojo.execute();
+        Path out = tmp.resolve("target/bma");
+        Path journal = tmp.resolve("ledger/ledger.jsonl");
+        byte[] ledgerBefore = Files.readAllBytes(journal);
+        byte[] planBefore = Files.readAllBytes(out.resolve("plan.json"));
+        List<Path> besideTheLedger = listed(tmp.resolve("ledger"));
+
+        PlanMojo dry = mojo();
+        dry.dryRun = true;
+        dry.windowEc = "2024-11-12..2024-11-13";
+        dry.execute();
+
+        assertThat(Files.readAllBytes(journal)).isEqualTo(ledgerBefore);
+        assertThat(Files.readAllBytes(out.resolve("plan.json"))).isEqualTo(planBefore);
+        assertThat(listed(tmp.resolve("ledger"))).isEqualTo(besideTheLedger);
+        assertThat(Files.readString(out.resolve("dry-run/plan.csv"))).contains(",2024-11-12,");
+    }
+
+    private static List<Path> listed(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
+    @Test
     void anInfeasiblePlanFailsTheBuildWithTheNumbers() throws Exception {
         PlanMojo mojo = mojo();
         mojo.windowEc = "2024-11-12";
