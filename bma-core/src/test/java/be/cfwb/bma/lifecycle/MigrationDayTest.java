@@ -103,8 +103,13 @@ class MigrationDayTest {
         for (BmaAddress a : MAILBOXES) {
             List<String> steps = bma.status(MailboxSelection.of(List.of(a))).mailboxes().get(0).history().stream()
                     .map(e -> e.type() + e.get("mail").map(n -> n).orElse("") + e.get("pass").orElse(""))
-                    .filter(t -> !t.startsWith("mail.sending") && !t.startsWith("credential") && !t.startsWith("transfer.folder"))
+                    .filter(t -> !t.startsWith("mail.sending") && !t.startsWith("credential") && !t.startsWith("transfer.folder")
+                            && !t.startsWith(EventTypes.MAIL_DELIVERED))
                     .toList();
+            // Each of the four mails was found in the old mailbox, where the school reads it.
+            assertThat(bma.status(MailboxSelection.of(List.of(a))).mailboxes().get(0).history().stream()
+                    .filter(e -> e.type().equals(EventTypes.MAIL_DELIVERED)).map(e -> e.get("mail").orElseThrow()))
+                    .as(a.toString()).containsExactly("1", "2", "3", "4");
             assertThat(steps).as(a.toString()).containsExactly("mail.sent1", EventTypes.MAILBOX_SURVEYED, EventTypes.MAILBOX_PROVISIONED, "mail.sent2",
                     "mail.sent3", "transfer.pass.doneprestage", "mail.sent4", EventTypes.CUTOVER_RECORDED,
                     "transfer.pass.donefinal", EventTypes.VERIFY_PASSED);
