@@ -243,9 +243,17 @@ public final class MigrationDay {
 
     private StageOutcome notifyOutcome(Stage stage, List<BmaAddress> mailboxes, NotifyResult result) {
         result.waiting().forEach(o -> waitingForMailTime.add(o.mailbox()));
-        return new StageOutcome(stage, mailboxes, result.isSuccess(), result.totals().entrySet().stream()
+        String sent = result.totals().entrySet().stream()
                 .filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        // A mail the old mailbox never received is a problem to act on: the school did not get it.
+        int unconfirmed = result.delivery().map(d -> d.unconfirmed().size()).orElse(0);
+        int pending = result.delivery().map(d -> d.pending().size()).orElse(0);
+        String delivery = (pending == 0 ? "" : "; " + pending + " not yet in the old mailbox")
+                + (unconfirmed == 0 ? "" : "; " + unconfirmed + " NOT in the old mailbox after the delivery wait: "
+                + result.delivery().orElseThrow().unconfirmed().stream().map(o -> "mail " + o.mail() + " to " + o.mailbox())
                 .collect(Collectors.joining(", ")));
+        return new StageOutcome(stage, mailboxes, result.isSuccess() && unconfirmed == 0, sent + delivery);
     }
 
     private static StageOutcome migrateOutcome(Stage stage, List<BmaAddress> mailboxes, MigrateResult result) {
