@@ -15,8 +15,10 @@ import java.util.Optional;
 /**
  * Records that mail routing of the selected mailboxes now goes to Exchange (done by ops
  * outside the toolkit), or runs {@code bma.cutover.command} for each and records its
- * success. Only mailboxes whose mail 4 was sent are cut over; the final delta pass waits
- * for this record.
+ * success. Only mailboxes whose mail 4 was sent, and found in the old mailbox when the old
+ * server is configured ({@code bma.cutover.requireMail4Delivered}), are cut over; the final
+ * delta pass waits for this record. Ends normally when every selected mailbox is cut over or
+ * only waits for its mail 4 to appear in the old mailbox.
  */
 @Mojo(name = "cutover", requiresProject = false, threadSafe = true)
 public class CutoverMojo extends AbstractBmaMojo {

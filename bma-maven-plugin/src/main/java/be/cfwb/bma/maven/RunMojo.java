@@ -22,7 +22,10 @@ import java.util.Optional;
  * and 3, pre-stage copy, mail 4, cutover (with {@code bma.cutover.command}; otherwise the
  * mailboxes wait for {@code bma:cutover}), final delta, verification, and the dashboard.
  * Reads the same {@code bma.*} keys and settings.xml servers as {@code bma:notify} and
- * {@code bma:migrate}. Fails unless every mailbox due by that day is verified.
+ * {@code bma:migrate}. Ends normally (exit 0) when every mailbox due by that day is verified,
+ * or when those that are not only wait (for the routing switch, a mail's planned time, or mail 4
+ * on its way to the old mailbox), with one line saying so; fails otherwise. {@code -Dbma.dryRun}
+ * does nothing and writes what it would do to {@code target/bma/dry-run/run-<day>.txt}.
  */
 @Mojo(name = "run", requiresProject = false, threadSafe = true)
 public class RunMojo extends AbstractBmaMojo {
