@@ -336,10 +336,10 @@ public final class ImapSource implements MailboxSource {
             IMAPFolder folder = examine(path);
             // A quoted string: our Message-IDs hold no quote or backslash, but a stranger's might.
             String quoted = '"' + messageId.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-            return (List<Long>) folder.doCommand(p -> {
+            List<Long> uids = new ArrayList<>();
+            folder.doCommand(p -> {
                 Response[] responses = p.command("UID SEARCH HEADER Message-ID " + quoted, null);
                 Response result = responses[responses.length - 1];
-                List<Long> uids = new ArrayList<>();
                 if (result.isOK()) {
                     for (int i = 0; i < responses.length - 1; i++) {
                         if (responses[i] instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
@@ -353,8 +353,9 @@ public final class ImapSource implements MailboxSource {
                 }
                 p.notifyResponseHandlers(responses);
                 p.handleResult(result);
-                return uids;
+                return null;
             });
+            return uids;
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot search " + path + " of " + mailbox() + " for " + messageId, e);
         }
