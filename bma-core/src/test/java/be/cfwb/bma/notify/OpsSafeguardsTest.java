@@ -190,6 +190,18 @@ class OpsSafeguardsTest {
         assertThat(bma.cutover(MailboxSelection.all(), Optional.empty(), false).isSuccess()).isTrue();
     }
 
+    @Test
+    void aSafeguardValueThatIsNotUnderstoodIsRefusedNamingItsKey() {
+        assertThatThrownBy(() -> configure(oldServer, false).properties(Map.of("bma.allowFutureDate", "yes")))
+                .isInstanceOf(BmaException.class).hasMessage("bma.allowFutureDate 'yes' is neither true nor false");
+        assertThatThrownBy(() -> configure(oldServer, false).properties(Map.of("bma.delivery.waitMinutes", "half an hour")))
+                .isInstanceOf(BmaException.class)
+                .hasMessage("bma.delivery.waitMinutes 'half an hour' is not a whole number of minutes, e.g. 30");
+        assertThatThrownBy(() -> configure(oldServer, false).properties(Map.of("bma.cutover.requireMail4Delivered", "true"))
+                .load().cutover(MailboxSelection.all(), Optional.empty(), false)).isInstanceOf(BmaException.class)
+                .hasMessageContaining("bma.cutover.requireMail4Delivered=true needs the old server");
+    }
+
     /** Mail 1 weeks ahead, then mails 2 to 4 on the morning itself at 07:00, 07:30 and 08:00, as planned. */
     static MailboxSchedule schedule() {
         Map<NotificationKind, LocalDateTime> due = new EnumMap<>(NotificationKind.class);
