@@ -40,10 +40,10 @@ import java.util.TreeSet;
  *   <li>a fixed date from the inventory is taken as given (it must be a working day);</li>
  *   <li>a mailbox keeps its day from the previous plan if that day is still allowed and has
  *       room, so adding or removing mailboxes moves nobody else;</li>
- *   <li>each day of the window whose mail 1 cannot leave the full lead (it would fall before
- *       {@link PlanningSettings#announceFrom()}) gets one mailbox, the first of the rest below
- *       that has that day allowed, so that the wave starts on its first day as the circular
- *       says ("débutera dès le 1er octobre");</li>
+ *   <li>when a wave has a mailbox to spare for each of its days, each day whose mail 1 cannot
+ *       leave the full lead (it would fall before {@link PlanningSettings#announceFrom()})
+ *       gets one, the first single mailbox of the rest below allowed there, so that the wave
+ *       starts on its first day as the circular says ("débutera dès le 1er octobre");</li>
  *   <li>the rest, most constrained first (then largest first when a volume limit applies),
  *       then in address order, each go to the allowed day with the least load (earliest on
  *       a tie) among the days that leave the full lead: the load is dealt evenly over them.
@@ -334,13 +334,19 @@ public final class Planner {
 
     /**
      * Gives each shortened-lead day of a wave that has no mailbox of that kind yet the first
-     * single mailbox of {@code rest} allowed there; returns the units still to place.
+     * single mailbox of {@code rest} allowed there, if the wave has enough mailboxes left for
+     * every one of its days to get one; returns the units still to place.
      */
     private List<Unit> seedShortenedDays(List<Unit> rest, Map<BmaKind, List<LocalDate>> waveDays, Placement p) {
         List<Unit> left = new ArrayList<>(rest);
         for (BmaKind kind : KINDS) {
-            for (LocalDate d : waveDays.get(kind)) {
-                if (!leadShortened(d, kind) || p.has(kind, d)) {
+            List<LocalDate> empty = waveDays.get(kind).stream().filter(d -> !p.has(kind, d)).toList();
+            long free = left.stream().filter(u -> u.members.stream().allMatch(m -> m.kind() == kind)).count();
+            if (free < empty.size()) {
+                continue;
+            }
+            for (LocalDate d : empty) {
+                if (!leadShortened(d, kind)) {
                     continue;
                 }
                 for (java.util.Iterator<Unit> it = left.iterator(); it.hasNext(); ) {
