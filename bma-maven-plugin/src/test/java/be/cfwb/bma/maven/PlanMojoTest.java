@@ -40,6 +40,7 @@ class PlanMojoTest {
         mojo.windowEc = "2024-11-12..2024-11-13";
         mojo.capacityEc = "2";
         mojo.mail4Time = "09:15";
+        mojo.accessDelayDays = "2";
         mojo.execute();
         Path out = tmp.resolve("target/bma");
         assertThat(out.resolve("plan.csv")).exists();
@@ -52,7 +53,9 @@ class PlanMojoTest {
         assertThat(csv.get(1)).contains(",ec-2024-11,2024-11-12,").contains("2024-11-12T09:15");
         assertThat(csv.get(2)).contains(",2024-11-12,");
         assertThat(csv.get(3)).contains(",2024-11-13,");
-        assertThat(csv.get(4)).startsWith("po000478@adm.cfwb.be,PO,478,Commune de X,,po-2024-10,2024-10-02,");
+        // One organising body: the first day after 30 Sep with the full lead; access two working days later.
+        assertThat(csv.get(4)).startsWith("po000478@adm.cfwb.be,PO,478,Commune de X,,po-2024-10,2024-10-07,2024-09-30T09:00,")
+                .endsWith(",2024-10-09,5");
         byte[] first = Files.readAllBytes(out.resolve("plan.ics"));
         mojo.execute();
         assertThat(Files.readAllBytes(out.resolve("plan.ics"))).isEqualTo(first);
