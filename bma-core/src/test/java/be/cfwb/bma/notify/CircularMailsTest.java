@@ -89,6 +89,7 @@ class CircularMailsTest {
                 .contains("Date prévue de la migration : " + FrenchDates.format(p.migrationDate()));
         assertThat(html(mails.get(0))).contains("à partir du " + words);
         assertThat(text(mails.get(2))).contains("À partir du " + words + ", vous consulterez");
+        assertThat(text(mails.get(1))).contains("accès à la nouvelle interface à partir du " + words);
         assertThat(html(mails.get(2))).contains("À partir du " + words);
 
         Path out = work.resolve("out");
