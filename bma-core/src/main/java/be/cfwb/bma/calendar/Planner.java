@@ -71,6 +71,7 @@ public final class Planner {
     private final Map<BmaKind, Map<LocalDate, LocalDate>> mail1Dates = new EnumMap<>(BmaKind.class);
     /** Per kind, the first day mail 1 may leave ({@link PlanningSettings#announceFrom()}), if limited. */
     private final Map<BmaKind, LocalDate> firstMail1 = new EnumMap<>(BmaKind.class);
+    private final Map<BmaKind, Map<LocalDate, Boolean>> shortenedDays = new EnumMap<>(BmaKind.class);
     private final long meanBytes;
 
     public Planner(PlanningSettings settings) {
@@ -79,6 +80,7 @@ public final class Planner {
         this.meanBytes = settings.mailboxSizes().meanBytes();
         for (BmaKind kind : BmaKind.values()) {
             mail1Dates.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
+            shortenedDays.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
             settings.announceFrom().ifPresent(from -> firstMail1.put(kind, workingDays.firstWorkingDayFrom(from, kind)));
         }
     }
@@ -174,8 +176,8 @@ public final class Planner {
 
     /** True if mail 1 for {@code day} cannot leave the full lead: it would be due before {@code bma.announceFrom}. */
     public boolean leadShortened(LocalDate day, BmaKind kind) {
-        return firstMail1.containsKey(kind)
-                && workingDays.minusWorkingDays(day, settings.leadDays(), kind).isBefore(firstMail1.get(kind));
+        return firstMail1.containsKey(kind) && shortenedDays.get(kind).computeIfAbsent(day,
+                d -> workingDays.minusWorkingDays(d, settings.leadDays(), kind).isBefore(firstMail1.get(kind)));
     }
 
     /** A mailbox's weight for the volume limit: its size, or the mean of the known sizes. */
