@@ -61,9 +61,16 @@ public final class BmaProperties {
     public static final String MAILBOX_SIZES = "bma.mailboxSizes";
     /** Planning: organising bodies ({@code po000478,...}) whose establishments migrate on one day. */
     public static final String KEEP_TOGETHER = "bma.keepTogether";
-    /** Planning: no mail 1 before this day (mailboxes not yet announced), ISO date. */
+    /** Planning: no mail 1 before this day, ISO date (default 2024-09-30, the circular's date; {@code none} for no limit). */
     public static final String ANNOUNCE_FROM = "bma.announceFrom";
+    /** Planning: working days from the migration day to the access date of the new interface (default 0, the same day). */
+    public static final String ACCESS_DELAY_DAYS = "bma.accessDelayDays";
 
+    /**
+     * Notifications: whether the password of mail 2 must be changed at the first sign-in
+     * (default {@code false}: the circular does not ask it, and several people share a BMA).
+     */
+    public static final String PASSWORD_CHANGE_AT_FIRST_SIGN_IN = "bma.password.changeAtFirstSignIn";
     /** Notifications: a directory whose {@code mailN.*} files replace the built-in templates. */
     public static final String NOTIFY_TEMPLATES = "bma.notify.templates";
     /** Notifications: the link to the new interface (mails 3 and 4). */

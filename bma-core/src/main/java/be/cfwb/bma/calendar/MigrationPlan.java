@@ -97,13 +97,40 @@ public final class MigrationPlan {
         return changes;
     }
 
-    /** Console lines: one per wave, then the number of changes. */
+    /**
+     * The mailboxes whose mail 1 leaves fewer than {@link PlanningSettings#leadDays()} working
+     * days ahead because it cannot leave before {@link PlanningSettings#announceFrom()}.
+     */
+    public List<PlannedMailbox> shortenedLeads() {
+        return mailboxes.stream().filter(p -> p.leadShortened(settings.leadDays())).toList();
+    }
+
+    /** Console lines: one per wave, the mailboxes with a shortened lead, then the number of changes. */
     public List<String> summaryLines() {
         List<String> lines = new ArrayList<>();
         waves.forEach(w -> lines.add(w.summaryLine()));
+        List<PlannedMailbox> shortened = shortenedLeads();
+        if (!shortened.isEmpty()) {
+            StringBuilder s = new StringBuilder().append(shortened.size())
+                    .append(" mailbox(es) get mail 1 with a shortened lead (no mail 1 before ")
+                    .append(settings.announceFrom().map(Object::toString).orElse("?")).append("):");
+            int listed = Math.min(shortened.size(), MAX_LISTED_SHORTENED);
+            for (int i = 0; i < listed; i++) {
+                PlannedMailbox p = shortened.get(i);
+                s.append(i == 0 ? " " : ", ").append(p.address()).append(" (").append(p.migrationDate()).append(", ")
+                        .append(p.mail1LeadDays()).append(" of ").append(settings.leadDays()).append(" working days)");
+            }
+            if (shortened.size() > listed) {
+                s.append(" and ").append(shortened.size() - listed).append(" more (plan.csv column mail1_lead_days)");
+            }
+            lines.add(s.toString());
+        }
         lines.add(mailboxes.size() + " mailboxes planned; " + changes.size() + " changed since the previous plan");
         return lines;
     }
+
+    /** Beyond this, the console line counts the rest; plan.csv lists them all. */
+    private static final int MAX_LISTED_SHORTENED = 50;
 
     @Override
     public String toString() {

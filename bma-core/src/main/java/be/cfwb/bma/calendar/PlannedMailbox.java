@@ -19,9 +19,14 @@ import java.util.Objects;
  * @param mails         the local date-times (Europe/Brussels) of mails 1 to 4, in order
  * @param constraints   the constraints that shaped this row, in words ({@code fixed 2024-11-05},
  *                      {@code announced}, ...); empty for a freely placed mailbox
+ * @param accessDate    the day the new interface can be reached ({@link PlanningSettings#accessDelayDays()}),
+ *                      announced by mail 1 and mail 3
+ * @param mail1LeadDays working days from mail 1 to the migration day: {@link PlanningSettings#leadDays()},
+ *                      or fewer when mail 1 could not leave before {@link PlanningSettings#announceFrom()}
  */
 public record PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDate, List<LocalDateTime> mails,
-                             List<String> constraints) implements Comparable<PlannedMailbox> {
+                             List<String> constraints, LocalDate accessDate, int mail1LeadDays)
+        implements Comparable<PlannedMailbox> {
 
     public PlannedMailbox {
         Objects.requireNonNull(mailbox, "mailbox");
@@ -32,6 +37,18 @@ public record PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDa
             throw new IllegalArgumentException("a planned mailbox has 4 mails, not " + mails.size());
         }
         constraints = List.copyOf(constraints);
+        Objects.requireNonNull(accessDate, "accessDate");
+        if (accessDate.isBefore(migrationDate)) {
+            throw new IllegalArgumentException("access date " + accessDate + " is before the migration date " + migrationDate);
+        }
+        if (mail1LeadDays < 1) {
+            throw new IllegalArgumentException("mail 1 lead of " + mail1LeadDays + " working days; it must be at least 1");
+        }
+    }
+
+    /** True if mail 1 leaves fewer than {@code leadDays} working days ahead (it could not leave earlier). */
+    public boolean leadShortened(int leadDays) {
+        return mail1LeadDays < leadDays;
     }
 
     public BmaAddress address() {

@@ -40,9 +40,15 @@ import java.util.TreeSet;
  *   <li>a fixed date from the inventory is taken as given (it must be a working day);</li>
  *   <li>a mailbox keeps its day from the previous plan if that day is still allowed and has
  *       room, so adding or removing mailboxes moves nobody else;</li>
+ *   <li>when a wave has a mailbox to spare for each of its days, each day whose mail 1 cannot
+ *       leave the full lead (it would fall before {@link PlanningSettings#announceFrom()})
+ *       gets one, the first single mailbox of the rest below allowed there, so that the wave
+ *       starts on its first day as the circular says ("débutera dès le 1er octobre");</li>
  *   <li>the rest, most constrained first (then largest first when a volume limit applies),
  *       then in address order, each go to the allowed day with the least load (earliest on
- *       a tie): the load is dealt evenly over the days.</li>
+ *       a tie) among the days that leave the full lead: the load is dealt evenly over them.
+ *       Only when those are full does a mailbox go to a day with a shortened lead (the
+ *       latest, so the longest lead, on a tie): shortened leads are as few as capacity allows.</li>
  * </ol>
  * A "same day" group is placed as one unit on a day allowed to all its members. If keeping
  * the previous days leaves a constrained mailbox no room, the whole plan is recomputed
@@ -63,6 +69,9 @@ public final class Planner {
     private final PlanningSettings settings;
     private final WorkingDays workingDays;
     private final Map<BmaKind, Map<LocalDate, LocalDate>> mail1Dates = new EnumMap<>(BmaKind.class);
+    /** Per kind, the first day mail 1 may leave ({@link PlanningSettings#announceFrom()}), if limited. */
+    private final Map<BmaKind, LocalDate> firstMail1 = new EnumMap<>(BmaKind.class);
+    private final Map<BmaKind, Map<LocalDate, Boolean>> shortenedDays = new EnumMap<>(BmaKind.class);
     private final long meanBytes;
 
     public Planner(PlanningSettings settings) {
@@ -71,6 +80,8 @@ public final class Planner {
         this.meanBytes = settings.mailboxSizes().meanBytes();
         for (BmaKind kind : BmaKind.values()) {
             mail1Dates.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
+            shortenedDays.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
+            settings.announceFrom().ifPresent(from -> firstMail1.put(kind, workingDays.firstWorkingDayFrom(from, kind)));
         }
     }
 
@@ -151,13 +162,22 @@ public final class Planner {
         return dates;
     }
 
-    /** The days of the kind's window open to all its mailboxes (no closure, no kind-wide blackout). */
+    /**
+     * The days of the kind's window open to all its mailboxes: no closure, no kind-wide
+     * blackout, and a working day for mail 1 before it (from {@link PlanningSettings#announceFrom()} on).
+     */
     public List<LocalDate> waveDays(BmaKind kind) {
         Wave wave = settings.wave(kind);
         return wave.window().days().filter(d -> workingDays.isWorkingDay(d, kind))
                 .filter(d -> settings.blackouts().stream().noneMatch(b -> b.concernsAll(kind) && b.range().contains(d)))
-                .filter(d -> settings.announceFrom().map(from -> !mail1Date(d, kind).isBefore(from)).orElse(true))
+                .filter(d -> !firstMail1.containsKey(kind) || firstMail1.get(kind).isBefore(d))
                 .toList();
+    }
+
+    /** True if mail 1 for {@code day} cannot leave the full lead: it would be due before {@code bma.announceFrom}. */
+    public boolean leadShortened(LocalDate day, BmaKind kind) {
+        return firstMail1.containsKey(kind) && shortenedDays.get(kind).computeIfAbsent(day,
+                d -> workingDays.minusWorkingDays(d, settings.leadDays(), kind).isBefore(firstMail1.get(kind)));
     }
 
     /** A mailbox's weight for the volume limit: its size, or the mean of the known sizes. */
@@ -276,17 +296,23 @@ public final class Planner {
                 .thenComparing(Comparator.comparingLong((Unit u) -> byVolume ? Arrays.stream(u.volume).sum() : 0).reversed())
                 .thenComparing(Comparator.comparingInt((Unit u) -> u.members.size()).reversed())
                 .thenComparing(u -> u.members.get(0).address()));
+        rest = seedShortenedDays(rest, waveDays, p);
         for (Unit u : rest) {
             LocalDate best = null;
             double bestScore = Double.MAX_VALUE;
+            boolean bestShortened = true;
             for (LocalDate d : u.allowed) {
                 if (!p.fits(u, d)) {
                     continue;
                 }
+                boolean shortened = shortened(u, d);
                 double score = p.score(u, d);
-                if (score < bestScore) {
+                // A full lead first; among shortened days the latest (the longest lead) on a tie.
+                if (best == null || (bestShortened && !shortened) || (bestShortened == shortened
+                        && (score < bestScore || (shortened && score == bestScore)))) {
                     best = d;
                     bestScore = score;
+                    bestShortened = shortened;
                 }
             }
             if (best == null) {
@@ -298,6 +324,45 @@ public final class Planner {
             }
         }
         return p;
+    }
+
+    private boolean shortened(Unit u, LocalDate d) {
+        for (Mailbox m : u.members) {
+            if (leadShortened(d, m.kind())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives each shortened-lead day of a wave that has no mailbox of that kind yet the first
+     * single mailbox of {@code rest} allowed there, if the wave has enough mailboxes left for
+     * every one of its days to get one; returns the units still to place.
+     */
+    private List<Unit> seedShortenedDays(List<Unit> rest, Map<BmaKind, List<LocalDate>> waveDays, Placement p) {
+        List<Unit> left = new ArrayList<>(rest);
+        for (BmaKind kind : KINDS) {
+            List<LocalDate> empty = waveDays.get(kind).stream().filter(d -> !p.has(kind, d)).toList();
+            long free = left.stream().filter(u -> u.members.stream().allMatch(m -> m.kind() == kind)).count();
+            if (free < empty.size()) {
+                continue;
+            }
+            for (LocalDate d : empty) {
+                if (!leadShortened(d, kind)) {
+                    continue;
+                }
+                for (java.util.Iterator<Unit> it = left.iterator(); it.hasNext(); ) {
+                    Unit u = it.next();
+                    if (u.members.size() == 1 && u.members.get(0).kind() == kind && u.allowed.contains(d) && p.fits(u, d)) {
+                        p.put(u, d);
+                        it.remove();
+                        break;
+                    }
+                }
+            }
+        }
+        return left;
     }
 
     private static LocalDate previousDay(Unit u, Map<BmaAddress, LocalDate> previous) {
@@ -363,13 +428,19 @@ public final class Planner {
         return allowed;
     }
 
+    /** The day of mail 1: the lead before {@code day}, but not before {@code bma.announceFrom}. */
     private LocalDate mail1Date(LocalDate day, BmaKind kind) {
-        return mail1Dates.get(kind).computeIfAbsent(day, d -> workingDays.minusWorkingDays(d, settings.leadDays(), kind));
+        return mail1Dates.get(kind).computeIfAbsent(day, d -> {
+            LocalDate due = workingDays.minusWorkingDays(d, settings.leadDays(), kind);
+            LocalDate first = firstMail1.get(kind);
+            return first != null && due.isBefore(first) && first.isBefore(d) ? first : due;
+        });
     }
 
     private PlannedMailbox row(Mailbox m, LocalDate day, Unit unit, boolean announced) {
+        LocalDate mail1 = mail1Date(day, m.kind());
         List<LocalDateTime> mails = List.of(
-                mail1Date(day, m.kind()).atTime(settings.mailTime(1)),
+                mail1.atTime(settings.mailTime(1)),
                 day.atTime(settings.mailTime(2)),
                 day.atTime(settings.mailTime(3)),
                 day.atTime(settings.mailTime(4)));
@@ -400,7 +471,9 @@ public final class Planner {
                 constraints.add("blackout " + b.name() + " " + b.range());
             }
         }
-        return new PlannedMailbox(m, wave.name(), day, mails, constraints);
+        return new PlannedMailbox(m, wave.name(), day, mails, constraints,
+                workingDays.plusWorkingDays(day, settings.accessDelayDays(), m.kind()),
+                Math.max(1, workingDays.workingDaysBetween(mail1, day, m.kind())));
     }
 
     private List<WaveSummary> summaries(List<PlannedMailbox> rows) {
@@ -461,8 +534,8 @@ public final class Planner {
         if (m.constraints().forbiddenDates().contains(before)) {
             return before + " is now a forbidden date";
         }
-        if (settings.announceFrom().isPresent() && mail1Date(before, m.kind()).isBefore(settings.announceFrom().get())) {
-            return "mail 1 for " + before + " would be due before " + settings.announceFrom().get();
+        if (firstMail1.containsKey(m.kind()) && !firstMail1.get(m.kind()).isBefore(before)) {
+            return "mail 1 for " + before + " cannot leave before it (bma.announceFrom " + settings.announceFrom().get() + ")";
         }
         if (!groupOf(m).isEmpty()) {
             return "follows its same-day group " + groupOf(m);
@@ -577,6 +650,11 @@ public final class Planner {
                 }
             }
             return worst;
+        }
+
+        boolean has(BmaKind kind, LocalDate d) {
+            int[] l = load.get(d);
+            return l != null && l[kind.ordinal()] > 0;
         }
 
         void put(Unit u, LocalDate d) {

@@ -24,9 +24,10 @@ import java.util.TreeSet;
 
 /**
  * Everything the planner needs besides the inventory: the waves, the school calendar, the
- * obligation windows (blackouts), extra closed days, the lead time of mail 1, the time of
- * each mail and the senders' hourly limit. Immutable; built by {@link #builder()}, which
- * starts from {@link #defaults2024()} and checks each value as it is set.
+ * obligation windows (blackouts, none by default), extra closed days, the lead time of
+ * mail 1 and the first day it may leave, the access date, the time of each mail and the
+ * senders' hourly limit. Immutable; built by {@link #builder()}, which starts from
+ * {@link #defaults2024()} and checks each value as it is set.
  *
  * <p>Belgian public holidays and the Fête de la Fédération Wallonie-Bruxelles (27
  * September) are always closed; they are computed for any year ({@link PublicHolidays}).
@@ -50,14 +51,23 @@ public final class PlanningSettings {
             NamedPeriod.of("Vacances d'été 2025", "2025-07-04..2025-08-24"));
 
     /**
-     * The 2024 obligation windows used by default. Circular n°9358 names the obligations
-     * (counting, staff assignments, DAccE) without dates: the counting days are the legal
-     * ones; the first school day after the autumn break is kept free for the DAccE and
-     * assignment encodings that pile up then. Confirm them with the administration each year.
+     * Obligation windows one may opt into ({@code bma.blackouts}); none is applied by default.
+     * Circular n°9358 names the obligations (counting, staff assignments, DAccE) without dates
+     * and meets them by splitting the migration into its two periods ("afin [...] d'adapter le
+     * planning aux différentes obligations des établissements et PO (comptage, attributions,
+     * DAccE…), la migration sera étalée sur deux périodes"), so both windows stay whole. These
+     * dates are the toolkit's own reading (the legal counting days; the first school day after
+     * the autumn break), to confirm with SGNE before use.
      */
     public static final List<Blackout> BLACKOUTS_2024 = List.of(
             Blackout.of("Comptage des élèves (30 septembre, 1er octobre)", "2024-09-30..2024-10-01", BmaKind.PO),
             Blackout.of("Reprise après le congé d'automne (DAccE, attributions)", "2024-11-04", BmaKind.EC));
+
+    /**
+     * The date of circular n°9358 ("Circulaire n°9358 du 30/09/2024"): mail 1 quotes it as
+     * published, so by default none leaves before ({@link #announceFrom()}).
+     */
+    public static final LocalDate CIRCULAR_DATE = LocalDate.of(2024, 9, 30);
 
     private static final PlanningSettings DEFAULTS_2024 = new Builder().build();
 
@@ -69,6 +79,7 @@ public final class PlanningSettings {
     private final List<NamedPeriod> schoolCalendar;
     private final List<Blackout> blackouts;
     private final Optional<LocalDate> announceFrom;
+    private final int accessDelayDays;
     private final Map<BmaKind, Long> volumePerDay;
     private final MailboxSizes sizes;
     private final SortedSet<BmaAddress> keepTogether;
@@ -82,17 +93,22 @@ public final class PlanningSettings {
         this.schoolCalendar = List.copyOf(new TreeSet<>(b.schoolCalendar));
         this.blackouts = List.copyOf(new TreeSet<>(b.blackouts));
         this.announceFrom = b.announceFrom;
+        this.accessDelayDays = b.accessDelayDays;
         this.volumePerDay = Collections.unmodifiableMap(new EnumMap<>(b.volumePerDay));
         this.sizes = b.sizes;
         this.keepTogether = Collections.unmodifiableSortedSet(new TreeSet<>(b.keepTogether));
     }
 
     /**
-     * The 2024 campaign of circular n°9358: organising bodies 1–25 October 2024 (100 a day,
-     * school holidays allowed), establishments 4–30 November 2024 (200 a day, not during
-     * school holidays); mail 1 five working days ahead at 09:00, mails 2, 3, 4 on the day at
-     * 07:00, 07:30, 08:00; 1,200 mails an hour; {@link #SCHOOL_CALENDAR_2024_2025};
-     * {@link #BLACKOUTS_2024}.
+     * The 2024 campaign. From circular n°9358: the windows, organising bodies 1–25 October
+     * 2024 and establishments 4–30 November 2024 ("du 1er au 25 octobre pour les BMA des PO",
+     * "du 4 au 30 novembre pour les BMA des établissements"), every working day of them usable
+     * (no blackout); no mail 1 before the circular's date, 30 September 2024; the new interface
+     * reachable on the migration day ("dès la migration effectuée"). The toolkit's own
+     * assumptions, to confirm with SGNE/ETNIC: 100 organising bodies and 200 establishments a
+     * day, organising bodies also during school holidays; mail 1 five working days ahead at
+     * 09:00, mails 2, 3, 4 on the day at 07:00, 07:30, 08:00; 1,200 mails an hour;
+     * {@link #SCHOOL_CALENDAR_2024_2025}. docs/planning.md tells which is which.
      */
     public static PlanningSettings defaults2024() {
         return DEFAULTS_2024;
@@ -177,9 +193,22 @@ public final class PlanningSettings {
         return keepTogether;
     }
 
-    /** No mail 1 for a mailbox not yet announced before this day, if set. */
+    /**
+     * No mail 1 before this day, if set ({@link #CIRCULAR_DATE} by default): a mailbox whose
+     * day leaves less than {@link #leadDays()} after it gets mail 1 on the first working day
+     * from it on, a shortened lead the plan reports.
+     */
     public Optional<LocalDate> announceFrom() {
         return announceFrom;
+    }
+
+    /**
+     * Working days (of the mailbox's kind) from the migration day to the date the new
+     * interface can be reached; 0 (the default) for the same day, as the circular has it
+     * ("dès la migration effectuée").
+     */
+    public int accessDelayDays() {
+        return accessDelayDays;
     }
 
     @Override
@@ -187,14 +216,15 @@ public final class PlanningSettings {
         return o instanceof PlanningSettings p && waves.equals(p.waves) && leadDays == p.leadDays
                 && mailTimes.equals(p.mailTimes) && mailsPerHour == p.mailsPerHour && closedDays.equals(p.closedDays)
                 && schoolCalendar.equals(p.schoolCalendar) && blackouts.equals(p.blackouts)
-                && announceFrom.equals(p.announceFrom) && volumePerDay.equals(p.volumePerDay) && sizes.equals(p.sizes)
+                && announceFrom.equals(p.announceFrom) && accessDelayDays == p.accessDelayDays
+                && volumePerDay.equals(p.volumePerDay) && sizes.equals(p.sizes)
                 && keepTogether.equals(p.keepTogether);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(waves, leadDays, mailTimes, mailsPerHour, closedDays, schoolCalendar, blackouts, announceFrom,
-                volumePerDay, sizes, keepTogether);
+                accessDelayDays, volumePerDay, sizes, keepTogether);
     }
 
     @Override
@@ -202,6 +232,7 @@ public final class PlanningSettings {
         return "PlanningSettings[waves=" + waves.values() + ", leadDays=" + leadDays + ", mailTimes=" + mailTimes
                 + ", mailsPerHour=" + mailsPerHour + ", closedDays=" + closedDays + ", blackouts=" + blackouts
                 + announceFrom.map(d -> ", announceFrom=" + d).orElse("")
+                + (accessDelayDays == 0 ? "" : ", accessDelayDays=" + accessDelayDays)
                 + (volumePerDay.isEmpty() ? "" : ", volumePerDay=" + volumePerDay + " MB, " + sizes)
                 + (keepTogether.isEmpty() ? "" : ", keepTogether=" + keepTogether) + "]";
     }
@@ -216,8 +247,9 @@ public final class PlanningSettings {
         private int mailsPerHour = 1200;
         private final List<NamedPeriod> closedDays = new ArrayList<>();
         private final List<NamedPeriod> schoolCalendar = new ArrayList<>(SCHOOL_CALENDAR_2024_2025);
-        private final List<Blackout> blackouts = new ArrayList<>(BLACKOUTS_2024);
-        private Optional<LocalDate> announceFrom = Optional.empty();
+        private final List<Blackout> blackouts = new ArrayList<>();
+        private Optional<LocalDate> announceFrom = Optional.of(CIRCULAR_DATE);
+        private int accessDelayDays;
         private final Map<BmaKind, Long> volumePerDay = new EnumMap<>(BmaKind.class);
         private MailboxSizes sizes = MailboxSizes.NONE;
         private final SortedSet<BmaAddress> keepTogether = new TreeSet<>();
@@ -239,6 +271,7 @@ public final class PlanningSettings {
             blackouts.clear();
             blackouts.addAll(s.blackouts);
             announceFrom = s.announceFrom;
+            accessDelayDays = s.accessDelayDays;
             volumePerDay.putAll(s.volumePerDay);
             sizes = s.sizes;
             keepTogether.addAll(s.keepTogether);
@@ -345,8 +378,18 @@ public final class PlanningSettings {
             return this;
         }
 
+        /** No mail 1 before {@code day}; {@code null} for no such limit. */
         public Builder announceFrom(LocalDate day) {
             this.announceFrom = Optional.ofNullable(day);
+            return this;
+        }
+
+        /** Working days from the migration day to the access date, 0 (same day) to 20. */
+        public Builder accessDelayDays(int days) {
+            if (days < 0 || days > 20) {
+                throw invalid("Access delay is " + days + " working days; it must be between 0 (the migration day) and 20");
+            }
+            this.accessDelayDays = days;
             return this;
         }
 
@@ -378,7 +421,10 @@ public final class PlanningSettings {
             apply(properties, BmaProperties.MAILBOX_SIZES, v -> mailboxSizes(MailboxSizes.load(Path.of(v))));
             apply(properties, BmaProperties.KEEP_TOGETHER, v -> java.util.Arrays.stream(v.split(","))
                     .map(String::strip).filter(i -> !i.isEmpty()).map(BmaAddress::parseLenient).forEach(this::keepTogether));
-            apply(properties, BmaProperties.ANNOUNCE_FROM, v -> announceFrom(date(BmaProperties.ANNOUNCE_FROM, v)));
+            apply(properties, BmaProperties.ANNOUNCE_FROM, v -> announceFrom(v.equalsIgnoreCase("none") ? null
+                    : date(BmaProperties.ANNOUNCE_FROM, v)));
+            apply(properties, BmaProperties.ACCESS_DELAY_DAYS, v ->
+                    accessDelayDays(integer(BmaProperties.ACCESS_DELAY_DAYS, v)));
             return this;
         }
 

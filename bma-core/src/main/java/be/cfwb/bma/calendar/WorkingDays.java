@@ -83,6 +83,33 @@ public final class WorkingDays {
         return Optional.empty();
     }
 
+    /** The working day (of {@code kind}) {@code n} working days after {@code day}; {@code day} itself for 0. */
+    public LocalDate plusWorkingDays(LocalDate day, int n, BmaKind kind) {
+        LocalDate d = day;
+        int left = n;
+        while (left > 0) {
+            d = d.plusDays(1);
+            if (isWorkingDay(d, kind)) {
+                left--;
+            }
+        }
+        return d;
+    }
+
+    /** The first working day (of {@code kind}) on or after {@code day}. */
+    public LocalDate firstWorkingDayFrom(LocalDate day, BmaKind kind) {
+        LocalDate d = day;
+        while (!isWorkingDay(d, kind)) {
+            d = d.plusDays(1);
+        }
+        return d;
+    }
+
+    /** Working days (of {@code kind}) from {@code from}, included, to {@code to}, excluded. */
+    public int workingDaysBetween(LocalDate from, LocalDate to, BmaKind kind) {
+        return (int) from.datesUntil(to).filter(d -> isWorkingDay(d, kind)).count();
+    }
+
     /** The working day (of {@code kind}) {@code n} working days before {@code day}. */
     public LocalDate minusWorkingDays(LocalDate day, int n, BmaKind kind) {
         LocalDate d = day;

@@ -9,7 +9,8 @@ import be.cfwb.bma.address.BmaAddress;
  * crashed between issuing and sending issues a fresh one on rerun: the last mail 2 sent
  * always holds the valid password.
  *
- * <p>Implementations must require a change of password at the first sign-in, never log,
+ * <p>Implementations require a change of password at the first sign-in only if configured
+ * to (as {@code bma.password.changeAtFirstSignIn}, which mails 2 and 3 describe), never log,
  * store or put the password in an exception, and translate their own failures into
  * {@link be.cfwb.bma.BmaException} ({@code CREDENTIAL_FAILED}, or {@code CONNECTION_FAILED}
  * when the service cannot be reached). They must be safe to call from one thread at a time;
@@ -19,7 +20,7 @@ public interface CredentialIssuer {
 
     /**
      * Makes {@code password} the password of the target account of {@code mailbox} (its
-     * user principal name is the address itself), to be changed at the first sign-in.
+     * user principal name is the address itself).
      * Returns only once the target has accepted it.
      *
      * @throws be.cfwb.bma.BmaException if the target refused it or could not be reached; the

@@ -18,7 +18,9 @@ import java.util.Objects;
 
 /**
  * Sets a mailbox account's password through Graph ({@code PATCH /users/{address}} with a
- * {@code passwordProfile}), forcing a change at the first sign-in. Needs, app-only, the
+ * {@code passwordProfile}), with {@code forceChangePasswordNextSignIn} as
+ * {@code bma.password.changeAtFirstSignIn} says (false by default: circular n°9358 does not ask
+ * it, and the several people sharing a BMA would be locked out by the first to change it). Needs, app-only, the
  * permission to write password profiles (User-PasswordProfile.ReadWrite.All or
  * User.ReadWrite.All) and an Entra role that may reset these users' passwords (User
  * Administrator, ideally scoped to an administrative unit holding the BMA accounts).
@@ -33,18 +35,31 @@ public final class GraphCredentialIssuer implements CredentialIssuer {
     private final GraphConnection graph;
     private final Sleeper sleeper;
     private final int maxAttempts;
+    private final boolean changeAtFirstSignIn;
 
-    public GraphCredentialIssuer(GraphConnection graph, Sleeper sleeper, int maxAttempts) {
+    /**
+     * @param changeAtFirstSignIn whether the account must change the password at its first
+     *                            sign-in; must match {@code NotificationSettings#changePasswordAtFirstSignIn()},
+     *                            which mails 2 and 3 describe
+     */
+    public GraphCredentialIssuer(GraphConnection graph, Sleeper sleeper, int maxAttempts, boolean changeAtFirstSignIn) {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         if (maxAttempts < 1) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph password attempts must be at least 1");
         }
         this.maxAttempts = maxAttempts;
+        this.changeAtFirstSignIn = changeAtFirstSignIn;
     }
 
+    /** No change asked at the first sign-in. */
+    public GraphCredentialIssuer(GraphConnection graph, Sleeper sleeper, int maxAttempts) {
+        this(graph, sleeper, maxAttempts, false);
+    }
+
+    /** No change asked at the first sign-in. */
     public GraphCredentialIssuer(GraphConnection graph, Sleeper sleeper) {
-        this(graph, sleeper, 8);
+        this(graph, sleeper, 8, false);
     }
 
     @Override
@@ -56,14 +71,15 @@ public final class GraphCredentialIssuer implements CredentialIssuer {
                 graph.call(address, "password reset", () -> {
                     PasswordProfile profile = new PasswordProfile();
                     profile.setPassword(password.reveal());
-                    profile.setForceChangePasswordNextSignIn(true);
+                    profile.setForceChangePasswordNextSignIn(changeAtFirstSignIn);
                     User patch = new User();
                     patch.setPasswordProfile(profile);
                     graph.client().users().byUserId(address).patch(patch,
                             r -> r.options.addAll(List.of(new RetryHandlerOption(null, 0, 0))));
                     return null;
                 });
-                LOG.info("New password set on {} (change required at first sign-in)", address);
+                LOG.info("New password set on {} ({})", address, changeAtFirstSignIn
+                        ? "change required at first sign-in" : "no change required at first sign-in");
                 return;
             } catch (GraphFailure e) {
                 if (e.isThrottled() && attempt < maxAttempts) {

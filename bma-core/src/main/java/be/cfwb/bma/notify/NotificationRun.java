@@ -465,6 +465,9 @@ public final class NotificationRun {
             case TUTORIAL2_URL -> links.tutorial2().map(Object::toString).orElse(null);
             case SENDER_NAME -> from.displayName();
             case SENDER_ADDRESS -> from.address();
+            case PASSWORD_CHANGE -> settings.changePasswordAtFirstSignIn()
+                    ? "Ce mot de passe est provisoire : il vous sera demandé de le changer lors de votre première connexion."
+                    : "Ce mot de passe restera valable après votre première connexion.";
             case PASSWORD -> password == null ? null : password.reveal();
         };
         TemplateSet.Rendered rendered = settings.templates().render(item.kind(), values);

@@ -55,6 +55,7 @@ public final class NotificationSettings {
     private final Optional<NotificationSchedule> schedule;
     private final ZoneId zone;
     private final NotifyListener listener;
+    private final boolean changePasswordAtFirstSignIn;
 
     private NotificationSettings(Builder b) {
         this.templates = TemplateSet.load(b.templateDirectory);
@@ -68,6 +69,24 @@ public final class NotificationSettings {
         this.schedule = Optional.ofNullable(b.schedule);
         this.zone = b.zone;
         this.listener = b.listener;
+        this.changePasswordAtFirstSignIn = b.changePasswordAtFirstSignIn;
+    }
+
+    /**
+     * {@code bma.password.changeAtFirstSignIn}, {@code false} unless set to {@code true}.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} if it is neither true nor false
+     */
+    public static boolean changePasswordAtFirstSignIn(Map<String, String> properties) {
+        String v = properties.getOrDefault(BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN, "").strip();
+        if (v.isEmpty() || v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN
+                + " '" + v + "' must be true or false");
     }
 
     public static Builder builder() {
@@ -121,6 +140,16 @@ public final class NotificationSettings {
         return listener;
     }
 
+    /**
+     * Whether the mail-2 password must be changed at the first sign-in; mails 2 and 3 say what
+     * this setting makes true. {@code false} by default: circular n°9358 does not ask it, and
+     * a BMA is shared by several people at a school, whom the first change would lock out. The
+     * credential issuer must be set up the same way ({@code GraphCredentialIssuer}).
+     */
+    public boolean changePasswordAtFirstSignIn() {
+        return changePasswordAtFirstSignIn;
+    }
+
     @Override
     public String toString() {
         return "NotificationSettings[" + templates + ", senders=" + senders + ", notifier="
@@ -141,6 +170,7 @@ public final class NotificationSettings {
         private NotificationSchedule schedule;
         private ZoneId zone = BRUSSELS;
         private NotifyListener listener = NotifyListener.NONE;
+        private boolean changePasswordAtFirstSignIn;
 
         private Builder() {
             for (SenderRole role : SenderRole.values()) {
@@ -216,11 +246,19 @@ public final class NotificationSettings {
             return this;
         }
 
+        /** Whether the mail-2 password must be changed at the first sign-in (default false). */
+        public Builder changePasswordAtFirstSignIn(boolean change) {
+            this.changePasswordAtFirstSignIn = change;
+            return this;
+        }
+
         /**
          * Applies the {@code bma.notify.*} keys found in {@code properties} (templates, links,
-         * rate, sender identities; see {@link BmaProperties}); other keys are ignored.
+         * rate, sender identities; see {@link BmaProperties}) and
+         * {@code bma.password.changeAtFirstSignIn}; other keys are ignored.
          */
         public Builder properties(Map<String, String> properties) {
+            changePasswordAtFirstSignIn(NotificationSettings.changePasswordAtFirstSignIn(properties));
             value(properties, BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> {
                 // Checked here, not when the templates are read, so that the message names the key.
                 if (!java.nio.file.Files.isDirectory(Path.of(d))) {

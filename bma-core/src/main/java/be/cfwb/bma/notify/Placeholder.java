@@ -30,6 +30,11 @@ public enum Placeholder {
     SENDER_NAME("sender_name"),
     /** The address of this mail's sender. */
     SENDER_ADDRESS("sender_address"),
+    /**
+     * What happens to the mail-2 password at the first sign-in, as one sentence true for
+     * {@code bma.password.changeAtFirstSignIn}: a change is asked, or the password stays valid.
+     */
+    PASSWORD_CHANGE("password_change"),
     /** The new password: mail 2 only, and mail 2 must use it in both bodies. */
     PASSWORD("password");
 

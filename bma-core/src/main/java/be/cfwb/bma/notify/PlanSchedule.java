@@ -15,8 +15,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The plan seen by the notifications: each {@link PlannedMailbox} becomes a
- * {@link MailboxSchedule}. The new interface is reachable from the migration day on (circular
- * n°9358: "dès la migration effectuée"). The plan version in each Message-ID is that
+ * {@link MailboxSchedule}, with the row's access date (the migration day unless
+ * {@code bma.accessDelayDays} says otherwise; circular n°9358: "dès la migration effectuée"). The plan version in each Message-ID is that
  * mailbox's own row (its migration day and the four times), so re-planning other mailboxes
  * never changes it, and moving this one does.
  */
@@ -44,8 +44,12 @@ public final class PlanSchedule implements NotificationSchedule {
             due.put(kind, row.mailAt(kind.number()));
             fingerprint.append('|').append(row.mailAt(kind.number()));
         }
+        if (!row.accessDate().equals(row.migrationDate())) {
+            // Only then, so that plans made before the access date was a setting keep their versions.
+            fingerprint.append("|access ").append(row.accessDate());
+        }
         String version = row.migrationDate().toString().replace("-", "") + "-" + shortHash(fingerprint.toString());
-        return new MailboxSchedule(row.address(), row.migrationDate(), row.migrationDate(), due, version);
+        return new MailboxSchedule(row.address(), row.migrationDate(), row.accessDate(), due, version);
     }
 
     private static String shortHash(String text) {

@@ -37,7 +37,11 @@ public record SenderIdentity(String displayName, String address, Optional<String
         return new SenderIdentity(displayName, address, Optional.of(replyTo));
     }
 
-    /** The identities of circular n°9358. */
+    /**
+     * The default senders: the circular names who sends each mail (SGNE, ETNIC) and gives these
+     * two addresses only as support contacts; sending from them is the toolkit's assumption,
+     * to confirm with SGNE/ETNIC ({@code bma.notify.sgne.*}, {@code bma.notify.etnic.*}).
+     */
     public static SenderIdentity defaultFor(SenderRole role) {
         return switch (role) {
             case SGNE -> of("SGNE – Migration BMA", "migrationBMA@cfwb.be");

@@ -96,15 +96,15 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
                     case EventTypes.MAILBOX_SURVEYED -> {
                         surveyed = true;
                         if (e.get("error").isPresent()) {
-                            anomalies.add("could not be read before the migration day: " + e.get("error").get());
+                            anomalies.add("illisible avant le jour de la migration : " + e.get("error").get());
                         } else {
                             // The survey runs after mail 1, which the server holds too.
                             serverSide = number(e, FOUND) - mailsSent;
                             if (number(e, BYTES) > OLD_QUOTA_BYTES) {
-                                anomalies.add("over the old 80 MB quota");
+                                anomalies.add("au-delà de l’ancien quota de 80 Mo");
                             }
                             if (number(e, "renamed") > 0) {
-                                anomalies.add(number(e, "renamed") + " folder(s) renamed for the target");
+                                anomalies.add(number(e, "renamed") + " dossier(s) renommé(s) pour la nouvelle interface");
                             }
                         }
                     }
@@ -116,10 +116,10 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
             }
             MailboxStep step = MailboxStep.of(history);
             if (serverSide >= 0 && serverSide < NEARLY_EMPTY_MESSAGES) {
-                anomalies.add("server side nearly empty (POP client?)");
+                anomalies.add("presque vide sur le serveur (logiciel en POP ?)");
             }
             if (skipped > 0) {
-                anomalies.add(skipped + " message(s) not copied");
+                anomalies.add(skipped + " message(s) non copié(s)");
             }
             rows.add(new MailboxReportRow(mailbox, step, date, messages, bytes, skipped, verification, String.join("; ", anomalies)));
         }

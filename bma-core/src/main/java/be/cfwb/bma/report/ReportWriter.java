@@ -5,6 +5,7 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.internal.csv.CsvWriter;
+import be.cfwb.bma.notify.internal.FrenchDates;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,8 @@ import java.util.SortedMap;
 
 /**
  * Writes the dashboard: {@value #HTML} for people (charts and tables, one self-contained
- * file), {@value #JSON} and {@value #CSV} for machines. Each file is written whole to a
+ * file, entirely in French, times in words in Europe/Brussels), {@value #JSON} and
+ * {@value #CSV} for machines. Each file is written whole to a
  * temporary name and then moved in place, so a reader never sees half a report.
  */
 public final class ReportWriter {
@@ -35,6 +38,7 @@ public final class ReportWriter {
     public static final String CSV = "report.csv";
 
     private static final long MB = 1024L * 1024L;
+    private static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
 
     private ReportWriter() {
     }
@@ -67,7 +71,8 @@ public final class ReportWriter {
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}")
                 .append("td.n{text-align:right}.warn{background:#fff3cd}section{margin-top:2em}</style></head><body>\n");
         h.append("<h1>Migration des boîtes mails administratives</h1>\n<p>Situation au ")
-                .append(Html.escape(generatedAt.toString())).append("</p>\n<div>");
+                .append(Html.escape(FrenchDates.dateTime(generatedAt.atZone(BRUSSELS).toLocalDateTime())))
+                .append(" (heure de Bruxelles)</p>\n<div>");
         kpi(h, "boîtes", report.rows().size());
         kpi(h, "vérifiées", steps.get(MailboxStep.VERIFIED));
         kpi(h, "messages copiés", report.totalMessages());
@@ -84,7 +89,7 @@ public final class ReportWriter {
                     .append(Html.escape(kind.label())).append("s) : ").append(wave.size()).append(" boîtes</h2>\n");
             List<SvgChart.Point> bySteps = new ArrayList<>();
             for (MailboxStep step : MailboxStep.values()) {
-                bySteps.add(new SvgChart.Point(step.label(), wave.stream().filter(r -> r.step() == step).count()));
+                bySteps.add(new SvgChart.Point(french(step), wave.stream().filter(r -> r.step() == step).count()));
             }
             h.append("<h3>Étapes</h3>").append(SvgChart.bars("Boîtes par étape", bySteps, "#2b6cb0")).append('\n');
             h.append("<h3>Boîtes vérifiées (cumul par jour)</h3>")
@@ -92,7 +97,7 @@ public final class ReportWriter {
                     .append("</section>\n");
         }
         List<SvgChart.Point> perDay = new ArrayList<>();
-        report.bytesPerDay().forEach((day, bytes) -> perDay.add(new SvgChart.Point(day.toString(), (double) bytes / MB)));
+        report.bytesPerDay().forEach((day, bytes) -> perDay.add(new SvgChart.Point(FrenchDates.shortDay(day), (double) bytes / MB)));
         h.append("<section><h2>Volume copié par jour (Mo)</h2>").append(SvgChart.bars("Mo copiés par jour", perDay, "#805ad5"))
                 .append("</section>\n");
         h.append("<section><h2>Taille des boîtes copiées</h2>").append(SvgChart.bars("Boîtes par taille", sizeHistogram(report), "#dd6b20"))
@@ -119,15 +124,36 @@ public final class ReportWriter {
             h.append(r.anomalies().isEmpty() ? "<tr>" : "<tr class=\"warn\">")
                     .append("<td>").append(r.mailbox().address()).append("</td>")
                     .append("<td>").append(Html.escape(r.mailbox().name())).append("</td>")
-                    .append("<td>").append(Html.escape(r.step().label())).append("</td>")
-                    .append("<td>").append(r.migrationDate().map(LocalDate::toString).orElse("")).append("</td>")
+                    .append("<td>").append(Html.escape(french(r.step()))).append("</td>")
+                    .append("<td>").append(r.migrationDate().map(FrenchDates::dayMonthYear).orElse("")).append("</td>")
                     .append("<td class=\"n\">").append(r.messages()).append("</td>")
                     .append("<td class=\"n\">").append(String.format(Locale.ROOT, "%.1f", (double) r.bytes() / MB)).append("</td>")
                     .append("<td class=\"n\">").append(r.skipped()).append("</td>")
-                    .append("<td>").append(Html.escape(r.verification().orElse(""))).append("</td>")
+                    .append("<td>").append(Html.escape(r.verification().map(ReportWriter::french).orElse(""))).append("</td>")
                     .append("<td>").append(Html.escape(r.anomalies())).append("</td></tr>\n");
         }
         h.append("</tbody></table>");
+    }
+
+    /** A step as the page names it (the console and the JSON keep {@link MailboxStep#label()} and the enum name). */
+    static String french(MailboxStep step) {
+        return switch (step) {
+            case PENDING -> "en attente";
+            case MAIL1_SENT -> "mail 1 envoyé";
+            case PROVISIONED -> "boîte créée";
+            case MAIL2_SENT -> "mail 2 envoyé";
+            case MAIL3_SENT -> "mail 3 envoyé";
+            case PRESTAGED -> "pré-copiée";
+            case MAIL4_SENT -> "mail 4 envoyé";
+            case CUT_OVER -> "basculée";
+            case FINAL_DELTA_DONE -> "copie finale faite";
+            case VERIFIED -> "vérifiée";
+        };
+    }
+
+    /** The verification outcome ({@code verified}, {@code N missing}) in French. */
+    private static String french(String verification) {
+        return verification.equals("verified") ? "vérifiée" : verification.replace(" missing", " manquant(s)");
     }
 
     private static List<SvgChart.Point> cumulative(SortedMap<LocalDate, Integer> perDay) {
@@ -135,7 +161,7 @@ public final class ReportWriter {
         int total = 0;
         for (Map.Entry<LocalDate, Integer> e : perDay.entrySet()) {
             total += e.getValue();
-            points.add(new SvgChart.Point(e.getKey().toString(), total));
+            points.add(new SvgChart.Point(FrenchDates.shortDay(e.getKey()), total));
         }
         return points;
     }

@@ -36,7 +36,7 @@ public final class SvgChart {
             double h = max == 0 ? 0 : (HEIGHT - TOP - BOTTOM) * p.value() / max;
             double x = LEFT + i * slot + (slot - barWidth) / 2;
             svg.append(String.format(Locale.ROOT,
-                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %s</title></rect>",
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s : %s</title></rect>",
                     x, HEIGHT - BOTTOM - h, barWidth, h, color, Html.escape(p.label()), format(p.value())));
             label(svg, points, i, x + barWidth / 2);
         }
@@ -56,7 +56,7 @@ public final class SvgChart {
             double x = LEFT + 8 + i * step;
             double y = HEIGHT - BOTTOM - (max == 0 ? 0 : (HEIGHT - TOP - BOTTOM) * points.get(i).value() / max);
             path.append(i == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-            svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: %s</title></circle>",
+            svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s : %s</title></circle>",
                     x, y, color, Html.escape(points.get(i).label()), format(points.get(i).value())));
             label(svg, points, i, x);
         }
@@ -71,7 +71,7 @@ public final class SvgChart {
     }
 
     private static String empty(StringBuilder svg) {
-        return svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#666\">nothing yet</text></svg>",
+        return svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#666\">rien pour l’instant</text></svg>",
                 LEFT, HEIGHT / 2)).toString();
     }
 
@@ -99,6 +99,7 @@ public final class SvgChart {
     }
 
     private static String format(double value) {
-        return value == Math.rint(value) ? String.format(Locale.ROOT, "%,d", (long) value) : String.format(Locale.ROOT, "%,.1f", value);
+        // French figures: 1 234,5 (a narrow space for thousands, a comma for decimals).
+        return value == Math.rint(value) ? String.format(Locale.FRANCE, "%,d", (long) value) : String.format(Locale.FRANCE, "%,.1f", value);
     }
 }

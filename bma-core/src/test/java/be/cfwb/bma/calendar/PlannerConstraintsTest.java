@@ -43,7 +43,7 @@ class PlannerConstraintsTest {
                 .isInstanceOf(BmaException.class)
                 .satisfies(e -> assertThat(((BmaException) e).code()).isEqualTo(BmaErrorCode.PLAN_INFEASIBLE))
                 .hasMessageContaining("ec-2024-11 (EC 2024-11-09..2024-11-17): needed 13, available 12 (4 days x 3 a day), shortfall 1")
-                .hasMessageContaining("po-2024-10 (PO 2024-10-01..2024-10-25): needed 0, available 1800 (18 days x 100 a day), shortfall 0");
+                .hasMessageContaining("po-2024-10 (PO 2024-10-01..2024-10-25): needed 0, available 1900 (19 days x 100 a day), shortfall 0");
     }
 
     @Test
@@ -203,17 +203,38 @@ class PlannerConstraintsTest {
                 .window(BmaKind.EC, DateRange.parse("2024-10-21..2024-11-08")).build();
         Planner planner = new Planner(s);
         assertThat(planner.waveDays(BmaKind.PO)).hasSize(5);
-        assertThat(planner.waveDays(BmaKind.EC)).containsExactly(d("2024-11-05"), d("2024-11-06"), d("2024-11-07"),
-                d("2024-11-08"));
+        assertThat(planner.waveDays(BmaKind.EC)).containsExactly(d("2024-11-04"), d("2024-11-05"), d("2024-11-06"),
+                d("2024-11-07"), d("2024-11-08"));
         PlanningSettings allowed = s.toBuilder().schoolHolidaysAllowed(BmaKind.EC, true).build();
         assertThat(new Planner(allowed).waveDays(BmaKind.EC)).contains(d("2024-10-21")).doesNotContain(d("2024-11-01"));
     }
 
     @Test
-    void announceFromRemovesDaysWhoseMailOneWouldBeLate() {
-        // Mail 1 five working days ahead (11 Nov is Armistice): 13 Nov needs mail 1 on 5 Nov, 14 Nov on 6 Nov.
+    void announceFromShortensTheLeadOfTheEarlyDaysAndFillsThemOnlyAsFarAsNeeded() {
+        // Mail 1 five working days ahead (11 Nov is Armistice): 12 Nov needs it on 4 Nov, 13 Nov on 5 Nov, 14 Nov on 6 Nov.
         PlanningSettings s = oneWeek(10).toBuilder().announceFrom(d("2024-11-06")).build();
-        assertThat(new Planner(s).waveDays(BmaKind.EC)).containsExactly(d("2024-11-14"), d("2024-11-15"));
+        Planner planner = new Planner(s);
+        assertThat(planner.waveDays(BmaKind.EC)).containsExactly(d("2024-11-12"), d("2024-11-13"), d("2024-11-14"),
+                d("2024-11-15"));
+        assertThat(planner.leadShortened(d("2024-11-13"), BmaKind.EC)).isTrue();
+        assertThat(planner.leadShortened(d("2024-11-14"), BmaKind.EC)).isFalse();
+
+        // Ten mailboxes: one starts each shortened day, the other eight share the two full-lead days.
+        MigrationPlan ten = planner.plan(ecs(1, 10));
+        assertThat(ten.loadByDay()).containsExactly(Map.entry(d("2024-11-12"), 1), Map.entry(d("2024-11-13"), 1),
+                Map.entry(d("2024-11-14"), 4), Map.entry(d("2024-11-15"), 4));
+        assertThat(ten.shortenedLeads()).extracting(PlannedMailbox::mail1LeadDays).containsExactly(3, 4);
+        assertThat(ten.shortenedLeads()).allSatisfy(p -> assertThat(p.mailAt(1)).isEqualTo(d("2024-11-06").atTime(9, 0)));
+        // Twenty-two: the full-lead days are full (10 a day), so two more go to the shortened days, the latest first.
+        MigrationPlan full = planner.plan(ecs(1, 22));
+        assertThat(full.loadByDay()).containsExactly(Map.entry(d("2024-11-12"), 1), Map.entry(d("2024-11-13"), 1),
+                Map.entry(d("2024-11-14"), 10), Map.entry(d("2024-11-15"), 10));
+        assertThat(planner.plan(ecs(1, 24)).shortenedLeads()).hasSize(4);
+        // Three: too few to start every day, so none gets a shortened lead.
+        assertThat(planner.plan(ecs(1, 3)).shortenedLeads()).isEmpty();
+        // A day with no working day for mail 1 before it is not offered at all.
+        assertThat(new Planner(s.toBuilder().announceFrom(d("2024-11-12")).build()).waveDays(BmaKind.EC))
+                .containsExactly(d("2024-11-13"), d("2024-11-14"), d("2024-11-15"));
     }
 
     @Test
@@ -235,7 +256,8 @@ class PlannerConstraintsTest {
     void mixedKindsAreEachPlannedInTheirOwnWave() {
         MigrationPlan plan = new Planner(PlanningSettings.defaults2024()).plan(Inventory.of(List.of(ec(1), po(1))));
         assertThat(plan.find(po(1).address()).orElseThrow().wave()).isEqualTo("po-2024-10");
-        assertThat(plan.find(po(1).address()).orElseThrow().migrationDate()).isEqualTo(d("2024-10-02"));
-        assertThat(plan.find(ec(1).address()).orElseThrow().migrationDate()).isEqualTo(d("2024-11-05"));
+        // One PO is too few to start every day of its wave: it takes the first day with the full lead after 30 Sep.
+        assertThat(plan.find(po(1).address()).orElseThrow().migrationDate()).isEqualTo(d("2024-10-07"));
+        assertThat(plan.find(ec(1).address()).orElseThrow().migrationDate()).isEqualTo(d("2024-11-04"));
     }
 }

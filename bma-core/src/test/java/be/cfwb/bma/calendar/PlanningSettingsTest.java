@@ -81,6 +81,7 @@ class PlanningSettingsTest {
                 Map.entry("bma.schoolCalendar", "Congé d'automne=2025-10-20..2025-10-31"),
                 Map.entry("bma.blackouts", "po@2025-10-01=Comptage; ec/level=Secondaire/network=Libre@2025-11-05..2025-11-06=Attributions"),
                 Map.entry("bma.announceFrom", "2025-09-15"),
+                Map.entry("bma.accessDelayDays", "2"),
                 Map.entry("bma.unrelated", "x"))).build();
         assertThat(s.wave(BmaKind.PO)).isEqualTo(new Wave(BmaKind.PO, DateRange.parse("2025-10-01..2025-10-24"), 50, true));
         assertThat(s.wave(BmaKind.EC)).isEqualTo(new Wave(BmaKind.EC, DateRange.parse("2025-11-03..2025-11-28"), 300, true));
@@ -93,6 +94,19 @@ class PlanningSettingsTest {
         assertThat(s.blackouts()).extracting(Blackout::toString).containsExactly(
                 "ec/level=Secondaire/network=Libre@2025-11-05..2025-11-06=Attributions", "po@2025-10-01=Comptage");
         assertThat(s.announceFrom()).contains(d("2025-09-15"));
+        assertThat(s.accessDelayDays()).isEqualTo(2);
+    }
+
+    @Test
+    void theDefaultsAreTheCircularsWholeWindowsAndDate() {
+        PlanningSettings s = PlanningSettings.defaults2024();
+        assertThat(s.wave(BmaKind.PO).window()).isEqualTo(DateRange.parse("2024-10-01..2024-10-25"));
+        assertThat(s.wave(BmaKind.EC).window()).isEqualTo(DateRange.parse("2024-11-04..2024-11-30"));
+        assertThat(s.blackouts()).isEmpty();
+        assertThat(s.announceFrom()).contains(d("2024-09-30"));
+        assertThat(s.accessDelayDays()).isZero();
+        assertThat(PlanningSettings.builder().properties(Map.of("bma.announceFrom", "none")).build().announceFrom()).isEmpty();
+        assertThat(s.toBuilder().accessDelayDays(3).build()).isNotEqualTo(s);
     }
 
     @Test
@@ -107,6 +121,11 @@ class PlanningSettingsTest {
                 .hasMessageContaining("kind 'xx' is unknown");
         assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.blackouts", "po 2024-10-01")))
                 .hasMessageContaining("write KINDS[/level=L][/network=N]@RANGE=NAME");
+        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.accessDelayDays", "-1")))
+                .hasMessageContaining("bma.accessDelayDays '-1'").hasMessageContaining("between 0 (the migration day) and 20");
+        assertThatThrownBy(() -> be.cfwb.bma.notify.NotificationSettings.builder()
+                .properties(Map.of("bma.password.changeAtFirstSignIn", "yes")))
+                .hasMessage("bma.password.changeAtFirstSignIn 'yes' must be true or false");
     }
 
     @Test

@@ -114,7 +114,7 @@ class GraphNotificationTest {
     }
 
     @Test
-    void setsThePasswordWithAChangeAtFirstSignIn() {
+    void setsThePasswordWithoutAChangeAtFirstSignInByDefault() {
         standIn.throttleNext(1, Duration.ofSeconds(3), "/users/");
 
         new GraphCredentialIssuer(graph, sleeper).issue(BOX, Secret.of(PASSWORD));
@@ -123,7 +123,9 @@ class GraphNotificationTest {
         assertThat(standIn.passwordChanges(BOX.toString())).isEqualTo(1);
         assertThat(standIn.passwordProfile(BOX.toString())).hasValueSatisfying(p -> {
             assertThat(p.path("password").asText()).isEqualTo(PASSWORD);
-            assertThat(p.path("forceChangePasswordNextSignIn").asBoolean()).isTrue();
+            // Sent explicitly false: a BMA is shared, the first to sign in must not lock the others out.
+            assertThat(p.has("forceChangePasswordNextSignIn")).isTrue();
+            assertThat(p.path("forceChangePasswordNextSignIn").asBoolean()).isFalse();
         });
         assertThat(standIn.requests()).filteredOn(r -> r.method().equals("PATCH"))
                 .allSatisfy(r -> {
@@ -131,6 +133,19 @@ class GraphNotificationTest {
                     assertThat(r.bearer()).isTrue();
                 });
         assertThat(new GraphCredentialIssuer(graph, sleeper).description()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void setsThePasswordWithAChangeAtFirstSignInWhenConfigured() {
+        boolean change = be.cfwb.bma.notify.NotificationSettings.changePasswordAtFirstSignIn(
+                java.util.Map.of("bma.password.changeAtFirstSignIn", "true"));
+
+        new GraphCredentialIssuer(graph, sleeper, 8, change).issue(BOX, Secret.of(PASSWORD));
+
+        assertThat(standIn.passwordProfile(BOX.toString())).hasValueSatisfying(p -> {
+            assertThat(p.path("password").asText()).isEqualTo(PASSWORD);
+            assertThat(p.path("forceChangePasswordNextSignIn").asBoolean()).isTrue();
+        });
     }
 
     @Test

@@ -2,6 +2,7 @@ package be.cfwb.bma.report;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.EventTypes;
+import be.cfwb.bma.FrenchPages;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
@@ -62,9 +63,14 @@ class ReportTest {
         assertThat(page).contains("<svg", "Vague EC", "Vague PO", "Boîtes vérifiées, cumul", "Mo copiés par jour")
                 .contains("École &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Cie&quot;")
                 .doesNotContain("<script>")
-                .contains("server side nearly empty (POP client?)")
-                .contains("1 message(s) not copied")
-                .contains("over the old 80 MB quota; 1 folder(s) renamed for the target; server side nearly empty (POP client?)");
+                .contains("presque vide sur le serveur (logiciel en POP ?)")
+                .contains("1 message(s) non copié(s)")
+                .contains("au-delà de l’ancien quota de 80 Mo; 1 dossier(s) renommé(s) pour la nouvelle interface;"
+                        + " presque vide sur le serveur (logiciel en POP ?)");
+        // Entirely French, the time in words in Brussels (16:00 UTC is 17:00 there in November).
+        assertThat(page).contains("<p>Situation au 4 novembre 2024 à 17:00 (heure de Bruxelles)</p>")
+                .contains("<td>vérifiée</td>").contains("<td>4 novembre 2024</td>").contains("en attente");
+        FrenchPages.assertFrenchOnly(page, List.of("École &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Cie&quot;"));
         JsonNode json = new ObjectMapper().readTree(dir.resolve("out").resolve(ReportWriter.JSON).toFile());
         assertThat(json.get("mailboxes").asInt()).isEqualTo(4);
         assertThat(json.get("messages").asLong()).isEqualTo(121);
@@ -94,7 +100,25 @@ class ReportTest {
         String page = Files.readString(bma.report(MailboxSelection.of(List.of(DONE))));
 
         assertThat(page).as("verified on the 5th, 2 MB copied on the 5th")
-                .contains("<title>2024-11-05: 1</title>", "<title>2024-11-05: 2</title>")
-                .doesNotContain("<title>2024-11-04");
+                .contains("<title>5 nov. : 1</title>", "<title>5 nov. : 2</title>")
+                .doesNotContain("<title>4 nov.");
+    }
+
+    @Test
+    void anEmptyDashboardIsFrenchToo() throws IOException {
+        Clock clock = Clock.fixed(Instant.parse("2024-11-27T06:00:00Z"), ZoneId.of("UTC"));
+        Bma bma = Bma.configure().inventory(Inventory.bundledOpenData()).ledgerDirectory(dir.resolve("ledger"))
+                .outputDirectory(dir.resolve("out")).clock(clock).load();
+
+        String page = Files.readString(bma.report(MailboxSelection.of(List.of(DONE, PO))));
+
+        assertThat(page).contains("Situation au 27 novembre 2024 à 07:00").contains("rien pour l’instant")
+                .doesNotContain("2024-11-27T06:00:00Z");
+        FrenchPages.assertFrenchOnly(page, List.of());
+        // The check itself catches what it is for.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FrenchPages.assertFrenchOnly(
+                "<p>Situation au 2024-11-27T06:00:00Z</p>", List.of())).isInstanceOf(AssertionError.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FrenchPages.assertFrenchOnly(
+                "<td>pending</td>", List.of())).isInstanceOf(AssertionError.class);
     }
 }

@@ -88,7 +88,8 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
                 NotificationSettings.builder().properties(properties);
         Optional<GraphConnection> graph = graph(properties);
         graph.ifPresent(g -> notifications.credentialIssuer(
-                new GraphCredentialIssuer(g, Sleeper.system())));
+                new GraphCredentialIssuer(g, Sleeper.system(), 8,
+                        NotificationSettings.changePasswordAtFirstSignIn(properties))));
         if (dryRun) {
             return notifications;
         }

@@ -74,6 +74,14 @@ public class NotifyMojo extends AbstractBmaMojo {
     @Parameter(property = BmaProperties.SMTP_ALLOW_PLAINTEXT, defaultValue = "false")
     protected boolean smtpAllowPlaintext;
 
+    /**
+     * Whether the mail-2 password must be changed at the first sign-in (Graph
+     * {@code forceChangePasswordNextSignIn}); mails 2 and 3 say so. Default false: the circular
+     * does not ask it, and a BMA is shared by several people.
+     */
+    @Parameter(property = BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN)
+    protected String changePasswordAtFirstSignIn;
+
 
 
     @Override
@@ -103,6 +111,7 @@ public class NotifyMojo extends AbstractBmaMojo {
         put(p, BmaProperties.SMTP_SECURITY, smtpSecurity);
         put(p, BmaProperties.SMTP_ALLOW_PLAINTEXT, Boolean.toString(smtpAllowPlaintext));
         put(p, BmaProperties.SMTP_SERVER, smtpServer);
+        put(p, BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN, changePasswordAtFirstSignIn);
         return p;
     }
 

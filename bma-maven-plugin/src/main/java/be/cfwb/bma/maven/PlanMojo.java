@@ -22,11 +22,11 @@ import java.util.Map;
 @Mojo(name = "plan", requiresProject = false, threadSafe = true)
 public class PlanMojo extends AbstractBmaMojo {
 
-    /** Days of the organising bodies' wave, {@code 2024-10-01..2024-10-25}. */
+    /** Days of the organising bodies' wave, {@code 2024-10-01..2024-10-25} (the circular's). */
     @Parameter(property = BmaProperties.WINDOW_PO)
     protected String windowPo;
 
-    /** Days of the establishments' wave, {@code 2024-11-04..2024-11-30}. */
+    /** Days of the establishments' wave, {@code 2024-11-04..2024-11-30} (the circular's). */
     @Parameter(property = BmaProperties.WINDOW_EC)
     protected String windowEc;
 
@@ -78,7 +78,7 @@ public class PlanMojo extends AbstractBmaMojo {
     @Parameter(property = BmaProperties.SCHOOL_CALENDAR)
     protected String schoolCalendar;
 
-    /** Obligation windows, {@code ;}-separated {@code KINDS[/level=L][/network=N]@RANGE=NAME}; replaces the 2024 defaults. */
+    /** Obligation windows, {@code ;}-separated {@code KINDS[/level=L][/network=N]@RANGE=NAME}; none by default. */
     @Parameter(property = BmaProperties.BLACKOUTS)
     protected String blackouts;
 
@@ -98,9 +98,17 @@ public class PlanMojo extends AbstractBmaMojo {
     @Parameter(property = BmaProperties.KEEP_TOGETHER)
     protected String keepTogether;
 
-    /** No mail 1 before this day for mailboxes not yet announced. */
+    /**
+     * No mail 1 before this day (default 2024-09-30, the circular's date; {@code none} for no
+     * limit): earlier days get mail 1 on the first working day from it, a shortened lead the
+     * plan reports.
+     */
     @Parameter(property = BmaProperties.ANNOUNCE_FROM)
     protected String announceFrom;
+
+    /** Working days from the migration day to the access date of the new interface (default 0: the same day). */
+    @Parameter(property = BmaProperties.ACCESS_DELAY_DAYS)
+    protected String accessDelayDays;
 
     @Override
     protected BmaConfiguration configuration() {
@@ -125,6 +133,7 @@ public class PlanMojo extends AbstractBmaMojo {
         p.put(BmaProperties.MAILBOX_SIZES, mailboxSizes);
         p.put(BmaProperties.KEEP_TOGETHER, keepTogether);
         p.put(BmaProperties.ANNOUNCE_FROM, announceFrom);
+        p.put(BmaProperties.ACCESS_DELAY_DAYS, accessDelayDays);
         return super.configuration().properties(p);
     }
 

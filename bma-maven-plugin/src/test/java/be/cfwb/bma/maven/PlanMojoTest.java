@@ -1,12 +1,14 @@
 package be.cfwb.bma.maven;
 
 import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,7 @@ class PlanMojoTest {
         mojo.windowEc = "2024-11-12..2024-11-13";
         mojo.capacityEc = "2";
         mojo.mail4Time = "09:15";
+        mojo.accessDelayDays = "2";
         mojo.execute();
         Path out = tmp.resolve("target/bma");
         assertThat(out.resolve("plan.csv")).exists();
@@ -52,7 +55,9 @@ class PlanMojoTest {
         assertThat(csv.get(1)).contains(",ec-2024-11,2024-11-12,").contains("2024-11-12T09:15");
         assertThat(csv.get(2)).contains(",2024-11-12,");
         assertThat(csv.get(3)).contains(",2024-11-13,");
-        assertThat(csv.get(4)).startsWith("po000478@adm.cfwb.be,PO,478,Commune de X,,po-2024-10,2024-10-02,");
+        // One organising body: the first day after 30 Sep with the full lead; access two working days later.
+        assertThat(csv.get(4)).startsWith("po000478@adm.cfwb.be,PO,478,Commune de X,,po-2024-10,2024-10-07,2024-09-30T09:00,")
+                .endsWith(",2024-10-09,5");
         byte[] first = Files.readAllBytes(out.resolve("plan.ics"));
         mojo.execute();
         assertThat(Files.readAllBytes(out.resolve("plan.ics"))).isEqualTo(first);
@@ -83,6 +88,33 @@ class PlanMojoTest {
         try (var files = Files.list(dir)) {
             return files.sorted().toList();
         }
+    }
+
+    @Test
+    void theConsoleNamesTheMailboxesWhoseMailOneHasAShortenedLead() throws Exception {
+        PlanMojo mojo = mojo();
+        Path inventory = tmp.resolve("two-po.csv");
+        Files.writeString(inventory, """
+                address,name
+                po000478@adm.cfwb.be,Commune de X
+                po000924@adm.cfwb.be,Commune de Y
+                """);
+        mojo.inventory = inventory.toFile();
+        // Fri 4 Oct leaves 4 working days after 30 Sep, Mon 7 Oct the full 5: one PO starts on the 4th.
+        mojo.windowPo = "2024-10-04..2024-10-07";
+        List<String> lines = new ArrayList<>();
+        mojo.setLog(new SystemStreamLog() {
+            @Override
+            public void info(CharSequence content) {
+                lines.add(content.toString());
+            }
+        });
+        mojo.execute();
+        assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("1 mailbox(es) get mail 1 with a shortened lead"
+                + " (no mail 1 before 2024-09-30): po000478@adm.cfwb.be (2024-10-04, 4 of 5 working days)"));
+        assertThat(Files.readAllLines(tmp.resolve("target/bma/plan.csv"))).anySatisfy(l -> assertThat(l)
+                .startsWith("po000478@adm.cfwb.be,PO,478,Commune de X,,po-2024-10,2024-10-04,2024-09-30T09:00,")
+                .endsWith(",2024-10-04,4"));
     }
 
     @Test

@@ -13,9 +13,14 @@ import java.util.List;
 /** {@code plan.csv}: one row per mailbox, the header first; and {@code plan-changes.csv}. */
 public final class PlanCsv {
 
-    /** The columns, a contract: tools read them by name. */
+    /**
+     * The columns, a contract: tools read them by name. {@code access_date}: the day the new
+     * interface can be reached; {@code mail1_lead_days}: working days from mail 1 to the
+     * migration day, fewer than {@code bma.leadDays} when mail 1 could not leave earlier.
+     */
     public static final List<String> HEADER = List.of("address", "kind", "fase", "name", "po", "wave",
-            "migration_date", "mail1_at", "mail2_at", "mail3_at", "mail4_at", "constraints");
+            "migration_date", "mail1_at", "mail2_at", "mail3_at", "mail4_at", "constraints", "access_date",
+            "mail1_lead_days");
 
     private PlanCsv() {
     }
@@ -28,7 +33,8 @@ public final class PlanCsv {
             csv.row(p.address(), p.kind(), p.address().number(), p.mailbox().name(),
                     p.mailbox().organisingBody().map(BmaAddress::toString).orElse(""), p.wave(), p.migrationDate(),
                     Formats.dateTime(p.mailAt(1)), Formats.dateTime(p.mailAt(2)), Formats.dateTime(p.mailAt(3)),
-                    Formats.dateTime(p.mailAt(4)), String.join("; ", p.constraints()));
+                    Formats.dateTime(p.mailAt(4)), String.join("; ", p.constraints()), p.accessDate(),
+                    p.mail1LeadDays());
         }
         return out.toString();
     }

@@ -1,6 +1,7 @@
 package be.cfwb.bma.calendar.internal;
 
 import be.cfwb.bma.calendar.Blackout;
+import be.cfwb.bma.calendar.DateRange;
 import be.cfwb.bma.calendar.MigrationPlan;
 import be.cfwb.bma.calendar.NamedPeriod;
 import be.cfwb.bma.calendar.PlannedMailbox;
@@ -8,6 +9,7 @@ import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.calendar.Wave;
 import be.cfwb.bma.calendar.WaveSummary;
 import be.cfwb.bma.calendar.WorkingDays;
+import be.cfwb.bma.notify.internal.FrenchDates;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -21,7 +23,8 @@ import java.util.Optional;
 /**
  * {@code plan.html}: per wave, a calendar of its weeks (each day with its load or why it is
  * closed), the daily load as an inline SVG bar chart against capacity, and the
- * mailboxes of each day. Self-contained: no script, no external resource.
+ * mailboxes of each day. Self-contained: no script, no external resource. Written entirely
+ * in French for the people who read it, dates and times in words (Europe/Brussels).
  */
 public final class PlanHtml {
 
@@ -45,32 +48,88 @@ public final class PlanHtml {
                 .append("details{margin:.2em 0}\n</style>\n</head>\n<body>\n")
                 .append("<h1>Plan de migration des boîtes mails administratives</h1>\n<p>")
                 .append(plan.size()).append(" boîtes. Mail 1 : ").append(s.leadDays())
-                .append(" jour(s) ouvrable(s) avant la migration, à ").append(s.mailTime(1)).append("; le jour même, mail 2 à ")
+                .append(" jour(s) ouvrable(s) avant la migration, à ").append(s.mailTime(1))
+                .append(s.announceFrom().map(d -> ", jamais avant le " + FrenchDates.dayMonthYear(d)).orElse(""))
+                .append(" ; le jour même, mail 2 à ")
                 .append(s.mailTime(2)).append(", mail 3 à ").append(s.mailTime(3)).append(", mail 4 à ")
-                .append(s.mailTime(4)).append(" puis bascule (heure de Bruxelles).</p>\n")
-                .append("<p class=\"legend\"><span class=\"l\" style=\"background:#cfe8cf\">migrations</span>")
+                .append(s.mailTime(4)).append(" puis bascule (heure de Bruxelles). Accès à la nouvelle interface : ")
+                .append(s.accessDelayDays() == 0 ? "le jour de la migration"
+                        : s.accessDelayDays() + " jour(s) ouvrable(s) après la migration").append(".</p>\n");
+        shortened(h, plan);
+        h.append("<p class=\"legend\"><span class=\"l\" style=\"background:#cfe8cf\">migrations</span>")
                 .append("<span style=\"background:#f6c6c6\">jour férié</span><span style=\"background:#fbe3b5\">vacances scolaires</span>")
-                .append("<span style=\"background:#c9c2ef\">obligation (blackout)</span><span style=\"background:#ddd\">fermé</span></p>\n");
+                .append("<span style=\"background:#c9c2ef\">période d’obligation</span><span style=\"background:#ddd\">fermé</span></p>\n");
         for (WaveSummary w : plan.waves()) {
             wave(h, plan, w, days);
         }
-        h.append("<h2>Obligations (blackouts)</h2>\n<ul>\n");
+        h.append("<h2>Périodes d’obligations</h2>\n<ul>\n");
         for (Blackout b : s.blackouts()) {
-            h.append("<li>").append(esc(b.range() + " : " + b.name() + " (" + who(b) + ")")).append("</li>\n");
+            h.append("<li>").append(esc(range(b.range()) + " : " + b.name() + " (" + who(b) + ")")).append("</li>\n");
+        }
+        if (s.blackouts().isEmpty()) {
+            h.append("<li>Aucune : toutes les journées ouvrables des deux périodes sont utilisables.</li>\n");
         }
         h.append("</ul>\n<h2>Calendrier scolaire</h2>\n<ul>\n");
         for (NamedPeriod p : s.schoolCalendar()) {
-            h.append("<li>").append(esc(p.range() + " : " + p.name())).append("</li>\n");
+            h.append("<li>").append(esc(range(p.range()) + " : " + p.name())).append("</li>\n");
         }
         h.append("</ul>\n");
         if (!s.closedDays().isEmpty()) {
             h.append("<h2>Jours fermés</h2>\n<ul>\n");
             for (NamedPeriod p : s.closedDays()) {
-                h.append("<li>").append(esc(p.range() + " : " + p.name())).append("</li>\n");
+                h.append("<li>").append(esc(range(p.range()) + " : " + p.name())).append("</li>\n");
             }
             h.append("</ul>\n");
         }
         return h.append("</body>\n</html>\n").toString();
+    }
+
+    /** The mailboxes whose mail 1 leaves with less than the lead, named, as the console does. */
+    private static void shortened(StringBuilder h, MigrationPlan plan) {
+        List<PlannedMailbox> rows = plan.shortenedLeads();
+        if (rows.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Préavis raccourcis</h2>\n<p>").append(rows.size())
+                .append(" boîte(s) reçoivent le mail 1 moins de ").append(plan.settings().leadDays())
+                .append(" jours ouvrables avant leur migration, car aucun mail 1 ne part avant le ")
+                .append(plan.settings().announceFrom().map(FrenchDates::dayMonthYear).orElse("début de la campagne"))
+                .append(" :</p>\n<ul>\n");
+        for (PlannedMailbox p : rows) {
+            h.append("<li>").append(esc(p.address() + " - " + p.mailbox().name())).append(" : ")
+                    .append(lead(p)).append("</li>\n");
+        }
+        h.append("</ul>\n");
+    }
+
+    private static String lead(PlannedMailbox p) {
+        return "migration le " + FrenchDates.dayMonthYear(p.migrationDate()) + ", mail 1 le "
+                + FrenchDates.dateTime(p.mailAt(1)) + " (" + p.mail1LeadDays() + " jour(s) ouvrable(s) de préavis)";
+    }
+
+    private static String range(DateRange r) {
+        return FrenchDates.range(r.start(), r.end());
+    }
+
+    /** The planner's constraint words, in French. */
+    static String french(String constraint) {
+        if (constraint.equals(PlannedMailbox.ANNOUNCED)) {
+            return "date annoncée par le mail 1";
+        }
+        List<String[]> prefixes = List.of(
+                new String[] {"announced day now closed (", "jour annoncé désormais fermé ("},
+                new String[] {"announced day now in blackout ", "jour annoncé désormais en période d’obligation "},
+                new String[] {"fixed ", "date imposée "},
+                new String[] {"forbidden ", "dates exclues "},
+                new String[] {"same day as group ", "même jour que le groupe "},
+                new String[] {"blackout ", "période d’obligation "});
+        for (String[] p : prefixes) {
+            if (constraint.startsWith(p[0])) {
+                return p[1] + constraint.substring(p[0].length()).replace("establishments of ", "établissements de ")
+                        .replace(" mailboxes)", " boîtes)");
+            }
+        }
+        return constraint;
     }
 
     private static String who(Blackout b) {
@@ -84,7 +143,10 @@ public final class PlanHtml {
     private static void wave(StringBuilder h, MigrationPlan plan, WaveSummary w, WorkingDays days) {
         Wave wave = w.wave();
         h.append("<h2>Vague ").append(esc(wave.name())).append(" : ").append(esc(wave.kind().label()))
-                .append(", ").append(wave.window()).append("</h2>\n<p>").append(esc(w.summaryLine())).append("</p>\n");
+                .append(", ").append(range(wave.window())).append("</h2>\n<p>")
+                .append(String.format(FR, "%d boîtes sur %d des %d jours disponibles ; au plus %d par jour, %.1f en moyenne,"
+                        + " pour une capacité de %d par jour.", w.mailboxes(), w.daysUsed(), w.availableDays(), w.peakPerDay(),
+                        w.meanPerDay(), wave.capacityPerDay())).append("</p>\n");
         chart(h, w, plan.settings(), days);
         LocalDate first = wave.window().start().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         LocalDate last = wave.window().end().with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
@@ -108,12 +170,19 @@ public final class PlanHtml {
                 .forEach(p -> byDay.computeIfAbsent(p.migrationDate(), x -> new ArrayList<>()).add(p));
         for (var e : byDay.entrySet()) {
             List<PlannedMailbox> rows = e.getValue();
-            h.append("<details><summary>").append(e.getKey()).append(" : ").append(rows.size())
+            h.append("<details><summary>").append(FrenchDates.format(e.getKey())).append(" : ").append(rows.size())
                     .append(" boîte(s)</summary>\n<ul>\n");
             for (PlannedMailbox p : rows) {
                 h.append("<li>").append(esc(p.address() + " - " + p.mailbox().name()));
+                if (!p.accessDate().equals(p.migrationDate())) {
+                    h.append(" ; accès le ").append(FrenchDates.dayMonthYear(p.accessDate()));
+                }
+                if (p.leadShortened(plan.settings().leadDays())) {
+                    h.append(" ; préavis raccourci : mail 1 le ").append(FrenchDates.dateTime(p.mailAt(1)));
+                }
                 if (!p.constraints().isEmpty()) {
-                    h.append(" <i>(").append(esc(String.join("; ", p.constraints()))).append(")</i>");
+                    h.append(" <i>(").append(esc(String.join(" ; ", p.constraints().stream().map(PlanHtml::french).toList())))
+                            .append(")</i>");
                 }
                 h.append("</li>\n");
             }
@@ -182,7 +251,7 @@ public final class PlanHtml {
             if (n > 0) {
                 h.append("<rect x=\"").append(x).append("\" y=\"").append(height - bh).append("\" width=\"")
                         .append(bar - 4).append("\" height=\"").append(bh).append("\" fill=\"#4a8f4a\"><title>")
-                        .append(d).append(": ").append(n).append("</title></rect>\n");
+                        .append(FrenchDates.dayMonthYear(d)).append(" : ").append(n).append(" BMA</title></rect>\n");
                 h.append("<text x=\"").append(x).append("\" y=\"").append(height - bh - 2)
                         .append("\" font-size=\"8\">").append(n).append("</text>\n");
             } else {
@@ -196,7 +265,7 @@ public final class PlanHtml {
                 String why = holiday.or(() -> closed).or(() -> blackout.map(Blackout::name)).orElse("libre");
                 h.append("<rect x=\"").append(x).append("\" y=\"").append(height - 6).append("\" width=\"")
                         .append(bar - 4).append("\" height=\"6\" fill=\"").append(fill).append("\"><title>")
-                        .append(d).append(": ").append(esc(why)).append("</title></rect>\n");
+                        .append(FrenchDates.dayMonthYear(d)).append(" : ").append(esc(why)).append("</title></rect>\n");
             }
             h.append("<text x=\"").append(x + 2).append("\" y=\"").append(height + 12).append("\" font-size=\"9\">")
                     .append(d.getDayOfMonth()).append("</text>\n");

@@ -82,6 +82,8 @@ public final class PlanJson {
             }
             ArrayNode c = n.putArray("constraints");
             p.constraints().forEach(c::add);
+            n.put("access_date", p.accessDate().toString());
+            n.put("mail1_lead_days", p.mail1LeadDays());
         }
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -114,7 +116,8 @@ public final class PlanJson {
         s.schoolCalendar().stream().map(NamedPeriod::toString).forEach(school::add);
         ArrayNode blackouts = n.putArray("blackouts");
         s.blackouts().stream().map(Blackout::toString).forEach(blackouts::add);
-        s.announceFrom().ifPresent(d -> n.put("announce_from", d.toString()));
+        s.announceFrom().ifPresentOrElse(d -> n.put("announce_from", d.toString()), () -> n.putNull("announce_from"));
+        n.put("access_delay_days", s.accessDelayDays());
         ObjectNode volume = n.putObject("volume_per_day_mb");
         for (BmaKind kind : BmaKind.values()) {
             s.volumePerDay(kind).ifPresent(mb -> volume.put(kind.name(), mb));
@@ -159,9 +162,9 @@ public final class PlanJson {
             s.path("volume_per_day_mb").properties().forEach(e ->
                     b.volumePerDay(BmaKind.valueOf(e.getKey()), e.getValue().asLong()));
             s.path("keep_together").forEach(a -> b.keepTogether(BmaAddress.parse(a.asText())));
-            if (s.hasNonNull("announce_from")) {
-                b.announceFrom(LocalDate.parse(s.path("announce_from").asText()));
-            }
+            // Absent from plans written before it had a default: no limit then.
+            b.announceFrom(s.hasNonNull("announce_from") ? LocalDate.parse(s.path("announce_from").asText()) : null);
+            b.accessDelayDays(s.path("access_delay_days").asInt(0));
             PlanningSettings settings = b.build();
             List<PlannedMailbox> rows = new ArrayList<>();
             for (JsonNode row : root.path("mailboxes")) {
@@ -175,8 +178,11 @@ public final class PlanJson {
                 }
                 List<String> constraints = new ArrayList<>();
                 row.path("constraints").forEach(n -> constraints.add(n.asText()));
-                rows.add(new PlannedMailbox(mailbox, row.path("wave").asText(),
-                        LocalDate.parse(row.path("migration_date").asText()), mails, constraints));
+                LocalDate day = LocalDate.parse(row.path("migration_date").asText());
+                // Plans written before these columns: access on the day, the lead as planned.
+                LocalDate access = row.hasNonNull("access_date") ? LocalDate.parse(row.path("access_date").asText()) : day;
+                rows.add(new PlannedMailbox(mailbox, row.path("wave").asText(), day, mails, constraints, access,
+                        row.path("mail1_lead_days").asInt(settings.leadDays())));
             }
             return new Planner(settings).planOf(rows);
         } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException e) {
