@@ -147,12 +147,13 @@ public final class GraphConnection implements AutoCloseable {
     /**
      * App-only tokens of this connection's Entra app for Exchange Online's IMAP and SMTP
      * ({@value #EXCHANGE_SCOPE}; permissions {@code IMAP.AccessAsApp}, {@code SMTP.SendAsApp}),
-     * for {@link be.cfwb.bma.credentials.CredentialSource#oauth2}. MSAL caches them and asks
-     * Entra ID again shortly before they expire; a token a server refused is replaced by one
-     * obtained afresh.
+     * for {@link be.cfwb.bma.credentials.CredentialSource#oauth2}. Each token is kept and Entra ID
+     * asked again five minutes before it expires ({@link TokenSupplier#refreshing}, on the
+     * settings' clock: client credentials give no refresh token); a token a server refused is
+     * replaced by one obtained afresh, bypassing MSAL's cache.
      */
     public TokenSupplier exchangeTokens() {
-        return tokens.supplier(EXCHANGE_SCOPE);
+        return TokenSupplier.refreshing(tokens.supplier(EXCHANGE_SCOPE), Duration.ofMinutes(5), settings.clock());
     }
 
     /**
