@@ -102,6 +102,53 @@ final class InvokerMailServers {
         user.setProperty("bma.graph.trustCertificate", entra.trustCertificate().toString())
     }
 
+    /**
+     * The servers of a migration day to Graph ({@code bma:run -Dbma.target=graph}): the old server
+     * (GreenMail IMAP and SMTP in one, so that the notifications land in the old mailboxes,
+     * seeded with {@code messages} sample messages each), the Graph stand-in holding the target
+     * mailboxes, and the token endpoint stand-in that gives the app of global-settings.xml the
+     * Graph stand-in's token. The build learns the old server, its credentials file, the SMTP
+     * server, the Graph base URL, the tenant, the authority and its certificate.
+     */
+    public static void startForGraphRun(File basedir, Map<String, Object> context, List<String> mailboxes, int messages) {
+        def imap = new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", com.icegreen.greenmail.util.ServerSetup.PROTOCOL_IMAP)
+        def smtp = new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP)
+        imap.setServerStartupTimeout(10_000)
+        smtp.setServerStartupTimeout(10_000)
+        def oldServer = new com.icegreen.greenmail.util.GreenMail([imap, smtp] as com.icegreen.greenmail.util.ServerSetup[])
+        oldServer.start()
+        def graph = be.cfwb.bma.testing.graph.GraphStandIn.start()
+        context.put("bmaServers", ({ ->
+            oldServer.stop()
+            graph.close()
+        } as AutoCloseable))
+        context.put("bmaGraph", graph)
+        context.put("bmaOldServer", oldServer)
+        ImapEndpoint endpoint = ImapEndpoint.parse("imap://127.0.0.1:" + oldServer.getImap().getPort(), "old server")
+        StringBuilder source = new StringBuilder()
+        for (String m : mailboxes) {
+            BmaAddress address = BmaAddress.parse(m)
+            oldServer.setUser(address.toString(), address.toString(), PASSWORD)
+            graph.addUser(address.toString())
+            try (MailboxSeeder seeder = MailboxSeeder.connect(endpoint, address.toString(), PASSWORD)) {
+                SampleMailboxes.seed(seeder, address, messages)
+            }
+            source.append(address).append(';').append(PASSWORD).append('\n')
+        }
+        Path dir = basedir.toPath().resolve("target/credentials")
+        Files.createDirectories(dir)
+        Files.writeString(dir.resolve("source.csv"), source, StandardCharsets.UTF_8)
+        context.put("bmaSourcePort", oldServer.getImap().getPort())
+        Properties user = (Properties) context.get("userProperties")
+        user.setProperty("bma.source.url", endpoint.toString())
+        user.setProperty("bma.source.credentials", dir.resolve("source.csv").toString())
+        user.setProperty("bma.smtp.host", "127.0.0.1")
+        user.setProperty("bma.smtp.port", Integer.toString(oldServer.getSmtp().getPort()))
+        user.setProperty("bma.smtp.security", "none")
+        user.setProperty("bma.graph.baseUrl", graph.baseUrl())
+        startTokenEndpoint(basedir, context, graph.token())
+    }
+
     /** The scopes the token endpoint stand-in handed tokens for, e.g. {@code [https://outlook.office365.com/.default]}. */
     public static List<String> grantedScopes(Map<String, Object> context) {
         def entra = context.get("bmaTokenEndpoint")

@@ -142,10 +142,18 @@ interface TokenSource {
         private final ConfidentialClientApplication app;
         private final GraphCredentials credentials;
         private final String authority;
+        private final java.time.Clock clock;
+        /**
+         * The last token per scope, handed out until five minutes before its expiry. MSAL caches
+         * too, but its cache misses for an authority with a port (the stand-in's): without this,
+         * every Graph request would ask for a token there.
+         */
+        private final java.util.Map<String, AccessToken> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
         Msal(GraphSettings settings) {
             this.credentials = settings.credentials();
             this.authority = settings.authority();
+            this.clock = settings.clock();
             IClientCredential credential;
             if (credentials.kind() == GraphCredentials.Kind.CLIENT_SECRET) {
                 credential = ClientCredentialFactory.createFromSecret(credentials.secret());
@@ -206,6 +214,17 @@ interface TokenSource {
         }
 
         private AccessToken acquire(String scope, boolean skipCache) {
+            AccessToken cached = cache.get(scope);
+            if (!skipCache && cached != null
+                    && clock.instant().plus(java.time.Duration.ofMinutes(5)).isBefore(cached.expiresAt())) {
+                return cached;
+            }
+            AccessToken fresh = request(scope, skipCache);
+            cache.put(scope, fresh);
+            return fresh;
+        }
+
+        private AccessToken request(String scope, boolean skipCache) {
             try {
                 IAuthenticationResult result = app.acquireToken(ClientCredentialParameters.builder(Set.of(scope))
                         .skipCache(skipCache).build()).get(60, TimeUnit.SECONDS);

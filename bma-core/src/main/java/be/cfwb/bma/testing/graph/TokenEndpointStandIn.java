@@ -230,6 +230,11 @@ public final class TokenEndpointStandIn implements AutoCloseable {
                 body.put("access_token", scopeToken(scope));
             }
             requests.add(new TokenRequest(tenant, clientId, resource(scope), credential, status));
+            // Entra echoes the caller's correlation id; MSAL logs each answer without it.
+            String correlation = exchange.getRequestHeaders().getFirst("client-request-id");
+            if (correlation != null) {
+                exchange.getResponseHeaders().set("client-request-id", correlation);
+            }
             answer(exchange, status, body);
         }
     }
