@@ -209,15 +209,22 @@ class ExchangeOAuthTest {
 
     private static OutgoingMail mail(NotificationKind kind, SenderIdentity from) {
         return new OutgoingMail(kind, MAILBOX, from, "Migration de votre boîte", "Bonjour", "<p>Bonjour</p>",
-                "bma." + kind.name().toLowerCase() + ".ec001394.v1@adm.cfwb.be",
+                "bma." + kind.name().toLowerCase(java.util.Locale.ROOT) + ".ec001394.v1@adm.cfwb.be",
                 ZonedDateTime.of(2024, 10, 14, 9, 0, 0, 0, NotificationSettings.BRUSSELS));
     }
 
     // The settings mapping: every contradiction refused before any connection, naming the key.
 
     private static final Supplier<Optional<TokenSupplier>> NO_APP = Optional::empty;
-    private static final Supplier<Optional<TokenSupplier>> APP =
-            () -> Optional.of(() -> new AccessToken(Secret.of("t"), Instant.MAX));
+    private static final Supplier<Optional<TokenSupplier>> APP = ExchangeOAuthTest::app;
+
+    private static Optional<TokenSupplier> app() {
+        return Optional.of(ExchangeOAuthTest::fixedToken);
+    }
+
+    private static AccessToken fixedToken() {
+        return new AccessToken(Secret.of("t"), Instant.MAX);
+    }
 
     private static Map<String, String> imap(String... keyValues) {
         Map<String, String> p = new HashMap<>(Map.of(BmaProperties.SOURCE_URL, "imaps://old.example.be:993",
