@@ -153,6 +153,18 @@ public final class GraphSettings {
         return fromProperties(merged);
     }
 
+    /**
+     * {@code properties} with the app's login of a settings.xml server ({@code bma-graph}) added:
+     * the username is the client id; the password is the client secret, or, when
+     * {@value BmaProperties#GRAPH_CERTIFICATE} names a certificate, the certificate's password.
+     */
+    public static Map<String, String> withAppLogin(Map<String, String> properties, String clientId, String password) {
+        Map<String, String> merged = new java.util.HashMap<>(properties);
+        merged.put(CLIENT_ID, clientId);
+        merged.put(value(properties, CERTIFICATE) != null ? CERTIFICATE_PASSWORD : CLIENT_SECRET, password);
+        return merged;
+    }
+
     /** {@code bma.graph.clientSecret} → {@code BMA_GRAPH_CLIENTSECRET}. */
     public static String environmentName(String key) {
         return key.replace('.', '_').toUpperCase(Locale.ROOT);

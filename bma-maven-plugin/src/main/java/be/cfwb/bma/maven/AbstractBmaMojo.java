@@ -58,11 +58,9 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      */
     protected Optional<GraphConnection> graph(Map<String, String> properties) {
         if (graph == null) {
-            Map<String, String> graphProperties = new HashMap<>(properties);
-            login(GRAPH_SERVER).ifPresent(l -> {
-                graphProperties.put(BmaProperties.GRAPH_CLIENT_ID, l.user());
-                graphProperties.put(BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
-            });
+            Optional<Login> app = login(GRAPH_SERVER);
+            Map<String, String> graphProperties = app.isEmpty() ? new HashMap<>(properties)
+                    : GraphSettings.withAppLogin(properties, app.get().user(), app.get().password().reveal());
             boolean configured = graphProperties.containsKey(BmaProperties.GRAPH_CLIENT_ID)
                     || graphProperties.containsKey(BmaProperties.GRAPH_TENANT)
                     || System.getenv(GraphSettings.environmentName(BmaProperties.GRAPH_CLIENT_ID)) != null;
