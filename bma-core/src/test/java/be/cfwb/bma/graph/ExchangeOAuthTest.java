@@ -156,6 +156,49 @@ class ExchangeOAuthTest {
     }
 
     @Test
+    void aCertificateSignsTheClientAssertionAndAnotherCertificateIsRefused() throws Exception {
+        String certClient = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+        Path good = keyPair("app", "good-pw");
+        Path other = keyPair("other", "other-pw");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(good)) {
+            ks.load(in, "good-pw".toCharArray());
+        }
+        entra.app(TENANT, certClient, (java.security.cert.X509Certificate) ks.getCertificate("app"));
+        Map<String, String> p = app(SECRET);
+        p.remove(BmaProperties.GRAPH_CLIENT_SECRET);
+        p.put(BmaProperties.GRAPH_CLIENT_ID, certClient);
+        p.put(BmaProperties.GRAPH_CERTIFICATE, good.toString());
+        p.put(BmaProperties.GRAPH_CERTIFICATE_PASSWORD, "good-pw");
+        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(p))) {
+            assertThat(connection.exchangeTokens().token().token().reveal()).isEqualTo(EXCHANGE_TOKEN);
+        }
+        assertThat(entra.requests().get(entra.requests().size() - 1).credential()).isEqualTo("certificate");
+
+        p.put(BmaProperties.GRAPH_CERTIFICATE, other.toString());
+        p.put(BmaProperties.GRAPH_CERTIFICATE_PASSWORD, "other-pw");
+        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(p))) {
+            assertThatThrownBy(() -> connection.exchangeTokens().token()).isInstanceOfSatisfying(BmaException.class, e -> {
+                assertThat(e.code()).isEqualTo(BmaErrorCode.CREDENTIAL_FAILED);
+                assertThat(e.getMessage()).contains("invalid_client").doesNotContain("other-pw");
+            });
+        }
+    }
+
+    /** A PKCS#12 key pair made with the JDK's keytool. */
+    private Path keyPair(String alias, String password) throws Exception {
+        Path store = dir.resolve(alias + ".p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", password,
+                "-keypass", password, "-alias", alias, "-dname", "CN=" + alias, "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", "2").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return store;
+    }
+
+    @Test
     void smtpSubmitsWithXoauth2AsEachSender() throws Exception {
         ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         setup.setServerStartupTimeout(10_000);
