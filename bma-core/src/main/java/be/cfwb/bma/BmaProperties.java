@@ -29,6 +29,20 @@ public final class BmaProperties {
     public static final String GRAPH_BASE_URL = "bma.graph.baseUrl";
     public static final String GRAPH_MAX_MESSAGE_SIZE = "bma.graph.maxMessageSize";
     public static final String GRAPH_CONCURRENCY = "bma.graph.concurrency";
+    /** Entra ID's authority (token endpoint root), {@code https://login.microsoftonline.com/} unless a sovereign cloud or a stand-in. */
+    public static final String GRAPH_AUTHORITY = "bma.graph.authority";
+    /** A PEM file of the certificate(s) to trust for {@link #GRAPH_AUTHORITY} instead of the JVM's trust store. */
+    public static final String GRAPH_TRUST_CERTIFICATE = "bma.graph.trustCertificate";
+    /**
+     * How the IMAP target is logged in to: {@code password} (the default: credentials file or admin
+     * login) or {@code oauth2} (SASL XOAUTH2 with the Graph app's token for Exchange Online).
+     */
+    public static final String TARGET_AUTH = "bma.target.auth";
+    /**
+     * How SMTP submission logs in: {@code password} (the default: the login of {@link #SMTP_SERVER},
+     * none without it) or {@code oauth2} (XOAUTH2 as each mail's sender, with the Graph app's token).
+     */
+    public static final String SMTP_AUTH = "bma.smtp.auth";
 
     /** Planning ({@code bma:plan}): the days of each wave, {@code 2024-10-01..2024-10-25}. */
     public static final String WINDOW_PO = "bma.window.po";

@@ -20,6 +20,7 @@ import be.cfwb.bma.graph.GraphConnection;
 import be.cfwb.bma.graph.GraphCredentialIssuer;
 import be.cfwb.bma.graph.GraphCredentials;
 import be.cfwb.bma.graph.GraphSettings;
+import be.cfwb.bma.graph.GraphTarget;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
@@ -77,6 +78,8 @@ public final class Demo {
     private final int size;
     private final Consumer<String> out;
     private final RunListener listener;
+    /** Copies to the Graph stand-in instead of the IMAP stand-in of Exchange. */
+    private final boolean graphTarget;
 
     /**
      * @param state    where the ledger and the servers' ports live (keep it between runs)
@@ -86,6 +89,10 @@ public final class Demo {
      * @param listener hears each day's stages and copies
      */
     public Demo(Path state, Path output, int size, Consumer<String> out, RunListener listener) {
+        this(state, output, size, out, listener, false);
+    }
+
+    private Demo(Path state, Path output, int size, Consumer<String> out, RunListener listener, boolean graphTarget) {
         if (size < 3) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The demo needs at least 3 mailboxes, not " + size);
         }
@@ -94,19 +101,34 @@ public final class Demo {
         this.size = size;
         this.out = out;
         this.listener = listener;
+        this.graphTarget = graphTarget;
     }
 
     /**
-     * Runs the demo from a plain JVM: {@code java -cp ... be.cfwb.bma.demo.Demo STATE_DIR OUTPUT_DIR [MAILBOXES]}.
+     * The same demo writing to {@code target} ({@code bma.target}): {@code imap} (the default, an
+     * IMAP stand-in of Exchange) or {@code graph} (the Graph stand-in, as {@code bma.target=graph}
+     * writes to Exchange Online). Each target keeps its own ledger in the state directory.
+     *
+     * @throws BmaException naming {@code bma.target} if it is neither
+     */
+    public Demo target(String target) {
+        boolean graph = !TransferSettings.targetIsImap(Map.of(be.cfwb.bma.BmaProperties.TARGET,
+                target == null ? "imap" : target));
+        return new Demo(state, output, size, out, listener, graph);
+    }
+
+    /**
+     * Runs the demo from a plain JVM: {@code java -cp ... be.cfwb.bma.demo.Demo STATE_DIR OUTPUT_DIR [MAILBOXES [imap|graph]]}.
      * Exits with 0 when every mailbox is verified.
      */
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: Demo STATE_DIR OUTPUT_DIR [MAILBOXES]");
+            System.err.println("usage: Demo STATE_DIR OUTPUT_DIR [MAILBOXES [imap|graph]]");
             System.exit(2);
         }
         int size = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_MAILBOXES;
-        DemoResult result = new Demo(Path.of(args[0]), Path.of(args[1]), size, System.out::println, RunListener.NONE).run();
+        DemoResult result = new Demo(Path.of(args[0]), Path.of(args[1]), size, System.out::println, RunListener.NONE)
+                .target(args.length > 3 ? args[3] : "imap").run();
         System.out.println("Report: " + result.report().toUri());
         System.out.println(result.summaryLine());
         System.exit(result.isSuccess() ? 0 : 1);
@@ -123,7 +145,8 @@ public final class Demo {
                 .baseUrl(servers.getProperty("graph.url")).clock(clock).build())) {
             Bma bma = configure(inventory, servers, clock, graph);
             List<LocalDate> days = days(bma);
-            out.accept("Demo: " + inventory.size() + " mailboxes (" + inventory.countByKind().get(BmaKind.PO) + " PO, "
+            out.accept("Demo: " + inventory.size() + " mailboxes" + (graphTarget ? " to Microsoft Graph (stand-in)" : "")
+                    + " (" + inventory.countByKind().get(BmaKind.PO) + " PO, "
                     + inventory.countByKind().get(BmaKind.EC) + " EC) from the open data, " + days.size()
                     + " working days from " + days.get(0) + " to " + days.get(days.size() - 1));
             CutoverHook cutover = CutoverHook.parse("true", state, Duration.ofSeconds(30));
@@ -158,16 +181,24 @@ public final class Demo {
                 .build();
         CredentialSource demoLogin = mailbox -> new MailboxCredentials.Password(mailbox.toString(),
                 Secret.of(DemoServers.DEMO_PASSWORD));
-        TransferSettings transfer = TransferSettings.builder()
+        TransferSettings.Builder transfer = TransferSettings.builder()
                 .imapSource(endpoint(servers, "old.imap", "demo old server"), demoLogin, clock)
-                .imapTarget(endpoint(servers, "new.imap", "demo Exchange stand-in"), demoLogin, clock)
                 .folderMapper(FolderMapper.exchange())
                 .parallelism(4)
                 .spoolDirectory(state)
-                .retries(3, Duration.ofMillis(200))
-                .build();
-        return Bma.configure().inventory(inventory).ledgerDirectory(state.resolve("ledger")).outputDirectory(output)
-                .clock(clock).notifications(notifications).transfer(transfer).load();
+                .retries(3, Duration.ofMillis(200));
+        if (graphTarget) {
+            GraphTarget.configure(transfer, graph);
+        } else {
+            transfer.imapTarget(endpoint(servers, "new.imap", "demo Exchange stand-in"), demoLogin, clock);
+        }
+        return Bma.configure().inventory(inventory).ledgerDirectory(ledger()).outputDirectory(output)
+                .clock(clock).notifications(notifications).transfer(transfer.build()).load();
+    }
+
+    /** Each target its own ledger: copies recorded for one are not in the other. */
+    private Path ledger() {
+        return state.resolve(graphTarget ? "ledger-graph" : "ledger");
     }
 
     /** Every day on which something is due: each mail 1, each migration day. */
@@ -245,10 +276,12 @@ public final class Demo {
                 out.accept("Demo: continuing with the servers of the previous run (pid " + running.get().getProperty("pid") + ")");
                 return running.get();
             }
-            if (Files.exists(state.resolve("ledger"))) {
-                // The servers that held the copies are gone: starting over is the only honest way.
-                out.accept("Demo: the previous run's servers are gone; starting the demo afresh");
-                deleteRecursively(state.resolve("ledger"));
+            for (String ledger : List.of("ledger", "ledger-graph")) {
+                if (Files.exists(state.resolve(ledger))) {
+                    // The servers that held the copies are gone: starting over is the only honest way.
+                    out.accept("Demo: the previous run's servers are gone; starting the demo afresh");
+                    deleteRecursively(state.resolve(ledger));
+                }
             }
             Files.deleteIfExists(state.resolve(DemoServers.STOP));
             heartbeat();

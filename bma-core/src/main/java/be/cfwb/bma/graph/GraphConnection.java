@@ -2,6 +2,7 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.TokenSupplier;
 import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.models.odataerrors.ODataError;
@@ -62,6 +63,8 @@ public final class GraphConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphConnection.class);
     private static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+    /** The scope of app-only tokens for Exchange Online's IMAP and SMTP (SASL XOAUTH2). */
+    public static final String EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
 
     private final GraphSettings settings;
     private final OkHttpClient http;
@@ -140,6 +143,18 @@ public final class GraphConnection implements AutoCloseable {
 
     public GraphSettings settings() {
         return settings;
+    }
+
+    /**
+     * App-only tokens of this connection's Entra app for Exchange Online's IMAP and SMTP
+     * ({@value #EXCHANGE_SCOPE}; permissions {@code IMAP.AccessAsApp}, {@code SMTP.SendAsApp}),
+     * for {@link be.cfwb.bma.credentials.CredentialSource#oauth2}. Each token is kept and Entra ID
+     * asked again five minutes before it expires ({@link TokenSupplier#refreshing}, on the
+     * settings' clock: client credentials give no refresh token); a token a server refused is
+     * replaced by one obtained afresh, bypassing MSAL's cache.
+     */
+    public TokenSupplier exchangeTokens() {
+        return TokenSupplier.refreshing(tokens.supplier(EXCHANGE_SCOPE), Duration.ofMinutes(5), settings.clock());
     }
 
     /**

@@ -43,10 +43,13 @@ public final class GraphSettings {
     public static final String BASE_URL = BmaProperties.GRAPH_BASE_URL;
     public static final String MAX_MESSAGE_SIZE = BmaProperties.GRAPH_MAX_MESSAGE_SIZE;
     public static final String CONCURRENCY = BmaProperties.GRAPH_CONCURRENCY;
+    public static final String AUTHORITY = BmaProperties.GRAPH_AUTHORITY;
+    public static final String TRUST_CERTIFICATE = BmaProperties.GRAPH_TRUST_CERTIFICATE;
 
     private final GraphCredentials credentials;
     private final URI baseUrl;
     private final String authority;
+    private final Path trustCertificate;
     private final int mailboxConcurrency;
     private final int requestsPerWindow;
     private final Duration requestWindow;
@@ -66,6 +69,7 @@ public final class GraphSettings {
         this.credentials = b.credentials;
         this.baseUrl = b.baseUrl;
         this.authority = b.authority;
+        this.trustCertificate = b.trustCertificate;
         this.mailboxConcurrency = b.mailboxConcurrency;
         this.requestsPerWindow = b.requestsPerWindow;
         this.requestWindow = b.requestWindow;
@@ -109,6 +113,12 @@ public final class GraphSettings {
         if (value(p, BASE_URL) != null) {
             b.baseUrl(value(p, BASE_URL));
         }
+        if (value(p, AUTHORITY) != null) {
+            b.authority(value(p, AUTHORITY));
+        }
+        if (value(p, TRUST_CERTIFICATE) != null) {
+            b.trustCertificate(Path.of(value(p, TRUST_CERTIFICATE)));
+        }
         if (value(p, MAX_MESSAGE_SIZE) != null) {
             b.maxMessageSize(parseSize(MAX_MESSAGE_SIZE, value(p, MAX_MESSAGE_SIZE)));
         }
@@ -131,7 +141,7 @@ public final class GraphSettings {
     public static GraphSettings fromProperties(Map<String, String> properties, Map<String, String> environment) {
         Map<String, String> merged = new java.util.HashMap<>();
         for (String key : List.of(TENANT, CLIENT_ID, CLIENT_SECRET, CERTIFICATE, CERTIFICATE_PASSWORD, BASE_URL,
-                MAX_MESSAGE_SIZE, CONCURRENCY)) {
+                MAX_MESSAGE_SIZE, CONCURRENCY, AUTHORITY, TRUST_CERTIFICATE)) {
             String v = value(properties, key);
             if (v == null) {
                 v = value(environment, environmentName(key));
@@ -141,6 +151,18 @@ public final class GraphSettings {
             }
         }
         return fromProperties(merged);
+    }
+
+    /**
+     * {@code properties} with the app's login of a settings.xml server ({@code bma-graph}) added:
+     * the username is the client id; the password is the client secret, or, when
+     * {@value BmaProperties#GRAPH_CERTIFICATE} names a certificate, the certificate's password.
+     */
+    public static Map<String, String> withAppLogin(Map<String, String> properties, String clientId, String password) {
+        Map<String, String> merged = new java.util.HashMap<>(properties);
+        merged.put(CLIENT_ID, clientId);
+        merged.put(value(properties, CERTIFICATE) != null ? CERTIFICATE_PASSWORD : CLIENT_SECRET, password);
+        return merged;
     }
 
     /** {@code bma.graph.clientSecret} → {@code BMA_GRAPH_CLIENTSECRET}. */
@@ -185,8 +207,14 @@ public final class GraphSettings {
         return baseUrl;
     }
 
+    /** Entra ID's authority root, ending with {@code /}; the tenant follows it. */
     public String authority() {
         return authority;
+    }
+
+    /** The certificates trusted for the authority instead of the JVM's ({@code bma.graph.trustCertificate}). */
+    public java.util.Optional<Path> trustCertificate() {
+        return java.util.Optional.ofNullable(trustCertificate);
     }
 
     public int mailboxConcurrency() {
@@ -240,6 +268,7 @@ public final class GraphSettings {
         private GraphCredentials credentials;
         private URI baseUrl = URI.create(PUBLIC_CLOUD);
         private String authority = PUBLIC_AUTHORITY;
+        private Path trustCertificate;
         private int mailboxConcurrency = MAX_MAILBOX_CONCURRENCY;
         private int requestsPerWindow = 10_000;
         private Duration requestWindow = Duration.ofMinutes(10);
@@ -279,8 +308,35 @@ public final class GraphSettings {
             return this;
         }
 
+        /**
+         * Entra ID's authority root ({@code bma.graph.authority}): https only, as MSAL requires;
+         * e.g. {@code https://login.microsoftonline.us/} for a sovereign cloud, or the token
+         * endpoint stand-in's.
+         */
         public Builder authority(String authority) {
-            this.authority = Objects.requireNonNull(authority, "authority");
+            String a = Objects.requireNonNull(authority, "authority").strip();
+            URI uri;
+            try {
+                uri = URI.create(a);
+            } catch (IllegalArgumentException e) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, AUTHORITY + " is not a URL: '" + a + "'");
+            }
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, AUTHORITY + " must be an https URL such as "
+                        + PUBLIC_AUTHORITY + ", not '" + a + "'");
+            }
+            this.authority = a.endsWith("/") ? a : a + "/";
+            return this;
+        }
+
+        /** A PEM file of the certificate(s) to trust for the authority, instead of the JVM's trust store. */
+        public Builder trustCertificate(Path pem) {
+            Path p = Objects.requireNonNull(pem, "trustCertificate");
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, TRUST_CERTIFICATE + " '" + p
+                        + "' cannot be read; give a PEM file of the authority's certificate or CA");
+            }
+            this.trustCertificate = p;
             return this;
         }
 

@@ -2,6 +2,11 @@ package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.credentials.AccessToken;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.credentials.LoginMethod;
+import be.cfwb.bma.credentials.TokenSupplier;
 import be.cfwb.bma.notify.internal.MimeWriter;
 
 import jakarta.mail.AuthenticationFailedException;
@@ -15,8 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import static be.cfwb.bma.internal.Failures.firstLine;
 import static be.cfwb.bma.internal.Failures.hasIoCause;
@@ -33,6 +41,11 @@ import static be.cfwb.bma.internal.Failures.rootMessage;
  * transaction has started is {@code NOTIFICATION_UNCERTAIN}, as the server may have accepted
  * the data before the connection broke.
  *
+ * <p>With app-only OAuth 2.0 ({@code bma.smtp.auth=oauth2}, Exchange Online's
+ * {@code SMTP.SendAsApp}) it logs in with SASL XOAUTH2 as each mail's sender, with a token of the
+ * Entra app, reconnecting when the sender changes; a token the server refuses is replaced once by
+ * one obtained afresh.
+ *
  * <p>Not thread-safe: one run uses it from one thread.
  */
 public final class SmtpNotifier implements Notifier {
@@ -44,12 +57,35 @@ public final class SmtpNotifier implements Notifier {
     private final SmtpSettings settings;
     private final Sleeper sleeper;
     private final Session session;
+    /** The app's tokens with XOAUTH2; null for a password login or none. */
+    private final TokenSupplier tokens;
     private Transport transport;
+    /** The sender the open connection is logged in as, with XOAUTH2. */
+    private String connectedAs;
 
     public SmtpNotifier(SmtpSettings settings, Sleeper sleeper) {
+        this(settings, null, sleeper);
+    }
+
+    /**
+     * Submits with SASL XOAUTH2, logged in as each mail's sender with {@code appTokens} (scope
+     * {@code https://outlook.office365.com/.default}); {@code settings} carries no login then.
+     */
+    public SmtpNotifier(SmtpSettings settings, TokenSupplier appTokens, Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.session = Session.getInstance(properties(settings));
+        this.tokens = appTokens;
+        if (appTokens != null && settings.username().isPresent()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "SMTP with XOAUTH2 logs in as each sender;"
+                    + " the settings must not name a user too (" + settings.username().get() + ")");
+        }
+        Properties p = properties(settings);
+        if (appTokens != null) {
+            p.put("mail.smtp.auth", "true");
+            p.put("mail.smtp.auth.mechanisms", "XOAUTH2");
+            p.put("mail.smtp.auth.xoauth2.disable", "false");
+        }
+        this.session = Session.getInstance(p);
         if (settings.security() == SmtpSettings.Security.NONE && !SmtpSettings.isLoopback(settings.host())) {
             LOG.warn("SMTP to {} without TLS, as explicitly allowed", settings.host());
         }
@@ -57,6 +93,38 @@ public final class SmtpNotifier implements Notifier {
 
     public SmtpNotifier(SmtpSettings settings) {
         this(settings, Sleeper.system());
+    }
+
+    /**
+     * The notifier the {@code bma.smtp.*} keys describe: {@link SmtpSettings#fromProperties} and,
+     * with {@value BmaProperties#SMTP_AUTH}{@code =oauth2}, XOAUTH2 with the tokens of
+     * {@code appTokens} (the Graph app's for Exchange Online; asked only then), else the password
+     * {@code login} of the server {@value BmaProperties#SMTP_SERVER} names, if any.
+     *
+     * @throws BmaException {@code INVALID_CONFIGURATION} naming the key when the keys contradict
+     */
+    public static SmtpNotifier fromProperties(Map<String, String> properties, Optional<Login> login,
+                                              Supplier<Optional<TokenSupplier>> appTokens, Sleeper sleeper) {
+        if (LoginMethod.of(properties, BmaProperties.SMTP_AUTH) == LoginMethod.PASSWORD) {
+            return new SmtpNotifier(SmtpSettings.fromProperties(properties, login.map(Login::user),
+                    login.map(Login::password)), sleeper);
+        }
+        String server = properties.get(BmaProperties.SMTP_SERVER);
+        if (login.isPresent() || (server != null && !server.isBlank())) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.SMTP_AUTH + "=oauth2 logs in"
+                    + " with the app's token as each sender, but " + BmaProperties.SMTP_SERVER + " names a password"
+                    + " login: remove one");
+        }
+        SmtpSettings settings = SmtpSettings.fromProperties(properties, Optional.empty(), Optional.empty());
+        if (settings.security() == SmtpSettings.Security.NONE && !SmtpSettings.isLoopback(settings.host())) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.SMTP_AUTH + "=oauth2 sends a"
+                    + " bearer token: " + BmaProperties.SMTP_SECURITY + " must be starttls or tls for " + settings.host());
+        }
+        TokenSupplier tokens = appTokens.get().orElseThrow(() -> new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                BmaProperties.SMTP_AUTH + "=oauth2 needs the Entra app: set " + BmaProperties.GRAPH_TENANT
+                        + ", and its client id and secret (or certificate) in settings.xml server 'bma-graph'"
+                        + " or the environment"));
+        return new SmtpNotifier(settings, tokens, sleeper);
     }
 
     private static Properties properties(SmtpSettings s) {
@@ -93,7 +161,7 @@ public final class SmtpNotifier implements Notifier {
         MimeMessage message = MimeWriter.toMessage(mail, session);
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
-            connect();
+            connect(mail.from().address());
             try {
                 transport.sendMessage(message, message.getAllRecipients());
                 return;
@@ -134,8 +202,15 @@ public final class SmtpNotifier implements Notifier {
                 + " broke while sending " + mail + " (" + why + "); the server may have accepted it");
     }
 
-    private void connect() {
+    private void connect(String sender) {
+        if (tokens != null && transport != null && !sender.equalsIgnoreCase(connectedAs)) {
+            disconnect();
+        }
         if (transport != null && transport.isConnected()) {
+            return;
+        }
+        if (tokens != null) {
+            connectWithToken(sender);
             return;
         }
         try {
@@ -158,7 +233,48 @@ public final class SmtpNotifier implements Notifier {
         }
     }
 
+    /** XOAUTH2 as {@code sender}; a refused token is replaced once by one obtained afresh. */
+    private void connectWithToken(String sender) {
+        AccessToken token = token(sender);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transport = session.getTransport("smtp");
+                transport.connect(settings.host(), settings.port(), sender, token.token().reveal());
+                connectedAs = sender;
+                return;
+            } catch (AuthenticationFailedException e) {
+                transport = null;
+                tokens.invalidate(token);
+                AccessToken fresh = token(sender);
+                if (attempt == 1 && !fresh.token().equals(token.token())) {
+                    LOG.info("{} refused the XOAUTH2 token for {}; logging in again with a fresh one", settings.host(),
+                            sender);
+                    token = fresh;
+                    continue;
+                }
+                throw new BmaException(BmaErrorCode.CONNECTION_FAILED, settings + " refused the app's XOAUTH2 token"
+                        + " for sender " + sender + "; check the app's SMTP.SendAsApp permission (admin consent), its"
+                        + " Exchange service principal and its permission on that mailbox, and that SMTP AUTH is"
+                        + " enabled for it");
+            } catch (MessagingException e) {
+                transport = null;
+                throw new BmaException(BmaErrorCode.CONNECTION_FAILED, "Cannot connect to " + settings + ": "
+                        + rootMessage(e));
+            }
+        }
+    }
+
+    private AccessToken token(String sender) {
+        try {
+            return Objects.requireNonNull(tokens.token(), "the token supplier returned null");
+        } catch (BmaException e) {
+            throw new BmaException(e.code(), "No XOAUTH2 token to send as " + sender + " through " + settings.host()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private void disconnect() {
+        connectedAs = null;
         if (transport != null) {
             try {
                 transport.close();

@@ -6,6 +6,8 @@ import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.credentials.CredentialSource;
 import be.cfwb.bma.credentials.CredentialsFile;
 import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.credentials.LoginMethod;
+import be.cfwb.bma.credentials.TokenSupplier;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 import be.cfwb.bma.transfer.imap.ImapSource;
 import be.cfwb.bma.transfer.imap.ImapTarget;
@@ -84,7 +86,23 @@ public final class TransferSettings {
      */
     public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
                                          java.util.Optional<Login> targetAdmin, Clock clock) {
+        return fromProperties(properties, sourceAdmin, targetAdmin, java.util.Optional::empty, clock);
+    }
+
+    /**
+     * As {@link #fromProperties(java.util.Map, java.util.Optional, java.util.Optional, Clock)}, and
+     * with {@value BmaProperties#TARGET_AUTH}{@code =oauth2} the IMAP target is logged in to with
+     * SASL XOAUTH2 as each mailbox, with the tokens of {@code appTokens} (the Graph app's for
+     * Exchange Online, e.g. {@code GraphConnection::exchangeTokens}); asked only then.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
+     */
+    public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
+                                         java.util.Optional<Login> targetAdmin,
+                                         java.util.function.Supplier<java.util.Optional<TokenSupplier>> appTokens,
+                                         Clock clock) {
         Builder b = builder();
+        LoginMethod targetLogin = LoginMethod.of(properties, BmaProperties.TARGET_AUTH);
         ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
         String sourceTrust = properties.get(BmaProperties.SOURCE_TRUST_CERTIFICATE);
         if (sourceTrust != null && !sourceTrust.isBlank()) {
@@ -97,7 +115,14 @@ public final class TransferSettings {
             if (targetTrust != null && !targetTrust.isBlank()) {
                 target = target.trusting(Path.of(targetTrust.strip()), BmaProperties.TARGET_TRUST_CERTIFICATE);
             }
-            b.imapTarget(target, credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target"), clock);
+            CredentialSource targetCredentials = targetLogin == LoginMethod.OAUTH2
+                    ? CredentialSource.oauth2(appTokens(properties, appTokens))
+                    : credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target");
+            b.imapTarget(target, targetCredentials, clock);
+        } else if (targetLogin == LoginMethod.OAUTH2) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.TARGET_AUTH + "=oauth2 is for the"
+                    + " IMAP target; with " + BmaProperties.TARGET + "=graph the Graph app signs in by itself: remove "
+                    + BmaProperties.TARGET_AUTH);
         }
         String parallelism = properties.get(BmaProperties.PARALLELISM);
         if (parallelism != null && !parallelism.isBlank()) {
@@ -112,6 +137,20 @@ public final class TransferSettings {
             b.maxMessageSize(integer(BmaProperties.TARGET_MAX_MESSAGE_SIZE, max));
         }
         return b;
+    }
+
+    /** The app's tokens for the XOAUTH2 target, or why there are none, naming the keys to set. */
+    private static TokenSupplier appTokens(java.util.Map<String, String> p,
+                                           java.util.function.Supplier<java.util.Optional<TokenSupplier>> appTokens) {
+        String file = p.get(BmaProperties.TARGET_CREDENTIALS);
+        if (file != null && !file.isBlank()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.TARGET_AUTH + "=oauth2 logs in"
+                    + " with the app's token, but " + BmaProperties.TARGET_CREDENTIALS + " gives passwords: remove one");
+        }
+        return appTokens.get().orElseThrow(() -> new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                BmaProperties.TARGET_AUTH + "=oauth2 needs the Entra app: set " + BmaProperties.GRAPH_TENANT
+                        + ", and its client id and secret (or certificate) in settings.xml server 'bma-graph'"
+                        + " or the environment"));
     }
 
     private static String required(java.util.Map<String, String> p, String key) {

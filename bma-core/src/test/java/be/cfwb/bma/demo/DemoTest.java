@@ -70,6 +70,24 @@ class DemoTest {
         }
     }
 
+    @Test
+    void theDemoRunsToTheEndWithTheGraphTarget() throws Exception {
+        Path state = dir.resolve("state");
+        java.util.List<String> out = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DemoResult result = new Demo(state, dir.resolve("out"), 3, out::add, be.cfwb.bma.lifecycle.RunListener.NONE)
+                .target("graph").run();
+
+        assertThat(result.isSuccess()).as(String.join("\n", out)).isTrue();
+        assertThat(result.summaryLine()).contains("verified: 3 mailboxes, 0 missing");
+        assertThat(out).anyMatch(l -> l.contains("3 mailboxes to Microsoft Graph (stand-in)"));
+        try (Ledger ledger = Ledger.open(state.resolve("ledger-graph"))) {
+            assertThat(ledger.events(e -> e.type().equals(EventTypes.VERIFY_PASSED))).hasSize(3);
+        }
+        assertThat(state.resolve("ledger")).as("the IMAP demo's ledger is left alone").doesNotExist();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Demo(state, dir, 3, out::add,
+                be.cfwb.bma.lifecycle.RunListener.NONE).target("exchange")).hasMessageContaining("bma.target");
+    }
+
     private Process demo(Path state, Path output, String log) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Demo.class.getName(), state.toString(), output.toString(),

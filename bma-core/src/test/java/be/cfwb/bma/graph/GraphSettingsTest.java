@@ -38,6 +38,19 @@ class GraphSettingsTest {
     }
 
     @Test
+    void theSettingsServersPasswordIsTheSecretOrWithACertificateItsPassword() {
+        Map<String, String> secret = GraphSettings.withAppLogin(Map.of("bma.graph.tenant", "t.onmicrosoft.com"), CLIENT, SECRET);
+        assertThat(GraphSettings.fromProperties(secret).credentials().kind()).isEqualTo(GraphCredentials.Kind.CLIENT_SECRET);
+        Map<String, String> certificate = GraphSettings.withAppLogin(Map.of("bma.graph.tenant", "t.onmicrosoft.com",
+                "bma.graph.certificate", "/etc/bma/app.p12"), CLIENT, SECRET);
+        assertThat(certificate).containsEntry("bma.graph.certificatePassword", SECRET)
+                .doesNotContainKey("bma.graph.clientSecret").containsEntry("bma.graph.clientId", CLIENT);
+        GraphCredentials c = GraphSettings.fromProperties(certificate).credentials();
+        assertThat(c.kind()).isEqualTo(GraphCredentials.Kind.CERTIFICATE);
+        assertThat(c.toString()).doesNotContain(SECRET);
+    }
+
+    @Test
     void refusesBadValuesNamingTheKey() {
         assertThatThrownBy(() -> GraphSettings.fromProperties(Map.of("bma.graph.tenant", "t.onmicrosoft.com",
                 "bma.graph.clientId", CLIENT))).isInstanceOfSatisfying(BmaException.class, e -> {

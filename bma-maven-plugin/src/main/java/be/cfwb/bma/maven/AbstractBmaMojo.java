@@ -8,6 +8,7 @@ import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.Safeguards;
 import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.credentials.LoginMethod;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.graph.GraphConnection;
 import be.cfwb.bma.graph.GraphCredentialIssuer;
@@ -17,7 +18,6 @@ import be.cfwb.bma.graph.GraphTarget;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.Sleeper;
 import be.cfwb.bma.notify.SmtpNotifier;
-import be.cfwb.bma.notify.SmtpSettings;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import org.apache.maven.plugin.AbstractMojo;
@@ -59,11 +59,9 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      */
     protected Optional<GraphConnection> graph(Map<String, String> properties) {
         if (graph == null) {
-            Map<String, String> graphProperties = new HashMap<>(properties);
-            login(GRAPH_SERVER).ifPresent(l -> {
-                graphProperties.put(BmaProperties.GRAPH_CLIENT_ID, l.user());
-                graphProperties.put(BmaProperties.GRAPH_CLIENT_SECRET, l.password().reveal());
-            });
+            Optional<Login> app = login(GRAPH_SERVER);
+            Map<String, String> graphProperties = app.isEmpty() ? new HashMap<>(properties)
+                    : GraphSettings.withAppLogin(properties, app.get().user(), app.get().password().reveal());
             boolean configured = graphProperties.containsKey(BmaProperties.GRAPH_CLIENT_ID)
                     || graphProperties.containsKey(BmaProperties.GRAPH_TENANT)
                     || System.getenv(GraphSettings.environmentName(BmaProperties.GRAPH_CLIENT_ID)) != null;
@@ -99,10 +97,11 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
                     Sleeper.system()));
         } else {
             String server = properties.get(BmaProperties.SMTP_SERVER);
-            Optional<Login> smtp = server == null ? Optional.empty()
+            boolean oauth2 = LoginMethod.of(properties, BmaProperties.SMTP_AUTH) == LoginMethod.OAUTH2;
+            Optional<Login> smtp = server == null || oauth2 ? Optional.empty()
                     : Optional.of(requireLogin(server, "the SMTP server (" + BmaProperties.SMTP_SERVER + ")"));
-            notifications.notifier(new SmtpNotifier(SmtpSettings.fromProperties(
-                    properties, smtp.map(Login::user), smtp.map(Login::password))));
+            notifications.notifier(SmtpNotifier.fromProperties(properties, smtp,
+                    () -> graph(properties).map(GraphConnection::exchangeTokens), Sleeper.system()));
         }
         return notifications;
     }
@@ -194,9 +193,11 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
      * environment, never from the POM.
      */
     protected TransferSettings transferSettings(Map<String, String> properties) {
+        boolean targetOauth2 = LoginMethod.of(properties, BmaProperties.TARGET_AUTH) == LoginMethod.OAUTH2;
         TransferSettings.Builder transfer = TransferSettings.fromProperties(
                 properties, adminLogin(properties, BmaProperties.SOURCE_CREDENTIALS, SOURCE_SERVER),
-                adminLogin(properties, BmaProperties.TARGET_CREDENTIALS, TARGET_SERVER), Clock.systemUTC());
+                targetOauth2 ? Optional.empty() : adminLogin(properties, BmaProperties.TARGET_CREDENTIALS, TARGET_SERVER),
+                () -> graph(properties).map(GraphConnection::exchangeTokens), Clock.systemUTC());
         if (!TransferSettings.targetIsImap(properties)) {
             GraphTarget.configure(transfer, graph(properties).orElseThrow(() -> new BmaException(
                     BmaErrorCode.INVALID_CONFIGURATION, "bma.target=graph needs the Graph app: bma.graph.tenant, and its"

@@ -30,6 +30,14 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.target.url")
     protected String targetUrl;
 
+    /**
+     * How the IMAP target is logged in to: {@code password} (credentials file or settings.xml
+     * server {@code bma-target}) or {@code oauth2} (SASL XOAUTH2 as each mailbox, with the token of
+     * the Graph app, {@code bma.graph.tenant} and settings.xml server {@code bma-graph}).
+     */
+    @Parameter(property = "bma.target.auth", defaultValue = "password")
+    protected String targetAuth;
+
     /** Per-mailbox source passwords, {@code address;password} lines; else the settings.xml server {@code bma-source}. */
     @Parameter(property = "bma.source.credentials")
     protected File sourceCredentials;
@@ -56,6 +64,7 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
         put(p, BmaProperties.SOURCE_URL, sourceUrl);
         put(p, BmaProperties.TARGET, target);
         put(p, BmaProperties.TARGET_URL, targetUrl);
+        put(p, BmaProperties.TARGET_AUTH, targetAuth);
         put(p, BmaProperties.SOURCE_CREDENTIALS, sourceCredentials == null ? null : sourceCredentials.getPath());
         put(p, BmaProperties.TARGET_CREDENTIALS, targetCredentials == null ? null : targetCredentials.getPath());
         put(p, BmaProperties.PARALLELISM, Integer.toString(parallelism));

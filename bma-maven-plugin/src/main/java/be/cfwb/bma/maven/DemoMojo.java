@@ -33,6 +33,13 @@ public class DemoMojo extends AbstractMojo {
     @Parameter(property = "bma.demo.mailboxes", defaultValue = "24")
     private int mailboxes;
 
+    /**
+     * Where the demo copies: {@code imap} (an IMAP stand-in of Exchange) or {@code graph} (the
+     * Graph stand-in, as {@code bma.target=graph} writes to Exchange Online).
+     */
+    @Parameter(property = "bma.target", defaultValue = "imap")
+    private String target;
+
     @Parameter(property = "bma.skip", defaultValue = "false")
     private boolean skip;
 
@@ -45,7 +52,7 @@ public class DemoMojo extends AbstractMojo {
         DemoResult result;
         try {
             result = new Demo(state.toPath(), outputDirectory.toPath(), mailboxes, getLog()::info, new ProgressLog(getLog()))
-                    .run();
+                    .target(target).run();
         } catch (BmaException e) {
             throw new MojoExecutionException("[" + e.code() + "] " + e.getMessage(), e);
         }

@@ -55,6 +55,10 @@ public final class GraphStandIn implements AutoCloseable {
     public record RecordedRequest(String method, String path, String query, boolean bearer, int status) {
     }
 
+    /** A JSON request body as the stand-in received it, for checking it against Graph's metadata. */
+    public record RecordedBody(String method, String path, String json) {
+    }
+
     /** Kinds of injected faults. */
     enum FaultKind { THROTTLE, FAIL, DROP, LOSE_RESPONSE }
 
@@ -309,6 +313,19 @@ public final class GraphStandIn implements AutoCloseable {
     public int passwordChanges(String user) {
         synchronized (state) {
             return state.user(user).passwordChanges;
+        }
+    }
+
+    /** Keeps every JSON request body from now on ({@link #bodies()}); off by default, as they hold attachments. */
+    public GraphStandIn recordBodies() {
+        state.recordBodies = true;
+        return this;
+    }
+
+    /** The JSON request bodies received since {@link #recordBodies()}, in order of arrival. */
+    public List<RecordedBody> bodies() {
+        synchronized (state) {
+            return List.copyOf(state.bodies);
         }
     }
 

@@ -32,12 +32,21 @@ import java.util.regex.Pattern;
 final class StandInHandler implements HttpHandler {
 
     /** Properties a message may carry on create or sendMail; Graph refuses unknown ones. */
-    private static final Set<String> MESSAGE_PROPERTIES = Set.of("@odata.type", "subject", "body", "from", "sender",
+    static final Set<String> MESSAGE_PROPERTIES = Set.of("@odata.type", "subject", "body", "from", "sender",
             "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "importance", "flag", "internetMessageId",
             "isRead", "singleValueExtendedProperties", "multiValueExtendedProperties", "attachments", "categories",
             "internetMessageHeaders", "isDeliveryReceiptRequested", "isReadReceiptRequested",
             "inferenceClassification", "conversationId", "uniqueBody", "bodyPreview", "hasAttachments",
             "receivedDateTime", "sentDateTime");
+    /** What a PATCH of a user may carry (mail 2's password). */
+    static final Set<String> USER_PATCH_PROPERTIES = Set.of("passwordProfile", "accountEnabled", "@odata.type");
+    static final Set<String> PASSWORD_PROFILE_PROPERTIES = Set.of("password", "forceChangePasswordNextSignIn",
+            "forceChangePasswordNextSignInWithMfa", "@odata.type");
+    /** What a new mail folder may carry. */
+    static final Set<String> FOLDER_PROPERTIES = Set.of("displayName", "isHidden", "@odata.type");
+    /** What Graph lets us change on an existing message. */
+    static final Set<String> MESSAGE_PATCH_PROPERTIES = Set.of("@odata.type", "isRead", "flag", "categories",
+            "singleValueExtendedProperties");
     private static final Pattern PROPERTY_ID = Pattern.compile(
             "(?i)(Binary|Boolean|Currency|CLSID|Double|Float|Integer|Long|Short|String|SystemTime|Object)\\s+"
                     + "(0x[0-9a-f]{4}|\\{[0-9a-f-]{36}\\}\\s+(Name\\s+\\S.*|Id\\s+0x[0-9a-f]{4}))");
@@ -125,6 +134,13 @@ final class StandInHandler implements HttpHandler {
                 return;
             }
             byte[] body = readBody(exchange);
+            String type = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (state.recordBodies && body != null && type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                synchronized (state) {
+                    state.bodies.add(new GraphStandIn.RecordedBody(method, decode(rawPath),
+                            new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
             Answer answer;
             try {
                 if (fault != null && fault.kind == GraphStandIn.FaultKind.THROTTLE) {
@@ -319,7 +335,7 @@ final class StandInHandler implements HttpHandler {
 
     private Answer patchUser(StandInState.User user, ObjectNode body) {
         for (String field : names(body)) {
-            if (!Set.of("passwordProfile", "accountEnabled", "@odata.type").contains(field)) {
+            if (!USER_PATCH_PROPERTIES.contains(field)) {
                 throw Answer.error(400, "Request_BadRequest", "Property '" + field + "' is not supported by the stand-in.");
             }
         }
@@ -329,8 +345,7 @@ final class StandInHandler implements HttpHandler {
                 throw Answer.error(400, "Request_BadRequest", "passwordProfile must be an object.");
             }
             for (String field : names(profile)) {
-                if (!Set.of("password", "forceChangePasswordNextSignIn", "forceChangePasswordNextSignInWithMfa",
-                        "@odata.type").contains(field)) {
+                if (!PASSWORD_PROFILE_PROPERTIES.contains(field)) {
                     throw Answer.error(400, "Request_BadRequest",
                             "Property '" + field + "' does not exist on type 'microsoft.graph.passwordProfile'.");
                 }
@@ -522,7 +537,7 @@ final class StandInHandler implements HttpHandler {
     private Answer createFolder(StandInState.User user, StandInState.Folder parent, ObjectNode body) {
         requireWrite(user);
         for (String field : names(body)) {
-            if (!field.equals("displayName") && !field.equals("isHidden") && !field.equals("@odata.type")) {
+            if (!FOLDER_PROPERTIES.contains(field)) {
                 throw Answer.error(400, "RequestBodyRead",
                         "The property '" + field + "' does not exist on type 'microsoft.graph.mailFolder'.");
             }
@@ -721,7 +736,7 @@ final class StandInHandler implements HttpHandler {
     /** What Graph lets us change on an existing message: read state, flag, categories, extended properties. */
     private Answer patchMessage(StandInState.Message message, ObjectNode body) {
         for (String field : names(body)) {
-            if (!Set.of("@odata.type", "isRead", "flag", "categories", "singleValueExtendedProperties").contains(field)) {
+            if (!MESSAGE_PATCH_PROPERTIES.contains(field)) {
                 throw Answer.error(400, "ErrorInvalidPropertyUpdateSentMessage",
                         "Property '" + field + "' cannot be updated on this message.");
             }

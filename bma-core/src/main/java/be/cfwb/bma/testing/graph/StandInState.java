@@ -184,6 +184,9 @@ final class StandInState {
     final Map<String, UploadSession> sessions = new LinkedHashMap<>();
     final List<GraphStandIn.Fault> faults = new ArrayList<>();
     final List<GraphStandIn.RecordedRequest> log = new ArrayList<>();
+    /** JSON request bodies, when asked ({@link GraphStandIn#recordBodies()}): they hold whole attachments. */
+    final List<GraphStandIn.RecordedBody> bodies = new ArrayList<>();
+    volatile boolean recordBodies;
     final List<SentMail> sent = new ArrayList<>();
     private String token = GraphStandIn.DEFAULT_TOKEN;
     volatile long maxMessageSize = 35L * 1024 * 1024;

@@ -17,10 +17,11 @@ import java.security.cert.CertificateFactory;
 import java.util.Collection;
 
 /**
- * The explicit trust of {@link ImapEndpoint#trusting}: a socket factory that accepts exactly
- * the certificates of one PEM file (full validation against them; no "trust all").
+ * The explicit trust of {@link ImapEndpoint#trusting} (and of the Entra ID authority,
+ * {@code bma.graph.trustCertificate}): a socket factory that accepts exactly the certificates of
+ * one PEM file (full validation against them; no "trust all").
  */
-final class TrustedCertificates {
+public final class TrustedCertificates {
 
     private TrustedCertificates() {
     }
@@ -41,11 +42,21 @@ final class TrustedCertificates {
     }
 
     static SSLSocketFactory socketFactory(Path pem) {
+        return socketFactory(pem, null);
+    }
+
+    /**
+     * A socket factory trusting exactly the certificates of {@code pem}.
+     *
+     * @param property the key that named the file, for messages
+     * @throws BmaException {@code INVALID_CONFIGURATION} naming the key if the file holds no certificate
+     */
+    public static SSLSocketFactory socketFactory(Path pem, String property) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             int i = 0;
-            for (Certificate c : load(pem, null)) {
+            for (Certificate c : load(pem, property)) {
                 ks.setCertificateEntry("trusted-" + i++, c);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
