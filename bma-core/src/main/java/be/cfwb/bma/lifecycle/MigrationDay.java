@@ -1,7 +1,6 @@
 package be.cfwb.bma.lifecycle;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.MigrateResult;
@@ -12,9 +11,11 @@ import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlannedMailbox;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverResult;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.NotifyResult;
 import be.cfwb.bma.transfer.Pass;
+
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -131,13 +132,13 @@ public final class MigrationDay {
             return List.of();
         }
         Set<BmaAddress> surveyed = bma.status(selection(candidates)).mailboxes().stream()
-                .filter(m -> m.history().stream().anyMatch(e -> e.type().equals(EventTypes.MAILBOX_SURVEYED)))
+                .filter(m -> m.lastOfEachKind().stream().anyMatch(e -> e.event() instanceof Event.MailboxSurveyed))
                 .map(m -> m.mailbox().address()).collect(Collectors.toSet());
         return candidates.stream().filter(a -> !surveyed.contains(a)).toList();
     }
 
     private static boolean reached(MailboxStatus status, MailboxStep step) {
-        return status.history().stream().anyMatch(step::isReachedBy);
+        return status.reached(step);
     }
 
     private static StageOutcome notifyOutcome(Stage stage, List<BmaAddress> mailboxes, NotifyResult result) {

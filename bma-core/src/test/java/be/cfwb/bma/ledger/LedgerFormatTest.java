@@ -65,4 +65,44 @@ class LedgerFormatTest {
         }
         assertThat(Files.readAllBytes(dir.resolve(Ledger.JOURNAL))).as("opening rewrites nothing").isEqualTo(before);
     }
+
+    @Test
+    void everyEventOfTheFirstFormatIsTypedAndWritesBackTheSameData() throws IOException {
+        copyFixture(dir);
+        try (Ledger ledger = Ledger.open(dir)) {
+            for (LedgerEvent e : ledger.events()) {
+                Event typed = e.event();
+                assertThat(typed).as("#%d %s", e.sequence(), e.type()).isNotInstanceOf(Event.Other.class);
+                assertThat(typed.type()).isEqualTo(e.type());
+                assertThat(EventCodec.encode(typed)).as("#%d %s", e.sequence(), e.type()).isEqualTo(e.data());
+            }
+            Event.MailSent mail1 = ledger.history(PO3).stream().map(LedgerEvent::event)
+                    .filter(Event.MailSent.class::isInstance).map(Event.MailSent.class::cast).findFirst().orElseThrow();
+            assertThat(mail1.mail()).isEqualTo(1);
+            assertThat(mail1.migrationDate()).contains("2024-10-02");
+            Event.FolderSynced inbox = (Event.FolderSynced) ledger.latest(PO3, EventTypes.TRANSFER_FOLDER_SYNCED)
+                    .orElseThrow().event();
+            assertThat(inbox).isEqualTo(new Event.FolderSynced("INBOX", 1796409026L, 5, "final"));
+        }
+    }
+
+    @Test
+    void aTypeThisVersionDoesNotKnowIsKeptAsWritten() {
+        try (Ledger ledger = Ledger.open(dir)) {
+            ledger.append(LedgerEntry.of("mail.delivered").mailbox(PO3).with("mail", 4).with("folder", "INBOX"));
+        }
+        try (Ledger ledger = Ledger.open(dir)) {
+            assertThat(ledger.history(PO3).get(0).event())
+                    .isEqualTo(new Event.Other("mail.delivered", new TreeMap<>(Map.of("mail", "4", "folder", "INBOX"))));
+        }
+    }
+
+    @Test
+    void aKnownTypeWithAMalformedValueIsCorruptionNotAGuess() throws IOException {
+        Files.writeString(dir.resolve(Ledger.JOURNAL), "{\"seq\":1,\"at\":\"2024-11-04T07:00:00Z\",\"type\":\"mail.sent\","
+                + "\"mailbox\":\"po000003@adm.cfwb.be\",\"data\":{\"mail\":\"two\"}}\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ledger.open(dir))
+                .isInstanceOfSatisfying(be.cfwb.bma.BmaException.class,
+                        e -> assertThat(e.code()).isEqualTo(be.cfwb.bma.BmaErrorCode.LEDGER_CORRUPT));
+    }
 }
