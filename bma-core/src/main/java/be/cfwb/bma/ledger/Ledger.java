@@ -75,6 +75,8 @@ public final class Ledger implements AutoCloseable {
     private static final JsonFactory PARSERS = JSON.getFactory();
     private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "secret", "token", "credential");
     private static final int CHUNK = 1 << 20;
+    /** Events not yet in the index snapshot ({@value IndexSnapshot#FILE}) after which closing writes a new one. */
+    static final int SNAPSHOT_EVERY = 5_000;
 
     /** Opens the journal file; tests inject a channel that fails as a full disk does. */
     @FunctionalInterface
@@ -95,6 +97,7 @@ public final class Ledger implements AutoCloseable {
     private final Optional<String> recovery;
     private long length;
     private BmaException failure;
+    private long snapshotCount;
     private boolean closed;
 
     private Ledger(Path directory, Clock clock, FileChannel lockChannel, FileLock lock, FileChannel journal,
@@ -142,11 +145,13 @@ public final class Ledger implements AutoCloseable {
             writeHolder(lockChannel);
             Path journalFile = dir.resolve(JOURNAL);
             journal = channels.open(journalFile, true);
-            Index index = new Index();
+            Index index = IndexSnapshot.read(dir, journal).orElseGet(Index::new);
             long[] length = new long[1];
-            Optional<String> recovery = load(journal, journal.size(), journalFile, dir, index, true, length);
+            Optional<String> recovery = load(journal, index.length, journal.size(), journalFile, dir, index, true, length);
             recovery.ifPresent(r -> LOG.warn("{}", r));
-            return new Ledger(dir, clock, lockChannel, lock, journal, index, length[0], recovery);
+            Ledger ledger = new Ledger(dir, clock, lockChannel, lock, journal, index, length[0], recovery);
+            ledger.snapshotCount = index.snapshotCount;
+            return ledger;
         } catch (IOException e) {
             closeQuietly(journal);
             closeQuietly(lockChannel);
@@ -172,9 +177,13 @@ public final class Ledger implements AutoCloseable {
         FileChannel journal = null;
         try {
             journal = FILES.open(journalFile, false);
-            Index index = new Index();
+            Index index = IndexSnapshot.read(dir, journal).orElseGet(Index::new);
             long[] length = new long[1];
-            load(journal, journal.size(), journalFile, dir, index, false, length);
+            load(journal, index.length, journal.size(), journalFile, dir, index, false, length);
+            if (index.count - index.snapshotCount >= SNAPSHOT_EVERY) {
+                // Not a change to the ledger: a cache beside it, replaced atomically; a reader that cannot write it goes on.
+                IndexSnapshot.write(dir, journal, index, length[0]);
+            }
             return new Ledger(dir, clock, null, null, journal, index, length[0], Optional.empty());
         } catch (NoSuchFileException e) {
             return new Ledger(dir, clock, null, null, null, new Index(), 0, Optional.empty());
@@ -217,13 +226,13 @@ public final class Ledger implements AutoCloseable {
      * Streams the journal into {@code index}, chunk by chunk. A writer repairs a torn last line; a
      * reader stops before it (a writer may be in the middle of it).
      */
-    private static Optional<String> load(FileChannel journal, long size, Path file, Path dir, Index index, boolean writer,
-                                         long[] lengthOut) throws IOException {
+    private static Optional<String> load(FileChannel journal, long indexed, long size, Path file, Path dir, Index index,
+                                         boolean writer, long[] lengthOut) throws IOException {
         Parser parser = new Parser();
         byte[] pending = new byte[0];
         long pendingAt = 0;
-        long position = 0;
-        int lineNumber = 0;
+        long position = indexed;
+        long lineNumber = index.count;
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size, 1)));
         while (position < size) {
             chunk.clear();
@@ -372,7 +381,7 @@ public final class Ledger implements AutoCloseable {
         return failed;
     }
 
-    private static String toJson(LedgerEvent event) {
+    static String toJson(LedgerEvent event) {
         ObjectNode node = JSON.createObjectNode();
         node.put("seq", event.sequence());
         node.put("at", event.at().toString());
@@ -399,7 +408,7 @@ public final class Ledger implements AutoCloseable {
             Index scan = new Index();
             scan.collected = new ArrayList<>();
             // The prefix up to length is complete lines only: a scan never repairs anything.
-            load(journal, length, directory.resolve(JOURNAL), directory, scan, false, new long[1]);
+            load(journal, 0, length, directory.resolve(JOURNAL), directory, scan, false, new long[1]);
             scan.collected.stream().filter(filter).forEach(events::add);
         } catch (IOException e) {
             throw unreadable(e);
@@ -515,6 +524,9 @@ public final class Ledger implements AutoCloseable {
             return;
         }
         closed = true;
+        if (lock != null && failure == null && index.count - snapshotCount >= SNAPSHOT_EVERY) {
+            IndexSnapshot.write(directory, journal, index, length);
+        }
         closeQuietly(journal);
         if (lock != null) {
             try {
@@ -542,10 +554,13 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** Where each mailbox's lines are, and the last event of each kind; never the whole journal. */
-    private static final class Index {
+    static final class Index {
         final Map<BmaAddress, Track> byMailbox = new HashMap<>();
-        final Track runWide = new Track();
+        Track runWide = new Track();
         long count;
+        /** The journal length the index was read from a snapshot up to (0 without one), and its events. */
+        long length;
+        long snapshotCount;
         /** Set only by a full scan ({@link #events}), which wants the events themselves. */
         List<LedgerEvent> collected;
 
@@ -564,11 +579,18 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private static final class Track {
+    static final class Track {
         long[] offsets = new long[4];
         int[] lengths = new int[4];
         int size;
         final Map<String, LedgerEvent> last = new HashMap<>();
+
+        void restore(long[] offsets, int[] lengths, int size, Map<String, LedgerEvent> last) {
+            this.offsets = offsets.length == 0 ? new long[4] : offsets;
+            this.lengths = lengths.length == 0 ? new int[4] : lengths;
+            this.size = size;
+            this.last.putAll(last);
+        }
 
         void add(LedgerEvent event, long offset, int length) {
             if (size == offsets.length) {
