@@ -36,6 +36,7 @@ public enum MailboxStep {
     VERIFIED("verified", e -> e instanceof Event.Verified v && v.passed());
 
     private final String label;
+    @SuppressWarnings("ImmutableEnumChecker") // stateless predicates over immutable events
     private final Predicate<Event> reachedBy;
 
     MailboxStep(String label, Predicate<Event> reachedBy) {

@@ -48,7 +48,9 @@ class SpooledMessageTest {
         SpooledMessage m = SpooledMessage.of(KEY, MessageFlags.NONE, DATE, ByteBuffer.wrap(bytes), 1024, dir);
         assertThat(m.inMemory()).isFalse();
         assertThat(readAll(m)).isEqualTo(bytes);
-        assertThat(Files.list(dir)).hasSize(1);
+        try (var files = Files.list(dir)) {
+            assertThat(files).hasSize(1);
+        }
         m.close();
         assertThat(dir).isEmptyDirectory();
     }
