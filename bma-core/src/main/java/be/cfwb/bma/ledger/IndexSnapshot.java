@@ -128,8 +128,9 @@ final class IndexSnapshot {
             LedgerEvent event = e.getValue();
             out.writeUTF(e.getKey());
             out.writeLong(event.sequence());
-            out.writeLong(event.at().getEpochSecond());
-            out.writeInt(event.at().getNano());
+            Instant at = event.at();
+            out.writeLong(at.getEpochSecond());
+            out.writeInt(at.getNano()); // with the seconds above: the exact instant
             out.writeUTF(event.type());
             out.writeInt(event.data().size());
             for (Map.Entry<String, String> d : event.data().entrySet()) {
