@@ -13,6 +13,7 @@ import be.cfwb.bma.calendar.PlanFiles;
 import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.lifecycle.MigrationDay;
 import be.cfwb.bma.lifecycle.ProvisionResult;
@@ -122,12 +123,14 @@ public final class Bma {
      */
     public StatusResult status(MailboxSelection selection) {
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        // Read-only and without the lock: status answers while another process runs the day.
+        try (Ledger ledger = Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())) {
             List<MailboxStatus> rows = new ArrayList<>(selected.size());
             for (Mailbox mailbox : selected.mailboxes()) {
-                List<LedgerEvent> history = ledger.history(mailbox.address());
-                rows.add(new MailboxStatus(mailbox, MailboxStep.of(history),
-                        MailboxStep.lastStepEvent(history).map(LedgerEvent::at), history));
+                // The last event of each kind decides the step as the whole history would, without reading it.
+                List<LedgerEvent> kinds = ledger.lastOfEachKind(mailbox.address());
+                rows.add(new MailboxStatus(mailbox, MailboxStep.of(kinds),
+                        MailboxStep.lastStepEvent(kinds).map(LedgerEvent::at), ledger.historyView(mailbox.address()), kinds));
             }
             return new StatusResult(rows, ledger.recovery());
         }
@@ -315,7 +318,7 @@ public final class Bma {
      */
     public Path report(MailboxSelection selection) {
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())) {
             // Days are the schools' days, as in the plan: not the zone of the clock (the JVM's by default).
             MigrationReport report = MigrationReport.of(selected, ledger, PlanningSettings.ZONE);
             return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
@@ -357,8 +360,8 @@ public final class Bma {
             }
             List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
             PlanFiles.keepPublished(files.get(1), ledger.directory());
-            ledger.append(LedgerEntry.of(EventTypes.PLAN_PUBLISHED).with("mailboxes", plan.size())
-                    .with("changes", plan.changes().size()).with("plan_csv_sha256", PlanFiles.sha256(files.get(0))));
+            ledger.append(LedgerEntry.of(new Event.PlanPublished(plan.size(), plan.changes().size(),
+                    PlanFiles.sha256(files.get(0)))));
             return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
                     files, ledger.recovery());
         }
@@ -399,14 +402,8 @@ public final class Bma {
         MigrateResult result = migrate(selection, Pass.PRESTAGE, true, TransferListener.NONE);
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             for (be.cfwb.bma.transfer.MailboxReport m : result.report().mailboxes()) {
-                LedgerEntry entry = LedgerEntry.of(EventTypes.MAILBOX_SURVEYED).mailbox(m.mailbox());
-                if (m.error().isPresent()) {
-                    entry.with("error", m.error().get());
-                } else {
-                    entry.with("found", m.found()).with("bytes", m.foundBytes())
-                            .with("renamed", m.folders().stream().filter(f -> !f.notes().isEmpty()).count());
-                }
-                ledger.append(entry);
+                ledger.append(LedgerEntry.of(new Event.MailboxSurveyed(m.error(), m.found(), m.foundBytes(),
+                        m.folders().stream().filter(f -> !f.notes().isEmpty()).count())).mailbox(m.mailbox()));
             }
         }
         return result;
@@ -432,13 +429,8 @@ public final class Bma {
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
             VerifyReport report = new Verifier(transfer, settings.clock()).verify(mailboxes);
             for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
-                ledger.append(LedgerEntry.of(m.isSuccess() ? EventTypes.VERIFY_PASSED : EventTypes.VERIFY_FAILED)
-                        .mailbox(m.mailbox())
-                        .with("source", m.source())
-                        .with("present", m.present())
-                        .with("missing", m.missing().size())
-                        .with("duplicates", m.duplicated().size())
-                        .with("mismatches", m.mismatched().size()));
+                ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),
+                        m.missing().size(), m.duplicated().size(), m.mismatched().size())).mailbox(m.mailbox()));
             }
             Path file = (dryRun ? settings.outputDirectory().resolve(DRY_RUN_DIRECTORY) : settings.outputDirectory())
                     .resolve("verify-report.json");

@@ -54,9 +54,23 @@ public final class BmaConfiguration {
         return this;
     }
 
-    /** The ledger directory; keep it outside {@code target/} and back it up. */
+    /**
+     * The ledger directory; keep it outside {@code target/} and back it up.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a JDBC URL: no database
+     *                      backend exists yet, and taken as a path it would start an empty ledger
+     */
     public BmaConfiguration ledgerDirectory(Path directory) {
-        this.ledgerDirectory = Objects.requireNonNull(directory, "ledger directory");
+        Objects.requireNonNull(directory, "ledger directory");
+        for (Path part : directory) {
+            if (part.toString().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:")) {
+                // The URL is not repeated: it may carry a login.
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.LEDGER + " names a database ("
+                        + part + "…), but this version keeps the ledger in a directory (JSON Lines) only; set "
+                        + BmaProperties.LEDGER + " to a directory (an empty one would send every mail again)");
+            }
+        }
+        this.ledgerDirectory = directory;
         return this;
     }
 

@@ -1,5 +1,6 @@
 package be.cfwb.bma;
 
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.LedgerEvent;
 
 import java.util.List;
@@ -18,7 +19,7 @@ public enum MailboxStep {
     /** Mail 1 (SGNE): the planned date was announced; the date is now a commitment. */
     MAIL1_SENT("mail 1 sent", mail(1)),
     /** The target mailbox was checked and prepared. */
-    PROVISIONED("provisioned", type(EventTypes.MAILBOX_PROVISIONED)),
+    PROVISIONED("provisioned", e -> e instanceof Event.MailboxProvisioned),
     /** Mail 2 (ETNIC): the new password was sent. */
     MAIL2_SENT("mail 2 sent", mail(2)),
     /** Mail 3 (SGNE): date confirmed, link and tutorials sent. */
@@ -28,17 +29,17 @@ public enum MailboxStep {
     /** Mail 4 (ETNIC): the last mail the old mailbox receives. */
     MAIL4_SENT("mail 4 sent", mail(4)),
     /** Routing switched to Exchange (done by ops, recorded here). */
-    CUT_OVER("cut over", type(EventTypes.CUTOVER_RECORDED)),
+    CUT_OVER("cut over", e -> e instanceof Event.CutoverRecorded),
     /** What arrived after pre-stage was copied. */
     FINAL_DELTA_DONE("final delta done", pass("final")),
     /** Every source message was found exactly once on the target. */
-    VERIFIED("verified", type(EventTypes.VERIFY_PASSED));
+    VERIFIED("verified", e -> e instanceof Event.Verified v && v.passed());
 
     private final String label;
     @SuppressWarnings("ImmutableEnumChecker") // stateless predicates over immutable events
-    private final Predicate<LedgerEvent> reachedBy;
+    private final Predicate<Event> reachedBy;
 
-    MailboxStep(String label, Predicate<LedgerEvent> reachedBy) {
+    MailboxStep(String label, Predicate<Event> reachedBy) {
         this.label = label;
         this.reachedBy = reachedBy;
     }
@@ -50,13 +51,19 @@ public enum MailboxStep {
 
     /** True if {@code event} proves this step done. */
     public boolean isReachedBy(LedgerEvent event) {
+        return reachedBy.test(event.event());
+    }
+
+    /** True if {@code event} proves this step done. */
+    public boolean isReachedBy(Event event) {
         return reachedBy.test(event);
     }
 
     /** The furthest step that {@code history} (one mailbox's events) shows done. */
     public static MailboxStep of(List<LedgerEvent> history) {
         MailboxStep furthest = PENDING;
-        for (LedgerEvent event : history) {
+        for (LedgerEvent e : history) {
+            Event event = e.event();
             for (MailboxStep step : values()) {
                 if (step.ordinal() > furthest.ordinal() && step.isReachedBy(event)) {
                     furthest = step;
@@ -70,8 +77,9 @@ public enum MailboxStep {
     public static Optional<LedgerEvent> lastStepEvent(List<LedgerEvent> history) {
         for (int i = history.size() - 1; i >= 0; i--) {
             LedgerEvent e = history.get(i);
+            Event event = e.event();
             for (MailboxStep step : values()) {
-                if (step.isReachedBy(e)) {
+                if (step.isReachedBy(event)) {
                     return Optional.of(e);
                 }
             }
@@ -79,16 +87,11 @@ public enum MailboxStep {
         return Optional.empty();
     }
 
-    private static Predicate<LedgerEvent> type(String type) {
-        return e -> e.type().equals(type);
+    private static Predicate<Event> mail(int number) {
+        return e -> e instanceof Event.MailSent sent && sent.mail() == number;
     }
 
-    private static Predicate<LedgerEvent> mail(int number) {
-        return e -> e.type().equals(EventTypes.MAIL_SENT) && e.get("mail").equals(Optional.of(Integer.toString(number)));
-    }
-
-    private static Predicate<LedgerEvent> pass(String pass) {
-        return e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE) && e.get("pass").equals(Optional.of(pass))
-                && e.get("complete").equals(Optional.of("true"));
+    private static Predicate<Event> pass(String pass) {
+        return e -> e instanceof Event.PassDone done && done.pass().equals(pass) && done.complete();
     }
 }

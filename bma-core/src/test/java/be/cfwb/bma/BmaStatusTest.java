@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,5 +70,21 @@ class BmaStatusTest {
 
         assertThat(bma.ledgerDirectory()).isEqualTo(ledgerDir);
         assertThat(bma.outputDirectory()).isEqualTo(out);
+    }
+
+    @Test
+    void aJdbcUrlForTheLedgerIsRefusedNamingTheKeyAndNoDirectoryIsCreated(@TempDir Path basedir) throws Exception {
+        for (String url : List.of("jdbc:postgresql://127.0.0.1:15432/bma?password=Xy7", "JDBC:postgresql://db/bma")) {
+            assertThatThrownBy(() -> Bma.configure().inventory(Inventory.bundledOpenData())
+                    .properties(java.util.Map.of(BmaProperties.LEDGER, url)).load())
+                    .isInstanceOfSatisfying(BmaException.class, e -> assertThat(e.code()).isEqualTo(BmaErrorCode.INVALID_CONFIGURATION))
+                    .hasMessageContaining("bma.ledger").hasMessageNotContaining("Xy7");
+        }
+        // What Maven makes of -Dbma.ledger=jdbc:... for a File parameter: a path under the project.
+        assertThatThrownBy(() -> Bma.configure().ledgerDirectory(basedir.resolve("jdbc:postgresql:").resolve("127.0.0.1:15432")))
+                .isInstanceOf(BmaException.class).hasMessageContaining("bma.ledger");
+        try (var files = java.nio.file.Files.list(basedir)) {
+            assertThat(files).isEmpty();
+        }
     }
 }

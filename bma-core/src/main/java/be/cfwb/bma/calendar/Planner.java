@@ -7,6 +7,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 
@@ -144,9 +145,14 @@ public final class Planner {
      */
     public static Map<BmaAddress, LocalDate> announcedDates(Ledger ledger) {
         Map<BmaAddress, LocalDate> dates = new TreeMap<>();
-        for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.MAIL_SENT)
-                && e.get("mail").equals(Optional.of("1")) && e.mailbox().isPresent())) {
-            Optional<String> date = e.get(ANNOUNCED_DATE_KEY);
+        for (BmaAddress mailbox : ledger.mailboxes()) {
+            Optional<LedgerEvent> mail1 = ledger.lastOfEachKind(mailbox).stream()
+                    .filter(e -> e.event() instanceof Event.MailSent sent && sent.mail() == 1).findFirst();
+            if (mail1.isEmpty()) {
+                continue;
+            }
+            LedgerEvent e = mail1.get();
+            Optional<String> date = ((Event.MailSent) e.event()).migrationDate();
             if (date.isEmpty()) {
                 LOG.warn("Ledger event {} says mail 1 was sent to {} without its {}; the previous plan's date is kept if any",
                         e.sequence(), e.mailbox().get(), ANNOUNCED_DATE_KEY);

@@ -3,6 +3,7 @@ package be.cfwb.bma.cutover;
 import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
@@ -29,7 +30,7 @@ import java.util.Optional;
 public final class Cutover {
 
     /** A hook attempt that did not succeed; data {@code exit}. */
-    public static final String CUTOVER_FAILED = "cutover.failed";
+    public static final String CUTOVER_FAILED = Event.CutoverFailed.TYPE;
 
     private static final Logger LOG = LoggerFactory.getLogger(Cutover.class);
 
@@ -66,7 +67,7 @@ public final class Cutover {
     }
 
     private CutoverOutcome one(BmaAddress mailbox, boolean dryRun) {
-        List<LedgerEvent> history = ledger.history(mailbox);
+        List<LedgerEvent> history = ledger.lastOfEachKind(mailbox);
         MailboxStep step = MailboxStep.of(history);
         if (history.stream().anyMatch(MailboxStep.CUT_OVER::isReachedBy)) {
             return new CutoverOutcome(mailbox, CutoverOutcome.Status.ALREADY_RECORDED, step, "cut over before");
@@ -97,17 +98,17 @@ public final class Cutover {
                     hook.isPresent() ? "would run the cutover command" : "would be recorded");
         }
         if (hook.isEmpty()) {
-            ledger.append(LedgerEntry.of(EventTypes.CUTOVER_RECORDED).mailbox(mailbox).with("by", "ops"));
+            ledger.append(LedgerEntry.of(new Event.CutoverRecorded("ops")).mailbox(mailbox));
             return new CutoverOutcome(mailbox, CutoverOutcome.Status.RECORDED, step, "recorded by ops");
         }
         CutoverHook.Outcome outcome = hook.get().run(mailbox);
         if (outcome.success()) {
-            ledger.append(LedgerEntry.of(EventTypes.CUTOVER_RECORDED).mailbox(mailbox).with("by", "hook"));
+            ledger.append(LedgerEntry.of(new Event.CutoverRecorded("hook")).mailbox(mailbox));
             return new CutoverOutcome(mailbox, CutoverOutcome.Status.RECORDED, step, "cutover command succeeded");
         }
         LOG.warn("Cutover command failed for {}: exit {}", mailbox, outcome.exitCode());
         // The command's output goes to the result only: the ledger cannot know it holds no secret.
-        ledger.append(LedgerEntry.of(CUTOVER_FAILED).mailbox(mailbox).with("exit", outcome.exitCode()));
+        ledger.append(LedgerEntry.of(new Event.CutoverFailed(outcome.exitCode())).mailbox(mailbox));
         return new CutoverOutcome(mailbox, CutoverOutcome.Status.HOOK_FAILED, step,
                 "cutover command exited with " + outcome.exitCode() + (outcome.output().isEmpty() ? "" : ": " + outcome.output()));
     }

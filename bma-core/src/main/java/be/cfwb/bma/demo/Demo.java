@@ -3,7 +3,6 @@ package be.cfwb.bma.demo;
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
-import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaAddress;
@@ -21,6 +20,7 @@ import be.cfwb.bma.graph.GraphCredentialIssuer;
 import be.cfwb.bma.graph.GraphCredentials;
 import be.cfwb.bma.graph.GraphSettings;
 import be.cfwb.bma.graph.GraphTarget;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
@@ -217,11 +217,9 @@ public final class Demo {
         long missing = 0;
         long notified = 0;
         for (MailboxStatus s : status) {
-            notified += s.history().stream().filter(e -> e.type().equals(EventTypes.MAIL_SENT)).count();
-            Optional<LedgerEvent> lastVerify = s.history().stream()
-                    .filter(e -> e.type().equals(EventTypes.VERIFY_PASSED) || e.type().equals(EventTypes.VERIFY_FAILED))
-                    .reduce((a, b) -> b);
-            missing += lastVerify.flatMap(e -> e.get("missing")).map(Long::parseLong).orElse(0L);
+            notified += s.history().stream().filter(e -> e.event() instanceof Event.MailSent).count();
+            missing += s.lastOfEachKind().stream().map(LedgerEvent::event).filter(Event.Verified.class::isInstance)
+                    .map(Event.Verified.class::cast).reduce((a, b) -> b).map(Event.Verified::missing).orElse(0L);
         }
         return new DemoResult(inventory.size(), verified, missing, notified, report);
     }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * What a caller asks the ledger to record; the ledger adds the sequence number and time.
- * Built fluently: {@code LedgerEntry.of("mail.sent").mailbox(address).with("mail", "2")}.
+ * Built from a typed event: {@code LedgerEntry.of(new Event.CutoverRecorded("ops")).mailbox(address)}; the
+ * text form {@code LedgerEntry.of("x.y").with("key", value)} stays for events not typed yet.
  */
 public final class LedgerEntry {
 
@@ -24,6 +25,13 @@ public final class LedgerEntry {
 
     public static LedgerEntry of(String type) {
         return new LedgerEntry(type);
+    }
+
+    /** An entry recording {@code event}, in its {@link EventCodec} form. */
+    public static LedgerEntry of(Event event) {
+        LedgerEntry entry = new LedgerEntry(event.type());
+        entry.data.putAll(EventCodec.encode(event));
+        return entry;
     }
 
     public LedgerEntry mailbox(BmaAddress address) {

@@ -37,6 +37,11 @@ public record LedgerEvent(long sequence, Instant at, String type, Optional<BmaAd
         return Optional.ofNullable(data.get(key));
     }
 
+    /** What happened, typed ({@link EventCodec}); {@link Event.Other} for a type this version does not type. */
+    public Event event() {
+        return EventCodec.decode(type, data);
+    }
+
     /** True if this event concerns {@code address}. */
     public boolean concerns(BmaAddress address) {
         return mailbox.filter(address::equals).isPresent();

@@ -1,7 +1,6 @@
 package be.cfwb.bma.lifecycle;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.MigrateResult;
@@ -15,9 +14,11 @@ import be.cfwb.bma.cutover.CutoverOutcome;
 import be.cfwb.bma.cutover.CutoverResult;
 import be.cfwb.bma.notify.DeliveryOutcome;
 import be.cfwb.bma.notify.DeliveryResult;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.NotifyResult;
 import be.cfwb.bma.transfer.Pass;
+
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -228,7 +229,7 @@ public final class MigrationDay {
             return List.of();
         }
         Set<BmaAddress> surveyed = bma.status(selection(candidates)).mailboxes().stream()
-                .filter(m -> m.history().stream().anyMatch(e -> e.type().equals(EventTypes.MAILBOX_SURVEYED)))
+                .filter(m -> m.lastOfEachKind().stream().anyMatch(e -> e.event() instanceof Event.MailboxSurveyed))
                 .map(m -> m.mailbox().address()).collect(Collectors.toSet());
         return candidates.stream().filter(a -> !surveyed.contains(a)).toList();
     }
@@ -238,7 +239,7 @@ public final class MigrationDay {
     }
 
     private static boolean reached(MailboxStatus status, MailboxStep step) {
-        return status.history().stream().anyMatch(step::isReachedBy);
+        return status.reached(step);
     }
 
     private StageOutcome notifyOutcome(Stage stage, List<BmaAddress> mailboxes, NotifyResult result) {

@@ -1,9 +1,9 @@
 package be.cfwb.bma.lifecycle;
 
 import be.cfwb.bma.BmaException;
-import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.transfer.MailboxConnector;
@@ -41,13 +41,13 @@ public final class Provisioning {
         List<BmaAddress> ready = new ArrayList<>();
         Map<BmaAddress, String> failures = new TreeMap<>();
         for (BmaAddress mailbox : mailboxes) {
-            if (ledger.history(mailbox).stream().anyMatch(MailboxStep.PROVISIONED::isReachedBy)) {
+            if (ledger.lastOfEachKind(mailbox).stream().anyMatch(MailboxStep.PROVISIONED::isReachedBy)) {
                 ready.add(mailbox);
                 continue;
             }
             try (MailboxTarget session = target.open(mailbox)) {
                 session.ensureFolder(TargetFolder.of(SpecialUse.INBOX));
-                ledger.append(LedgerEntry.of(EventTypes.MAILBOX_PROVISIONED).mailbox(mailbox));
+                ledger.append(LedgerEntry.of(new Event.MailboxProvisioned()).mailbox(mailbox));
                 ready.add(mailbox);
             } catch (BmaException e) {
                 LOG.warn("Target mailbox {} is not ready: {}", mailbox, e.getMessage());

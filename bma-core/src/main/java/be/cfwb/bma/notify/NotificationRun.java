@@ -8,6 +8,7 @@ import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.internal.csv.CsvWriter;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
@@ -119,7 +120,6 @@ public final class NotificationRun {
      */
     public NotifyResult run(List<Mailbox> mailboxes, NotificationSchedule schedule, LocalDate date, boolean dryRun) {
         settings.templates().requireValues(availablePlaceholders());
-        Map<BmaAddress, List<LedgerEvent>> history = indexLedger();
 
         List<NotificationOutcome> outcomes = new ArrayList<>();
         List<BmaAddress> unplanned = new ArrayList<>();
@@ -130,8 +130,10 @@ public final class NotificationRun {
                 unplanned.add(mailbox.address());
                 continue;
             }
-            Deque<Item> chain = plan(mailbox, planned.get(), date,
-                    history.getOrDefault(mailbox.address(), List.of()), outcomes);
+            if (planned.get().dueAt(NotificationKind.MAIL1).toLocalDate().isAfter(date)) {
+                continue; // nothing due yet: its history need not be read
+            }
+            Deque<Item> chain = plan(mailbox, planned.get(), date, ledger.history(mailbox.address()), outcomes);
             if (!chain.isEmpty()) {
                 chains.add(chain);
             }
@@ -169,21 +171,14 @@ public final class NotificationRun {
         return available;
     }
 
-    private Map<BmaAddress, List<LedgerEvent>> indexLedger() {
-        Map<BmaAddress, List<LedgerEvent>> byMailbox = new HashMap<>();
-        for (LedgerEvent e : ledger.events()) {
-            e.mailbox().ifPresent(m -> byMailbox.computeIfAbsent(m, k -> new ArrayList<>()).add(e));
-        }
-        return byMailbox;
-    }
-
     /** The mails of one mailbox to handle now, in order; already-sent mails due today go to {@code outcomes}. */
     private Deque<Item> plan(Mailbox mailbox, MailboxSchedule schedule, LocalDate date, List<LedgerEvent> history,
                              List<NotificationOutcome> outcomes) {
         Deque<Item> chain = new ArrayDeque<>();
-        int passwordIssues = (int) history.stream().filter(e -> e.type().equals(EventTypes.CREDENTIAL_ISSUED)).count();
-        Optional<String> announced = history.stream().filter(e -> e.type().equals(EventTypes.MAIL_SENT)
-                && e.get("mail").equals(Optional.of("1"))).reduce((a, b) -> b).flatMap(e -> e.get("migration_date"));
+        int passwordIssues = (int) history.stream().filter(e -> e.event() instanceof Event.CredentialIssued).count();
+        Optional<String> announced = history.stream().map(LedgerEvent::event)
+                .filter(e -> e instanceof Event.MailSent sent && sent.mail() == 1).reduce((a, b) -> b)
+                .flatMap(e -> ((Event.MailSent) e).migrationDate());
         String planned = schedule.migrationDate().toString();
         boolean contradicts = announced.isPresent() && !announced.get().equals(planned);
         // Today, a mail waits for its planned time; a past day's mails are all overdue; a future day
@@ -195,9 +190,8 @@ public final class NotificationRun {
             if (dueDay.isAfter(date)) {
                 break;
             }
-            String number = Integer.toString(kind.number());
             Optional<LedgerEvent> sent = history.stream()
-                    .filter(e -> e.type().equals(EventTypes.MAIL_SENT) && e.get("mail").equals(Optional.of(number)))
+                    .filter(e -> e.event() instanceof Event.MailSent m && m.mail() == kind.number())
                     .findFirst();
             if (sent.isPresent()) {
                 if (!chain.isEmpty()) {
@@ -213,7 +207,7 @@ public final class NotificationRun {
                 }
                 if (dueDay.equals(date)) {
                     outcomes.add(new NotificationOutcome(mailbox.address(), kind, Status.ALREADY_SENT,
-                            schedule.dueAt(kind), false, false, sent.get().get("message_id").orElse(""),
+                            schedule.dueAt(kind), false, false, ((Event.MailSent) sent.get().event()).messageId(),
                             "recorded as sent on " + sent.get().at()));
                 }
                 continue;
@@ -230,16 +224,14 @@ public final class NotificationRun {
                         false, false, "", "due at " + schedule.dueAt(kind).toLocalTime() + "; the first run after it sends it"));
                 break;
             }
-            Set<String> closed = new HashSet<>();
+            Set<Integer> closed = new HashSet<>();
             int intents = 0;
             for (LedgerEvent e : history) {
-                if (!e.get("mail").equals(Optional.of(number))) {
-                    continue;
-                }
-                if (e.type().equals(EventTypes.MAIL_SENDING)) {
+                Event event = e.event();
+                if (event instanceof Event.MailSending sending && sending.mail() == kind.number()) {
                     intents++;
-                } else if (e.type().equals(EventTypes.MAIL_FAILED)) {
-                    e.get("attempt").ifPresent(closed::add);
+                } else if (event instanceof Event.MailFailed failed && failed.mail() == kind.number()) {
+                    closed.add(failed.attempt());
                 }
             }
             boolean unconfirmed = intents > closed.size();
@@ -354,8 +346,16 @@ public final class NotificationRun {
     }
 
     private int countSentSince(Lane lane, Instant since) {
-        return ledger.events(e -> e.type().equals(EventTypes.MAIL_SENT) && !e.at().isBefore(since)
-                && e.get("sender").filter(lane.roles()::contains).isPresent()).size();
+        // A mail is recorded sent once, so the last of each kind holds every mail sent in the window.
+        int sent = 0;
+        for (BmaAddress mailbox : ledger.mailboxes()) {
+            for (LedgerEvent e : ledger.lastOfEachKind(mailbox)) {
+                if (e.event() instanceof Event.MailSent m && !e.at().isBefore(since) && lane.roles().contains(m.sender())) {
+                    sent++;
+                }
+            }
+        }
+        return sent;
     }
 
     private NotificationOutcome send(Item item) {
@@ -379,12 +379,12 @@ public final class NotificationRun {
                 return outcome(item, Status.FAILED, "", "the new password could not be set: unexpected "
                         + e.getClass().getSimpleName() + " from " + issuer.description());
             }
-            ledger.append(LedgerEntry.of(EventTypes.CREDENTIAL_ISSUED).mailbox(address).with("mail", number)
-                    .with("issue", item.passwordIssue()).with("issuer", issuer.description()));
+            ledger.append(LedgerEntry.of(new Event.CredentialIssued(item.kind().number(), item.passwordIssue(),
+                    issuer.description())).mailbox(address));
         }
         OutgoingMail mail = render(item, password);
-        ledger.append(LedgerEntry.of(EventTypes.MAIL_SENDING).mailbox(address).with("mail", number)
-                .with("attempt", item.attempt()).with("message_id", mail.messageId()));
+        ledger.append(LedgerEntry.of(new Event.MailSending(item.kind().number(), item.attempt(), mail.messageId()))
+                .mailbox(address));
         try {
             settings.notifier().orElseThrow().send(mail);
         } catch (BmaException e) {
@@ -395,8 +395,8 @@ public final class NotificationRun {
             }
             noteUnreachable(e);
             LOG.warn("Mail {} to {} was not sent: {}", number, address, e.getMessage());
-            ledger.append(LedgerEntry.of(EventTypes.MAIL_FAILED).mailbox(address).with("mail", number)
-                    .with("attempt", item.attempt()).with("reason", e.code().name()));
+            ledger.append(LedgerEntry.of(new Event.MailFailed(item.kind().number(), item.attempt(), e.code().name()))
+                    .mailbox(address));
             return outcome(item, Status.FAILED, mail.messageId(), e.getMessage());
         } catch (RuntimeException e) {
             // A notifier that breaks its contract: we cannot know whether the mail left.
@@ -405,19 +405,10 @@ public final class NotificationRun {
             return outcome(item, Status.UNCERTAIN, mail.messageId(), "unexpected " + e.getClass().getSimpleName()
                     + " from the notifier; the next run sends it again, flagged as a possible duplicate");
         }
-        LedgerEntry sent = LedgerEntry.of(EventTypes.MAIL_SENT).mailbox(address).with("mail", number)
-                .with("attempt", item.attempt()).with("message_id", mail.messageId())
-                .with("sender", item.sender().name())
-                .with("migration_date", item.schedule().migrationDate().toString())
-                .with("access_date", item.schedule().accessDate().toString())
-                .with("plan_version", item.schedule().planVersion());
-        if (item.late()) {
-            sent.with("late", "true");
-        }
-        if (item.possibleDuplicate()) {
-            sent.with("possible_duplicate", "true");
-        }
-        ledger.append(sent);
+        ledger.append(LedgerEntry.of(new Event.MailSent(item.kind().number(), item.attempt(), mail.messageId(),
+                item.sender().name(), Optional.of(item.schedule().migrationDate().toString()),
+                Optional.of(item.schedule().accessDate().toString()), String.valueOf(item.schedule().planVersion()),
+                item.late(), item.possibleDuplicate())).mailbox(address));
         LOG.info("Sent mail {} to {} <{}>{}{}", number, address, mail.messageId(), item.late() ? " (late)" : "",
                 item.possibleDuplicate() ? " (possible duplicate: an earlier run stopped while sending it)" : "");
         return outcome(item, Status.SENT, mail.messageId(), item.possibleDuplicate()

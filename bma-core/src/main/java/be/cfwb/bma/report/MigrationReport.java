@@ -5,6 +5,7 @@ import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 
@@ -71,46 +72,39 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
             List<String> anomalies = new ArrayList<>();
             for (LedgerEvent e : history) {
                 LocalDate day = e.at().atZone(zone).toLocalDate();
-                switch (e.type()) {
-                    case EventTypes.MAIL_SENT -> {
-                        mailsSent++;
-                        if (e.get("mail").equals(Optional.of("1"))) {
-                            date = e.get("migration_date").flatMap(MigrationReport::date).or(() -> Optional.empty());
+                Event event = e.event();
+                if (event instanceof Event.MailSent sent) {
+                    mailsSent++;
+                    if (sent.mail() == 1) {
+                        date = sent.migrationDate().flatMap(MigrationReport::date);
+                    }
+                } else if (event instanceof Event.PassDone pass) {
+                    messages += pass.copied();
+                    bytes += pass.bytes();
+                    skipped = pass.skipped();
+                    bytesPerDay.merge(day, pass.bytes(), Long::sum);
+                    if (!surveyed && serverSide < 0 && pass.pass().equals("prestage") && pass.found().isPresent()) {
+                        // What the school kept on the server: the pass found our own mails too.
+                        serverSide = pass.found().getAsLong() - mailsSent;
+                    }
+                } else if (event instanceof Event.Verified v && v.passed()) {
+                    verification = Optional.of("verified");
+                    verified.get(mailbox.kind()).merge(day, 1, Integer::sum);
+                } else if (event instanceof Event.Verified failed) {
+                    verification = Optional.of(failed.missing() + " missing");
+                } else if (event instanceof Event.MailboxSurveyed survey) {
+                    surveyed = true;
+                    if (survey.error().isPresent()) {
+                        anomalies.add("illisible avant le jour de la migration : " + survey.error().get());
+                    } else {
+                        // The survey runs after mail 1, which the server holds too.
+                        serverSide = survey.found() - mailsSent;
+                        if (survey.bytes() > OLD_QUOTA_BYTES) {
+                            anomalies.add("au-delà de l’ancien quota de 80 Mo");
                         }
-                    }
-                    case EventTypes.TRANSFER_PASS_DONE -> {
-                        long b = number(e, BYTES);
-                        messages += number(e, COPIED);
-                        bytes += b;
-                        skipped = number(e, SKIPPED);
-                        bytesPerDay.merge(day, b, Long::sum);
-                        if (!surveyed && serverSide < 0 && e.get("pass").equals(Optional.of("prestage")) && e.get(FOUND).isPresent()) {
-                            // What the school kept on the server: the pass found our own mails too.
-                            serverSide = number(e, FOUND) - mailsSent;
+                        if (survey.renamed() > 0) {
+                            anomalies.add(survey.renamed() + " dossier(s) renommé(s) pour la nouvelle interface");
                         }
-                    }
-                    case EventTypes.VERIFY_PASSED -> {
-                        verification = Optional.of("verified");
-                        verified.get(mailbox.kind()).merge(day, 1, Integer::sum);
-                    }
-                    case EventTypes.MAILBOX_SURVEYED -> {
-                        surveyed = true;
-                        if (e.get("error").isPresent()) {
-                            anomalies.add("illisible avant le jour de la migration : " + e.get("error").get());
-                        } else {
-                            // The survey runs after mail 1, which the server holds too.
-                            serverSide = number(e, FOUND) - mailsSent;
-                            if (number(e, BYTES) > OLD_QUOTA_BYTES) {
-                                anomalies.add("au-delà de l’ancien quota de 80 Mo");
-                            }
-                            if (number(e, "renamed") > 0) {
-                                anomalies.add(number(e, "renamed") + " dossier(s) renommé(s) pour la nouvelle interface");
-                            }
-                        }
-                    }
-                    case EventTypes.VERIFY_FAILED -> verification = Optional.of(number(e, MISSING) + " missing");
-                    default -> {
-                        // other events do not change the figures
                     }
                 }
             }
@@ -142,14 +136,6 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
 
     public long totalMessages() {
         return rows.stream().mapToLong(MailboxReportRow::messages).sum();
-    }
-
-    private static long number(LedgerEvent e, String key) {
-        try {
-            return e.get(key).map(Long::parseLong).orElse(0L);
-        } catch (NumberFormatException ex) {
-            return 0;
-        }
     }
 
     private static Optional<LocalDate> date(String text) {

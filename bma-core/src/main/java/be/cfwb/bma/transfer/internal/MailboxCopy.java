@@ -1,7 +1,7 @@
 package be.cfwb.bma.transfer.internal;
 
-import be.cfwb.bma.EventTypes;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -157,34 +158,32 @@ public final class MailboxCopy {
             listener.mailboxFinished(report);
             return report;
         }
-        LedgerEntry done = LedgerEntry.of(EventTypes.TRANSFER_PASS_DONE).mailbox(mailbox);
-        if (reserved != null) {
-            done = done.with("targetReserved", reserved.map(String::valueOf).orElse(""));
+        Event.PassDone done = new Event.PassDone(pass.label(), report.isComplete(), OptionalLong.of(report.found()),
+                report.copied(), report.copiedBytes(), report.alreadyPresent(), report.skipped().size(),
+                report.failed().size(), report.retries(), report.throttled(), report.waited().toMillis(),
+                reserved == null ? Optional.empty() : Optional.of(reserved.map(String::valueOf).orElse("")),
+                namespace == null ? Optional.empty() : Optional.of(namespace.map(FolderPath::encoded).orElse("")));
+        // A rerun that found nothing to do adds no event: the ledger grows with the work, not the reruns.
+        boolean repeat = passes().stream().filter(p -> p.pass().equals(done.pass())).reduce((x, y) -> y)
+                .filter(done::repeats).isPresent();
+        if (!repeat) {
+            ledger.append(LedgerEntry.of(done).mailbox(mailbox));
         }
-        if (namespace != null) {
-            done = done.with("sourceNamespace", namespace.map(FolderPath::encoded).orElse(""));
-        }
-        ledger.append(done
-                .with("pass", pass.label())
-                .with("complete", report.isComplete())
-                .with("found", report.found())
-                .with("copied", report.copied())
-                .with("bytes", report.copiedBytes())
-                .with("alreadyPresent", report.alreadyPresent())
-                .with("skipped", report.skipped().size())
-                .with("failed", report.failed().size())
-                .with("retries", report.retries())
-                .with("throttled", report.throttled())
-                .with("waitedMillis", report.waited().toMillis()));
         listener.mailboxFinished(report);
         return report;
+    }
+
+    /** The passes of this mailbox the ledger recorded, oldest first (the last of each pass and outcome). */
+    private List<Event.PassDone> passes() {
+        return ledger.lastOfEachKind(mailbox).stream().map(LedgerEvent::event)
+                .filter(Event.PassDone.class::isInstance).map(Event.PassDone.class::cast).toList();
     }
 
     /** The target's reserved name character as the last pass of this mailbox recorded it, if one did. */
     private Optional<Optional<Character>> recordedReserved() {
         Optional<Optional<Character>> found = Optional.empty();
-        for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE) && e.concerns(mailbox))) {
-            Optional<String> r = e.get("targetReserved");
+        for (Event.PassDone e : passes()) {
+            Optional<String> r = e.targetReserved();
             if (r.isPresent()) {
                 found = Optional.of(r.get().isEmpty() ? Optional.empty() : Optional.of(r.get().charAt(0)));
             }
@@ -195,8 +194,8 @@ public final class MailboxCopy {
     /** The old server's personal namespace as the last pass of this mailbox recorded it, if one did. */
     private Optional<Optional<FolderPath>> recordedNamespace() {
         Optional<Optional<FolderPath>> found = Optional.empty();
-        for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_PASS_DONE) && e.concerns(mailbox))) {
-            Optional<String> n = e.get("sourceNamespace");
+        for (Event.PassDone e : passes()) {
+            Optional<String> n = e.sourceNamespace();
             if (n.isPresent()) {
                 found = Optional.of(n.get().isEmpty() ? Optional.empty() : Optional.of(FolderPath.decode(n.get())));
             }
@@ -363,9 +362,11 @@ public final class MailboxCopy {
     private Optional<HighWater> highWater(FolderPath folder) {
         if (highWaters == null) {
             highWaters = new HashMap<>();
-            for (LedgerEvent e : ledger.events(e -> e.type().equals(EventTypes.TRANSFER_FOLDER_SYNCED) && e.concerns(mailbox))) {
-                e.get("folder").ifPresent(f -> highWaters.put(f, new HighWater(
-                        Long.parseLong(e.get("uidvalidity").orElse("0")), Long.parseLong(e.get("highestUid").orElse("0")))));
+            // The ledger keeps the last synced event of each folder in memory: no scan.
+            for (LedgerEvent e : ledger.lastOfEachKind(mailbox)) {
+                if (e.event() instanceof Event.FolderSynced synced) {
+                    highWaters.put(synced.folder(), new HighWater(synced.uidValidity(), synced.highestUid()));
+                }
             }
         }
         return Optional.ofNullable(highWaters.get(folder.encoded()));
@@ -479,11 +480,7 @@ public final class MailboxCopy {
         if (hw.isPresent() && hw.get().uidValidity() == uv && hw.get().highestUid() == highest) {
             return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
-        ledger.append(LedgerEntry.of(EventTypes.TRANSFER_FOLDER_SYNCED).mailbox(mailbox)
-                .with("folder", path.encoded())
-                .with("uidvalidity", uv)
-                .with("highestUid", highest)
-                .with("pass", pass.label()));
+        ledger.append(LedgerEntry.of(new Event.FolderSynced(path.encoded(), uv, highest, pass.label())).mailbox(mailbox));
     }
 
     /** A message read from the source by the reader thread, or why it could not be. */
