@@ -213,7 +213,7 @@ class TlsTrustTest {
     private Path credentialsFile() throws Exception {
         Path f = temp.resolve("credentials.csv");
         Files.writeString(f, MAILBOX + ";" + PASSWORD + "\n");
-        return f;
+        return Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     /** What ops would get with {@code openssl s_client -showcerts}: the certificate the server presents. */
