@@ -446,7 +446,7 @@ public abstract class TransferSuite {
     }
 
     @Test
-    void thirtyMegabyteAttachmentStreamsThroughUnchanged() {
+    void thirtyMegabyteAttachmentStreamsThroughUnchanged() throws Exception {
         BmaAddress a = newMailbox();
         byte[] big = TestMessage.builder().subject("Annexe lourde").messageId("big@x").attachment(30 << 20, 42).build();
         try (MailboxSeeder s = seeder(a)) {
@@ -471,7 +471,9 @@ public abstract class TransferSuite {
             assertThat(neu.sha256(INBOX, copy.uid())).isEqualTo(expected);
             assertThat(copy.flags()).isEqualTo(flags("\\Seen"));
         }
-        assertThat(temp.toFile().listFiles((d, n) -> n.endsWith(".eml"))).as("spool files removed").isEmpty();
+        try (java.util.stream.Stream<java.nio.file.Path> spool = java.nio.file.Files.walk(temp)) {
+            assertThat(spool.filter(p -> p.getFileName().toString().endsWith(".eml"))).as("spool files removed").isEmpty();
+        }
     }
 
     @Test
