@@ -484,14 +484,27 @@ public abstract class TransferSuite {
             s.append(INBOX, TestMessage.builder().subject("big").attachment(200_000, 7).build(), flags(),
                     at("2024-10-02T00:00:00Z"));
         }
-        TransferReport report = run(settings(FolderMapper.preserve()).maxMessageSize(100_000).build(), Pass.PRESTAGE, a);
+        TransferSettings plain = settings(FolderMapper.preserve()).maxMessageSize(100_000).build();
+        java.util.Set<Long> read = RecordingSource.newRecord();
+        TransferReport report = run(plain.withConnectors(RecordingSource.recording(plain.source(), read), plain.target()),
+                Pass.PRESTAGE, a);
 
         assertThat(report.isComplete()).isFalse();
         assertThat(report.isAccountedFor()).isTrue();
         assertThat(report.copied()).isEqualTo(1);
         assertThat(report.mailboxes().get(0).skipped()).singleElement()
-                .satisfies(p -> assertThat(p.reason()).contains("too large"));
+                .satisfies(p -> assertThat(p.reason()).contains("too large", "not downloaded"));
         assertThat(report.toJson()).contains("too large");
+        assertThat(read).as("the big message is refused by the size the old server announces, never downloaded")
+                .containsExactly(1L);
+
+        // A rerun reports it again, still without reading it.
+        read.clear();
+        TransferReport rerun = run(plain.withConnectors(RecordingSource.recording(plain.source(), read), plain.target()),
+                Pass.PRESTAGE, a);
+        assertThat(rerun.mailboxes().get(0).skipped()).singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("too large"));
+        assertThat(read).isEmpty();
     }
 
     @Test
