@@ -35,6 +35,7 @@ public enum MailboxStep {
     VERIFIED("verified", type(EventTypes.VERIFY_PASSED));
 
     private final String label;
+    @SuppressWarnings("ImmutableEnumChecker") // stateless predicates over immutable events
     private final Predicate<LedgerEvent> reachedBy;
 
     MailboxStep(String label, Predicate<LedgerEvent> reachedBy) {

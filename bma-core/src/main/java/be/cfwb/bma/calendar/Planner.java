@@ -226,6 +226,7 @@ public final class Planner {
     }
 
     /** The mailbox's same-day group: its own, else its organising body's when that one is kept together. */
+    @SuppressWarnings("JdkObsolete") // keepTogether() is public API typed SortedSet
     private String groupOf(Mailbox m) {
         String own = m.constraints().sameDayGroup();
         if (own.isEmpty() && m.organisingBody().filter(settings.keepTogether()::contains).isPresent()) {

@@ -85,6 +85,7 @@ public final class GraphConnection implements AutoCloseable {
      * (Kiota's adapter executes synchronously and its retry handler sleeps in place), so the
      * innermost interceptor knows whose attempt it sees.
      */
+    @SuppressWarnings("ThreadLocalUsage") // per connection on purpose: each has its own mailboxes' waits
     private final ThreadLocal<CallWaits> current = new ThreadLocal<>();
     /** Tokens Graph refused: never sent again (a refused token stays in MSAL's cache until its expiry). */
     private final Set<String> refusedTokens = ConcurrentHashMap.newKeySet();

@@ -122,12 +122,12 @@ public final class GraphTarget implements MailboxTarget {
 
     @Override
     public void ensureFolder(TargetFolder folder) {
-        translated("creation of folder " + folder, () -> folders.ensure(folderSpec(folder)));
+        translated(() -> folders.ensure(folderSpec(folder)));
     }
 
     @Override
     public List<TargetMessage> messages(TargetFolder folder) {
-        return translated("listing of " + folder, () -> {
+        return translated(() -> {
             Optional<String> id = folders.find(folderSpec(folder));
             if (id.isEmpty()) {
                 return List.of();
@@ -184,7 +184,7 @@ public final class GraphTarget implements MailboxTarget {
 
     @Override
     public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
-        return translated("copy of " + message.key(), () -> {
+        return translated(() -> {
             String folderId = folders.ensure(folderSpec(folder));
             List<GraphMessageWriter.Keyed> leftovers = pending.remove(folderId);
             if (leftovers != null) {
@@ -203,19 +203,19 @@ public final class GraphTarget implements MailboxTarget {
 
     @Override
     public void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags) {
-        translated("flag update of " + message.key(), () -> {
+        translated(() -> {
             writer.updateFlags(message.targetId(), flags.seen(), flags.flagged(), flags.toString());
             return null;
         });
     }
 
     /** Runs a Graph step, turning its failure into the engine's classification. */
-    private <T> T translated(String what, Supplier<T> step) {
+    private <T> T translated(Supplier<T> step) {
         try {
             return step.get();
         } catch (GraphFailure e) {
             if (e.isThrottled()) {
-                return throwThrottled(e);
+                throw TransferException.throttled(e.getMessage(), e.retryAfter().orElse(null), e);
             }
             // 401: the connection sent the request again with a fresh token, if there was one, and was
             // refused again. Retried: the reconnection (the connector) finds out whether Graph takes
@@ -233,10 +233,6 @@ public final class GraphTarget implements MailboxTarget {
             }
             throw e;
         }
-    }
-
-    private static <T> T throwThrottled(GraphFailure e) {
-        throw TransferException.throttled(e.getMessage(), e.retryAfter().orElse(null), e);
     }
 
     /** The 429/503 answers the SDK waited out for this mailbox since it was opened, and our budget's waits. */

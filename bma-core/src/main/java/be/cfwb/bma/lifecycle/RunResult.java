@@ -51,6 +51,6 @@ public record RunResult(LocalDate day, List<StageOutcome> stages, List<MailboxSt
     }
 
     public long verified() {
-        return due.size() - incomplete().size();
+        return (long) due.size() - incomplete().size();
     }
 }

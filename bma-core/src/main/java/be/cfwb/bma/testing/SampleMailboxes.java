@@ -212,7 +212,7 @@ public final class SampleMailboxes {
         StringBuilder sb = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xFF;
-            if (Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' || c == '_') {
+            if ((Character.isLetterOrDigit(c) && c < 128) || c == '.' || c == '-' || c == '_') {
                 sb.append((char) c);
             } else {
                 sb.append('%').append(String.format("%02X", c));

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param flags        system flags ({@code \Seen}, {@code \Answered}, {@code \Flagged}, {@code \Draft}) and keywords ({@code $Forwarded})
  * @param internalDate the date the server received it
  */
+@SuppressWarnings("ArrayRecordComponent") // a carrier of bytes: nothing compares these records
 public record SampleMessage(List<String> folder, byte[] bytes, Set<String> flags, OffsetDateTime internalDate) {
 
     public SampleMessage {

@@ -176,8 +176,10 @@ class PlanRunTest {
         plan(real, out);
         List<String> before = csv(out);
         assertThat(tmp.resolve("ledger").resolve(PlanFiles.PUBLISHED)).hasSameBinaryContentAs(out.resolve(PlanFiles.JSON));
-        for (Path p : Files.list(out).toList()) {
-            Files.delete(p);
+        try (var files = Files.list(out)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
         }
         Files.delete(out);
         BmaAddress removed = BmaAddress.parse("ec000006@adm.cfwb.be");

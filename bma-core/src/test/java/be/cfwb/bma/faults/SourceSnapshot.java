@@ -8,7 +8,6 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import jakarta.mail.UIDFolder;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 
@@ -88,7 +87,7 @@ record SourceSnapshot(TreeMap<String, FolderState> folders) {
                         words.add(systemName(s));
                     }
                 }
-                messages.add(new MessageState(f.getUID(m), String.join(" ", words), m.getReceivedDate().getTime(),
+                messages.add(new MessageState(f.getUID(m), String.join(" ", words), m.getReceivedDate().toInstant().toEpochMilli(),
                         m.getSize(), sha256(im)));
             }
             return new FolderState(attrs, f.getUIDValidity(), f.getUIDNext(), f.getMessageCount(), messages);
@@ -109,7 +108,7 @@ record SourceSnapshot(TreeMap<String, FolderState> folders) {
         } else if (f == Flags.Flag.DELETED) {
             return "\\Deleted";
         }
-        return f.toString();
+        return "\\Recent";
     }
 
     private static String sha256(IMAPMessage m) throws MessagingException, IOException {

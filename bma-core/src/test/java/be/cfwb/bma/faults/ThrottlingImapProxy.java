@@ -158,8 +158,8 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
     private boolean shouldThrottle(String command, String line) {
         synchronized (stormLock) {
             Storm s = storm.get();
-            if (command == null || !s.commands().contains(command) || s.limit() >= 0 && thrown >= s.limit()
-                    || s.contains() != null && !line.contains(s.contains())) {
+            if (command == null || !s.commands().contains(command) || (s.limit() >= 0 && thrown >= s.limit())
+                    || (s.contains() != null && !line.contains(s.contains()))) {
                 return false;
             }
             boolean hit = matched++ % s.every() == 0;

@@ -42,7 +42,7 @@ final class TestMails {
         MimeMultipart alt = new MimeMultipart("alternative");
         MimeBodyPart text = new MimeBodyPart();
         text.setText("Élèves inscrits : 42 — été", "ISO-8859-1");
-        MimeBodyPart html = new MimeBodyPart();
+        MimeBodyPart html;
         // As mail tools write it: windows-1252 bytes (the en dash is 0x96) labelled ISO-8859-1.
         jakarta.mail.internet.InternetHeaders headers = new jakarta.mail.internet.InternetHeaders();
         headers.setHeader("Content-Type", "text/html; charset=ISO-8859-1");

@@ -154,7 +154,8 @@ class LedgerTest {
 
     @Test
     void aSecondOpenInTheSameProcessIsRefused() {
-        try (Ledger ignored = Ledger.open(dir, CLOCK)) {
+        try (Ledger first = Ledger.open(dir, CLOCK)) {
+            assertThat(first).isNotNull();
             assertThatThrownBy(() -> Ledger.open(dir, CLOCK))
                     .isInstanceOfSatisfying(BmaException.class, e -> assertThat(e.code()).isEqualTo(BmaErrorCode.LEDGER_UNAVAILABLE))
                     .hasMessageContaining("already open in this process");

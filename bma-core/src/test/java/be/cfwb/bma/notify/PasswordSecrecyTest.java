@@ -15,7 +15,6 @@ import be.cfwb.bma.notify.TestSupport.SimulatedCrash;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -139,8 +138,8 @@ class PasswordSecrecyTest {
         assertNoPassword("captured logs", logs, passwords);
         assertNoPassword("results", results.toString(), passwords);
         assertNoPassword("exception messages", exceptionMessages.toString(), passwords);
-        try (Stream<Path> files = Stream.concat(Files.walk(work.resolve("ledger")), Files.walk(work.resolve("out")))) {
-            List<Path> regular = files.filter(Files::isRegularFile).toList();
+        try (Stream<Path> ledger = Files.walk(work.resolve("ledger")); Stream<Path> out = Files.walk(work.resolve("out"))) {
+            List<Path> regular = Stream.concat(ledger, out).filter(Files::isRegularFile).toList();
             assertThat(regular).anyMatch(p -> p.toString().endsWith("ledger.jsonl"))
                     .anyMatch(p -> p.toString().endsWith(".csv")).anyMatch(p -> p.toString().endsWith("-mail2.eml"));
             for (Path file : regular) {

@@ -14,18 +14,19 @@ import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TemplateSetTest {
 
-    private static final Function<Placeholder, String> VALUES = p -> switch (p) {
-        case NAME -> "Athénée <b>royal</b> & \"Cie\" l'école";
-        case PASSWORD -> "Pa55-word";
-        default -> "[" + p.key() + "]";
-    };
+    private static String value(Placeholder p) {
+        return switch (p) {
+            case NAME -> "Athénée <b>royal</b> & \"Cie\" l'école";
+            case PASSWORD -> "Pa55-word";
+            default -> "[" + p.key() + "]";
+        };
+    }
 
     @Test
     void datesAreWrittenAsFrenchProse() {
@@ -50,7 +51,7 @@ class TemplateSetTest {
 
     @Test
     void htmlEscapesValuesAndTextKeepsThem() {
-        TemplateSet.Rendered r = TemplateSet.builtIn().render(NotificationKind.MAIL1, VALUES);
+        TemplateSet.Rendered r = TemplateSet.builtIn().render(NotificationKind.MAIL1, TemplateSetTest::value);
         assertThat(r.html()).contains("Athénée &lt;b&gt;royal&lt;/b&gt; &amp; &quot;Cie&quot; l&#39;école")
                 .doesNotContain("<b>royal");
         assertThat(r.text()).contains("Athénée <b>royal</b> & \"Cie\" l'école");
@@ -114,9 +115,9 @@ class TemplateSetTest {
     void overrideReplacesOnlyItsOwnFile(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("mail1.subject.txt"), "BMA {{fase}} : migration le {{migration_date}}\n");
         TemplateSet templates = TemplateSet.load(Optional.of(dir));
-        TemplateSet.Rendered r = templates.render(NotificationKind.MAIL1, VALUES);
+        TemplateSet.Rendered r = templates.render(NotificationKind.MAIL1, TemplateSetTest::value);
         assertThat(r.subject()).isEqualTo("BMA [fase] : migration le [migration_date]");
-        assertThat(r.text()).isEqualTo(TemplateSet.builtIn().render(NotificationKind.MAIL1, VALUES).text());
+        assertThat(r.text()).isEqualTo(TemplateSet.builtIn().render(NotificationKind.MAIL1, TemplateSetTest::value).text());
     }
 
     @Test

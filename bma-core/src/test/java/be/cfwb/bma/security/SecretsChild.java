@@ -57,6 +57,7 @@ public final class SecretsChild {
     private SecretsChild() {
     }
 
+    @SuppressWarnings("try") // a login that must fail: the session is never used
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
         Path secretsFile = Path.of(args[1]);

@@ -56,6 +56,7 @@ class NotifyMojoTest {
         }
     };
 
+    @SuppressWarnings("UnnecessaryAssignment") // the test stands in for Maven's injection
     NotifyMojo mojo() throws IOException {
         Path inventory = work.resolve("inventory.csv");
         Files.writeString(inventory, "address,name\nec001394@adm.cfwb.be,Athénée royal\npo000478@adm.cfwb.be,Ville de Namur\n");

@@ -91,6 +91,7 @@ class TransferGoalsTest {
         }
     };
 
+    @SuppressWarnings("UnnecessaryAssignment") // the test stands in for Maven's injection
     private static <T extends AbstractBmaMojo> T withDecrypter(T mojo) {
         mojo.settingsDecrypter = DECRYPTER;
         return mojo;

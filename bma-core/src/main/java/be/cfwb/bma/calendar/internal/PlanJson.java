@@ -156,7 +156,7 @@ public final class PlanJson {
             List<Blackout> blackouts = new ArrayList<>();
             s.path("blackouts").forEach(n -> blackouts.add(Blackout.parse(n.asText())));
             b.blackouts(blackouts);
-            s.path("volume_per_day_mb").fields().forEachRemaining(e ->
+            s.path("volume_per_day_mb").properties().forEach(e ->
                     b.volumePerDay(BmaKind.valueOf(e.getKey()), e.getValue().asLong()));
             s.path("keep_together").forEach(a -> b.keepTogether(BmaAddress.parse(a.asText())));
             if (s.hasNonNull("announce_from")) {

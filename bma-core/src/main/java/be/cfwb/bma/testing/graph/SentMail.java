@@ -12,6 +12,7 @@ import java.util.Objects;
  * JSON. A MIME send keeps its original bytes in {@link #mime()} and a JSON view of its headers
  * and HTML (else text) part in {@link #message()}.
  */
+@SuppressWarnings("ArrayRecordComponent") // a carrier of bytes: nothing compares these records
 public record SentMail(String sender, ObjectNode message, boolean saveToSentItems, byte[] mime) {
 
     public SentMail {

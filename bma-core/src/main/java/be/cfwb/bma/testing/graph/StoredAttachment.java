@@ -9,6 +9,7 @@ import java.util.Optional;
  * An attachment as the stand-in holds it: a file (with its bytes) or an item (a nested
  * message, as JSON). {@code viaUploadSession} tells how it arrived.
  */
+@SuppressWarnings("ArrayRecordComponent") // a carrier of bytes: nothing compares these records
 public record StoredAttachment(String id, String kind, String name, String contentType, long size,
                                boolean isInline, String contentId, byte[] content, ObjectNode item,
                                boolean viaUploadSession) {

@@ -123,7 +123,7 @@ public final class ImapTarget implements MailboxTarget {
                     SpecialUse.ofAttribute(attribute).ifPresent(u -> byAttribute.putIfAbsent(u, folder.getFullName()));
                 }
                 String[] parts = folder.getFullName().split(java.util.regex.Pattern.quote(String.valueOf(sep)));
-                boolean topOrUnderInbox = parts.length == 1 || parts.length == 2 && parts[0].equalsIgnoreCase("INBOX");
+                boolean topOrUnderInbox = parts.length == 1 || (parts.length == 2 && parts[0].equalsIgnoreCase("INBOX"));
                 if (topOrUnderInbox) {
                     String name = parts[parts.length - 1];
                     FolderMapper.specialUseByName(name).ifPresent(u -> {
@@ -308,7 +308,7 @@ public final class ImapTarget implements MailboxTarget {
                 } catch (ProtocolException e) {
                     return e;
                 }
-                return Boolean.TRUE;
+                return true;
             });
             if (result == null) {
                 MailboxTarget.super.appendAll(target, messages, done);
@@ -391,7 +391,7 @@ public final class ImapTarget implements MailboxTarget {
                 m.setFlags(remove, false);
             }
         } catch (MessagingException | NumberFormatException e) {
-            throw ImapErrors.translate("Cannot update the flags of " + message.key() + " in " + target, 
+            throw ImapErrors.translate("Cannot update the flags of " + message.key() + " in " + target,
                     e instanceof MessagingException me ? me : new MessagingException(e.getMessage()));
         }
     }

@@ -111,14 +111,14 @@ public final class MailboxCopy {
             retrying(() -> {
                 connectSource();
                 return null;
-            }, null);
-            List<SourceFolder> sourceFolders = retrying(() -> source.folders(), null);
+            });
+            List<SourceFolder> sourceFolders = retrying(() -> source.folders());
             Optional<Optional<Character>> knownReserved = pass == Pass.PRESTAGE && !dryRun
                     ? recordedReserved() : Optional.empty();
-            if (knownReserved.isPresent() && retrying(() -> nothingNew(sourceFolders), null)) {
+            if (knownReserved.isPresent() && retrying(() -> nothingNew(sourceFolders))) {
                 // A pre-stage rerun with nothing new anywhere: the target is not even logged in to,
                 // and the namespace (which only names the folders in the report) is the one recorded.
-                namespace = recordedNamespace().orElseGet(() -> retrying(() -> source.personalNamespace(), null));
+                namespace = recordedNamespace().orElseGet(() -> retrying(() -> source.personalNamespace()));
                 for (FolderMapping mapping : settings.folderMapper().map(sourceFolders, knownReserved.get(), namespace)) {
                     FolderTally tally = new FolderTally();
                     if (mapping.source().holdsMessages()) {
@@ -130,9 +130,9 @@ public final class MailboxCopy {
                 retrying(() -> {
                     connect();
                     return null;
-                }, null);
-                reserved = retrying(() -> target.reservedNameCharacter(), null);
-                namespace = retrying(() -> source.personalNamespace(), null);
+                });
+                reserved = retrying(() -> target.reservedNameCharacter());
+                namespace = retrying(() -> source.personalNamespace());
                 List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders, reserved, namespace);
                 for (FolderMapping mapping : mappings) {
                     syncFolder(mapping, folders);
@@ -283,7 +283,7 @@ public final class MailboxCopy {
      * Runs {@code op}, and after a retryable failure waits, reconnects and runs it again: up to
      * {@code maxRetries} times in a row without progress (a copied or given-up message resets the count).
      */
-    private <T> T retrying(Supplier<T> op, FolderTally tally) {
+    private <T> T retrying(Supplier<T> op) {
         int attempts = 0;
         long progressAtFailure = progress;
         while (true) {
@@ -341,7 +341,7 @@ public final class MailboxCopy {
                 }
                 syncFolderOnce(mapping, tally);
                 return null;
-            }, tally);
+            });
         } catch (LoginRefusedException e) {
             // Every other folder would meet the same refusal: the mailbox stops here, with the reason.
             tally.error = e.getMessage();
@@ -605,7 +605,7 @@ public final class MailboxCopy {
                         close(f);
                         return;
                     }
-                    if (f.crash() != null || f.failure() != null && f.failure().isRetryable()) {
+                    if (f.crash() != null || (f.failure() != null && f.failure().isRetryable())) {
                         return; // the folder attempt ends here; it is resumed after reconnecting
                     }
                     if (stop.get()) {

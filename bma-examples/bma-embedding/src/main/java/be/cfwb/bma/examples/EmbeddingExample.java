@@ -16,6 +16,7 @@ import be.cfwb.bma.transfer.imap.ImapEndpoint;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 
 /**
  * How another FW-B system uses the toolkit: configure once (inventory, ledger, servers), then
@@ -41,7 +42,7 @@ public final class EmbeddingExample {
         }
         Path work = Path.of(args.length > 5 ? args[5] : "bma-work");
         boolean ok = run(args[0], Path.of(args[1]), args[2], Path.of(args[3]), args[4], work,
-                Clock.systemDefaultZone(), System.out);
+                Clock.system(ZoneId.of("Europe/Brussels")), System.out);
         System.exit(ok ? 0 : 1);
     }
 

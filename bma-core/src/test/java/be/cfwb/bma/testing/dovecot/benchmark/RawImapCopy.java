@@ -121,7 +121,7 @@ final class RawImapCopy {
                     fp.add(UIDFolder.FetchProfileItem.UID);
                     fp.add(FetchProfile.Item.FLAGS);
                     fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
-                    fp.add(IMAPFolder.FetchProfileItem.SIZE);
+                    fp.add(FetchProfile.Item.SIZE);
                     src.fetch(all, fp);
                     for (Message m : all) {
                         IMAPMessage im = (IMAPMessage) m;

@@ -489,7 +489,7 @@ public final class TransferBenchmark {
     }
 
     private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[benchmark %tT] " + format + "%n", prepend(java.time.LocalTime.now(), args));
+        System.out.printf(Locale.ROOT, "[benchmark %tT] " + format + "%n", prepend(java.time.LocalTime.now(java.time.ZoneOffset.UTC), args));
     }
 
     private static Object[] prepend(Object first, Object[] rest) {
