@@ -185,6 +185,10 @@ final class InvokerMailServers {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("source.csv"), source, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("target.csv"), target, StandardCharsets.UTF_8);
+            // Owner-only, or the toolkit refuses them as ssh would.
+            for (String name : ["source.csv", "target.csv"]) {
+                Files.setPosixFilePermissions(dir.resolve(name), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

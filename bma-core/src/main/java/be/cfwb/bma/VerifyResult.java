@@ -23,7 +23,8 @@ public record VerifyResult(VerifyReport report, Path file) {
 
     public String summaryLine() {
         long failed = report.mailboxes().stream().filter(m -> !m.isSuccess()).count();
+        int extra = report.mailboxes().stream().mapToInt(m -> m.extraCopies()).sum();
         return report.mailboxes().size() + " mailbox(es) verified, " + failed + " with problems, "
-                + report.missing() + " message(s) missing";
+                + report.missing() + " message(s) missing" + (extra == 0 ? "" : ", " + extra + " extra cop(ies) on the target");
     }
 }

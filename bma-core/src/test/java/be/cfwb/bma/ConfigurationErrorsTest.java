@@ -97,7 +97,9 @@ class ConfigurationErrorsTest {
     }
 
     private static Path write(String name, String content) throws IOException {
-        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+        // Owner-only, as a credentials file must be; harmless for the others.
+        return Files.setPosixFilePermissions(Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     static Stream<Case> cases() {
@@ -256,7 +258,7 @@ class ConfigurationErrorsTest {
         try {
             for (String f : List.of("unused-source.txt", "unused-target.txt")) {
                 if (!Files.exists(dir.resolve(f))) {
-                    Files.writeString(dir.resolve(f), "ec001234@adm.cfwb.be;Ok-password-1\n", StandardCharsets.UTF_8);
+                    write(f, "ec001234@adm.cfwb.be;Ok-password-1\n");
                 }
             }
         } catch (IOException e) {

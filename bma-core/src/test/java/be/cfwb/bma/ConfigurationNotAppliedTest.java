@@ -122,6 +122,7 @@ class ConfigurationNotAppliedTest {
             target.createUser(EC, "Target-pass-1");
             Path credentials = Files.writeString(work.resolve("target.txt"),
                     EC + ";Target-pass-1\npo000500@adm.cfwb.be Pass-without-separator\n", StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Map<String, String> properties = Map.of(BmaProperties.SOURCE_URL, target.imapEndpoint().toString(),
                     BmaProperties.TARGET_URL, target.imapEndpoint().toString(),
                     BmaProperties.SOURCE_CREDENTIALS, credentials.toString(),

@@ -8,16 +8,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a per-mailbox credentials file: one {@code address;password} a line, UTF-8; blank
  * lines and lines starting with {@code #} are ignored. The password is everything after the
  * first {@code ;}, kept as is (it may contain {@code ;} or spaces). Errors name the file and
  * line number but never echo the line, which holds a password.
+ *
+ * <p>As ssh does with a private key, a file that group or others may access is refused before
+ * it is read: it holds every mailbox's password, and a copy readable by the whole server is a
+ * leak nobody would notice.
  */
 public final class CredentialsFile {
 
@@ -32,12 +40,31 @@ public final class CredentialsFile {
     public static CredentialSource read(Path file) {
         List<String> lines;
         try {
+            requireOwnerOnly(file);
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
                     "Credentials file " + file + " cannot be read: " + e.getClass().getSimpleName());
         }
         return CredentialSource.passwords(parse(lines, file.toString()), file.toString());
+    }
+
+    /**
+     * Refuses {@code file} if group or others have any permission on it. Only where the file
+     * system has POSIX permissions: elsewhere (Windows ACLs) there is nothing comparable to check.
+     */
+    static void requireOwnerOnly(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+        boolean open = permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
+        if (open) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Credentials file " + file
+                    + " is accessible by group or others (" + PosixFilePermissions.toString(permissions)
+                    + "); it holds passwords: run chmod 600 " + file + " and try again");
+        }
     }
 
     static Map<BmaAddress, Secret> parse(List<String> lines, String description) {

@@ -8,7 +8,10 @@ import java.util.Optional;
 
 /**
  * What verification found for one mailbox: source messages present exactly once on the
- * target, and those missing, duplicated, or present with other flags, date or size.
+ * target, and those missing, duplicated, or present with other flags, date or size; and the
+ * copies on the target that no source message accounts for ({@code extra}: reported, not a
+ * failure, since nothing is lost by them and their usual cause is a user's change on the old
+ * server between passes).
  *
  * @param mailbox    the mailbox
  * @param source     source messages examined
@@ -16,18 +19,31 @@ import java.util.Optional;
  * @param missing    not on the target
  * @param duplicated on the target more than once
  * @param mismatched on the target once but with other flags, date or size (the reason says which)
+ * @param extra      copies with our trace key that match no source message, per target folder and key
  * @param error      why the mailbox could not be verified at all, if so
  */
 public record MailboxVerification(BmaAddress mailbox, int source, int present, List<MessageProblem> missing,
                                   List<MessageProblem> duplicated, List<MessageProblem> mismatched,
-                                  Optional<String> error) {
+                                  List<ExtraCopy> extra, Optional<String> error) {
 
     public MailboxVerification {
         Objects.requireNonNull(mailbox, "mailbox");
         missing = List.copyOf(missing);
         duplicated = List.copyOf(duplicated);
         mismatched = List.copyOf(mismatched);
+        extra = List.copyOf(extra);
         error = error == null ? Optional.empty() : error;
+    }
+
+    /** A verification that looked for no extra copies. */
+    public MailboxVerification(BmaAddress mailbox, int source, int present, List<MessageProblem> missing,
+                               List<MessageProblem> duplicated, List<MessageProblem> mismatched, Optional<String> error) {
+        this(mailbox, source, present, missing, duplicated, mismatched, List.of(), error);
+    }
+
+    /** The number of extra copies (a key found twice counts twice). */
+    public int extraCopies() {
+        return extra.stream().mapToInt(ExtraCopy::copies).sum();
     }
 
     /** True if every source message is on the target exactly once, alike. */

@@ -6,6 +6,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.internal.LoginGate;
 import be.cfwb.bma.transfer.internal.MailboxCopy;
+import be.cfwb.bma.transfer.internal.SpoolDirectory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,10 @@ public final class SyncEngine {
         List<BmaAddress> list = List.copyOf(mailboxes);
         if (list.isEmpty()) {
             return new TransferReport(pass, started, Duration.ZERO, List.of(), dryRun);
+        }
+        // What a killed run left in the spool: a SIGKILL deletes nothing (messages up to 35 MiB each).
+        if (!dryRun) {
+            SpoolDirectory.sweep(this.settings.spoolDirectory(), clock.instant());
         }
         // Fresh login gates for this run: a refused shared login is not tried by every mailbox.
         TransferSettings settings = LoginGate.guard(this.settings);

@@ -18,10 +18,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +37,9 @@ import java.util.concurrent.Future;
  * (by its key; by content for copies made under an earlier UIDVALIDITY), with the same flags
  * and received date, and — where the target keeps the bytes — the same bytes (SHA-256 of the
  * copy against the trace header followed by the original; RFC822.SIZE is approximate on some
- * servers, so sizes are not trusted). Reads both sides, changes nothing.
+ * servers, so sizes are not trusted). Also lists, per target folder, the copies carrying our
+ * trace key that no source message accounts for ({@link ExtraCopy}). Reads both sides, changes
+ * nothing.
  */
 public final class Verifier {
 
@@ -80,18 +87,26 @@ public final class Verifier {
         List<MessageProblem> missing = new ArrayList<>();
         List<MessageProblem> duplicated = new ArrayList<>();
         List<MessageProblem> mismatched = new ArrayList<>();
+        List<ExtraCopy> extra = new ArrayList<>();
         try (MailboxSource source = settings.source().open(mailbox);
              MailboxTarget target = settings.target().open(mailbox)) {
             List<FolderMapping> mappings = settings.folderMapper().map(source.folders(), target.reservedNameCharacter());
+            // Each target folder read once (several source folders may go to one); what no source
+            // message accounts for in it is an extra copy.
+            Map<TargetFolder, List<TargetMessage>> onTarget = new LinkedHashMap<>();
+            Set<TargetMessage> accounted = Collections.newSetFromMap(new IdentityHashMap<>());
+            Map<FolderPath, Long> listed = new HashMap<>();
+            Set<SourceKey> onSource = new HashSet<>();
             for (FolderMapping mapping : mappings) {
                 if (!mapping.source().holdsMessages()) {
                     continue;
                 }
                 FolderPath path = mapping.source().path();
                 FolderListing listing = source.list(path, 0);
+                listed.put(path, listing.uidValidity());
                 Map<SourceKey, List<TargetMessage>> byKey = new HashMap<>();
                 List<TargetMessage> stale = new ArrayList<>();
-                for (TargetMessage t : target.messages(mapping.target())) {
+                for (TargetMessage t : onTarget.computeIfAbsent(mapping.target(), target::messages)) {
                     if (!t.key().sameFolder(mailbox, path)) {
                         continue;
                     }
@@ -105,8 +120,13 @@ public final class Verifier {
                 for (SourceMessage m : listing.messages()) {
                     sourceCount++;
                     SourceKey key = new SourceKey(mailbox, path, listing.uidValidity(), m.uid());
+                    onSource.add(key);
                     List<TargetMessage> copies = byKey.getOrDefault(key, List.of());
                     TargetMessage copy = copies.isEmpty() ? matcher.take(m) : copies.get(0);
+                    accounted.addAll(copies);
+                    if (copy != null) {
+                        accounted.add(copy);
+                    }
                     if (copy == null) {
                         missing.add(problem(path, m, "not on the target (" + mapping.target() + ")"));
                     } else if (copies.size() > 1) {
@@ -122,11 +142,50 @@ public final class Verifier {
                     }
                 }
             }
-            return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, Optional.empty());
+            for (Map.Entry<TargetFolder, List<TargetMessage>> folder : onTarget.entrySet()) {
+                extra.addAll(extras(mailbox, folder.getKey(), folder.getValue(), accounted, listed, onSource));
+            }
+            return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, extra,
+                    Optional.empty());
         } catch (RuntimeException e) {
-            return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched,
+            return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, extra,
                     Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /** The copies of {@code folder} no source message took, one entry per key, with the likely cause. */
+    private static List<ExtraCopy> extras(BmaAddress mailbox, TargetFolder folder, List<TargetMessage> messages,
+                                          Set<TargetMessage> accounted, Map<FolderPath, Long> listed,
+                                          Set<SourceKey> onSource) {
+        Map<SourceKey, Integer> counts = new LinkedHashMap<>();
+        for (TargetMessage t : messages) {
+            if (!accounted.contains(t)) {
+                counts.merge(t.key(), 1, Integer::sum);
+            }
+        }
+        List<ExtraCopy> result = new ArrayList<>();
+        for (Map.Entry<SourceKey, Integer> e : counts.entrySet()) {
+            SourceKey key = e.getKey();
+            Long uidValidity = listed.get(key.folder());
+            String why;
+            if (!key.mailbox().equals(mailbox)) {
+                why = "copied from another mailbox, " + key.mailbox();
+            } else if (uidValidity == null) {
+                why = "its folder " + key.folder() + " is no longer on the old server (renamed or deleted there after the copy?)";
+            } else if (onSource.contains(key)) {
+                why = "another copy of UID " + key.uid() + " of " + key.folder() + ", which the old server still has"
+                        + " (copied twice, or moved on the target?)";
+            } else if (uidValidity != key.uidValidity()) {
+                why = "copied under an earlier UIDVALIDITY of " + key.folder() + " and no message there matches it now"
+                        + " (deleted or changed on the old server?)";
+            } else {
+                why = "UID " + key.uid() + " of " + key.folder() + " is no longer on the old server (deleted or moved"
+                        + " there after the copy?)";
+            }
+            String reason = (e.getValue() > 1 ? e.getValue() + " copies in " : "in ") + folder + ": " + why;
+            result.add(new ExtraCopy(folder.toString(), key, e.getValue(), reason));
+        }
+        return result;
     }
 
     private static Optional<String> difference(SourceMessage m, TargetMessage t) {

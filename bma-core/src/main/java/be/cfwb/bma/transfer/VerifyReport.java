@@ -51,6 +51,16 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
             problems(n.putArray("missing"), m.missing());
             problems(n.putArray("duplicated"), m.duplicated());
             problems(n.putArray("mismatched"), m.mismatched());
+            ArrayNode extra = n.putArray("extra");
+            for (ExtraCopy x : m.extra()) {
+                ObjectNode e = extra.addObject();
+                e.put("targetFolder", x.targetFolder());
+                e.put("folder", x.key().folder().encoded());
+                e.put("uidValidity", x.key().uidValidity());
+                e.put("uid", x.key().uid());
+                e.put("copies", x.copies());
+                e.put("reason", x.reason());
+            }
         }
         try {
             return JSON.writeValueAsString(root) + "\n";
@@ -75,9 +85,15 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
         sb.append(String.format(Locale.ROOT, "verify: %d mailbox(es), %s%n", mailboxes.size(),
                 isSuccess() ? "every source message is on the target exactly once" : "PROBLEMS FOUND"));
         for (MailboxVerification m : mailboxes) {
-            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%n",
+            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%s%n",
                     m.mailbox(), m.present(), m.source(), m.missing().size(), m.duplicated().size(), m.mismatched().size(),
+                    m.extra().isEmpty() ? "" : ", " + m.extraCopies() + " extra on the target",
                     m.error().map(e -> ", error: " + e).orElse("")));
+            // Per target folder: what ops (or the user) will see there.
+            m.extra().stream().collect(java.util.stream.Collectors.groupingBy(ExtraCopy::targetFolder,
+                            java.util.TreeMap::new, java.util.stream.Collectors.summingInt(ExtraCopy::copies)))
+                    .forEach((folder, n) -> sb.append(String.format(Locale.ROOT, "    %s: %d extra cop%s%n", folder, n,
+                            n == 1 ? "y" : "ies")));
         }
         return sb.toString();
     }

@@ -1,7 +1,9 @@
 package be.cfwb.bma.credentials;
 
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,10 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +41,7 @@ class CredentialsTest {
         Path file = dir.resolve("creds.csv");
         Files.writeString(file, "\uFEFF# comment\r\nec001394@adm.cfwb.be;p;a ss word\r\n\r\nPO000478@ADM.CFWB.BE;x\n",
                 StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         CredentialSource source = CredentialsFile.read(file);
         MailboxCredentials c = source.credentialsFor(BmaAddress.parse("ec001394@adm.cfwb.be"));
         assertThat(((MailboxCredentials.Password) c).password().reveal()).isEqualTo("p;a ss word");
@@ -49,6 +56,34 @@ class CredentialsTest {
                 .isInstanceOf(BmaException.class)
                 .hasMessageContaining("line 1").hasMessageContaining("line 2").hasMessageContaining("line 4")
                 .hasMessageNotContaining("topsecret");
+    }
+
+    @Test
+    void aCredentialsFileThatGroupOrOthersCanAccessIsRefusedAsSshDoes(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("source.csv"), "ec001394@adm.cfwb.be;Top-secret-1\n", StandardCharsets.UTF_8);
+        Path fine = Files.writeString(dir.resolve("fine.csv"), "ec001394@adm.cfwb.be;Top-secret-2\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(fine, PosixFilePermissions.fromString("rw-------"));
+        for (String open : List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(open));
+            for (String key : List.of(BmaProperties.SOURCE_CREDENTIALS, BmaProperties.TARGET_CREDENTIALS)) {
+                Map<String, String> properties = new java.util.HashMap<>(Map.of(
+                        BmaProperties.SOURCE_URL, "imaps://imap.old.cfwb.be:993",
+                        BmaProperties.TARGET_URL, "imaps://outlook.office365.com:993",
+                        BmaProperties.SOURCE_CREDENTIALS, fine.toString(), BmaProperties.TARGET_CREDENTIALS, fine.toString()));
+                properties.put(key, file.toString());
+                assertThatThrownBy(() -> TransferSettings.fromProperties(properties, Optional.empty(), Optional.empty(),
+                                Clock.systemUTC()).build())
+                        .as(open + " " + key)
+                        .isInstanceOf(BmaException.class)
+                        .hasMessageStartingWith(key + ": Credentials file " + file + " is accessible by group or others (" + open + ")")
+                        .hasMessageContaining("chmod 600 " + file)
+                        .hasMessageNotContaining("Top-secret");
+            }
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(CredentialsFile.read(file).credentialsFor(BmaAddress.parse("ec001394@adm.cfwb.be"))).isNotNull();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        assertThat(CredentialsFile.read(file).credentialsFor(BmaAddress.parse("ec001394@adm.cfwb.be"))).isNotNull();
     }
 
     @Test

@@ -20,11 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Process death: a pre-stage in a child JVM ({@link KilledMigrationChild}) is killed with
  * SIGKILL during a FETCH, during an APPEND, and between an APPEND and its ledger record; a
  * rerun in this JVM then completes, and the Verifier finds every message exactly once with
- * its bytes: no loss, no duplicate, no half-written copy.
+ * its bytes: no loss, no duplicate, no half-written copy; and the spool files the killed child
+ * left are swept by the rerun.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KilledMigrationTest {
@@ -99,15 +103,31 @@ class KilledMigrationTest {
         assertThat(before).as("copies before the kill")
                 .isBetween(point.equals("fetch") ? 1 : point.equals("ledger") ? 3 : 2, point.equals("ledger") ? 3 : 2);
 
+        Path spool = temp.resolve("spool");
+        List<Path> left = spoolFiles(spool);
+        assertThat(left).as("messages the killed child had spooled to disk (threshold 1 kB)").isNotEmpty();
+
         TransferReport rerun;
         try (Ledger ledger = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
-            rerun = FaultHarness.run(h.settings(temp).build(), ledger, Pass.PRESTAGE, a);
+            rerun = FaultHarness.run(h.settings(spool).build(), ledger, Pass.PRESTAGE, a);
         }
+        assertThat(spoolFiles(spool)).as("what the killed run spooled is swept by the next").doesNotContainAnyElementsOf(left)
+                .isEmpty();
 
         assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
         assertThat(rerun.copied() + rerun.alreadyPresent()).isEqualTo(COUNT);
         assertThat(rerun.copied()).as("only what the killed run had not stored").isEqualTo(COUNT - before);
         h.assertVerified(temp, a);
         assertThat(h.assertCopiedByteForByte(a, FolderPath.inbox())).isEqualTo(COUNT);
+    }
+
+    /** The spooled messages under {@code spool}, in any process's directory. */
+    private static List<Path> spoolFiles(Path spool) throws IOException {
+        if (!Files.exists(spool)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(spool)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(".eml")).toList();
+        }
     }
 }

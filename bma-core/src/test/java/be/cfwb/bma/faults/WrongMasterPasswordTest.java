@@ -73,6 +73,7 @@ class WrongMasterPasswordTest {
                 mailboxes.add(a);
             }
             Path targetCredentials = Files.writeString(temp.resolve("target.csv"), targetPasswords, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(targetCredentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             String wrong = "not-" + old.server().masterPassword();
             String sourceUrl = "imap://127.0.0.1:" + proxy.port();
             TransferSettings settings = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 4,

@@ -164,6 +164,7 @@ class WrongSharedLoginRunTest {
             createAndSeed(old, neu, mailboxes);
             String targetPasswords = mailboxes.stream().map(a -> a + ";" + password(a) + "\n").collect(Collectors.joining());
             Path targetCredentials = Files.writeString(temp.resolve("target.csv"), targetPasswords, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(targetCredentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             String wrong = "not-" + old.server().masterPassword();
             String sourceUrl = "imap://127.0.0.1:" + proxy.port();
             TransferSettings.Builder transfer = FaultHarness.adminLoginSettings(sourceUrl, neu.imapEndpoint(), targetCredentials, 2,

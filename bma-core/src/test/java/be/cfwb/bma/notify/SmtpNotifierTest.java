@@ -186,7 +186,8 @@ class SmtpNotifierTest {
     void startTlsChecksTheHostName() throws Exception {
         // The certificate names 127.0.0.1 and localhost; reached under another name, it must be refused.
         String otherName = InetAddress.getLoopbackAddress().getHostAddress().equals("127.0.0.1") ? "127.0.0.2" : null;
-        org.junit.jupiter.api.Assumptions.assumeTrue(otherName != null);
+        be.cfwb.bma.testing.RequiredServers.assume(otherName != null,
+                () -> "the loopback address is not 127.0.0.1: no second loopback name to reach the server by");
         try (ScriptedSmtp server = new ScriptedSmtp().withStartTls(loopbackTls(true))) {
             SmtpNotifier notifier = new SmtpNotifier(startTls(server.port(), otherName));
             assertThatThrownBy(() -> notifier.send(mail())).isInstanceOf(BmaException.class)

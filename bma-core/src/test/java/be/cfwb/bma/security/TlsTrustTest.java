@@ -76,6 +76,9 @@ class TlsTrustTest {
     private Path serverPem;
 
     private ServerSocket tls;
+    /** The same server presenting a certificate made for mail.example.org, not for 127.0.0.1. */
+    private ServerSocket otherHost;
+    private Path otherHostPem;
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tls-terminator");
         t.setDaemon(true);
@@ -96,6 +99,14 @@ class TlsTrustTest {
         server = new GreenMail(setup);
         server.start();
         server.setUser(MAILBOX.toString(), MAILBOX.toString(), PASSWORD);
+        tls = terminator(store);
+        Path otherStore = selfSigned(keys, "mail.example.org", false);
+        otherHostPem = keys.resolve("mail.example.org.pem");
+        otherHost = terminator(otherStore);
+    }
+
+    /** A TLS terminator on loopback presenting the certificate of {@code store}, in front of GreenMail's IMAP. */
+    private ServerSocket terminator(Path store) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
             ks.load(in, "changeit".toCharArray());
@@ -104,7 +115,7 @@ class TlsTrustTest {
         kmf.init(ks, "changeit".toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
-        tls = ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket tls = ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         int plainPort = server.getImap().getPort();
         pumps.execute(() -> {
             while (!tls.isClosed()) {
@@ -118,6 +129,7 @@ class TlsTrustTest {
                 }
             }
         });
+        return tls;
     }
 
     private static void pump(Socket from, Socket to) {
@@ -138,6 +150,7 @@ class TlsTrustTest {
     @AfterAll
     void stop() throws IOException {
         tls.close();
+        otherHost.close();
         pumps.shutdownNow();
         server.stop();
     }
@@ -189,6 +202,39 @@ class TlsTrustTest {
     }
 
     @Test
+    void aTrustedCertificateForAnotherHostNameIsRefused() {
+        // Trusted explicitly, but made for mail.example.org: reached as 127.0.0.1, the name does not match.
+        ImapEndpoint endpoint = new ImapEndpoint("127.0.0.1", otherHost.getLocalPort(), true, false, Duration.ofSeconds(5))
+                .trusting(otherHostPem, "bma.source.trustCertificate");
+
+        assertThatThrownBy(() -> folders(endpoint))
+                .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.isRetryable())
+                        .as("a host name mismatch is not retried").isFalse())
+                .hasMessageContaining("does not match its name")
+                .hasMessageContaining("No subject alternative names matching IP address 127.0.0.1")
+                .hasMessageContaining("imaps://127.0.0.1:" + otherHost.getLocalPort())
+                .hasMessageNotContaining(PASSWORD);
+        assertThat(server.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void plaintextToAnAddressThatIsNotLoopbackIsRefusedBeforeConnecting() {
+        // 192.0.2.1 (TEST-NET-1, documentation only): the refusal comes before any packet is sent.
+        ImapEndpoint byHand = new ImapEndpoint("192.0.2.1", 143, false, true, Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> folders(byHand))
+                .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.isRetryable()).isFalse())
+                .hasMessage("Plaintext IMAP to imap://192.0.2.1:143 (192.0.2.1) is refused before connecting: it is not"
+                        + " a loopback address and passwords would cross the network unencrypted; use imaps:// or"
+                        + " imap:// (STARTTLS)");
+        assertThat(ImapEndpoint.parse("imap://192.0.2.1", "bma.source.url").plaintext())
+                .as("from a URL, STARTTLS is required off loopback").isFalse();
+        assertThat(byHand.allowingPlaintext().plaintextOffLoopback()).as("the explicit opt-in stays possible").isTrue();
+        ImapEndpoint.parse("imap://127.0.0.1:143", "x").refusePlaintextOffLoopback();
+        ImapEndpoint.parse("imap://localhost:143", "x").refusePlaintextOffLoopback();
+    }
+
+    @Test
     void theTrustSettingIsReadFromPropertiesAndABadFileIsAClearError() throws Exception {
         Path pem = temp.resolve("greenmail.pem");
         writePem(serverCertificate(), pem);
@@ -213,7 +259,7 @@ class TlsTrustTest {
     private Path credentialsFile() throws Exception {
         Path f = temp.resolve("credentials.csv");
         Files.writeString(f, MAILBOX + ";" + PASSWORD + "\n");
-        return f;
+        return Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     /** What ops would get with {@code openssl s_client -showcerts}: the certificate the server presents. */
@@ -254,9 +300,7 @@ class TlsTrustTest {
         List<String> gen = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-keystore", store.toString(),
                 "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit", "-alias", name,
                 "-dname", "CN=" + name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "30"));
-        if (forLoopback) {
-            gen.addAll(List.of("-ext", "SAN=ip:127.0.0.1,dns:localhost"));
-        }
+        gen.addAll(List.of("-ext", forLoopback ? "SAN=ip:127.0.0.1,dns:localhost" : "SAN=dns:" + name));
         run(gen.toArray(String[]::new));
         run(keytool, "-exportcert", "-rfc", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
                 "-alias", name, "-file", pem.toString());

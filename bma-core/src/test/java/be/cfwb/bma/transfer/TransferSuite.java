@@ -446,7 +446,7 @@ public abstract class TransferSuite {
     }
 
     @Test
-    void thirtyMegabyteAttachmentStreamsThroughUnchanged() {
+    void thirtyMegabyteAttachmentStreamsThroughUnchanged() throws Exception {
         BmaAddress a = newMailbox();
         byte[] big = TestMessage.builder().subject("Annexe lourde").messageId("big@x").attachment(30 << 20, 42).build();
         try (MailboxSeeder s = seeder(a)) {
@@ -471,7 +471,9 @@ public abstract class TransferSuite {
             assertThat(neu.sha256(INBOX, copy.uid())).isEqualTo(expected);
             assertThat(copy.flags()).isEqualTo(flags("\\Seen"));
         }
-        assertThat(temp.toFile().listFiles((d, n) -> n.endsWith(".eml"))).as("spool files removed").isEmpty();
+        try (java.util.stream.Stream<java.nio.file.Path> spool = java.nio.file.Files.walk(temp)) {
+            assertThat(spool.filter(p -> p.getFileName().toString().endsWith(".eml"))).as("spool files removed").isEmpty();
+        }
     }
 
     @Test
@@ -482,14 +484,27 @@ public abstract class TransferSuite {
             s.append(INBOX, TestMessage.builder().subject("big").attachment(200_000, 7).build(), flags(),
                     at("2024-10-02T00:00:00Z"));
         }
-        TransferReport report = run(settings(FolderMapper.preserve()).maxMessageSize(100_000).build(), Pass.PRESTAGE, a);
+        TransferSettings plain = settings(FolderMapper.preserve()).maxMessageSize(100_000).build();
+        java.util.Set<Long> read = RecordingSource.newRecord();
+        TransferReport report = run(plain.withConnectors(RecordingSource.recording(plain.source(), read), plain.target()),
+                Pass.PRESTAGE, a);
 
         assertThat(report.isComplete()).isFalse();
         assertThat(report.isAccountedFor()).isTrue();
         assertThat(report.copied()).isEqualTo(1);
         assertThat(report.mailboxes().get(0).skipped()).singleElement()
-                .satisfies(p -> assertThat(p.reason()).contains("too large"));
+                .satisfies(p -> assertThat(p.reason()).contains("too large", "not downloaded"));
         assertThat(report.toJson()).contains("too large");
+        assertThat(read).as("the big message is refused by the size the old server announces, never downloaded")
+                .containsExactly(1L);
+
+        // A rerun reports it again, still without reading it.
+        read.clear();
+        TransferReport rerun = run(plain.withConnectors(RecordingSource.recording(plain.source(), read), plain.target()),
+                Pass.PRESTAGE, a);
+        assertThat(rerun.mailboxes().get(0).skipped()).singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("too large"));
+        assertThat(read).isEmpty();
     }
 
     @Test
@@ -539,6 +554,55 @@ public abstract class TransferSuite {
         VerifyReport missing = new Verifier(settings, CLOCK).verify(List.of(a));
         assertThat(missing.isSuccess()).isFalse();
         assertThat(missing.mailboxes().get(0).missing()).hasSize(1);
+    }
+
+    @Test
+    void verifierReportsExtraCopiesPerFolderWithoutFailing() {
+        BmaAddress a = newMailbox();
+        FolderPath archives = FolderPath.of("Archives");
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, TestMessage.builder().subject("reste").messageId("r@x").build(), flags(), at("2024-10-01T08:00:00Z"));
+            s.append(archives, TestMessage.builder().subject("archivé").messageId("a@x").build(), flags("\\Seen"),
+                    at("2024-10-02T08:00:00Z"));
+        }
+        TransferSettings settings = settings(FolderMapper.preserve()).build();
+        run(settings, Pass.PRESTAGE, a);
+        long uidValidity = uidValidity(a, INBOX);
+        // On the target: a message deleted on the old server after its copy (its key names a UID the
+        // old server no longer has), copied twice; and a second copy of the archived one in INBOX.
+        SourceKey gone = new SourceKey(a, INBOX, uidValidity, 999);
+        byte[] goneCopy = concat(gone.headerLine().getBytes(StandardCharsets.US_ASCII),
+                TestMessage.builder().subject("supprimé sur l'ancien serveur").messageId("gone@x").build());
+        try (MailboxInspector neu = newBox(a);
+             MailboxSeeder target = newServer.seeder(a, password(a))) {
+            byte[] archived = neu.raw(archives, neu.messages(archives).get(0).uid());
+            target.append(INBOX, goneCopy, flags(), at("2024-09-01T08:00:00Z"));
+            target.append(INBOX, goneCopy, flags(), at("2024-09-01T08:00:00Z"));
+            target.append(INBOX, archived, flags("\\Seen"), at("2024-10-02T08:00:00Z"));
+        }
+
+        VerifyReport report = new Verifier(settings, CLOCK).verify(List.of(a));
+
+        MailboxVerification v = report.mailboxes().get(0);
+        assertThat(v.present()).isEqualTo(2);
+        assertThat(v.missing()).isEmpty();
+        assertThat(v.duplicated()).isEmpty();
+        assertThat(v.isSuccess()).as("nothing is lost: extras are reported, not a failure").isTrue();
+        assertThat(v.extraCopies()).isEqualTo(3);
+        assertThat(v.extra()).extracting(ExtraCopy::targetFolder).containsOnly("[Inbox]");
+        assertThat(v.extra()).anySatisfy(x -> {
+            assertThat(x.key()).isEqualTo(gone);
+            assertThat(x.copies()).isEqualTo(2);
+            assertThat(x.reason()).isEqualTo("2 copies in [Inbox]: UID 999 of INBOX is no longer on the old server"
+                    + " (deleted or moved there after the copy?)");
+        });
+        assertThat(v.extra()).anySatisfy(x -> {
+            assertThat(x.key().folder()).isEqualTo(archives);
+            assertThat(x.copies()).isEqualTo(1);
+            assertThat(x.reason()).startsWith("in [Inbox]: another copy of UID 1 of Archives, which the old server still has");
+        });
+        assertThat(report.summary()).contains("3 extra on the target", "    [Inbox]: 3 extra copies");
+        assertThat(report.toJson()).contains("\"extra\"", "\"targetFolder\" : \"[Inbox]\"", "\"copies\" : 2");
     }
 
     @Test

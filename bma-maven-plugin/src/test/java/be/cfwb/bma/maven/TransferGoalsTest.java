@@ -114,7 +114,7 @@ class TransferGoalsTest {
     private Path credentials() throws Exception {
         Path file = dir.resolve("credentials.csv");
         Files.writeString(file, MAILBOX + ";" + PASSWORD + "\n", StandardCharsets.UTF_8);
-        return file;
+        return Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test

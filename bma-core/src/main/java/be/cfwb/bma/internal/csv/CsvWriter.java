@@ -5,7 +5,14 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
 
-/** Writes RFC 4180 CSV with LF line ends, quoting only the fields that need it. */
+/**
+ * Writes RFC 4180 CSV with LF line ends, quoting only the fields that need it.
+ *
+ * <p>Ops open these files in a spreadsheet, and folder and school names come from users: a text
+ * field that starts as a formula would ({@code =}, {@code +}, {@code -}, {@code @}, tab, CR) gets a
+ * leading {@code '} so that the spreadsheet shows it as text instead of evaluating it (the OWASP
+ * "CSV injection" advice). Numbers, written as {@link Number}s, are left as they are.
+ */
 public final class CsvWriter {
 
     private final Writer out;
@@ -23,7 +30,8 @@ public final class CsvWriter {
                     out.write(delimiter);
                 }
                 Object value = values.get(i);
-                out.write(escape(value == null ? "" : value.toString()));
+                String text = value == null ? "" : value.toString();
+                out.write(escape(value instanceof Number ? text : neutralise(text)));
             }
             out.write('\n');
             return this;
@@ -34,6 +42,16 @@ public final class CsvWriter {
 
     public CsvWriter row(Object... values) {
         return row(java.util.Arrays.asList(values));
+    }
+
+    /** {@code value} made inert for spreadsheets: prefixed with {@code '} if it starts as a formula. */
+    public static String neutralise(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        char first = value.charAt(0);
+        boolean formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+        return formula ? "'" + value : value;
     }
 
     private String escape(String value) {

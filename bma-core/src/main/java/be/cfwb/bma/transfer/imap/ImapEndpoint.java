@@ -2,6 +2,7 @@ package be.cfwb.bma.transfer.imap;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.transfer.TransferException;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -26,9 +27,12 @@ import java.util.Optional;
  * @param timeout    connect and read timeout
  * @param trustedCertificate a PEM file of the certificates to trust instead of the JVM's trust
  *                   store ({@link #trusting}); empty for the JVM's (the default)
+ * @param plaintextOffLoopback true only through {@link #allowingPlaintext()}: without it, a
+ *                   plaintext connection to an address that is not loopback is refused before
+ *                   connecting ({@link #refusePlaintextOffLoopback()}), whatever {@code plaintext} says
  */
 public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext, Duration timeout,
-                           Optional<Path> trustedCertificate) {
+                           Optional<Path> trustedCertificate, boolean plaintextOffLoopback) {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
@@ -44,6 +48,15 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
         if (tls && plaintext) {
             throw new IllegalArgumentException("imaps is never plaintext");
         }
+        if (plaintextOffLoopback && !plaintext) {
+            throw new IllegalArgumentException("plaintextOffLoopback needs plaintext");
+        }
+    }
+
+    /** An endpoint whose plaintext, if any, goes to loopback only. */
+    public ImapEndpoint(String host, int port, boolean tls, boolean plaintext, Duration timeout,
+                        Optional<Path> trustedCertificate) {
+        this(host, port, tls, plaintext, timeout, trustedCertificate, false);
     }
 
     /** An endpoint validated against the JVM's trust store. */
@@ -61,7 +74,7 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
      */
     public ImapEndpoint trusting(Path pemCertificate, String property) {
         TrustedCertificates.load(pemCertificate, property);
-        return new ImapEndpoint(host, port, tls, plaintext, timeout, Optional.of(pemCertificate));
+        return new ImapEndpoint(host, port, tls, plaintext, timeout, Optional.of(pemCertificate), plaintextOffLoopback);
     }
 
     /**
@@ -117,11 +130,38 @@ public record ImapEndpoint(String host, int port, boolean tls, boolean plaintext
         if (tls) {
             throw new IllegalStateException("imaps is never plaintext");
         }
-        return new ImapEndpoint(host, port, false, true, timeout, trustedCertificate);
+        return new ImapEndpoint(host, port, false, true, timeout, trustedCertificate, true);
+    }
+
+    /**
+     * Refuses, before any connection is made, plaintext to a host that is not a loopback
+     * address (its name resolved now: {@code localhost} pointed elsewhere, or an endpoint built
+     * with {@code plaintext} set by hand), unless {@link #allowingPlaintext()} opted in. A host
+     * that does not resolve is left to the connection to report.
+     *
+     * @throws TransferException not retried, naming the endpoint and the address
+     */
+    public void refusePlaintextOffLoopback() {
+        if (tls || !plaintext || plaintextOffLoopback) {
+            return;
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            return;
+        }
+        for (InetAddress a : addresses) {
+            if (!a.isLoopbackAddress()) {
+                throw TransferException.permanent("Plaintext IMAP to " + this + " (" + a.getHostAddress() + ") is refused"
+                        + " before connecting: it is not a loopback address and passwords would cross the network"
+                        + " unencrypted; use imaps:// or imap:// (STARTTLS)", null);
+            }
+        }
     }
 
     public ImapEndpoint withTimeout(Duration timeout) {
-        return new ImapEndpoint(host, port, tls, plaintext, timeout, trustedCertificate);
+        return new ImapEndpoint(host, port, tls, plaintext, timeout, trustedCertificate, plaintextOffLoopback);
     }
 
     /** True for 127.0.0.0/8, ::1 and {@code localhost}; no name lookup beyond that. */

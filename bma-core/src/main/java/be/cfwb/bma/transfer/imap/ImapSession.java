@@ -169,6 +169,7 @@ final class ImapSession implements AutoCloseable {
     /** One login attempt on a new connection; a refusal is Angus's, for the caller to word. */
     private IMAPStore login(Session session, String proto, String required, String authorizationId, String user,
                             Secret password) throws AuthenticationFailedException {
+        endpoint.refusePlaintextOffLoopback();
         GuardedStore s = new GuardedStore(session, new URLName(proto, endpoint.host(), endpoint.port(), null, null, null),
                 proto, endpoint.tls(), required, authorizationId);
         try {
@@ -281,6 +282,9 @@ final class ImapSession implements AutoCloseable {
             p.setProperty(pre + "partialfetch", "true");
             p.setProperty(pre + "fetchsize", Integer.toString(FETCH_BLOCK));
             p.setProperty(pre + "ssl.checkserveridentity", "true");
+            // Without this, a handshake our socket factory refuses (a certificate for another host
+            // name) is tried again through the JVM's default one, and the error shows that one.
+            p.setProperty(pre + "socketFactory.fallback", "false");
             p.setProperty(pre + "auth.ntlm.disable", "true");
             // Angus's protocol trace (java.util.logging FINEST) must never show the login, whatever else is traced.
             p.setProperty("mail.debug.auth", "false");

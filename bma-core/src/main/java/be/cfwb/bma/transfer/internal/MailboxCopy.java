@@ -485,11 +485,33 @@ public final class MailboxCopy {
 
     /** A message read from the source by the reader thread, or why it could not be. */
     private record Fetched(SourceMessage message, SpooledMessage spooled, TransferException failure,
-                           RuntimeException crash) {
+                           RuntimeException crash, boolean announcedTooLarge) {
+
+        Fetched(SourceMessage message, SpooledMessage spooled, TransferException failure, RuntimeException crash) {
+            this(message, spooled, failure, crash, false);
+        }
+    }
+
+    /**
+     * True if the size the source announces (RFC822.SIZE) is so far over the target's limit that
+     * the message is not worth downloading. Announced sizes are approximate on some servers
+     * (line ends counted otherwise), so only a size more than a tenth over the limit decides;
+     * nearer the limit the message is read and its real size decides, as before.
+     */
+    private boolean announcedTooLarge(SourceMessage m) {
+        long limit = settings.maxMessageSize();
+        return m.size() > limit + limit / 10;
     }
 
     private Fetched fetch(FolderPath path, long uv, SourceMessage m) {
         SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
+        if (announcedTooLarge(m)) {
+            // Not read: downloading and spooling it on every pass changes nothing (before, a 150 MB
+            // message crossed the network each pass only to be refused).
+            return new Fetched(m, null, TransferException.permanent("too large: the old server announces " + m.size()
+                    + " bytes, the target takes at most " + settings.maxMessageSize() + " (not downloaded)", null),
+                    null, true);
+        }
         try {
             InputStream in = source.open(path, uv, m.uid());
             return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), in, m.size(),
@@ -726,7 +748,7 @@ public final class MailboxCopy {
             if (f.failure().isRetryable()) {
                 throw blame(tally, path, m, f.failure());
             }
-            problem(tally, path, m, m.size(), true, f.failure().getMessage());
+            problem(tally, path, m, m.size(), !f.announcedTooLarge(), f.failure().getMessage());
             return;
         }
         long overhead = f.spooled().key().headerLine().getBytes(StandardCharsets.US_ASCII).length;

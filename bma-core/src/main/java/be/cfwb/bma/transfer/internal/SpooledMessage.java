@@ -17,7 +17,7 @@ import java.util.Arrays;
 
 /**
  * A source message read once and kept for the target: in memory up to a threshold, beyond
- * it in a temporary file (deleted on close), so that a message's size never sets the heap
+ * it in a temporary file of this process's {@link SpoolDirectory} (deleted on close), so that a message's size never sets the heap
  * and a retried APPEND can read it again without going back to the source.
  */
 public final class SpooledMessage implements MessageToCopy, AutoCloseable {
@@ -57,8 +57,7 @@ public final class SpooledMessage implements MessageToCopy, AutoCloseable {
         if (bytes.remaining() <= threshold) {
             return new SpooledMessage(key, flags, internalDate, bytes.array(), start, null, bytes.remaining());
         }
-        Files.createDirectories(directory);
-        Path file = Files.createTempFile(directory, "bma-", ".eml");
+        Path file = Files.createTempFile(SpoolDirectory.of(directory), "bma-", ".eml");
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(bytes.array(), start, bytes.remaining());
         } catch (IOException | RuntimeException e) {
@@ -110,9 +109,8 @@ public final class SpooledMessage implements MessageToCopy, AutoCloseable {
             int n;
             while ((n = source.read(buffer)) > 0) {
                 if (head.size() + n > threshold) {
-                    // a configured spool directory that does not exist yet must not fail every large message
-                    Files.createDirectories(directory);
-                    Path file = Files.createTempFile(directory, "bma-", ".eml");
+                    // this process's own directory in the configured one (made if missing), swept if it dies
+                    Path file = Files.createTempFile(SpoolDirectory.of(directory), "bma-", ".eml");
                     long size = head.size();
                     try (OutputStream out = Files.newOutputStream(file)) {
                         head.writeTo(out);

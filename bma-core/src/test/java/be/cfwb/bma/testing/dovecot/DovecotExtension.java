@@ -1,6 +1,7 @@
 package be.cfwb.bma.testing.dovecot;
 
-import org.junit.jupiter.api.Assumptions;
+import be.cfwb.bma.testing.RequiredServers;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  * JUnit 5 extension that runs a {@link DovecotServer} for a test class (as a {@code static}
  * {@code @RegisterExtension} field) or for each test (as an instance field), in the manner of
  * GreenMail's extension. Where Dovecot is not installed the tests are skipped with
- * {@link DovecotServer#absenceReason()}, never failed. Register two for a source and a target.
+ * {@link DovecotServer#absenceReason()} (failed in CI: {@link RequiredServers}). Register two for a source and a target.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -92,7 +93,7 @@ public final class DovecotExtension implements ExecutionCondition, BeforeAllCall
     }
 
     private void startServer() {
-        Assumptions.assumeTrue(DovecotServer.isInstalled(), DovecotServer::absenceReason);
+        RequiredServers.assume(DovecotServer.isInstalled(), DovecotServer::absenceReason);
         server = Objects.requireNonNull(settings.start());
     }
 

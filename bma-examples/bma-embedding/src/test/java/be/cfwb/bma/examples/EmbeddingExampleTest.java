@@ -61,7 +61,9 @@ class EmbeddingExampleTest {
     private Path passwords(String name, String password) throws IOException {
         StringBuilder lines = new StringBuilder();
         MAILBOXES.forEach(a -> lines.append(a).append(';').append(password).append('\n'));
-        return Files.writeString(dir.resolve(name), lines, StandardCharsets.UTF_8);
+        // Owner-only: the toolkit refuses a passwords file others can read, as ssh does.
+        return Files.setPosixFilePermissions(Files.writeString(dir.resolve(name), lines, StandardCharsets.UTF_8),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     private static int messages(GreenMailFixture server, BmaAddress mailbox) {

@@ -1,0 +1,84 @@
+package be.cfwb.bma.transfer;
+
+import be.cfwb.bma.address.BmaAddress;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A source that records the UIDs whose bytes were asked for, one by one or in a batch. */
+final class RecordingSource implements MailboxSource {
+
+    private final MailboxSource delegate;
+    private final Set<Long> read;
+
+    private RecordingSource(MailboxSource delegate, Set<Long> read) {
+        this.delegate = delegate;
+        this.read = read;
+    }
+
+    /** {@code connector}'s sources, each recording into {@code read}. */
+    static MailboxConnector<MailboxSource> recording(MailboxConnector<MailboxSource> connector, Set<Long> read) {
+        return mailbox -> new RecordingSource(connector.open(mailbox), read);
+    }
+
+    static Set<Long> newRecord() {
+        return ConcurrentHashMap.newKeySet();
+    }
+
+    @Override
+    public BmaAddress mailbox() {
+        return delegate.mailbox();
+    }
+
+    @Override
+    public Optional<FolderPath> personalNamespace() {
+        return delegate.personalNamespace();
+    }
+
+    @Override
+    public List<SourceFolder> folders() {
+        return delegate.folders();
+    }
+
+    @Override
+    public FolderListing list(FolderPath folder, long afterUid) {
+        return delegate.list(folder, afterUid);
+    }
+
+    @Override
+    public FolderListing list(FolderPath folder, long afterUid, boolean messageIds) {
+        return delegate.list(folder, afterUid, messageIds);
+    }
+
+    @Override
+    public InputStream open(FolderPath folder, long uidValidity, long uid) {
+        read.add(uid);
+        return delegate.open(folder, uidValidity, uid);
+    }
+
+    @Override
+    public Map<Long, ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
+        read.addAll(uids);
+        return delegate.readAll(folder, uidValidity, uids);
+    }
+
+    @Override
+    public boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
+        return delegate.nothingAbove(folder, uidValidity, highestUid);
+    }
+
+    @Override
+    public RetryStats retryStats() {
+        return delegate.retryStats();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
