@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -290,6 +291,7 @@ class ExchangeOAuthTest {
     @Test
     void targetAuthMappingRefusesContradictionsNamingTheKey() throws Exception {
         Path file = Files.writeString(dir.resolve("target.csv"), MAILBOX + ";pw\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         refused(() -> TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "oauth"), ADMIN, Optional.empty(),
                 APP, Clock.systemUTC()), "bma.target.auth", "'oauth'", "password or oauth2");
         refused(() -> TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "oauth2"), ADMIN, Optional.empty(),
