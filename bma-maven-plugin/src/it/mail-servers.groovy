@@ -137,7 +137,7 @@ final class InvokerMailServers {
         }
         Path dir = basedir.toPath().resolve("target/credentials")
         Files.createDirectories(dir)
-        Files.writeString(dir.resolve("source.csv"), source, StandardCharsets.UTF_8)
+        writeOwnerOnly(dir.resolve("source.csv"), source)
         context.put("bmaSourcePort", oldServer.getImap().getPort())
         Properties user = (Properties) context.get("userProperties")
         user.setProperty("bma.source.url", endpoint.toString())
@@ -183,12 +183,8 @@ final class InvokerMailServers {
         Path dir = basedir.toPath().resolve("target/credentials");
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("source.csv"), source, StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("target.csv"), target, StandardCharsets.UTF_8);
-            // Owner-only, or the toolkit refuses them as ssh would.
-            for (String name : ["source.csv", "target.csv"]) {
-                Files.setPosixFilePermissions(dir.resolve(name), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            }
+            writeOwnerOnly(dir.resolve("source.csv"), source);
+            writeOwnerOnly(dir.resolve("target.csv"), target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -201,6 +197,12 @@ final class InvokerMailServers {
             user.setProperty("bma.source.credentials", dir.resolve("source.csv").toString());
             user.setProperty("bma.target.credentials", dir.resolve("target.csv").toString());
         }
+    }
+
+    /** Writes a credentials file owner-only, or the toolkit refuses it as ssh would. */
+    private static void writeOwnerOnly(Path file, CharSequence content) {
+        Files.writeString(file, content, StandardCharsets.UTF_8)
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))
     }
 
     /** How many messages {@code mailbox} holds on the server at {@code port}, over every folder. */
