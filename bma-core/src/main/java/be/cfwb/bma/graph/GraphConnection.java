@@ -3,6 +3,8 @@ package be.cfwb.bma.graph;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.credentials.TokenSupplier;
+import be.cfwb.bma.retry.RetryAfter;
+import be.cfwb.bma.retry.RetryPolicy;
 import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.models.odataerrors.ODataError;
@@ -13,6 +15,7 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.KiotaClientFactory;
+import com.microsoft.kiota.http.middleware.RetryHandler;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
@@ -27,14 +30,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +53,10 @@ import static be.cfwb.bma.internal.Failures.rootMessage;
 
 /**
  * One app-only connection to Microsoft Graph, shared by every mailbox of a run and safe to use
- * from several threads. It configures the SDK's retry handler (429/503/504 retried after the
- * server's {@code Retry-After}, up to {@link GraphSettings#maxRetries()} times) rather than
- * retrying on top of it, and holds each mailbox to Outlook's limits before a request leaves.
+ * from several threads. A request answered 429, 503 or 504 is sent again after the server's
+ * {@code Retry-After}, up to {@link GraphSettings#maxRetries()} times, by the toolkit's
+ * {@link RetryPolicy} (in place of the SDK's retry handler, so that the wait goes through the
+ * settings' sleeper); each mailbox is held to Outlook's limits before a request leaves.
  *
  * <p>OkHttp's silent retry on a dropped connection is switched off: a POST whose answer was
  * lost may have created the message, so the caller decides (by looking the message up by its
@@ -63,6 +71,9 @@ public final class GraphConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphConnection.class);
     private static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+    /** The first wait when Graph names none, doubled after each refusal, and the longest, as the SDK's handler. */
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(3);
+    private static final Duration MAX_WAIT = Duration.ofMinutes(3);
     /** The scope of app-only tokens for Exchange Online's IMAP and SMTP (SASL XOAUTH2). */
     public static final String EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
 
@@ -78,15 +89,15 @@ public final class GraphConnection implements AutoCloseable {
     private final AtomicLong uploaded = new AtomicLong();
     private final AtomicLong budgetLookups = new AtomicLong();
     /**
-     * What each mailbox's calls waited out inside this connection (the retry handler's
-     * Retry-After waits, our budget's waits). A few counters per mailbox of the run; kept for the
+     * What each mailbox's calls waited out inside this connection (the Retry-After waits, our
+     * budget's waits). A few counters per mailbox of the run; kept for the
      * connection's life so that a target's figures never go back.
      */
     private final Map<String, MailboxWaits> waits = new ConcurrentHashMap<>();
     /**
      * The call running on this thread: the SDK runs the interceptors on the calling thread
-     * (Kiota's adapter executes synchronously and its retry handler sleeps in place), so the
-     * innermost interceptor knows whose attempt it sees.
+     * (Kiota's adapter executes synchronously, and our retry waits in place), so the
+     * interceptors know whose attempt they see.
      */
     @SuppressWarnings("ThreadLocalUsage") // per connection on purpose: each has its own mailboxes' waits
     private final ThreadLocal<CallWaits> current = new ThreadLocal<>();
@@ -117,12 +128,14 @@ public final class GraphConnection implements AutoCloseable {
                 return hosts;
             }
         };
-        RetryHandlerOption retry = new RetryHandlerOption(null, settings.maxRetries(), RetryHandlerOption.DEFAULT_DELAY);
-        ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.asList(
-                GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {retry})));
-        // After the retry handler: a 401 is answered once with a fresh token, within one attempt.
+        // The SDK's retry handler sleeps in real time: ours, with the settings' sleeper, replaces it.
+        ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.stream(
+                        GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0]))
+                .filter(i -> !(i instanceof RetryHandler)).toList());
+        interceptors.add(this::retryLater);
+        // After the retry: a 401 is answered once with a fresh token, within one attempt.
         interceptors.add(this::renewOnRefusal);
-        // Innermost, after the retry handler: sees every attempt, so retries are counted.
+        // Innermost: sees every attempt, so throttling answers are counted.
         interceptors.add(this::count);
         this.http = KiotaClientFactory.create(interceptors)
                 .retryOnConnectionFailure(false)
@@ -293,10 +306,9 @@ public final class GraphConnection implements AutoCloseable {
         }
     }
 
-    /** One call in progress: when its last attempt was answered "later", if it was. */
+    /** One call in progress, for the mailbox whose counters its retries go to. */
     private static final class CallWaits {
         final MailboxWaits mailbox;
-        long throttledAt;
 
         CallWaits(MailboxWaits mailbox) {
             this.mailbox = mailbox;
@@ -340,8 +352,8 @@ public final class GraphConnection implements AutoCloseable {
     }
 
     /**
-     * One ranged PUT of an upload session, through the SDK's request adapter so that its retry
-     * handler applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
+     * One ranged PUT of an upload session, through the SDK's request adapter so that the retry
+     * after a 429/503/504 applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
      */
     void putChunk(String mailbox, String uploadUrl, byte[] chunk, long offset, long total) {
         String range = offset + "-" + (offset + chunk.length - 1);
@@ -387,19 +399,56 @@ public final class GraphConnection implements AutoCloseable {
                 settings.uploadBytesPerWindow(), settings.uploadWindow(), System::nanoTime));
     }
 
+    /**
+     * Sends a request answered 429, 503 or 504 again after the wait the policy gives (Graph's
+     * {@code Retry-After} if it named one), as often as the policy allows; the caller sees the
+     * last answer. A request whose {@link RetryHandlerOption} allows no retry (the notifier and
+     * the password reset pace themselves), or whose body cannot be sent twice, is not retried.
+     * Each retry counts for the call's mailbox, with the wait asked (the same on virtual time).
+     */
+    private Response retryLater(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        RetryHandlerOption option = request.tag(RetryHandlerOption.class);
+        RetryPolicy policy = RetryPolicy.of(option == null ? settings.maxRetries() : option.maxRetries(),
+                DEFAULT_WAIT, MAX_WAIT, settings.sleeper());
+        Response response = chain.proceed(request);
+        for (int retry = 1; isLater(response.code()) && policy.allowsRetry(retry - 1) && replayable(request); retry++) {
+            Optional<Duration> asked = RetryAfter.parse(response.header("Retry-After"), settings.clock());
+            Duration wait = policy.delay(retry, asked);
+            response.close();
+            try {
+                policy.sleeper().sleep(wait);
+            } catch (BmaException interrupted) {
+                InterruptedIOException e = new InterruptedIOException("Interrupted while waiting to retry "
+                        + request.method() + " " + request.url().encodedPath());
+                e.initCause(interrupted);
+                throw e;
+            }
+            CallWaits call = current.get();
+            if (call != null) {
+                call.mailbox.retried.incrementAndGet();
+                call.mailbox.waitedNanos.addAndGet(wait.toNanos());
+            }
+            response = chain.proceed(request.newBuilder().header("Retry-Attempt", String.valueOf(retry)).build());
+        }
+        return response;
+    }
+
+    private static boolean isLater(int status) {
+        return status == 429 || status == 503 || status == 504;
+    }
+
+    /** True unless the request's body is a stream that can be sent only once (as the SDK's handler decides). */
+    private static boolean replayable(Request request) throws IOException {
+        if (request.body() == null || !List.of("POST", "PUT", "PATCH").contains(request.method().toUpperCase(Locale.ROOT))) {
+            return true;
+        }
+        return request.body().contentLength() != -1 && !request.body().isOneShot();
+    }
+
     private Response count(Interceptor.Chain chain) throws IOException {
         requests.incrementAndGet();
-        CallWaits call = current.get();
-        if (call != null && call.throttledAt != 0) {
-            // The retry handler waited out the last answer and tries again: a retry, and its wait.
-            call.mailbox.retried.incrementAndGet();
-            call.mailbox.waitedNanos.addAndGet(System.nanoTime() - call.throttledAt);
-            call.throttledAt = 0;
-        }
         Response response = chain.proceed(chain.request());
-        if (call != null && (response.code() == 429 || response.code() == 503 || response.code() == 504)) {
-            call.throttledAt = System.nanoTime();
-        }
         if (response.code() == 429) {
             throttled.incrementAndGet();
             LOG.info("Graph throttled {} {}: Retry-After {}", chain.request().method(), chain.request().url().encodedPath(),
@@ -438,19 +487,14 @@ public final class GraphConnection implements AutoCloseable {
                 + (code == null ? "" : " " + code) + (message == null ? "" : " (" + message + ")") + hint, e);
     }
 
-    private static java.time.Duration retryAfter(ApiException e) {
+    private static Duration retryAfter(ApiException e) {
         if (e.getResponseHeaders() == null) {
             return null;
         }
-        for (Map.Entry<String, java.util.Set<String>> h : e.getResponseHeaders().entrySet()) {
+        for (Map.Entry<String, Set<String>> h : e.getResponseHeaders().entrySet()) {
             if (h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
-                try {
-                    // Whole seconds from Graph; the SDK also honours fractions, which the stand-in uses to stay fast.
-                    double seconds = Double.parseDouble(h.getValue().iterator().next().strip());
-                    return seconds >= 0 && seconds < 1e9 ? java.time.Duration.ofMillis(Math.round(seconds * 1000)) : null;
-                } catch (NumberFormatException ignored) {
-                    return null;
-                }
+                // A date is counted from the system clock: this failure is built outside any connection.
+                return RetryAfter.parse(h.getValue().iterator().next(), Clock.systemUTC()).orElse(null);
             }
         }
         return null;

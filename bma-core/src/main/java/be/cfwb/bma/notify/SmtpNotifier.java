@@ -1,5 +1,6 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;

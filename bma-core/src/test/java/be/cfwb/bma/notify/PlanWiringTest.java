@@ -12,6 +12,7 @@ import be.cfwb.bma.calendar.PlannedMailbox;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.notify.NotificationOutcome.Status;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -40,7 +41,7 @@ class PlanWiringTest {
         List<Mailbox> mailboxes = List.of(Mailbox.of(BmaAddress.of(BmaKind.EC, 1001), "École A"),
                 Mailbox.of(BmaAddress.of(BmaKind.EC, 1002), "École B"), Mailbox.of(BmaAddress.of(BmaKind.PO, 500), "PO C"));
         TestSupport.MutableClock clock = new TestSupport.MutableClock(
-                ZonedDateTime.of(2024, 9, 30, 12, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+                ZonedDateTime.of(2024, 9, 30, 12, 0, 0, 0, PlanningSettings.ZONE).toInstant());
         TestSupport.RecordingIssuer issuer = new TestSupport.RecordingIssuer();
         NotificationSettings settings = NotificationSettings.builder()
                 .links(NotificationLinks.of("https://outlook.office.com/mail/", "https://e.be/1", "https://e.be/2"))

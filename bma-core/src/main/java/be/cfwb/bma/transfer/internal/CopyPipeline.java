@@ -129,7 +129,7 @@ final class CopyPipeline {
                 LOG.info("{}: reading {} messages of {} at once failed ({}); reading them one by one",
                         mailbox, batch.size(), path, e.getMessage());
                 read = Map.of();
-                if (e.isThrottled() && !connections.backOff(connections.boundedBackoff(e, 1), true)) {
+                if (e.isThrottled() && connections.backOff(e, 1).isEmpty()) {
                     return;
                 }
             }

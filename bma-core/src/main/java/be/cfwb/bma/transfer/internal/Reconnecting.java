@@ -1,6 +1,8 @@
 package be.cfwb.bma.transfer.internal;
 
+import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.retry.RetryPolicy;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.RetryStats;
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -26,6 +29,7 @@ final class Reconnecting {
     private static final Logger LOG = LoggerFactory.getLogger(Reconnecting.class);
 
     private final TransferSettings settings;
+    private final RetryPolicy policy;
     private final TransferListener listener;
     private final BmaAddress mailbox;
     private MailboxSource source;
@@ -40,6 +44,7 @@ final class Reconnecting {
 
     Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox) {
         this.settings = settings;
+        this.policy = settings.retryPolicy();
         this.listener = listener;
         this.mailbox = mailbox;
     }
@@ -115,24 +120,25 @@ final class Reconnecting {
         }
     }
 
-    /** Waits before trying again and counts the wait; false if interrupted. */
-    boolean backOff(Duration wait, boolean throttled) {
-        long t0 = System.nanoTime();
+    /**
+     * Waits before retry {@code retry} after {@code e} as the policy says and counts the wait
+     * (the time asked, so that it is the same on virtual time); the wait, or empty if interrupted.
+     */
+    Optional<Duration> backOff(TransferException e, int retry) {
+        Duration wait = policy.delay(retry, e.backoff());
         try {
-            Thread.sleep(wait.toMillis());
-            return true;
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
+            policy.sleeper().sleep(wait);
+            return Optional.of(wait);
+        } catch (BmaException interrupted) {
+            return Optional.empty();
         } finally {
-            waits.accumulateAndGet(new RetryStats(0, throttled ? 1 : 0, Duration.ofNanos(System.nanoTime() - t0)),
-                    RetryStats::plus);
+            waits.accumulateAndGet(new RetryStats(0, e.isThrottled() ? 1 : 0, wait), RetryStats::plus);
         }
     }
 
     /**
      * Runs {@code op}, and after a retryable failure waits, reconnects and runs it again: up to
-     * {@code maxRetries} times in a row without progress (a copied or given-up message resets the count).
+     * the policy's retries in a row without progress (a copied or given-up message resets the count).
      */
     <T> T retrying(Supplier<T> op) {
         int attempts = 0;
@@ -148,7 +154,7 @@ final class Reconnecting {
                     attempts = 0;
                 }
                 progressAtFailure = progress;
-                if (attempts >= settings.maxRetries()) {
+                if (!policy.allowsRetry(attempts)) {
                     if (e.isThrottled()) {
                         waits.accumulateAndGet(new RetryStats(0, 1, Duration.ZERO), RetryStats::plus);
                     }
@@ -156,11 +162,11 @@ final class Reconnecting {
                 }
                 attempts++;
                 retries++;
-                Duration wait = boundedBackoff(e, attempts);
+                Duration wait = policy.delay(attempts, e.backoff());
                 listener.retrying(mailbox, e.getMessage(), attempts, wait);
                 LOG.info("{}: {}; retry {} in {} ms", mailbox, e.getMessage(), attempts, wait.toMillis());
                 disconnect();
-                if (!backOff(wait, e.isThrottled())) {
+                if (backOff(e, attempts).isEmpty()) {
                     throw TransferException.permanent("Interrupted while waiting to retry", e);
                 }
                 try {
@@ -181,12 +187,5 @@ final class Reconnecting {
             op.run();
             return null;
         });
-    }
-
-    /** The server's suggested wait if it gave one, else ours doubled with each attempt; at most maxBackoff. */
-    Duration boundedBackoff(TransferException e, int attempt) {
-        long factor = 1L << Math.min(attempt - 1, 10);
-        Duration wait = e.backoff().orElseGet(() -> settings.retryBackoff().multipliedBy(factor));
-        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 }
