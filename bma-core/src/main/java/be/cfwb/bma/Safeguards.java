@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * What keeps an ops mistake from doing something that cannot be undone: whether a day after
@@ -63,7 +64,7 @@ public record Safeguards(boolean allowFutureDate, Duration deliveryWait, Optiona
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> Optional.of(true);
             case "false" -> Optional.of(false);
             default -> throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " '" + value

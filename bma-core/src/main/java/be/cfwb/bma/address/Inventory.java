@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
 
 /**
  * The mailboxes to migrate, each once, in address order. Loaded whole or not at all: a file
@@ -102,7 +104,7 @@ public final class Inventory {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(in.readAllBytes()))
+                    .decode(ByteBuffer.wrap(in.readAllBytes()))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new InventoryException(List.of(new InventoryProblem(sourceName, 0, "",
@@ -114,7 +116,7 @@ public final class Inventory {
     private static Inventory parse(String text, String sourceName) {
         String header = firstLine(text);
         InventoryFormat format = OpenDataFormat.accepts(header) ? new OpenDataFormat() : new SimpleInventoryFormat();
-        try (Reader reader = new java.io.StringReader(text)) {
+        try (Reader reader = new StringReader(text)) {
             return format.read(reader, sourceName);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

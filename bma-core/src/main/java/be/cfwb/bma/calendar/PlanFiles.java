@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Writes a plan as files and reads back the days of the previous one. The files depend
@@ -102,12 +105,12 @@ public final class PlanFiles {
     /** The SHA-256 of a written file, hex, so that the ledger can say which plan was published. */
     public static String sha256(Path file) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return java.util.HexFormat.of().formatHex(digest);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return HexFormat.of().formatHex(digest);
         } catch (IOException e) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan file " + file + " cannot be read: "
                     + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new BmaException(BmaErrorCode.INTERNAL, "SHA-256 is not available in this JVM", e);
         }
     }

@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Gives each mailbox its migration day. Deterministic: the same inventory, settings,
@@ -80,8 +82,8 @@ public final class Planner {
         this.workingDays = new WorkingDays(settings);
         this.meanBytes = settings.mailboxSizes().meanBytes();
         for (BmaKind kind : BmaKind.values()) {
-            mail1Dates.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
-            shortenedDays.put(kind, new java.util.concurrent.ConcurrentHashMap<>());
+            mail1Dates.put(kind, new ConcurrentHashMap<>());
+            shortenedDays.put(kind, new ConcurrentHashMap<>());
             settings.announceFrom().ifPresent(from -> firstMail1.put(kind, workingDays.firstWorkingDayFrom(from, kind)));
         }
     }
@@ -358,7 +360,7 @@ public final class Planner {
                 if (!leadShortened(d, kind)) {
                     continue;
                 }
-                for (java.util.Iterator<Unit> it = left.iterator(); it.hasNext(); ) {
+                for (Iterator<Unit> it = left.iterator(); it.hasNext(); ) {
                     Unit u = it.next();
                     if (u.members.size() == 1 && u.members.get(0).kind() == kind && u.allowed.contains(d) && p.fits(u, d)) {
                         p.put(u, d);

@@ -5,6 +5,7 @@ import be.cfwb.bma.BmaException;
 
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Arrays;
 
 /**
  * Generates the password mail 2 gives to a school for the new interface. Drawn from
@@ -80,7 +81,7 @@ public final class PasswordGenerator {
             chars[j] = t;
         }
         Secret secret = Secret.of(chars);
-        java.util.Arrays.fill(chars, '\0');
+        Arrays.fill(chars, '\0');
         return secret;
     }
 

@@ -2,6 +2,8 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.AccessToken;
+import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
 import be.cfwb.bma.retry.RetryAfter;
 import be.cfwb.bma.retry.RetryPolicy;
@@ -35,12 +37,14 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,7 +84,11 @@ public final class GraphConnection implements AutoCloseable {
     private final GraphSettings settings;
     private final OkHttpClient http;
     private final GraphServiceClient client;
-    private final TokenSource tokens;
+    private final GraphTokens tokens;
+    /** The app's tokens for Graph itself. */
+    private final TokenSupplier graphTokens;
+    /** The last Graph token handed out: a supplier is told of its refusal by the value it issued. */
+    private volatile AccessToken lastToken;
     private final Map<String, MailboxBudget> budgets = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -108,8 +116,9 @@ public final class GraphConnection implements AutoCloseable {
 
     private GraphConnection(GraphSettings settings) {
         this.settings = settings;
-        TokenSource tokens = TokenSource.of(settings);
+        GraphTokens tokens = GraphTokens.of(settings);
         this.tokens = tokens;
+        this.graphTokens = tokens.forScope(GRAPH_SCOPE);
         URI base = settings.baseUrl();
         String root = base.getPath().substring(0, base.getPath().lastIndexOf('/'));
         AccessTokenProvider provider = new AccessTokenProvider() {
@@ -167,7 +176,7 @@ public final class GraphConnection implements AutoCloseable {
      * replaced by one obtained afresh, bypassing MSAL's cache.
      */
     public TokenSupplier exchangeTokens() {
-        return TokenSupplier.refreshing(tokens.supplier(EXCHANGE_SCOPE), Duration.ofMinutes(5), settings.clock());
+        return TokenSupplier.refreshing(tokens.forScope(EXCHANGE_SCOPE), Duration.ofMinutes(5), settings.clock());
     }
 
     /**
@@ -188,7 +197,7 @@ public final class GraphConnection implements AutoCloseable {
      * @throws TokenRefused if Graph refused the token the source still gives
      */
     private String bearer() {
-        String token = tokens.token(GRAPH_SCOPE);
+        String token = graphToken();
         if (refusedTokens.contains(token)) {
             throw new TokenRefused("Graph " + settings.baseUrl() + " refused the app's access token (HTTP 401, " + settings.credentials()
                     + ")" + unreplaced + "; check the credentials: that the token is issued for https://graph.microsoft.com,"
@@ -256,15 +265,24 @@ public final class GraphConnection implements AutoCloseable {
      */
     private synchronized String freshToken(String refused) {
         refusedTokens.add(refused);
-        String now = tokens.token(GRAPH_SCOPE);
+        String now = graphToken();
         if (refusedTokens.contains(now)) {
-            now = tokens.renew(GRAPH_SCOPE, refused);
+            AccessToken last = lastToken;
+            graphTokens.invalidate(last != null && last.token().reveal().equals(refused) ? last
+                    : new AccessToken(Secret.of(refused), Instant.EPOCH));
+            now = graphToken();
         }
         if (refusedTokens.contains(now)) {
             unreplaced = ", and no other token was to be had";
             return null;
         }
         return now;
+    }
+
+    private String graphToken() {
+        AccessToken t = Objects.requireNonNull(graphTokens.token(), "the token supplier returned null");
+        lastToken = t;
+        return t.token().reveal();
     }
 
     /** Counters since the connection was opened. */

@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 
 /**
  * Sends notifications with Graph {@code sendMail} from the sender's own mailbox
@@ -68,7 +69,7 @@ public final class GraphNotifier implements Notifier {
             try {
                 graph.call(sender, "sendMail of " + mail.kind().templateName() + " to " + mail.to(), () -> {
                     RequestInformation request = new RequestInformation(HttpMethod.POST,
-                            "{+baseurl}/users/{user%2Did}/sendMail", new HashMap<>(java.util.Map.of("user%2Did", sender)));
+                            "{+baseurl}/users/{user%2Did}/sendMail", new HashMap<>(Map.of("user%2Did", sender)));
                     request.headers.add("Accept", "application/json");
                     request.setStreamContent(new ByteArrayInputStream(body), "text/plain");
                     request.addRequestOptions(List.of(new RetryHandlerOption(null, 0, 0)));

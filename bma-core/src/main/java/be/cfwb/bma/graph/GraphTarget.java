@@ -25,6 +25,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * An Exchange Online mailbox written through Microsoft Graph: each message is created with
@@ -51,7 +53,7 @@ public final class GraphTarget implements MailboxTarget {
     private final BmaAddress mailbox;
     private final FolderResolver folders;
     private final GraphMessageWriter writer;
-    private final java.util.Map<String, List<GraphMessageWriter.Keyed>> pending = new java.util.HashMap<>();
+    private final Map<String, List<GraphMessageWriter.Keyed>> pending = new HashMap<>();
     /** The connection's figures for this mailbox when this target was opened: it reports what came after. */
     private final RetryStats atOpen;
 

@@ -34,6 +34,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.io.ByteArrayInputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.time.Instant;
+import java.util.Date;
 
 /**
  * Turns an RFC 5322 message into what Graph's JSON create takes: the message (subject,
@@ -75,14 +82,14 @@ final class MimeMapping implements AutoCloseable {
         }
 
         InputStream open() throws IOException {
-            return file != null ? Files.newInputStream(file) : new java.io.ByteArrayInputStream(data);
+            return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(data);
         }
     }
 
     final Message message;
     final List<Attachment> attachments = new ArrayList<>();
     /** The Date header, if present and readable. */
-    java.time.Instant sentDate;
+    Instant sentDate;
     private final List<Path> spooled = new ArrayList<>();
 
     private MimeMapping(Message message) {
@@ -105,7 +112,7 @@ final class MimeMapping implements AutoCloseable {
         MimeMessage mime = new MimeMessage(SESSION, in);
         MimeMapping mapping = new MimeMapping(new Message());
         try {
-            java.util.Date sent = mime.getSentDate();
+            Date sent = mime.getSentDate();
             mapping.sentDate = sent == null ? null : sent.toInstant();
             mapping.fill(mapping.message, mime, true);
         } catch (MessagingException | IOException | RuntimeException e) {
@@ -172,7 +179,7 @@ final class MimeMapping implements AutoCloseable {
         }
         try {
             return MimeUtility.decodeText(MimeUtility.unfold(raw));
-        } catch (java.io.UnsupportedEncodingException e) {
+        } catch (UnsupportedEncodingException e) {
             return MimeUtility.unfold(raw);
         }
     }
@@ -230,7 +237,7 @@ final class MimeMapping implements AutoCloseable {
         if (part.isMimeType("message/rfc822")) {
             byte[] raw = readRaw(part, MAX_ITEM_ATTACHMENT + 1);
             if (raw != null) {
-                MimeMessage nested = new MimeMessage(SESSION, new java.io.ByteArrayInputStream(raw));
+                MimeMessage nested = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
                 Message item = new Message();
                 fill(item, nested, false);
                 String name = nested.getSubject() == null ? "message" : nested.getSubject();
@@ -374,10 +381,10 @@ final class MimeMapping implements AutoCloseable {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             return new String(bytes, Charset.forName("windows-1252"));
         }
     }

@@ -2,7 +2,7 @@ package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
-import be.cfwb.bma.notify.internal.Html;
+import be.cfwb.bma.internal.Html;
 import be.cfwb.bma.notify.internal.Template;
 
 import java.io.IOException;
@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
 
 /**
  * The templates of the four mails: for each, a subject ({@code mailN.subject.txt}), a plain
@@ -145,7 +147,7 @@ public final class TemplateSet {
         String source;
         try {
             source = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, "Template " + label + " is not valid UTF-8");
         }
@@ -215,7 +217,7 @@ public final class TemplateSet {
 
     /** The placeholders {@code kind}'s templates use, subject and bodies together. */
     public Set<Placeholder> placeholders(NotificationKind kind) {
-        Set<Placeholder> used = java.util.EnumSet.noneOf(Placeholder.class);
+        Set<Placeholder> used = EnumSet.noneOf(Placeholder.class);
         templates.get(kind).values().forEach(t -> t.placeholders().forEach(k -> used.add(Placeholder.ofKey(k).orElseThrow())));
         return used;
     }

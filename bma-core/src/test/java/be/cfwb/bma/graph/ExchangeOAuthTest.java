@@ -9,7 +9,6 @@ import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
 import be.cfwb.bma.notify.NotificationKind;
-import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.OutgoingMail;
 import be.cfwb.bma.notify.SenderIdentity;
 import be.cfwb.bma.notify.SenderRole;

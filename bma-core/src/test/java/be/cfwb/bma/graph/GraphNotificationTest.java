@@ -56,7 +56,7 @@ class GraphNotificationTest {
         return new OutgoingMail(NotificationKind.MAIL2, BOX, ETNIC, "Votre nouveau mot de passe – École « Les Éclairs »",
                 "Bonjour,\r\nvotre mot de passe : " + PASSWORD + "\r\n", "<p>Bonjour, votre mot de passe : <b>"
                 + PASSWORD + "</b></p>", "mail2.ec001394.v1@bma.cfwb.be",
-                ZonedDateTime.of(2024, 10, 21, 9, 0, 0, 0, PlanningSettings.ZONE));
+                ZonedDateTime.of(2024, 10, 21, 9, 0, 0, 0, ZoneId.of("Europe/Brussels")));
     }
 
     @Test

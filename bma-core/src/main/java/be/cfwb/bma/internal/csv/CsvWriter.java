@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * Writes RFC 4180 CSV with LF line ends, quoting only the fields that need it.
@@ -41,7 +42,7 @@ public final class CsvWriter {
     }
 
     public CsvWriter row(Object... values) {
-        return row(java.util.Arrays.asList(values));
+        return row(Arrays.asList(values));
     }
 
     /** {@code value} made inert for spreadsheets: prefixed with {@code '} if it starts as a formula. */

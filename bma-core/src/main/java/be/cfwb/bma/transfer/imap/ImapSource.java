@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.io.FilterInputStream;
 
 /**
  * Reads an old mailbox over IMAP without changing it: folders are opened read-only (EXAMINE),
@@ -414,7 +415,7 @@ public final class ImapSource implements MailboxSource {
     }
 
     /** Turns Angus's unchecked read failures into retryable IOExceptions the engine classifies. */
-    private static final class TranslatingStream extends java.io.FilterInputStream {
+    private static final class TranslatingStream extends FilterInputStream {
         private final String what;
 
         TranslatingStream(InputStream in, String what) {
