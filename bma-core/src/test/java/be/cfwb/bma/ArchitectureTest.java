@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shape of bma-core's production code, checked on its compiled classes (the test classes and
@@ -63,8 +64,8 @@ class ArchitectureTest {
     @Test
     void theRulesSeeTheCore() {
         // A rule checked against nothing passes whatever the code: make sure the import found it.
-        org.assertj.core.api.Assertions.assertThat(core.contain(Bma.class)).isTrue();
-        org.assertj.core.api.Assertions.assertThat(core.containPackage("be.cfwb.bma.transfer.internal")).isTrue();
+        assertThat(core.contain(Bma.class)).isTrue();
+        assertThat(core.containPackage("be.cfwb.bma.transfer.internal")).isTrue();
     }
 
     /**
