@@ -8,7 +8,6 @@ import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.LoginMethod;
 import be.cfwb.bma.credentials.TokenSupplier;
-import be.cfwb.bma.notify.internal.MimeWriter;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;

@@ -5,7 +5,7 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.internal.csv.CsvWriter;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
 import be.cfwb.bma.internal.Html;
 import be.cfwb.bma.calendar.PlanningSettings;
 

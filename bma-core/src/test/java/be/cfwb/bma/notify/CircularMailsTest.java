@@ -9,7 +9,7 @@ import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlanFiles;
 import be.cfwb.bma.calendar.PlannedMailbox;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
 import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;

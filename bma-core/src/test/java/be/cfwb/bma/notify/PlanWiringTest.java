@@ -61,7 +61,7 @@ class PlanWiringTest {
             assertThat(o.late()).isFalse();
         });
         assertThat(GREENMAIL.getReceivedMessages()[0].getSubject())
-                .endsWith(be.cfwb.bma.notify.internal.FrenchDates.format(ec.migrationDate()));
+                .endsWith(be.cfwb.bma.internal.FrenchDates.format(ec.migrationDate()));
         try (Ledger ledger = Ledger.open(work.resolve("ledger"))) {
             LedgerEvent sent = ledger.latest(ec.address(), EventTypes.MAIL_SENT).orElseThrow();
             assertThat(sent.get("migration_date")).contains(ec.migrationDate().toString());

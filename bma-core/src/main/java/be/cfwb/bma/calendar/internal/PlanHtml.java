@@ -9,7 +9,7 @@ import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.calendar.Wave;
 import be.cfwb.bma.calendar.WaveSummary;
 import be.cfwb.bma.calendar.WorkingDays;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
 import be.cfwb.bma.internal.Html;
 
 import java.time.DayOfWeek;
