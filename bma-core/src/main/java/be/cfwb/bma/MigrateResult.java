@@ -3,8 +3,8 @@ package be.cfwb.bma;
 import be.cfwb.bma.transfer.TransferReport;
 
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The outcome of {@link Bma#migrate}: the transfer report and where it was written

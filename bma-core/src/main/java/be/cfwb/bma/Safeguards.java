@@ -1,10 +1,10 @@
 package be.cfwb.bma;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Locale;
 
 /**
  * What keeps an ops mistake from doing something that cannot be undone: whether a day after

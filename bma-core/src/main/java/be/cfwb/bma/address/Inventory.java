@@ -6,7 +6,9 @@ import be.cfwb.bma.BmaException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.io.StringReader;
-import java.nio.ByteBuffer;
 
 /**
  * The mailboxes to migrate, each once, in address order. Loaded whole or not at all: a file

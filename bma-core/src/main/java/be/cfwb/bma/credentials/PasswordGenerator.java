@@ -4,8 +4,8 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 
 import java.security.SecureRandom;
-import java.util.Objects;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Generates the password mail 2 gives to a school for the new interface. Drawn from

@@ -6,13 +6,13 @@ import be.cfwb.bma.address.BmaAddress;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Files;
 
 /**
  * A command ops provide that switches one mailbox's routing, e.g.

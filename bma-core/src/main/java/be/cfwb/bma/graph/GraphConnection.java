@@ -5,7 +5,6 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
-import be.cfwb.bma.retry.RetryAfter;
 import be.cfwb.bma.retry.RetryPolicy;
 import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
@@ -18,7 +17,6 @@ import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.KiotaClientFactory;
 import com.microsoft.kiota.http.middleware.RetryHandler;
-import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.serialization.Parsable;
@@ -32,20 +30,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -75,9 +69,6 @@ public final class GraphConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphConnection.class);
     private static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
-    /** The first wait when Graph names none, doubled after each refusal, and the longest, as the SDK's handler. */
-    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(3);
-    private static final Duration MAX_WAIT = Duration.ofMinutes(3);
     /** The scope of app-only tokens for Exchange Online's IMAP and SMTP (SASL XOAUTH2). */
     public static final String EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
 
@@ -141,7 +132,7 @@ public final class GraphConnection implements AutoCloseable {
         ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.stream(
                         GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0]))
                 .filter(i -> !(i instanceof RetryHandler)).toList());
-        interceptors.add(this::retryLater);
+        interceptors.add(new GraphRetry(settings, this::retried));
         // After the retry: a 401 is answered once with a fresh token, within one attempt.
         interceptors.add(this::renewOnRefusal);
         // Innermost: sees every attempt, so throttling answers are counted.
@@ -417,51 +408,13 @@ public final class GraphConnection implements AutoCloseable {
                 settings.uploadBytesPerWindow(), settings.uploadWindow(), System::nanoTime));
     }
 
-    /**
-     * Sends a request answered 429, 503 or 504 again after the wait the policy gives (Graph's
-     * {@code Retry-After} if it named one), as often as the policy allows; the caller sees the
-     * last answer. A request whose {@link RetryHandlerOption} allows no retry (the notifier and
-     * the password reset pace themselves), or whose body cannot be sent twice, is not retried.
-     * Each retry counts for the call's mailbox, with the wait asked (the same on virtual time).
-     */
-    private Response retryLater(Interceptor.Chain chain) throws IOException {
-        Request request = chain.request();
-        RetryHandlerOption option = request.tag(RetryHandlerOption.class);
-        RetryPolicy policy = RetryPolicy.of(option == null ? settings.maxRetries() : option.maxRetries(),
-                DEFAULT_WAIT, MAX_WAIT, settings.sleeper());
-        Response response = chain.proceed(request);
-        for (int retry = 1; isLater(response.code()) && policy.allowsRetry(retry - 1) && replayable(request); retry++) {
-            Optional<Duration> asked = RetryAfter.parse(response.header("Retry-After"), settings.clock());
-            Duration wait = policy.delay(retry, asked);
-            response.close();
-            try {
-                policy.sleeper().sleep(wait);
-            } catch (BmaException interrupted) {
-                InterruptedIOException e = new InterruptedIOException("Interrupted while waiting to retry "
-                        + request.method() + " " + request.url().encodedPath());
-                e.initCause(interrupted);
-                throw e;
-            }
-            CallWaits call = current.get();
-            if (call != null) {
-                call.mailbox.retried.incrementAndGet();
-                call.mailbox.waitedNanos.addAndGet(wait.toNanos());
-            }
-            response = chain.proceed(request.newBuilder().header("Retry-Attempt", String.valueOf(retry)).build());
+    /** Counts a retry of the call running on this thread, with its wait, for its mailbox. */
+    private void retried(Duration wait) {
+        CallWaits call = current.get();
+        if (call != null) {
+            call.mailbox.retried.incrementAndGet();
+            call.mailbox.waitedNanos.addAndGet(wait.toNanos());
         }
-        return response;
-    }
-
-    private static boolean isLater(int status) {
-        return status == 429 || status == 503 || status == 504;
-    }
-
-    /** True unless the request's body is a stream that can be sent only once (as the SDK's handler decides). */
-    private static boolean replayable(Request request) throws IOException {
-        if (request.body() == null || !List.of("POST", "PUT", "PATCH").contains(request.method().toUpperCase(Locale.ROOT))) {
-            return true;
-        }
-        return request.body().contentLength() != -1 && !request.body().isOneShot();
     }
 
     private Response count(Interceptor.Chain chain) throws IOException {
@@ -501,21 +454,8 @@ public final class GraphConnection implements AutoCloseable {
             case 429, 503, 504 -> ": still refused after the retries allowed; rerun later, nothing is lost";
             default -> "";
         };
-        return new GraphFailure(bma, status, code, retryAfter(e), "Graph " + what + " for " + mailbox + " failed with HTTP " + status
+        return new GraphFailure(bma, status, code, GraphRetry.retryAfter(e), "Graph " + what + " for " + mailbox + " failed with HTTP " + status
                 + (code == null ? "" : " " + code) + (message == null ? "" : " (" + message + ")") + hint, e);
-    }
-
-    private static Duration retryAfter(ApiException e) {
-        if (e.getResponseHeaders() == null) {
-            return null;
-        }
-        for (Map.Entry<String, Set<String>> h : e.getResponseHeaders().entrySet()) {
-            if (h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
-                // A date is counted from the system clock: this failure is built outside any connection.
-                return RetryAfter.parse(h.getValue().iterator().next(), Clock.systemUTC()).orElse(null);
-            }
-        }
-        return null;
     }
 
     private static GraphFailure lost(String mailbox, String what, Exception e) {

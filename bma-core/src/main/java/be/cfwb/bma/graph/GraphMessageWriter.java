@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * Writes messages into one mailbox through Graph's JSON create, so that each is a received or

@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Sends notifications with Graph {@code sendMail} from the sender's own mailbox

@@ -34,13 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.io.ByteArrayInputStream;
-import java.io.UnsupportedEncodingException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.time.Instant;
-import java.util.Date;
 
 /**
  * Turns an RFC 5322 message into what Graph's JSON create takes: the message (subject,
@@ -82,14 +75,14 @@ final class MimeMapping implements AutoCloseable {
         }
 
         InputStream open() throws IOException {
-            return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(data);
+            return file != null ? Files.newInputStream(file) : new java.io.ByteArrayInputStream(data);
         }
     }
 
     final Message message;
     final List<Attachment> attachments = new ArrayList<>();
     /** The Date header, if present and readable. */
-    Instant sentDate;
+    java.time.Instant sentDate;
     private final List<Path> spooled = new ArrayList<>();
 
     private MimeMapping(Message message) {
@@ -112,7 +105,7 @@ final class MimeMapping implements AutoCloseable {
         MimeMessage mime = new MimeMessage(SESSION, in);
         MimeMapping mapping = new MimeMapping(new Message());
         try {
-            Date sent = mime.getSentDate();
+            java.util.Date sent = mime.getSentDate();
             mapping.sentDate = sent == null ? null : sent.toInstant();
             mapping.fill(mapping.message, mime, true);
         } catch (MessagingException | IOException | RuntimeException e) {
@@ -179,7 +172,7 @@ final class MimeMapping implements AutoCloseable {
         }
         try {
             return MimeUtility.decodeText(MimeUtility.unfold(raw));
-        } catch (UnsupportedEncodingException e) {
+        } catch (java.io.UnsupportedEncodingException e) {
             return MimeUtility.unfold(raw);
         }
     }
@@ -237,7 +230,7 @@ final class MimeMapping implements AutoCloseable {
         if (part.isMimeType("message/rfc822")) {
             byte[] raw = readRaw(part, MAX_ITEM_ATTACHMENT + 1);
             if (raw != null) {
-                MimeMessage nested = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+                MimeMessage nested = new MimeMessage(SESSION, new java.io.ByteArrayInputStream(raw));
                 Message item = new Message();
                 fill(item, nested, false);
                 String name = nested.getSubject() == null ? "message" : nested.getSubject();
@@ -381,10 +374,10 @@ final class MimeMapping implements AutoCloseable {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
             return new String(bytes, Charset.forName("windows-1252"));
         }
     }

@@ -16,8 +16,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 import java.io.File;
 import java.time.LocalDate;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Sends the notification mails the plan says are due on {@code bma.date} (today by default)

@@ -14,11 +14,11 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.stream.Collectors;
 
 /**

@@ -3,8 +3,8 @@ package be.cfwb.bma.internal.csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes RFC 4180 CSV with LF line ends, quoting only the fields that need it.

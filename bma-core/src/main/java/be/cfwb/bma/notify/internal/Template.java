@@ -5,13 +5,13 @@ import be.cfwb.bma.BmaException;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A parsed template: literal text and {@code {{name}}} placeholders. Parsed once, rendered

@@ -11,13 +11,13 @@ import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 
 import java.io.IOException;
+import java.net.SocketException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.net.SocketException;
-import java.security.cert.CertificateException;
 
 /** Classifies Angus failures into {@link TransferException}s: retryable, throttled, or permanent. */
 final class ImapErrors {
