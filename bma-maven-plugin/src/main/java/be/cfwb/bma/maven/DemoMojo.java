@@ -15,8 +15,9 @@ import java.io.File;
 /**
  * A complete demo migration on loopback servers: a few dozen real BMAs from the open data,
  * planned over the 2024 calendar, notified, provisioned, copied, cut over, copied again and
- * verified, then the dashboard. Needs GreenMail on the plugin's classpath (the demo profile
- * of the ops example adds it). Kill it and run it again: it continues where it stopped.
+ * verified, then the dashboard. Needs {@code be.cfwb.bma:bma-demo} among the plugin's
+ * dependencies (the ops example's demo profile adds it), so that the other goals carry neither
+ * the demo nor its servers. Kill it and run it again: it continues where it stopped.
  */
 @Mojo(name = "demo", requiresProject = false, threadSafe = true)
 public class DemoMojo extends AbstractMojo {
@@ -49,6 +50,7 @@ public class DemoMojo extends AbstractMojo {
             getLog().info("bma: skipped (bma.skip)");
             return;
         }
+        requireDemoArtifact();
         DemoResult result;
         try {
             result = new Demo(state.toPath(), outputDirectory.toPath(), mailboxes, getLog()::info, new ProgressLog(getLog()))
@@ -65,4 +67,14 @@ public class DemoMojo extends AbstractMojo {
         }
     }
 
+    /** Says what to add, rather than a NoClassDefFoundError, when the demo is not on the plugin's classpath. */
+    private static void requireDemoArtifact() throws MojoExecutionException {
+        try {
+            Class.forName("be.cfwb.bma.demo.Demo", false, DemoMojo.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new MojoExecutionException("bma:demo needs be.cfwb.bma:bma-demo on the plugin's classpath: add it"
+                    + " under <plugin><dependencies> of bma-maven-plugin, with the plugin's version (as the demo"
+                    + " profile of bma-examples/bma-ops does)", e);
+        }
+    }
 }

@@ -31,11 +31,11 @@ class StandInContractTest {
     @Test
     void everyPropertyTheStandInAcceptsExistsOnItsType() {
         List<String> missing = new ArrayList<>();
-        missing.addAll(missing(StandInHandler.MESSAGE_PROPERTIES, "message"));
-        missing.addAll(missing(StandInHandler.MESSAGE_PATCH_PROPERTIES, "message"));
-        missing.addAll(missing(StandInHandler.FOLDER_PROPERTIES, "mailFolder"));
-        missing.addAll(missing(StandInHandler.USER_PATCH_PROPERTIES, "user"));
-        missing.addAll(missing(StandInHandler.PASSWORD_PROFILE_PROPERTIES, "passwordProfile"));
+        missing.addAll(missing(GraphShapes.MESSAGE_PROPERTIES, "message"));
+        missing.addAll(missing(GraphShapes.MESSAGE_PATCH_PROPERTIES, "message"));
+        missing.addAll(missing(GraphShapes.FOLDER_PROPERTIES, "mailFolder"));
+        missing.addAll(missing(GraphShapes.USER_PATCH_PROPERTIES, "user"));
+        missing.addAll(missing(GraphShapes.PASSWORD_PROFILE_PROPERTIES, "passwordProfile"));
         assertThat(missing).isEmpty();
         assertThat(GRAPH.member("message", "singleValueExtendedProperties").orElseThrow().type())
                 .isEqualTo("Collection(singleValueLegacyExtendedProperty)");

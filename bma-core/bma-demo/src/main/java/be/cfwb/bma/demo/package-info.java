@@ -4,6 +4,7 @@
  * the whole lifecycle driven day by day through the public API, as ops would run it. The
  * servers live in their own process ({@link be.cfwb.bma.demo.DemoServers}) so that killing
  * the demo and starting it again continues where it stopped, against the same mailboxes.
- * Needs GreenMail on the classpath.
+ * Ships in the {@code be.cfwb.bma:bma-demo} artifact, which brings its servers (the test kit's
+ * GreenMail fixtures and Graph stand-in).
  */
 package be.cfwb.bma.demo;

@@ -4,7 +4,7 @@
  * implementation, a seeder that fills an old mailbox over plain IMAP (folders, flags, dates,
  * attachments), an inspector that reads a mailbox back, and realistic sample content for
  * school mailboxes ({@link be.cfwb.bma.testing.SampleMailboxes}). Nothing here is used by a
- * production migration. GreenMail and JUnit are optional dependencies of bma-core: add them
- * to your test scope to use the server helpers.
+ * production migration: it ships in the {@code be.cfwb.bma:bma-testing} artifact, which a
+ * project adds as its one test dependency (it brings GreenMail, JUnit 5 and AssertJ).
  */
 package be.cfwb.bma.testing;
