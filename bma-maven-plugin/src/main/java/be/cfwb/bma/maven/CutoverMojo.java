@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverOutcome;
@@ -35,8 +36,8 @@ public class CutoverMojo extends AbstractBmaMojo {
     private int timeoutSeconds;
 
     @Override
-    protected BmaConfiguration configuration() {
-        return withOldServer(super.configuration(), bmaProperties());
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.CUTOVER;
     }
 
     @Override

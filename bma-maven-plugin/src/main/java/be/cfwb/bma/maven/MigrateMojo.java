@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.MigrateResult;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.MailboxReport;
@@ -26,6 +27,11 @@ public class MigrateMojo extends AbstractTransferMojo {
     @Parameter(property = "bma.pass", defaultValue = "prestage")
     protected String pass;
 
+
+    @Override
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.MIGRATE;
+    }
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {

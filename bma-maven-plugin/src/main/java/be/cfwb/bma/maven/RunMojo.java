@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.cutover.CutoverHook;
@@ -39,11 +40,8 @@ public class RunMojo extends AbstractBmaMojo {
     private int cutoverTimeoutSeconds;
 
     @Override
-    protected BmaConfiguration configuration() {
-        Map<String, String> properties = bmaProperties();
-        NotificationSettings notifications = notificationSettings(properties, dryRun).build();
-        TransferSettings transfer = transferSettings(properties);
-        return super.configuration().properties(properties).notifications(notifications).transfer(transfer);
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.RUN;
     }
 
     @Override
