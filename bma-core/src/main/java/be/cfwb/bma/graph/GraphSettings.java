@@ -128,7 +128,8 @@ public final class GraphSettings {
             b.credentials(GraphCredentials.certificate(tenant, client, certificate.get(),
                     password.map(Secret::reveal).orElse(null)));
         } else if (tenant != null || client != null) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph app " + client + " of tenant " + tenant
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph app " + (client == null ? "" : client + " ")
+                    + "of tenant " + tenant
                     + " has no credential: set " + CLIENT_SECRET + " or " + CERTIFICATE
                     + " (from settings.xml or the environment, never the POM)");
         }
