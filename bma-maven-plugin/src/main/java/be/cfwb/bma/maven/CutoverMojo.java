@@ -2,7 +2,6 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaAssembly;
-import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverOutcome;
 import be.cfwb.bma.cutover.CutoverResult;

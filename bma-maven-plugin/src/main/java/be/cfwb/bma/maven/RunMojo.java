@@ -2,12 +2,10 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaAssembly;
-import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.lifecycle.RunResult;
 import be.cfwb.bma.notify.NotificationSettings;
-import be.cfwb.bma.transfer.TransferSettings;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
