@@ -4,6 +4,7 @@ import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.graph.GraphConnection;
 import be.cfwb.bma.graph.GraphCredentialIssuer;
 import be.cfwb.bma.graph.GraphNotifier;
@@ -13,9 +14,12 @@ import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyListener;
 import be.cfwb.bma.notify.Sleeper;
 import be.cfwb.bma.notify.SmtpNotifier;
+import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferSettings;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Objects;
@@ -156,6 +160,21 @@ public final class BmaAssembly implements AutoCloseable {
     /** {@value BmaProperties#DRY_RUN}: show what would be done, change nothing. */
     public boolean dryRun() {
         return properties.bool(BmaProperties.DRY_RUN).orElse(false);
+    }
+
+    /** {@value BmaProperties#PASS}: {@code prestage} (the default) or {@code final}. */
+    public Pass pass() {
+        return properties.parsed(BmaProperties.PASS, Pass::parse).orElse(Pass.PRESTAGE);
+    }
+
+    /**
+     * The cutover hook {@value BmaProperties#CUTOVER_COMMAND} describes, run from {@code directory}
+     * for at most {@value BmaProperties#CUTOVER_TIMEOUT_SECONDS} (default 120) a mailbox; empty
+     * when no command is given (ops record cutovers themselves).
+     */
+    public Optional<CutoverHook> cutoverHook(Path directory) {
+        Duration timeout = Duration.ofSeconds(properties.longValue(BmaProperties.CUTOVER_TIMEOUT_SECONDS).orElse(120L));
+        return properties.parsed(BmaProperties.CUTOVER_COMMAND, command -> CutoverHook.parse(command, directory, timeout));
     }
 
     /**

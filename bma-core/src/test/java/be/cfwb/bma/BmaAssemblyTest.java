@@ -182,6 +182,23 @@ class BmaAssemblyTest {
     }
 
     @Test
+    void theGoalsOwnKeysAreReadHereToo() {
+        BmaAssembly none = BmaAssembly.of(Map.of(), SecretResolver.none());
+        assertThat(none.pass()).isEqualTo(Pass.PRESTAGE);
+        assertThat(none.cutoverHook(dir)).isEmpty();
+        assertThat(none.selection().isAll()).isTrue();
+        assertThat(none.dryRun()).isFalse();
+
+        BmaAssembly keys = BmaAssembly.of(Map.of(BmaProperties.PASS, "final", BmaProperties.CUTOVER_COMMAND,
+                "switch-routing {address}", BmaProperties.CUTOVER_TIMEOUT_SECONDS, "0"), SecretResolver.none());
+        assertThat(keys.pass()).isEqualTo(Pass.FINAL);
+        assertThatThrownBy(() -> keys.cutoverHook(dir)).isInstanceOf(BmaException.class)
+                .hasMessageContaining("bma.cutover.timeoutSeconds");
+        assertThatThrownBy(() -> BmaAssembly.of(Map.of(BmaProperties.PASS, "delta"), SecretResolver.none()).pass())
+                .hasMessageContaining("bma.pass 'delta'");
+    }
+
+    @Test
     void aSecretIsNeverAProperty() {
         Properties p = new Properties();
         p.setProperty(BmaProperties.GRAPH_CLIENT_SECRET, SECRET);

@@ -23,7 +23,6 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import javax.inject.Inject;
 
 import java.io.File;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
@@ -199,16 +198,12 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     }
 
     /**
-     * The cutover hook {@code command} describes, run from the project's directory; empty when no
-     * command is given (ops record cutovers themselves).
+     * The cutover hook of {@code bma.cutover.command} ({@link BmaAssembly#cutoverHook}), run from
+     * the project's directory; empty when no command is given (ops record cutovers themselves).
      */
-    protected Optional<CutoverHook> cutoverHook(String command, int timeoutSeconds) {
-        if (command == null || command.isBlank()) {
-            return Optional.empty();
-        }
+    protected Optional<CutoverHook> cutoverHook() {
         File directory = project != null && project.getBasedir() != null ? project.getBasedir() : new File(".");
-        return Optional.of(CutoverHook.parse(command, directory.toPath(),
-                Duration.ofSeconds(timeoutSeconds)));
+        return assembly().cutoverHook(directory.toPath());
     }
 
     /** Fails the build with one summary line that points at the report. */

@@ -2,6 +2,7 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaAssembly;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverOutcome;
 import be.cfwb.bma.cutover.CutoverResult;
@@ -10,6 +11,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,11 +42,18 @@ public class CutoverMojo extends AbstractBmaMojo {
     }
 
     @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.CUTOVER_COMMAND, command);
+        put(p, BmaProperties.CUTOVER_TIMEOUT_SECONDS, Integer.toString(timeoutSeconds));
+    }
+
+    @Override
     protected void run(Bma bma) throws MojoFailureException {
         if (selection().isAll()) {
             throw new MojoFailureException("bma:cutover needs bma.mailboxes: name the mailboxes whose routing was switched");
         }
-        Optional<CutoverHook> hook = cutoverHook(command, timeoutSeconds);
+        Optional<CutoverHook> hook = cutoverHook();
         CutoverResult result = bma.cutover(selection(), hook, dryRun);
         for (CutoverOutcome o : result.outcomes()) {
             String line = String.format("%-21s %-16s %s", o.mailbox(), o.status(), o.detail());

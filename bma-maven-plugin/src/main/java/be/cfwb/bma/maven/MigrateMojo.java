@@ -2,10 +2,10 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaAssembly;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MigrateResult;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.MailboxReport;
-import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferListener;
 
 import org.apache.maven.plugin.MojoFailureException;
@@ -13,6 +13,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Copies the selected mailboxes to the target, each message exactly once
@@ -34,10 +35,16 @@ public class MigrateMojo extends AbstractTransferMojo {
     }
 
     @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.PASS, pass);
+    }
+
+    @Override
     protected void run(Bma bma) throws MojoFailureException {
         // Mailboxes not attempted after a refused admin login share one error text: it is logged once.
         java.util.Set<String> errorsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        MigrateResult result = bma.migrate(selection(), Pass.parse(pass), dryRun, new TransferListener() {
+        MigrateResult result = bma.migrate(selection(), assembly().pass(), dryRun, new TransferListener() {
             @Override
             public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
                 getLog().warn(mailbox + ": " + reason + "; retry " + attempt + " in " + wait.toMillis() + " ms");

@@ -2,6 +2,7 @@ package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaAssembly;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.lifecycle.RunResult;
@@ -43,9 +44,16 @@ public class RunMojo extends AbstractBmaMojo {
     }
 
     @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.CUTOVER_COMMAND, cutoverCommand);
+        put(p, BmaProperties.CUTOVER_TIMEOUT_SECONDS, Integer.toString(cutoverTimeoutSeconds));
+    }
+
+    @Override
     protected void run(Bma bma) throws MojoExecutionException, MojoFailureException {
         LocalDate day = day().orElse(LocalDate.now(NotificationSettings.BRUSSELS));
-        Optional<CutoverHook> hook = cutoverHook(cutoverCommand, cutoverTimeoutSeconds);
+        Optional<CutoverHook> hook = cutoverHook();
         getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : "")
                 + (dryRun ? " (dry run: nothing is sent, reset, copied or recorded)" : ""));
         RunResult result = bma.run(day, selection(), hook, new ProgressLog(getLog()), dryRun);
