@@ -3,6 +3,7 @@ package be.cfwb.bma;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import java.nio.file.Path;
@@ -61,6 +62,11 @@ public final class BmaConfiguration {
      *                      backend exists yet, and taken as a path it would start an empty ledger
      */
     public BmaConfiguration ledgerDirectory(Path directory) {
+        this.ledgerDirectory = checkedLedger(directory);
+        return this;
+    }
+
+    private static Path checkedLedger(Path directory) {
         Objects.requireNonNull(directory, "ledger directory");
         for (Path part : directory) {
             if (part.toString().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:")) {
@@ -70,8 +76,7 @@ public final class BmaConfiguration {
                         + BmaProperties.LEDGER + " to a directory (an empty one would send every mail again)");
             }
         }
-        this.ledgerDirectory = directory;
-        return this;
+        return directory;
     }
 
     /** Where reports and generated files are written. */
@@ -126,20 +131,24 @@ public final class BmaConfiguration {
      * left as it was.
      */
     public BmaConfiguration properties(Map<String, String> properties) {
-        PlanningSettings checkedPlanning = planning.toBuilder().properties(properties).build();
-        Safeguards checkedSafeguards = safeguards.withProperties(properties);
-        String inv = properties.get(BmaProperties.INVENTORY);
-        if (inv != null && !inv.isBlank()) {
-            inventory(Path.of(inv.strip()));
-        }
-        String ledger = properties.get(BmaProperties.LEDGER);
-        if (ledger != null && !ledger.isBlank()) {
-            ledgerDirectory(Path.of(ledger.strip()));
-        }
-        String output = properties.get(BmaProperties.OUTPUT);
-        if (output != null && !output.isBlank()) {
-            outputDirectory(Path.of(output.strip()));
-        }
+        return properties(BmaSettingsReader.of(properties));
+    }
+
+    /**
+     * Applies the keys {@code properties} has: {@value BmaProperties#INVENTORY},
+     * {@value BmaProperties#LEDGER}, {@value BmaProperties#OUTPUT}, the planning keys and the
+     * safeguards. All or nothing: if one value is refused, this configuration is left as it was.
+     * {@link BmaAssembly} reads the rest (servers, notifications) with a {@code SecretResolver}.
+     */
+    public BmaConfiguration properties(BmaSettingsReader properties) {
+        PlanningSettings checkedPlanning = planning.toBuilder().read(properties).build();
+        Safeguards checkedSafeguards = safeguards.read(properties);
+        Optional<Path> inv = properties.path(BmaProperties.INVENTORY);
+        Optional<Path> ledger = properties.path(BmaProperties.LEDGER).map(BmaConfiguration::checkedLedger);
+        Optional<Path> output = properties.path(BmaProperties.OUTPUT);
+        inv.ifPresent(this::inventory);
+        ledger.ifPresent(this::ledgerDirectory);
+        output.ifPresent(this::outputDirectory);
         planning = checkedPlanning;
         safeguards = checkedSafeguards;
         return this;

@@ -126,6 +126,10 @@ public final class BmaProperties {
     public static final String PARALLELISM = "bma.parallelism";
     /** {@code prestage} or {@code final}. */
     public static final String PASS = "bma.pass";
+    /** A command that switches one mailbox's routing ({@code {address}}, {@code {fase}} replaced); unset: ops record cutovers. */
+    public static final String CUTOVER_COMMAND = "bma.cutover.command";
+    /** Seconds the cutover command may take for one mailbox (default 120). */
+    public static final String CUTOVER_TIMEOUT_SECONDS = "bma.cutover.timeoutSeconds";
     /** {@code exchange} (default) or {@code preserve}. */
     public static final String FOLDER_MAPPING = "bma.folderMapping";
     /** The largest message the target takes, in bytes (default Exchange's 35 MiB). */

@@ -1,8 +1,8 @@
 package be.cfwb.bma;
 
+import be.cfwb.bma.config.BmaSettingsReader;
+
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,36 +39,13 @@ public record Safeguards(boolean allowFutureDate, Duration deliveryWait, Optiona
     }
 
     /**
-     * These safeguards with the keys of {@code properties} applied; others kept.
+     * These safeguards with the keys {@code properties} has applied; others kept.
      *
      * @throws BmaException naming the key whose value is not understood
      */
-    public Safeguards withProperties(Map<String, String> properties) {
-        boolean future = bool(properties, BmaProperties.ALLOW_FUTURE_DATE).orElse(allowFutureDate);
-        Duration wait = deliveryWait;
-        String minutes = properties.get(BmaProperties.DELIVERY_WAIT_MINUTES);
-        if (minutes != null && !minutes.isBlank()) {
-            try {
-                wait = Duration.ofMinutes(Long.parseLong(minutes.strip()));
-            } catch (NumberFormatException e) {
-                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.DELIVERY_WAIT_MINUTES + " '"
-                        + minutes + "' is not a whole number of minutes, e.g. 30");
-            }
-        }
-        Optional<Boolean> mail4 = bool(properties, BmaProperties.REQUIRE_MAIL4_DELIVERED).or(() -> requireMail4Delivered);
-        return new Safeguards(future, wait, mail4);
-    }
-
-    private static Optional<Boolean> bool(Map<String, String> properties, String key) {
-        String value = properties.get(key);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Optional.of(true);
-            case "false" -> Optional.of(false);
-            default -> throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " '" + value
-                    + "' is neither true nor false");
-        };
+    public Safeguards read(BmaSettingsReader properties) {
+        return new Safeguards(properties.bool(BmaProperties.ALLOW_FUTURE_DATE).orElse(allowFutureDate),
+                properties.minutes(BmaProperties.DELIVERY_WAIT_MINUTES).orElse(deliveryWait),
+                properties.bool(BmaProperties.REQUIRE_MAIL4_DELIVERED).or(() -> requireMail4Delivered));
     }
 }

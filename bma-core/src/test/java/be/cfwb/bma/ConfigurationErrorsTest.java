@@ -2,8 +2,10 @@ package be.cfwb.bma;
 
 import be.cfwb.bma.calendar.PlanFiles;
 import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.config.TestProperties;
 import be.cfwb.bma.cutover.CutoverHook;
-import be.cfwb.bma.graph.GraphSettings;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.SmtpSettings;
 import be.cfwb.bma.transfer.Pass;
@@ -172,26 +174,29 @@ class ConfigurationErrorsTest {
                 notify(BmaProperties.NOTIFY_TUTORIAL1_URL, "https://exemple be/tuto 1"),
                 notify(BmaProperties.NOTIFY_SGNE_ADDRESS, "migrationBMA at cfwb.be"),
                 notify(BmaProperties.NOTIFY_ETNIC_REPLY_TO, "support@etnic"),
-                new Case(BmaProperties.NOTIFY_TRANSPORT, () -> NotificationSettings.graphTransport(Map.of(
-                        BmaProperties.NOTIFY_TRANSPORT, "grpah")),
+                new Case(BmaProperties.NOTIFY_TRANSPORT, () -> NotificationSettings.transport(BmaSettingsReader.of(Map.of(
+                        BmaProperties.NOTIFY_TRANSPORT, "grpah"))),
                         List.of(BmaProperties.NOTIFY_TRANSPORT, "'grpah'", "smtp or graph"), List.of()),
                 smtp(BmaProperties.SMTP_PORT, "submission"),
                 smtp(BmaProperties.SMTP_PORT, "70000"),
                 smtp(BmaProperties.SMTP_SECURITY, "ssl"),
                 smtp(BmaProperties.SMTP_ALLOW_PLAINTEXT, "oui"),
                 // Graph: bad values named, the client secret never.
-                new Case(BmaProperties.GRAPH_BASE_URL, () -> GraphSettings.fromProperties(Map.of(BmaProperties.GRAPH_BASE_URL,
+                new Case(BmaProperties.GRAPH_BASE_URL, () -> TestProperties.graph(Map.of(BmaProperties.GRAPH_BASE_URL,
                         "http://graph.microsoft.com/v1.0")),
                         List.of(BmaProperties.GRAPH_BASE_URL, "https"), List.of()),
-                new Case(BmaProperties.GRAPH_MAX_MESSAGE_SIZE, () -> GraphSettings.fromProperties(Map.of(
+                new Case(BmaProperties.GRAPH_MAX_MESSAGE_SIZE, () -> TestProperties.graph(Map.of(
                         BmaProperties.GRAPH_MAX_MESSAGE_SIZE, "grand")),
                         List.of(BmaProperties.GRAPH_MAX_MESSAGE_SIZE, "'grand'"), List.of()),
-                new Case(BmaProperties.GRAPH_CONCURRENCY, () -> GraphSettings.fromProperties(Map.of(BmaProperties.GRAPH_CONCURRENCY,
+                new Case(BmaProperties.GRAPH_CONCURRENCY, () -> TestProperties.graph(Map.of(BmaProperties.GRAPH_CONCURRENCY,
                         "deux")),
                         List.of(BmaProperties.GRAPH_CONCURRENCY, "'deux'"), List.of()),
-                new Case(BmaProperties.GRAPH_CLIENT_SECRET, () -> GraphSettings.fromProperties(Map.of(BmaProperties.GRAPH_CLIENT_SECRET,
+                new Case(BmaProperties.GRAPH_CLIENT_SECRET, () -> TestProperties.graph(Map.of(BmaProperties.GRAPH_CLIENT_SECRET,
                         "Xy7~clientSecretValue", BmaProperties.GRAPH_CLIENT_ID, "11111111-2222-3333-4444-555555555555")),
                         List.of(BmaProperties.GRAPH_TENANT), List.of("Xy7~clientSecretValue")),
+                new Case(BmaProperties.GRAPH_CLIENT_SECRET + " as a property", () -> BmaSettingsReader.of(Map.of(
+                        BmaProperties.GRAPH_CLIENT_SECRET, "Xy7~clientSecretValue")),
+                        List.of(BmaProperties.GRAPH_CLIENT_SECRET, "secret resolver"), List.of("Xy7~clientSecretValue")),
                 // Cutover hook (bma.cutover.command, bma.cutover.timeoutSeconds).
                 new Case("bma.cutover.command", () -> CutoverHook.parse("   ", dir, Duration.ofSeconds(120)),
                         List.of("bma.cutover.command", "empty"), List.of()),
@@ -234,17 +239,17 @@ class ConfigurationErrorsTest {
     private static Case smtp(String key, String value) {
         Map<String, String> p = new HashMap<>(Map.of(BmaProperties.SMTP_HOST, "smtp.cfwb.be"));
         p.put(key, value);
-        return new Case(key + "=" + value, () -> SmtpSettings.fromProperties(p, Optional.empty(), Optional.empty()),
+        return new Case(key + "=" + value, () -> SmtpSettings.from(BmaSettingsReader.of(p), Optional.empty()),
                 List.of(key, "'" + value + "'"), List.of());
     }
 
     private static void planningProperties(Map<String, String> properties) {
         Bma.configure().properties(properties);
-        PlanningSettings.defaults2024().toBuilder().properties(properties).build();
+        PlanningSettings.defaults2024().toBuilder().read(BmaSettingsReader.of(properties)).build();
     }
 
     private static void notifyProperties(String key, String value) {
-        NotificationSettings.builder().properties(Map.of(key, value)).build();
+        NotificationSettings.builder().read(BmaSettingsReader.of(Map.of(key, value))).build();
     }
 
     /** Transfer settings from valid keys plus {@code bad}. */
@@ -264,6 +269,6 @@ class ConfigurationErrorsTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        TransferSettings.fromProperties(p, Optional.empty(), Optional.empty(), CLOCK).build();
+        TransferSettings.from(BmaSettingsReader.of(p), SecretResolver.none(), CLOCK).build();
     }
 }

@@ -1,5 +1,7 @@
 package be.cfwb.bma;
 
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.address.Inventory;
@@ -35,7 +37,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -101,7 +102,7 @@ class ConfigurationNotAppliedTest {
         for (Map<String, String> properties : List.of(Map.of(BmaProperties.NOTIFY_TEMPLATES, templates.toString()),
                 Map.of(BmaProperties.NOTIFY_RATE, "trente"))) {
             assertThatThrownBy(() -> Bma.configure().inventory(inventory).ledgerDirectory(ledger).outputDirectory(output)
-                    .clock(CLOCK).notifications(NotificationSettings.builder().properties(properties)
+                    .clock(CLOCK).notifications(NotificationSettings.builder().read(BmaSettingsReader.of(properties))
                             .links(NotificationLinks.of("https://outlook.office.com/mail/", "https://e.be/1", "https://e.be/2"))
                             .notifier(new SmtpNotifier(SmtpSettings.loopback(SMTP.getSmtp().getPort())))
                             .rateLimit(new RateLimit(600, 10_000)).build())
@@ -129,7 +130,7 @@ class ConfigurationNotAppliedTest {
                     BmaProperties.TARGET_CREDENTIALS, credentials.toString());
 
             assertThatThrownBy(() -> Bma.configure().inventory(inventory).ledgerDirectory(ledger).outputDirectory(output)
-                    .clock(CLOCK).transfer(TransferSettings.fromProperties(properties, Optional.empty(), Optional.empty(), CLOCK)
+                    .clock(CLOCK).transfer(TransferSettings.from(BmaSettingsReader.of(properties), SecretResolver.none(), CLOCK)
                             .build()).load().migrate(MailboxSelection.all(), be.cfwb.bma.transfer.Pass.PRESTAGE))
                     .isInstanceOf(BmaException.class)
                     .hasMessageContaining(BmaProperties.SOURCE_CREDENTIALS + ": Credentials file " + credentials)

@@ -5,17 +5,15 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.config.BmaSettingsReader;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -394,57 +392,39 @@ public final class PlanningSettings {
         }
 
         /**
-         * Applies the planning keys of {@link BmaProperties} found in {@code properties}
-         * (blank values are ignored); other keys are ignored too.
+         * Applies the planning keys of {@link BmaProperties} {@code properties} has; other keys
+         * are ignored. A refusal names the key and its value, so that ops know which of their
+         * settings to fix (none of these keys holds a secret).
          */
-        public Builder properties(Map<String, String> properties) {
+        public Builder read(BmaSettingsReader properties) {
             for (BmaKind kind : BmaKind.values()) {
                 String k = kind.prefix();
-                apply(properties, "bma.window." + k, v -> window(kind, DateRange.parse(v)));
-                apply(properties, "bma.capacity." + k, v -> capacity(kind, integer("bma.capacity." + k, v)));
-                apply(properties, "bma.schoolHolidays." + k, v -> schoolHolidaysAllowed(kind, bool("bma.schoolHolidays." + k, v)));
-                apply(properties, "bma.volumePerDay." + k, v -> volumePerDay(kind, integer("bma.volumePerDay." + k, v)));
+                properties.apply("bma.window." + k, key -> properties.parsed(key, DateRange::parse), w -> window(kind, w));
+                properties.apply("bma.capacity." + k, properties::integer, n -> capacity(kind, n));
+                properties.apply("bma.schoolHolidays." + k, properties::bool, b -> schoolHolidaysAllowed(kind, b));
+                properties.apply("bma.volumePerDay." + k, properties::longValue, mb -> volumePerDay(kind, mb));
             }
-            apply(properties, BmaProperties.LEAD_DAYS, v -> leadDays(integer(BmaProperties.LEAD_DAYS, v)));
+            properties.apply(BmaProperties.LEAD_DAYS, properties::integer, this::leadDays);
             List<String> timeKeys = List.of(BmaProperties.MAIL1_TIME, BmaProperties.MAIL2_TIME,
                     BmaProperties.MAIL3_TIME, BmaProperties.MAIL4_TIME);
             for (int n = 1; n <= 4; n++) {
-                String key = timeKeys.get(n - 1);
                 int mail = n;
-                apply(properties, key, v -> mailTime(mail, time(key, v)));
+                properties.apply(timeKeys.get(n - 1), properties::time, t -> mailTime(mail, t));
             }
-            apply(properties, BmaProperties.MAILS_PER_HOUR, v -> mailsPerHour(integer(BmaProperties.MAILS_PER_HOUR, v)));
-            apply(properties, BmaProperties.CLOSED_DAYS, v -> items(v).forEach(i -> closedDay(NamedPeriod.parse(i))));
-            apply(properties, BmaProperties.SCHOOL_CALENDAR, v ->
-                    schoolCalendar(items(v).stream().map(NamedPeriod::parse).toList()));
-            apply(properties, BmaProperties.BLACKOUTS, v -> blackouts(items(v).stream().map(Blackout::parse).toList()));
-            apply(properties, BmaProperties.MAILBOX_SIZES, v -> mailboxSizes(MailboxSizes.load(Path.of(v))));
-            apply(properties, BmaProperties.KEEP_TOGETHER, v -> java.util.Arrays.stream(v.split(","))
-                    .map(String::strip).filter(i -> !i.isEmpty()).map(BmaAddress::parseLenient).forEach(this::keepTogether));
-            apply(properties, BmaProperties.ANNOUNCE_FROM, v -> announceFrom(v.equalsIgnoreCase("none") ? null
-                    : date(BmaProperties.ANNOUNCE_FROM, v)));
-            apply(properties, BmaProperties.ACCESS_DELAY_DAYS, v ->
-                    accessDelayDays(integer(BmaProperties.ACCESS_DELAY_DAYS, v)));
+            properties.apply(BmaProperties.MAILS_PER_HOUR, properties::integer, this::mailsPerHour);
+            properties.apply(BmaProperties.CLOSED_DAYS, key -> Optional.of(properties.list(key, ";")),
+                    items -> items.forEach(i -> closedDay(NamedPeriod.parse(i))));
+            properties.apply(BmaProperties.SCHOOL_CALENDAR, key -> Optional.of(properties.list(key, ";")),
+                    items -> schoolCalendar(items.stream().map(NamedPeriod::parse).toList()));
+            properties.apply(BmaProperties.BLACKOUTS, key -> Optional.of(properties.list(key, ";")),
+                    items -> blackouts(items.stream().map(Blackout::parse).toList()));
+            properties.apply(BmaProperties.MAILBOX_SIZES, properties::path, file -> mailboxSizes(MailboxSizes.load(file)));
+            properties.apply(BmaProperties.KEEP_TOGETHER, key -> Optional.of(properties.list(key, ",")),
+                    items -> items.forEach(i -> keepTogether(BmaAddress.parseLenient(i))));
+            properties.apply(BmaProperties.ANNOUNCE_FROM, properties::string, v -> announceFrom(v.equalsIgnoreCase("none")
+                    ? null : properties.date(BmaProperties.ANNOUNCE_FROM).orElseThrow()));
+            properties.apply(BmaProperties.ACCESS_DELAY_DAYS, properties::integer, this::accessDelayDays);
             return this;
-        }
-
-        /**
-         * Applies the value of {@code key}, if set; a refusal names the key and its value, so
-         * that ops know which of their settings to fix (none of these keys holds a secret).
-         */
-        private static void apply(Map<String, String> properties, String key, java.util.function.Consumer<String> setter) {
-            Optional<String> value = value(properties, key);
-            if (value.isEmpty()) {
-                return;
-            }
-            try {
-                setter.accept(value.get());
-            } catch (BmaException e) {
-                if (e.getMessage().contains(key)) {
-                    throw e;
-                }
-                throw new BmaException(e.code(), key + " '" + value.get() + "': " + e.getMessage(), e);
-            }
         }
 
         /**
@@ -458,47 +438,6 @@ public final class PlanningSettings {
                         + mailTimes.get(1) + ", " + mailTimes.get(2) + ", " + mailTimes.get(3));
             }
             return new PlanningSettings(this);
-        }
-
-        private static Optional<String> value(Map<String, String> properties, String key) {
-            String v = properties.get(key);
-            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
-        }
-
-        private static List<String> items(String list) {
-            return java.util.Arrays.stream(list.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        }
-
-        private static int integer(String key, String v) {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw invalid(key + " '" + v + "' is not a whole number");
-            }
-        }
-
-        private static boolean bool(String key, String v) {
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw invalid(key + " '" + v + "' must be true or false");
-            };
-        }
-
-        private static LocalTime time(String key, String v) {
-            try {
-                return LocalTime.parse(v);
-            } catch (DateTimeParseException e) {
-                throw invalid(key + " '" + v + "' is not a time of day; write HH:mm, e.g. 07:30");
-            }
-        }
-
-        private static LocalDate date(String key, String v) {
-            try {
-                return LocalDate.parse(v);
-            } catch (DateTimeParseException e) {
-                throw invalid(key + " '" + v + "' is not a date; write YYYY-MM-DD");
-            }
         }
 
         private static BmaException invalid(String message) {

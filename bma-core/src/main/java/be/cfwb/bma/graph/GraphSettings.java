@@ -4,19 +4,22 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.retry.Sleeper;
+import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.credentials.Secret;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to reach Microsoft Graph and how hard to push it. Immutable; built with {@link #builder()}
- * or from {@code bma.graph.*} properties ({@link #fromProperties(Map)}).
+ * or from the {@code bma.graph.*} keys ({@link #from(BmaSettingsReader, SecretResolver)}).
  *
  * <p>The defaults are Microsoft's documented Outlook limits per app and mailbox: 4 concurrent
  * requests, 10,000 requests per 10 minutes, 150 MB of upload per 5 minutes; each request under
@@ -89,116 +92,63 @@ public final class GraphSettings {
         return new Builder();
     }
 
+    /** The non-secret {@code bma.graph.*} keys, which the plugin also reads from the environment ({@code BMA_GRAPH_TENANT}...). */
+    public static final List<String> KEYS = List.of(TENANT, CLIENT_ID, CERTIFICATE, BASE_URL, MAX_MESSAGE_SIZE, CONCURRENCY,
+            AUTHORITY, TRUST_CERTIFICATE);
+
     /**
-     * Reads the {@code bma.graph.*} keys. A client secret wins over a certificate when both are
-     * given; nothing here is ever logged.
+     * Whether a Graph app is configured: {@value BmaProperties#GRAPH_TENANT} or
+     * {@value BmaProperties#GRAPH_CLIENT_ID} set, or the login of {@value SecretResolver#GRAPH} given.
      */
-    public static GraphSettings fromProperties(Map<String, String> p) {
+    public static boolean isConfigured(BmaSettingsReader p, SecretResolver secrets) {
+        return p.hasAny(TENANT, CLIENT_ID) || secrets.login(SecretResolver.GRAPH).isPresent();
+    }
+
+    /**
+     * Reads the {@code bma.graph.*} keys; the app's login comes from {@code secrets}: server
+     * {@value SecretResolver#GRAPH} (user = client id, password = client secret or, when
+     * {@value BmaProperties#GRAPH_CERTIFICATE} names a certificate, its password), else the
+     * secrets {@value BmaProperties#GRAPH_CLIENT_SECRET} / {@value BmaProperties#GRAPH_CERTIFICATE_PASSWORD}.
+     * A client secret wins over a certificate when both are given; no secret is ever in a message.
+     */
+    public static GraphSettings from(BmaSettingsReader p, SecretResolver secrets) {
         Builder b = builder();
-        String tenant = value(p, TENANT);
-        String client = value(p, CLIENT_ID);
-        String secret = value(p, CLIENT_SECRET);
-        String certificate = value(p, CERTIFICATE);
-        if ((secret != null || certificate != null) && (tenant == null || client == null)) {
+        Optional<Login> app = secrets.login(SecretResolver.GRAPH);
+        String tenant = p.string(TENANT).orElse(null);
+        String client = app.map(Login::user).or(() -> p.string(CLIENT_ID)).orElse(null);
+        Optional<Path> certificate = p.path(CERTIFICATE);
+        Optional<Secret> secret = certificate.isPresent() ? secrets.secret(CLIENT_SECRET)
+                : app.map(Login::password).or(() -> secrets.secret(CLIENT_SECRET));
+        if ((secret.isPresent() || certificate.isPresent()) && (tenant == null || client == null)) {
             // Names the missing key; the secret itself is never part of a message.
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph credentials are incomplete: set "
-                    + (tenant == null ? TENANT : CLIENT_ID) + " beside the app's " + (secret != null ? CLIENT_SECRET : CERTIFICATE));
+                    + (tenant == null ? TENANT : CLIENT_ID) + " beside the app's " + (secret.isPresent() ? CLIENT_SECRET : CERTIFICATE));
         }
-        if (secret != null) {
-            b.credentials(GraphCredentials.clientSecret(tenant, client, secret));
-        } else if (certificate != null) {
-            b.credentials(GraphCredentials.certificate(tenant, client, Path.of(certificate), value(p, CERTIFICATE_PASSWORD)));
+        if (secret.isPresent()) {
+            b.credentials(GraphCredentials.clientSecret(tenant, client, secret.get().reveal()));
+        } else if (certificate.isPresent()) {
+            Optional<Secret> password = app.map(Login::password).or(() -> secrets.secret(CERTIFICATE_PASSWORD));
+            b.credentials(GraphCredentials.certificate(tenant, client, certificate.get(),
+                    password.map(Secret::reveal).orElse(null)));
         } else if (tenant != null || client != null) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph app " + client + " of tenant " + tenant
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph app " + (client == null ? "" : client + " ")
+                    + "of tenant " + tenant
                     + " has no credential: set " + CLIENT_SECRET + " or " + CERTIFICATE
                     + " (from settings.xml or the environment, never the POM)");
         }
-        if (value(p, BASE_URL) != null) {
-            b.baseUrl(value(p, BASE_URL));
-        }
-        if (value(p, AUTHORITY) != null) {
-            b.authority(value(p, AUTHORITY));
-        }
-        if (value(p, TRUST_CERTIFICATE) != null) {
-            b.trustCertificate(Path.of(value(p, TRUST_CERTIFICATE)));
-        }
-        if (value(p, MAX_MESSAGE_SIZE) != null) {
-            b.maxMessageSize(parseSize(MAX_MESSAGE_SIZE, value(p, MAX_MESSAGE_SIZE)));
-        }
-        if (value(p, CONCURRENCY) != null) {
+        p.string(BASE_URL).ifPresent(b::baseUrl);
+        p.string(AUTHORITY).ifPresent(b::authority);
+        p.path(TRUST_CERTIFICATE).ifPresent(b::trustCertificate);
+        p.size(MAX_MESSAGE_SIZE).ifPresent(b::maxMessageSize);
+        p.parsed(CONCURRENCY, v -> {
             try {
-                b.mailboxConcurrency(Integer.parseInt(value(p, CONCURRENCY)));
+                return Integer.parseInt(v);
             } catch (NumberFormatException e) {
                 throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
-                        CONCURRENCY + " must be a whole number from 1 to 4, not '" + value(p, CONCURRENCY) + "'");
+                        CONCURRENCY + " must be a whole number from 1 to 4, not '" + v + "'");
             }
-        }
+        }).ifPresent(b::mailboxConcurrency);
         return b.build();
-    }
-
-    /**
-     * Like {@link #fromProperties(Map)}, each key falling back to its environment variable:
-     * {@code bma.graph.clientSecret} to {@code BMA_GRAPH_CLIENTSECRET}, and so on (dots to
-     * underscores, upper case). Lets CI and servers keep the secret out of every file.
-     */
-    public static GraphSettings fromProperties(Map<String, String> properties, Map<String, String> environment) {
-        Map<String, String> merged = new java.util.HashMap<>();
-        for (String key : List.of(TENANT, CLIENT_ID, CLIENT_SECRET, CERTIFICATE, CERTIFICATE_PASSWORD, BASE_URL,
-                MAX_MESSAGE_SIZE, CONCURRENCY, AUTHORITY, TRUST_CERTIFICATE)) {
-            String v = value(properties, key);
-            if (v == null) {
-                v = value(environment, environmentName(key));
-            }
-            if (v != null) {
-                merged.put(key, v);
-            }
-        }
-        return fromProperties(merged);
-    }
-
-    /**
-     * {@code properties} with the app's login of a settings.xml server ({@code bma-graph}) added:
-     * the username is the client id; the password is the client secret, or, when
-     * {@value BmaProperties#GRAPH_CERTIFICATE} names a certificate, the certificate's password.
-     */
-    public static Map<String, String> withAppLogin(Map<String, String> properties, String clientId, String password) {
-        Map<String, String> merged = new java.util.HashMap<>(properties);
-        merged.put(CLIENT_ID, clientId);
-        merged.put(value(properties, CERTIFICATE) != null ? CERTIFICATE_PASSWORD : CLIENT_SECRET, password);
-        return merged;
-    }
-
-    /** {@code bma.graph.clientSecret} → {@code BMA_GRAPH_CLIENTSECRET}. */
-    public static String environmentName(String key) {
-        return key.replace('.', '_').toUpperCase(Locale.ROOT);
-    }
-
-    /** "36700160", "35MB", "150 MB", "512KB": bytes, in binary units. */
-    static long parseSize(String key, String text) {
-        String t = text.strip().toUpperCase(Locale.ROOT).replace(" ", "");
-        long unit = 1;
-        if (t.endsWith("MB")) {
-            unit = 1024L * 1024;
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("KB")) {
-            unit = 1024L;
-            t = t.substring(0, t.length() - 2);
-        }
-        try {
-            long v = Long.parseLong(t) * unit;
-            if (v <= 0) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
-                    key + " must be a size such as 36700160 or 35MB, not '" + text + "'");
-        }
-    }
-
-    private static String value(Map<String, String> p, String key) {
-        String v = p.get(key);
-        return v == null || v.isBlank() ? null : v.strip();
     }
 
     public GraphCredentials credentials() {
@@ -216,8 +166,8 @@ public final class GraphSettings {
     }
 
     /** The certificates trusted for the authority instead of the JVM's ({@code bma.graph.trustCertificate}). */
-    public java.util.Optional<Path> trustCertificate() {
-        return java.util.Optional.ofNullable(trustCertificate);
+    public Optional<Path> trustCertificate() {
+        return Optional.ofNullable(trustCertificate);
     }
 
     public int mailboxConcurrency() {

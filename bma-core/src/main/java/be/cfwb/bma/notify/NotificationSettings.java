@@ -4,6 +4,7 @@ import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.PasswordGenerator;
 import be.cfwb.bma.calendar.PlanningSettings;
@@ -25,22 +26,21 @@ import java.util.Optional;
  */
 public final class NotificationSettings {
 
+    /** How notification mails leave ({@value BmaProperties#NOTIFY_TRANSPORT}). */
+    public enum Transport {
+        /** SMTP submission, {@code bma.smtp.*} (the default). */
+        SMTP,
+        /** Microsoft Graph sendMail, with the Graph app ({@code bma.graph.*}). */
+        GRAPH
+    }
+
     /**
-     * Whether {@value BmaProperties#NOTIFY_TRANSPORT} says {@code graph} (sendMail) rather than
-     * {@code smtp}, the default.
+     * The transport {@value BmaProperties#NOTIFY_TRANSPORT} names, {@link Transport#SMTP} when unset.
      *
      * @throws BmaException if it says anything else: a misspelt transport must not silently mean SMTP
      */
-    public static boolean graphTransport(Map<String, String> properties) {
-        String transport = properties.getOrDefault(BmaProperties.NOTIFY_TRANSPORT, "smtp").strip();
-        if (transport.isEmpty() || transport.equalsIgnoreCase("smtp")) {
-            return false;
-        }
-        if (transport.equalsIgnoreCase("graph")) {
-            return true;
-        }
-        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
-                BmaProperties.NOTIFY_TRANSPORT + " '" + transport + "' is unknown; use smtp or graph");
+    public static Transport transport(BmaSettingsReader properties) {
+        return properties.choice(BmaProperties.NOTIFY_TRANSPORT, Transport.SMTP);
     }
 
     private final TemplateSet templates;
@@ -76,16 +76,8 @@ public final class NotificationSettings {
      *
      * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} if it is neither true nor false
      */
-    public static boolean changePasswordAtFirstSignIn(Map<String, String> properties) {
-        String v = properties.getOrDefault(BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN, "").strip();
-        if (v.isEmpty() || v.equalsIgnoreCase("false")) {
-            return false;
-        }
-        if (v.equalsIgnoreCase("true")) {
-            return true;
-        }
-        throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN
-                + " '" + v + "' must be true or false");
+    public static boolean changePasswordAtFirstSignIn(BmaSettingsReader properties) {
+        return properties.bool(BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN).orElse(false);
     }
 
     public static Builder builder() {
@@ -252,30 +244,29 @@ public final class NotificationSettings {
         }
 
         /**
-         * Applies the {@code bma.notify.*} keys found in {@code properties} (templates, links,
-         * rate, sender identities; see {@link BmaProperties}) and
-         * {@code bma.password.changeAtFirstSignIn}; other keys are ignored.
+         * Applies the {@code bma.notify.*} keys {@code properties} has (templates, links, rate,
+         * sender identities; see {@link BmaProperties}) and {@code bma.password.changeAtFirstSignIn};
+         * other keys are ignored. A refusal names the key and its value (none of these is a secret).
          */
-        public Builder properties(Map<String, String> properties) {
+        public Builder read(BmaSettingsReader properties) {
             changePasswordAtFirstSignIn(NotificationSettings.changePasswordAtFirstSignIn(properties));
-            value(properties, BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> {
+            properties.path(BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> {
                 // Checked here, not when the templates are read, so that the message names the key.
-                if (!java.nio.file.Files.isDirectory(Path.of(d))) {
+                if (!java.nio.file.Files.isDirectory(d)) {
                     throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, BmaProperties.NOTIFY_TEMPLATES + " '" + d
                             + "' is not a directory; point it at the directory holding the mailN.* template files");
                 }
-                templateDirectory(Path.of(d));
+                templateDirectory(d);
             });
-            Optional<String> url = value(properties, BmaProperties.NOTIFY_INTERFACE_URL);
-            Optional<String> t1 = value(properties, BmaProperties.NOTIFY_TUTORIAL1_URL);
-            Optional<String> t2 = value(properties, BmaProperties.NOTIFY_TUTORIAL2_URL);
+            Optional<String> url = properties.string(BmaProperties.NOTIFY_INTERFACE_URL);
+            Optional<String> t1 = properties.string(BmaProperties.NOTIFY_TUTORIAL1_URL);
+            Optional<String> t2 = properties.string(BmaProperties.NOTIFY_TUTORIAL2_URL);
             if (url.isPresent() || t1.isPresent() || t2.isPresent()) {
                 links(NotificationLinks.of(url.orElse(links.newInterface().toString()),
                         t1.orElse(links.tutorial1().map(Object::toString).orElse("")),
                         t2.orElse(links.tutorial2().map(Object::toString).orElse(""))));
             }
-            value(properties, BmaProperties.NOTIFY_RATE).ifPresent(r -> named(BmaProperties.NOTIFY_RATE, r,
-                    () -> rateLimit(RateLimit.parse(r))));
+            properties.parsed(BmaProperties.NOTIFY_RATE, RateLimit::parse).ifPresent(this::rateLimit);
             sender(properties, SenderRole.SGNE, BmaProperties.NOTIFY_SGNE_NAME, BmaProperties.NOTIFY_SGNE_ADDRESS,
                     BmaProperties.NOTIFY_SGNE_REPLY_TO);
             sender(properties, SenderRole.ETNIC, BmaProperties.NOTIFY_ETNIC_NAME, BmaProperties.NOTIFY_ETNIC_ADDRESS,
@@ -283,33 +274,15 @@ public final class NotificationSettings {
             return this;
         }
 
-        private void sender(Map<String, String> properties, SenderRole role, String nameKey, String addressKey,
+        private void sender(BmaSettingsReader properties, SenderRole role, String nameKey, String addressKey,
                             String replyToKey) {
             SenderIdentity current = senders.get(role);
-            Optional<String> name = value(properties, nameKey);
-            Optional<String> address = value(properties, addressKey);
-            Optional<String> replyTo = value(properties, replyToKey);
             // Each value checked on its own first, so that a refusal names the key it came from.
-            address.ifPresent(a -> named(addressKey, a, () -> SenderIdentity.of(current.displayName(), a)));
-            replyTo.ifPresent(r -> named(replyToKey, r, () -> current.withReplyTo(r)));
-            senders.put(role, new SenderIdentity(name.orElse(current.displayName()), address.orElse(current.address()),
-                    replyTo.or(current::replyTo)));
-        }
-
-        /** Runs {@code check}; a refusal names {@code key} and its value (none of these is a secret). */
-        private static void named(String key, String value, Runnable check) {
-            try {
-                check.run();
-            } catch (BmaException e) {
-                if (e.getMessage().contains(key)) {
-                    throw e;
-                }
-                throw new BmaException(e.code(), key + " '" + value + "': " + e.getMessage(), e);
-            }
-        }
-
-        private static Optional<String> value(Map<String, String> properties, String key) {
-            return Optional.ofNullable(properties.get(key)).map(String::strip).filter(v -> !v.isEmpty());
+            properties.parsed(addressKey, a -> SenderIdentity.of(current.displayName(), a));
+            properties.parsed(replyToKey, current::withReplyTo);
+            senders.put(role, new SenderIdentity(properties.string(nameKey).orElse(current.displayName()),
+                    properties.string(addressKey).orElse(current.address()),
+                    properties.string(replyToKey).or(current::replyTo)));
         }
 
         /**

@@ -4,6 +4,8 @@ import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.config.SecretResolver;
 import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.LoginMethod;
@@ -20,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -96,26 +97,26 @@ public final class SmtpNotifier implements Notifier {
     }
 
     /**
-     * The notifier the {@code bma.smtp.*} keys describe: {@link SmtpSettings#fromProperties} and,
-     * with {@value BmaProperties#SMTP_AUTH}{@code =oauth2}, XOAUTH2 with the tokens of
-     * {@code appTokens} (the Graph app's for Exchange Online; asked only then), else the password
-     * {@code login} of the server {@value BmaProperties#SMTP_SERVER} names, if any.
+     * The notifier the {@code bma.smtp.*} keys describe: {@link SmtpSettings#from} and, with
+     * {@value BmaProperties#SMTP_AUTH}{@code =oauth2}, XOAUTH2 with the tokens of {@code appTokens}
+     * (the Graph app's for Exchange Online; asked only then), else the password login of the
+     * server {@value BmaProperties#SMTP_SERVER} names, from {@code secrets} (none without it).
      *
      * @throws BmaException {@code INVALID_CONFIGURATION} naming the key when the keys contradict
      */
-    public static SmtpNotifier fromProperties(Map<String, String> properties, Optional<Login> login,
-                                              Supplier<Optional<TokenSupplier>> appTokens, Sleeper sleeper) {
-        if (LoginMethod.of(properties, BmaProperties.SMTP_AUTH) == LoginMethod.PASSWORD) {
-            return new SmtpNotifier(SmtpSettings.fromProperties(properties, login.map(Login::user),
-                    login.map(Login::password)), sleeper);
+    public static SmtpNotifier from(BmaSettingsReader p, SecretResolver secrets,
+                                    Supplier<Optional<TokenSupplier>> appTokens, Sleeper sleeper) {
+        Optional<String> server = p.string(BmaProperties.SMTP_SERVER);
+        if (p.choice(BmaProperties.SMTP_AUTH, LoginMethod.PASSWORD) == LoginMethod.PASSWORD) {
+            Optional<Login> login = server.map(s -> secrets.require(s, "the SMTP server (" + BmaProperties.SMTP_SERVER + ")"));
+            return new SmtpNotifier(SmtpSettings.from(p, login), sleeper);
         }
-        String server = properties.get(BmaProperties.SMTP_SERVER);
-        if (login.isPresent() || (server != null && !server.isBlank())) {
+        if (server.isPresent()) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.SMTP_AUTH + "=oauth2 logs in"
                     + " with the app's token as each sender, but " + BmaProperties.SMTP_SERVER + " names a password"
                     + " login: remove one");
         }
-        SmtpSettings settings = SmtpSettings.fromProperties(properties, Optional.empty(), Optional.empty());
+        SmtpSettings settings = SmtpSettings.from(p, Optional.empty());
         if (settings.security() == SmtpSettings.Security.NONE && !SmtpSettings.isLoopback(settings.host())) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.SMTP_AUTH + "=oauth2 sends a"
                     + " bearer token: " + BmaProperties.SMTP_SECURITY + " must be starttls or tls for " + settings.host());

@@ -2,6 +2,9 @@ package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.Secret;
 
 import javax.net.ssl.SSLContext;
@@ -76,48 +79,34 @@ public record SmtpSettings(String host, int port, Security security, Optional<St
     /**
      * The SMTP settings the {@code bma.smtp.*} keys describe: {@code bma.smtp.host} (required),
      * {@code bma.smtp.port} (587 for STARTTLS, 465 for TLS, 25 for none), {@code bma.smtp.security}
-     * (default {@code starttls}) and {@code bma.smtp.allowPlaintext}; the credentials come from
-     * elsewhere (a settings.xml server, the environment), never from properties.
+     * (default {@code starttls}) and {@code bma.smtp.allowPlaintext}; the login comes from a
+     * {@link be.cfwb.bma.config.SecretResolver}, never from properties.
      */
-    public static SmtpSettings fromProperties(java.util.Map<String, String> properties, Optional<String> username,
-                                              Optional<Secret> password) {
-        String host = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_HOST, "").strip();
-        if (host.isEmpty()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
-                    "No SMTP server: set " + be.cfwb.bma.BmaProperties.SMTP_HOST + " (or use bma.dryRun)");
-        }
-        String sec = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_SECURITY, "starttls").strip();
-        Security security;
-        try {
-            security = Security.valueOf(sec.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_SECURITY + " '"
-                    + sec + "' is not one of starttls, tls, none");
-        }
-        String portText = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_PORT, "").strip();
-        int port;
-        try {
-            port = portText.isEmpty() ? switch (security) {
-                case STARTTLS -> 587;
-                case TLS -> 465;
-                case NONE -> 25;
-            } : Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_PORT + " '"
-                    + portText + "' is not a number");
-        }
-        if (port < 1 || port > 65535) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_PORT + " '"
-                    + portText + "' is not a TCP port (1 to 65535)");
-        }
-        String plaintext = properties.getOrDefault(be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT, "false").strip();
+    public static SmtpSettings from(BmaSettingsReader p, Optional<Login> login) {
+        String host = p.string(BmaProperties.SMTP_HOST).orElseThrow(() -> new BmaException(
+                BmaErrorCode.INVALID_CONFIGURATION, "No SMTP server: set " + BmaProperties.SMTP_HOST + " (or use bma.dryRun)"));
+        Security security = p.choice(BmaProperties.SMTP_SECURITY, Security.STARTTLS);
+        int port = p.parsed(BmaProperties.SMTP_PORT, v -> {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 1 && n <= 65535) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.SMTP_PORT + " '" + v
+                        + "' is not a number");
+            }
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.SMTP_PORT + " '" + v
+                    + "' is not a TCP port (1 to 65535)");
+        }).orElse(switch (security) {
+            case STARTTLS -> 587;
+            case TLS -> 465;
+            case NONE -> 25;
+        });
         // Strict: a misspelt opt-in ("yes", "oui") must not silently mean false, nor a typo true.
-        if (!plaintext.equalsIgnoreCase("true") && !plaintext.equalsIgnoreCase("false") && !plaintext.isEmpty()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, be.cfwb.bma.BmaProperties.SMTP_ALLOW_PLAINTEXT
-                    + " '" + plaintext + "' must be true or false");
-        }
-        boolean allowPlaintext = Boolean.parseBoolean(plaintext);
-        return new SmtpSettings(host, port, security, username, password, null, Optional.empty(), allowPlaintext);
+        boolean allowPlaintext = p.bool(BmaProperties.SMTP_ALLOW_PLAINTEXT).orElse(false);
+        return new SmtpSettings(host, port, security, login.map(Login::user), login.map(Login::password), null,
+                Optional.empty(), allowPlaintext);
     }
 
     public SmtpSettings withSslContext(SSLContext context) {

@@ -3,6 +3,8 @@ package be.cfwb.bma.transfer;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.config.SecretResolver;
 import be.cfwb.bma.credentials.CredentialSource;
 import be.cfwb.bma.credentials.CredentialsFile;
 import be.cfwb.bma.credentials.Login;
@@ -18,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * How to transfer: where the source and target are (as connectors), how many mailboxes at
@@ -61,93 +65,77 @@ public final class TransferSettings {
         return new Builder();
     }
 
-    /**
-     * True unless {@value BmaProperties#TARGET} says {@code graph}; then {@link #fromProperties}
-     * leaves the target to be set by the caller (e.g. {@code GraphTarget.configure}).
-     *
-     * @throws BmaException if the value is neither {@code imap} nor {@code graph}
-     */
-    public static boolean targetIsImap(java.util.Map<String, String> properties) {
-        String kind = properties.getOrDefault(BmaProperties.TARGET, "imap").strip().toLowerCase(java.util.Locale.ROOT);
-        return switch (kind) {
-            case "imap", "" -> true;
-            case "graph" -> false;
-            default -> throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
-                    BmaProperties.TARGET + " '" + kind + "' is unknown; use imap or graph");
-        };
+    /** Where mail is written ({@value BmaProperties#TARGET}). */
+    public enum TargetKind {
+        /** An IMAP server, {@value BmaProperties#TARGET_URL} (the default). */
+        IMAP,
+        /** Exchange Online through Microsoft Graph ({@code bma.graph.*}). */
+        GRAPH
     }
 
     /**
-     * Settings from the {@code bma.*} keys ({@link be.cfwb.bma.BmaProperties}): servers
+     * True unless {@value BmaProperties#TARGET} says {@code graph}; then {@link #from} leaves the
+     * target to be set by the caller (e.g. {@code GraphTarget.configure}).
+     *
+     * @throws BmaException if the value is neither {@code imap} nor {@code graph}
+     */
+    public static boolean targetIsImap(BmaSettingsReader properties) {
+        return properties.choice(BmaProperties.TARGET, TargetKind.IMAP) == TargetKind.IMAP;
+    }
+
+    /**
+     * Settings from the {@code bma.*} keys ({@link BmaProperties}): servers
      * {@code bma.source.url} / {@code bma.target.url}; credentials from
      * {@code bma.source.credentials} / {@code bma.target.credentials} files, else the admin
-     * logins given (settings.xml servers {@code bma-source} / {@code bma-target}), used for every
-     * mailbox through SASL PLAIN's authorization identity; {@code bma.parallelism},
+     * logins of {@code secrets} (servers {@value SecretResolver#SOURCE} / {@value SecretResolver#TARGET}),
+     * used for every mailbox through SASL PLAIN's authorization identity; {@code bma.parallelism},
      * {@code bma.folderMapping}, {@code bma.target.maxMessageSize}. With
+     * {@value BmaProperties#TARGET_AUTH}{@code =oauth2} the IMAP target is logged in to with SASL
+     * XOAUTH2 as each mailbox, with the tokens of {@code appTokens} (the Graph app's for Exchange
+     * Online, e.g. {@code GraphConnection::exchangeTokens}; asked only then). With
      * {@value BmaProperties#TARGET}{@code =graph} the target is left unset for the caller to provide.
      *
      * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
      */
-    public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
-                                         java.util.Optional<Login> targetAdmin, Clock clock) {
-        return fromProperties(properties, sourceAdmin, targetAdmin, java.util.Optional::empty, clock);
-    }
-
-    /**
-     * As {@link #fromProperties(java.util.Map, java.util.Optional, java.util.Optional, Clock)}, and
-     * with {@value BmaProperties#TARGET_AUTH}{@code =oauth2} the IMAP target is logged in to with
-     * SASL XOAUTH2 as each mailbox, with the tokens of {@code appTokens} (the Graph app's for
-     * Exchange Online, e.g. {@code GraphConnection::exchangeTokens}); asked only then.
-     *
-     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} naming the key and the problem
-     */
-    public static Builder fromProperties(java.util.Map<String, String> properties, java.util.Optional<Login> sourceAdmin,
-                                         java.util.Optional<Login> targetAdmin,
-                                         java.util.function.Supplier<java.util.Optional<TokenSupplier>> appTokens,
-                                         Clock clock) {
+    public static Builder from(BmaSettingsReader p, SecretResolver secrets,
+                               Supplier<Optional<TokenSupplier>> appTokens, Clock clock) {
         Builder b = builder();
-        LoginMethod targetLogin = LoginMethod.of(properties, BmaProperties.TARGET_AUTH);
-        ImapEndpoint source = ImapEndpoint.parse(required(properties, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
-        String sourceTrust = properties.get(BmaProperties.SOURCE_TRUST_CERTIFICATE);
-        if (sourceTrust != null && !sourceTrust.isBlank()) {
-            source = source.trusting(Path.of(sourceTrust.strip()), BmaProperties.SOURCE_TRUST_CERTIFICATE);
+        LoginMethod targetLogin = p.choice(BmaProperties.TARGET_AUTH, LoginMethod.PASSWORD);
+        ImapEndpoint source = ImapEndpoint.parse(server(p, BmaProperties.SOURCE_URL), BmaProperties.SOURCE_URL);
+        Optional<Path> sourceTrust = p.path(BmaProperties.SOURCE_TRUST_CERTIFICATE);
+        if (sourceTrust.isPresent()) {
+            source = source.trusting(sourceTrust.get(), BmaProperties.SOURCE_TRUST_CERTIFICATE);
         }
-        b.imapSource(source, credentials(properties, BmaProperties.SOURCE_CREDENTIALS, sourceAdmin, "bma-source"), clock);
-        if (targetIsImap(properties)) {
-            ImapEndpoint target = ImapEndpoint.parse(required(properties, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
-            String targetTrust = properties.get(BmaProperties.TARGET_TRUST_CERTIFICATE);
-            if (targetTrust != null && !targetTrust.isBlank()) {
-                target = target.trusting(Path.of(targetTrust.strip()), BmaProperties.TARGET_TRUST_CERTIFICATE);
+        b.imapSource(source, credentials(p, BmaProperties.SOURCE_CREDENTIALS, secrets, SecretResolver.SOURCE), clock);
+        if (targetIsImap(p)) {
+            ImapEndpoint target = ImapEndpoint.parse(server(p, BmaProperties.TARGET_URL), BmaProperties.TARGET_URL);
+            Optional<Path> targetTrust = p.path(BmaProperties.TARGET_TRUST_CERTIFICATE);
+            if (targetTrust.isPresent()) {
+                target = target.trusting(targetTrust.get(), BmaProperties.TARGET_TRUST_CERTIFICATE);
             }
             CredentialSource targetCredentials = targetLogin == LoginMethod.OAUTH2
-                    ? CredentialSource.oauth2(appTokens(properties, appTokens))
-                    : credentials(properties, BmaProperties.TARGET_CREDENTIALS, targetAdmin, "bma-target");
+                    ? CredentialSource.oauth2(appTokens(p, appTokens))
+                    : credentials(p, BmaProperties.TARGET_CREDENTIALS, secrets, SecretResolver.TARGET);
             b.imapTarget(target, targetCredentials, clock);
         } else if (targetLogin == LoginMethod.OAUTH2) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.TARGET_AUTH + "=oauth2 is for the"
                     + " IMAP target; with " + BmaProperties.TARGET + "=graph the Graph app signs in by itself: remove "
                     + BmaProperties.TARGET_AUTH);
         }
-        String parallelism = properties.get(BmaProperties.PARALLELISM);
-        if (parallelism != null && !parallelism.isBlank()) {
-            b.parallelism((int) integer(BmaProperties.PARALLELISM, parallelism));
-        }
-        String mapping = properties.get(BmaProperties.FOLDER_MAPPING);
-        if (mapping != null && !mapping.isBlank()) {
-            b.folderMapper(FolderMapper.of(FolderMapper.Mode.parse(mapping)));
-        }
-        String max = properties.get(BmaProperties.TARGET_MAX_MESSAGE_SIZE);
-        if (max != null && !max.isBlank()) {
-            b.maxMessageSize(integer(BmaProperties.TARGET_MAX_MESSAGE_SIZE, max));
-        }
+        p.integer(BmaProperties.PARALLELISM).ifPresent(b::parallelism);
+        p.parsed(BmaProperties.FOLDER_MAPPING, v -> FolderMapper.of(FolderMapper.Mode.parse(v))).ifPresent(b::folderMapper);
+        p.longValue(BmaProperties.TARGET_MAX_MESSAGE_SIZE).ifPresent(b::maxMessageSize);
         return b;
     }
 
+    /** As {@link #from(BmaSettingsReader, SecretResolver, Supplier, Clock)}, without the Graph app (no XOAUTH2 target). */
+    public static Builder from(BmaSettingsReader p, SecretResolver secrets, Clock clock) {
+        return from(p, secrets, Optional::empty, clock);
+    }
+
     /** The app's tokens for the XOAUTH2 target, or why there are none, naming the keys to set. */
-    private static TokenSupplier appTokens(java.util.Map<String, String> p,
-                                           java.util.function.Supplier<java.util.Optional<TokenSupplier>> appTokens) {
-        String file = p.get(BmaProperties.TARGET_CREDENTIALS);
-        if (file != null && !file.isBlank()) {
+    private static TokenSupplier appTokens(BmaSettingsReader p, Supplier<Optional<TokenSupplier>> appTokens) {
+        if (p.has(BmaProperties.TARGET_CREDENTIALS)) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.TARGET_AUTH + "=oauth2 logs in"
                     + " with the app's token, but " + BmaProperties.TARGET_CREDENTIALS + " gives passwords: remove one");
         }
@@ -157,44 +145,29 @@ public final class TransferSettings {
                         + " or the environment"));
     }
 
-    private static String required(java.util.Map<String, String> p, String key) {
-        String v = p.get(key);
-        if (v == null || v.isBlank()) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " is not set; give the server as imaps://host:port");
-        }
-        return v;
+    private static String server(BmaSettingsReader p, String key) {
+        return p.required(key, "give the server as imaps://host:port");
     }
 
-    private static long integer(String key, String value) {
-        try {
-            long v = Long.parseLong(value.strip());
-            if (v > Integer.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " '" + value + "' is not a whole number");
-        }
-    }
-
-    private static CredentialSource credentials(java.util.Map<String, String> p, String fileKey,
-                                                java.util.Optional<Login> admin, String serverId) {
-        String file = p.get(fileKey);
-        if (file != null && !file.isBlank()) {
+    /** The credentials file of {@code fileKey}, else the admin login of {@code serverId}, used for every mailbox. */
+    private static CredentialSource credentials(BmaSettingsReader p, String fileKey, SecretResolver secrets,
+                                                String serverId) {
+        Optional<Path> file = p.path(fileKey);
+        if (file.isPresent()) {
             try {
-                return CredentialsFile.read(Path.of(file.strip()));
+                return CredentialsFile.read(file.get());
             } catch (BmaException e) {
                 // The message names the file and lines, never a password; say which setting gave it.
                 throw new BmaException(e.code(), fileKey + ": " + e.getMessage(), e);
             }
         }
+        Optional<Login> admin = secrets.login(serverId);
         if (admin.isPresent()) {
             return CredentialSource.master(admin.get().user(), admin.get().password(),
-                    "admin login '" + admin.get().user() + "' (settings.xml server " + serverId + ")");
+                    "admin login '" + admin.get().user() + "' (" + secrets.origin(serverId) + ")");
         }
         throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "No credentials: set " + fileKey
-                + " to a file of 'address;password' lines, or add a <server> with id '" + serverId
-                + "' (an admin/master login) to settings.xml");
+                + " to a file of 'address;password' lines, or give an admin/master login: " + secrets.whereToGive(serverId));
     }
 
     public MailboxConnector<MailboxSource> source() {

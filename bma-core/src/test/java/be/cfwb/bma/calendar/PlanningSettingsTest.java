@@ -1,5 +1,6 @@
 package be.cfwb.bma.calendar;
 
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaKind;
@@ -65,7 +66,7 @@ class PlanningSettingsTest {
 
     @Test
     void propertiesSetEveryParameter() {
-        PlanningSettings s = PlanningSettings.builder().properties(Map.ofEntries(
+        PlanningSettings s = PlanningSettings.builder().read(BmaSettingsReader.of(Map.ofEntries(
                 Map.entry("bma.window.po", "2025-10-01..2025-10-24"),
                 Map.entry("bma.window.ec", "2025-11-03..2025-11-28"),
                 Map.entry("bma.capacity.po", "50"),
@@ -82,7 +83,7 @@ class PlanningSettingsTest {
                 Map.entry("bma.blackouts", "po@2025-10-01=Comptage; ec/level=Secondaire/network=Libre@2025-11-05..2025-11-06=Attributions"),
                 Map.entry("bma.announceFrom", "2025-09-15"),
                 Map.entry("bma.accessDelayDays", "2"),
-                Map.entry("bma.unrelated", "x"))).build();
+                Map.entry("bma.unrelated", "x")))).build();
         assertThat(s.wave(BmaKind.PO)).isEqualTo(new Wave(BmaKind.PO, DateRange.parse("2025-10-01..2025-10-24"), 50, true));
         assertThat(s.wave(BmaKind.EC)).isEqualTo(new Wave(BmaKind.EC, DateRange.parse("2025-11-03..2025-11-28"), 300, true));
         assertThat(s.leadDays()).isEqualTo(10);
@@ -105,36 +106,36 @@ class PlanningSettingsTest {
         assertThat(s.blackouts()).isEmpty();
         assertThat(s.announceFrom()).contains(d("2024-09-30"));
         assertThat(s.accessDelayDays()).isZero();
-        assertThat(PlanningSettings.builder().properties(Map.of("bma.announceFrom", "none")).build().announceFrom()).isEmpty();
+        assertThat(PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.announceFrom", "none"))).build().announceFrom()).isEmpty();
         assertThat(s.toBuilder().accessDelayDays(3).build()).isNotEqualTo(s);
     }
 
     @Test
     void badPropertiesNameTheKey() {
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.capacity.ec", "lots")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.capacity.ec", "lots"))))
                 .hasMessage("bma.capacity.ec 'lots' is not a whole number");
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.schoolHolidays.po", "yes")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.schoolHolidays.po", "yes"))))
                 .hasMessage("bma.schoolHolidays.po 'yes' must be true or false");
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.mail2.time", "7h")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.mail2.time", "7h"))))
                 .hasMessageContaining("bma.mail2.time '7h' is not a time of day");
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.blackouts", "xx@2024-10-01=Y")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.blackouts", "xx@2024-10-01=Y"))))
                 .hasMessageContaining("kind 'xx' is unknown");
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.blackouts", "po 2024-10-01")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.blackouts", "po 2024-10-01"))))
                 .hasMessageContaining("write KINDS[/level=L][/network=N]@RANGE=NAME");
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.accessDelayDays", "-1")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.accessDelayDays", "-1"))))
                 .hasMessageContaining("bma.accessDelayDays '-1'").hasMessageContaining("between 0 (the migration day) and 20");
         assertThatThrownBy(() -> be.cfwb.bma.notify.NotificationSettings.builder()
-                .properties(Map.of("bma.password.changeAtFirstSignIn", "yes")))
+                .read(BmaSettingsReader.of(Map.of("bma.password.changeAtFirstSignIn", "yes"))))
                 .hasMessage("bma.password.changeAtFirstSignIn 'yes' must be true or false");
     }
 
     @Test
     void keepTogetherTakesOrganisingBodiesOnly() {
-        PlanningSettings s = PlanningSettings.builder().properties(Map.of("bma.keepTogether", "po001136, po000478@adm.cfwb.be"))
+        PlanningSettings s = PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.keepTogether", "po001136, po000478@adm.cfwb.be")))
                 .build();
         assertThat(s.keepTogether()).extracting(Object::toString)
                 .containsExactly("po000478@adm.cfwb.be", "po001136@adm.cfwb.be");
-        assertThatThrownBy(() -> PlanningSettings.builder().properties(Map.of("bma.keepTogether", "ec001394")))
+        assertThatThrownBy(() -> PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.keepTogether", "ec001394"))))
                 .hasMessageContaining("ec001394@adm.cfwb.be is not a po address");
     }
 

@@ -1,5 +1,6 @@
 package be.cfwb.bma.calendar;
 
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
@@ -78,8 +79,8 @@ class VolumeCapacityTest {
     void sizesFileAndPropertiesAreRead() throws IOException {
         Path file = tmp.resolve("sizes.csv");
         Files.writeString(file, "address;bytes\nec000001@adm.cfwb.be;1048576\nec000002;2097152\n");
-        PlanningSettings s = PlanningSettings.builder().properties(Map.of("bma.mailboxSizes", file.toString(),
-                "bma.volumePerDay.ec", "500")).build();
+        PlanningSettings s = PlanningSettings.builder().read(BmaSettingsReader.of(Map.of("bma.mailboxSizes", file.toString(),
+                "bma.volumePerDay.ec", "500"))).build();
         assertThat(s.volumePerDay(BmaKind.EC)).contains(500L);
         assertThat(s.volumePerDay(BmaKind.PO)).isEmpty();
         assertThat(s.mailboxSizes().bytes(BmaAddress.parse("ec000002@adm.cfwb.be"))).contains(2 * MB);

@@ -1,5 +1,7 @@
 package be.cfwb.bma.credentials;
 
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
@@ -18,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,8 +72,7 @@ class CredentialsTest {
                         BmaProperties.TARGET_URL, "imaps://outlook.office365.com:993",
                         BmaProperties.SOURCE_CREDENTIALS, fine.toString(), BmaProperties.TARGET_CREDENTIALS, fine.toString()));
                 properties.put(key, file.toString());
-                assertThatThrownBy(() -> TransferSettings.fromProperties(properties, Optional.empty(), Optional.empty(),
-                                Clock.systemUTC()).build())
+                assertThatThrownBy(() -> TransferSettings.from(BmaSettingsReader.of(properties), SecretResolver.none(), Clock.systemUTC()).build())
                         .as(open + " " + key)
                         .isInstanceOf(BmaException.class)
                         .hasMessageStartingWith(key + ": Credentials file " + file + " is accessible by group or others (" + open + ")")

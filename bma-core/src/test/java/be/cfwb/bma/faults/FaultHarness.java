@@ -1,5 +1,7 @@
 package be.cfwb.bma.faults;
 
+import be.cfwb.bma.config.TestProperties;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
@@ -35,7 +37,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,12 +100,12 @@ final class FaultHarness {
      */
     static TransferSettings.Builder adminLoginSettings(String sourceUrl, ImapEndpoint target, Path targetCredentials,
                                                        int parallelism, Login admin, Clock clock) {
-        return TransferSettings.fromProperties(Map.of(
+        return TransferSettings.from(BmaSettingsReader.of(Map.of(
                         BmaProperties.SOURCE_URL, sourceUrl,
                         BmaProperties.TARGET_URL, target.toString(),
                         BmaProperties.TARGET_CREDENTIALS, targetCredentials.toString(),
-                        BmaProperties.PARALLELISM, String.valueOf(parallelism)),
-                Optional.of(admin), Optional.empty(), clock);
+                        BmaProperties.PARALLELISM, String.valueOf(parallelism))),
+                TestProperties.sourceAdmin(admin), clock);
     }
 
     static ImapEndpoint through(FaultProxy proxy) {

@@ -1,5 +1,8 @@
 package be.cfwb.bma.graph;
 
+import be.cfwb.bma.config.TestProperties;
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
@@ -98,7 +101,7 @@ class ExchangeOAuthTest {
     @Test
     void imapTargetLogsInWithTheAppsExchangeTokenAsEachMailbox() {
         try (GreenMailFixture oldServer = GreenMailFixture.start(); GreenMailFixture newServer = GreenMailFixture.start();
-             GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(app(SECRET)))) {
+             GraphConnection connection = GraphConnection.open(TestProperties.graph(app(SECRET)))) {
             // GreenMail takes the bearer token of XOAUTH2 as the user's password.
             newServer.createUser(MAILBOX, EXCHANGE_TOKEN);
             Map<String, String> p = new HashMap<>();
@@ -106,8 +109,8 @@ class ExchangeOAuthTest {
             p.put(BmaProperties.TARGET_URL, newServer.imapEndpoint().toString());
             p.put(BmaProperties.TARGET_AUTH, "oauth2");
             int before = entra.requests().size();
-            TransferSettings settings = TransferSettings.fromProperties(p,
-                    Optional.of(new Login("imap-admin", Secret.of("admin-pw"))), Optional.empty(),
+            TransferSettings settings = TransferSettings.from(BmaSettingsReader.of(p),
+                    SecretResolver.of(Map.of(SecretResolver.SOURCE, new Login("imap-admin", Secret.of("admin-pw"))), Map.of()),
                     () -> Optional.of(connection.exchangeTokens()), Clock.systemUTC()).build();
 
             try (MailboxTarget target = settings.target().open(MAILBOX)) {
@@ -124,7 +127,7 @@ class ExchangeOAuthTest {
 
     @Test
     void exchangeTokensComeFromMsalWithTheirExpiryAndARefusedOneIsRenewed() {
-        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(app(SECRET)))) {
+        try (GraphConnection connection = GraphConnection.open(TestProperties.graph(app(SECRET)))) {
             TokenSupplier tokens = connection.exchangeTokens();
             AccessToken first = tokens.token();
             assertThat(first.token().reveal()).isEqualTo(EXCHANGE_TOKEN);
@@ -147,7 +150,7 @@ class ExchangeOAuthTest {
     @Test
     void aWrongSecretIsACredentialFailureThatNeverShowsTheSecret() {
         String wrong = "wrong~secret.value-999";
-        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(app(wrong)))) {
+        try (GraphConnection connection = GraphConnection.open(TestProperties.graph(app(wrong)))) {
             assertThatThrownBy(() -> connection.exchangeTokens().token()).isInstanceOfSatisfying(BmaException.class, e -> {
                 assertThat(e.code()).isEqualTo(BmaErrorCode.CREDENTIAL_FAILED);
                 assertThat(e.getMessage()).contains("invalid_client").contains(CLIENT).doesNotContain(wrong)
@@ -171,14 +174,14 @@ class ExchangeOAuthTest {
         p.put(BmaProperties.GRAPH_CLIENT_ID, certClient);
         p.put(BmaProperties.GRAPH_CERTIFICATE, good.toString());
         p.put(BmaProperties.GRAPH_CERTIFICATE_PASSWORD, "good-pw");
-        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(p))) {
+        try (GraphConnection connection = GraphConnection.open(TestProperties.graph(p))) {
             assertThat(connection.exchangeTokens().token().token().reveal()).isEqualTo(EXCHANGE_TOKEN);
         }
         assertThat(entra.requests().get(entra.requests().size() - 1).credential()).isEqualTo("certificate");
 
         p.put(BmaProperties.GRAPH_CERTIFICATE, other.toString());
         p.put(BmaProperties.GRAPH_CERTIFICATE_PASSWORD, "other-pw");
-        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(p))) {
+        try (GraphConnection connection = GraphConnection.open(TestProperties.graph(p))) {
             assertThatThrownBy(() -> connection.exchangeTokens().token()).isInstanceOfSatisfying(BmaException.class, e -> {
                 assertThat(e.code()).isEqualTo(BmaErrorCode.CREDENTIAL_FAILED);
                 assertThat(e.getMessage()).contains("invalid_client").doesNotContain("other-pw");
@@ -205,7 +208,7 @@ class ExchangeOAuthTest {
         setup.setServerStartupTimeout(10_000);
         GreenMail smtp = new GreenMail(setup);
         smtp.start();
-        try (GraphConnection connection = GraphConnection.open(GraphSettings.fromProperties(app(SECRET)))) {
+        try (GraphConnection connection = GraphConnection.open(TestProperties.graph(app(SECRET)))) {
             SenderIdentity sgne = SenderIdentity.defaultFor(SenderRole.SGNE);
             SenderIdentity etnic = SenderIdentity.defaultFor(SenderRole.ETNIC);
             smtp.setUser(sgne.address(), sgne.address(), EXCHANGE_TOKEN);
@@ -213,7 +216,7 @@ class ExchangeOAuthTest {
             Map<String, String> p = Map.of(BmaProperties.SMTP_HOST, "127.0.0.1",
                     BmaProperties.SMTP_PORT, Integer.toString(smtp.getSmtp().getPort()),
                     BmaProperties.SMTP_SECURITY, "none", BmaProperties.SMTP_AUTH, "oauth2");
-            try (SmtpNotifier notifier = SmtpNotifier.fromProperties(p, Optional.empty(),
+            try (SmtpNotifier notifier = SmtpNotifier.from(BmaSettingsReader.of(p), SecretResolver.none(),
                     () -> Optional.of(connection.exchangeTokens()), Sleeper.system())) {
                 notifier.send(mail(NotificationKind.MAIL1, sgne));
                 notifier.send(mail(NotificationKind.MAIL2, etnic));
@@ -238,7 +241,7 @@ class ExchangeOAuthTest {
             Map<String, String> p = Map.of(BmaProperties.SMTP_HOST, "127.0.0.1",
                     BmaProperties.SMTP_PORT, Integer.toString(smtp.getSmtp().getPort()),
                     BmaProperties.SMTP_SECURITY, "none", BmaProperties.SMTP_AUTH, "oauth2");
-            SmtpNotifier notifier = SmtpNotifier.fromProperties(p, Optional.empty(), () -> Optional.of(fixed),
+            SmtpNotifier notifier = SmtpNotifier.from(BmaSettingsReader.of(p), SecretResolver.none(), () -> Optional.of(fixed),
                     Sleeper.system());
             assertThatThrownBy(() -> notifier.send(mail(NotificationKind.MAIL1, sgne)))
                     .isInstanceOfSatisfying(BmaException.class, e -> {
@@ -286,58 +289,59 @@ class ExchangeOAuthTest {
         });
     }
 
-    private static final Optional<Login> ADMIN = Optional.of(new Login("imap-admin", Secret.of(SECRET)));
+    private static final SecretResolver ADMIN = SecretResolver.of(Map.of(SecretResolver.SOURCE,
+            new Login("imap-admin", Secret.of(SECRET))), Map.of());
 
     @Test
     void targetAuthMappingRefusesContradictionsNamingTheKey() throws Exception {
         Path file = Files.writeString(dir.resolve("target.csv"), MAILBOX + ";pw\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        refused(() -> TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "oauth"), ADMIN, Optional.empty(),
+        refused(() -> TransferSettings.from(BmaSettingsReader.of(imap(BmaProperties.TARGET_AUTH, "oauth")), ADMIN,
                 APP, Clock.systemUTC()), "bma.target.auth", "'oauth'", "password or oauth2");
-        refused(() -> TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "oauth2"), ADMIN, Optional.empty(),
+        refused(() -> TransferSettings.from(BmaSettingsReader.of(imap(BmaProperties.TARGET_AUTH, "oauth2")), ADMIN,
                 NO_APP, Clock.systemUTC()), "bma.target.auth=oauth2", "bma.graph.tenant", "bma-graph");
-        refused(() -> TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "oauth2",
-                BmaProperties.TARGET_CREDENTIALS, file.toString()), ADMIN, Optional.empty(), APP, Clock.systemUTC()),
+        refused(() -> TransferSettings.from(BmaSettingsReader.of(imap(BmaProperties.TARGET_AUTH, "oauth2",
+                BmaProperties.TARGET_CREDENTIALS, file.toString())), ADMIN, APP, Clock.systemUTC()),
                 "bma.target.auth=oauth2", "bma.target.credentials");
-        refused(() -> TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "oauth2",
-                BmaProperties.TARGET, "graph"), ADMIN, Optional.empty(), APP, Clock.systemUTC()),
+        refused(() -> TransferSettings.from(BmaSettingsReader.of(imap(BmaProperties.TARGET_AUTH, "oauth2",
+                BmaProperties.TARGET, "graph")), ADMIN, APP, Clock.systemUTC()),
                 "bma.target.auth", "bma.target=graph");
         // The password default is unchanged: no app asked for.
-        TransferSettings.fromProperties(imap(BmaProperties.TARGET_CREDENTIALS, file.toString()), ADMIN, Optional.empty(),
+        TransferSettings.from(BmaSettingsReader.of(imap(BmaProperties.TARGET_CREDENTIALS, file.toString())), ADMIN,
                 () -> {
                     throw new AssertionError("the app is asked only for oauth2");
                 }, Clock.systemUTC()).build();
-        TransferSettings.fromProperties(imap(BmaProperties.TARGET_AUTH, "OAuth2"), ADMIN, Optional.empty(), APP,
+        TransferSettings.from(BmaSettingsReader.of(imap(BmaProperties.TARGET_AUTH, "OAuth2")), ADMIN, APP,
                 Clock.systemUTC()).build();
     }
 
     @Test
     void smtpAuthMappingRefusesContradictionsNamingTheKey() {
         Map<String, String> smtp = Map.of(BmaProperties.SMTP_HOST, "smtp.office365.com", BmaProperties.SMTP_AUTH, "oauth2");
-        refused(() -> SmtpNotifier.fromProperties(smtp, Optional.empty(), NO_APP, Sleeper.system()),
+        refused(() -> SmtpNotifier.from(BmaSettingsReader.of(smtp), SecretResolver.none(), NO_APP, Sleeper.system()),
                 "bma.smtp.auth=oauth2", "bma.graph.tenant", "bma-graph");
         Map<String, String> withServer = new HashMap<>(smtp);
         withServer.put(BmaProperties.SMTP_SERVER, "bma-smtp");
-        refused(() -> SmtpNotifier.fromProperties(withServer, Optional.empty(), APP, Sleeper.system()),
+        refused(() -> SmtpNotifier.from(BmaSettingsReader.of(withServer), SecretResolver.none(), APP, Sleeper.system()),
                 "bma.smtp.auth=oauth2", "bma.smtp.server");
         Map<String, String> plain = new HashMap<>(smtp);
         plain.put(BmaProperties.SMTP_SECURITY, "none");
         plain.put(BmaProperties.SMTP_ALLOW_PLAINTEXT, "true");
-        refused(() -> SmtpNotifier.fromProperties(plain, Optional.empty(), APP, Sleeper.system()),
+        refused(() -> SmtpNotifier.from(BmaSettingsReader.of(plain), SecretResolver.none(), APP, Sleeper.system()),
                 "bma.smtp.auth=oauth2", "bma.smtp.security");
-        refused(() -> SmtpNotifier.fromProperties(Map.of(BmaProperties.SMTP_HOST, "smtp.example.be",
-                BmaProperties.SMTP_AUTH, "xoauth"), Optional.empty(), APP, Sleeper.system()), "bma.smtp.auth", "'xoauth'");
-        SmtpNotifier.fromProperties(smtp, Optional.empty(), APP, Sleeper.system()).close();
+        refused(() -> SmtpNotifier.from(BmaSettingsReader.of(Map.of(BmaProperties.SMTP_HOST, "smtp.example.be",
+                BmaProperties.SMTP_AUTH, "xoauth")), SecretResolver.none(), APP, Sleeper.system()), "bma.smtp.auth", "'xoauth'");
+        SmtpNotifier.from(BmaSettingsReader.of(smtp), SecretResolver.none(), APP, Sleeper.system()).close();
     }
 
     @Test
     void authorityKeysAreChecked() {
         Map<String, String> p = app(SECRET);
         p.put(BmaProperties.GRAPH_AUTHORITY, "http://login.example.com/");
-        refused(() -> GraphSettings.fromProperties(p), "bma.graph.authority", "https");
+        refused(() -> TestProperties.graph(p), "bma.graph.authority", "https");
         Map<String, String> q = app(SECRET);
         q.put(BmaProperties.GRAPH_TRUST_CERTIFICATE, dir.resolve("missing.pem").toString());
-        refused(() -> GraphSettings.fromProperties(q), "bma.graph.trustCertificate", "missing.pem");
-        assertThat(GraphSettings.fromProperties(app(SECRET)).authority()).isEqualTo(entra.authority());
+        refused(() -> TestProperties.graph(q), "bma.graph.trustCertificate", "missing.pem");
+        assertThat(TestProperties.graph(app(SECRET)).authority()).isEqualTo(entra.authority());
     }
 }

@@ -138,7 +138,7 @@ class GraphNotificationTest {
     @Test
     void setsThePasswordWithAChangeAtFirstSignInWhenConfigured() {
         boolean change = be.cfwb.bma.notify.NotificationSettings.changePasswordAtFirstSignIn(
-                java.util.Map.of("bma.password.changeAtFirstSignIn", "true"));
+                be.cfwb.bma.config.BmaSettingsReader.of(java.util.Map.of("bma.password.changeAtFirstSignIn", "true")));
 
         new GraphCredentialIssuer(graph, sleeper, 8, change).issue(BOX, Secret.of(PASSWORD));
 

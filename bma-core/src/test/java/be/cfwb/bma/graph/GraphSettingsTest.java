@@ -1,5 +1,9 @@
 package be.cfwb.bma.graph;
 
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import org.junit.jupiter.api.Test;
@@ -25,35 +29,36 @@ class GraphSettingsTest {
     }
 
     @Test
-    void readsPropertiesWithTheEnvironmentAsFallback() {
-        GraphSettings s = GraphSettings.fromProperties(
+    void readsPropertiesWithTheSecretFromTheEnvironment() {
+        GraphSettings s = GraphSettings.from(BmaSettingsReader.of(
                 Map.of("bma.graph.tenant", "cfwb.onmicrosoft.com", "bma.graph.clientId", CLIENT,
-                        "bma.graph.maxMessageSize", "150MB", "bma.graph.concurrency", "2"),
-                Map.of("BMA_GRAPH_CLIENTSECRET", SECRET, "BMA_GRAPH_CONCURRENCY", "4"));
+                        "bma.graph.maxMessageSize", "150MB", "bma.graph.concurrency", "2")),
+                SecretResolver.environment(Map.of("BMA_GRAPH_CLIENTSECRET", SECRET, "BMA_GRAPH_CONCURRENCY", "4")));
         assertThat(s.credentials().kind()).isEqualTo(GraphCredentials.Kind.CLIENT_SECRET);
         assertThat(s.credentials().secret()).isEqualTo(SECRET);
         assertThat(s.maxMessageSize()).isEqualTo(150L * 1024 * 1024);
-        assertThat(s.mailboxConcurrency()).as("the property wins over the environment").isEqualTo(2);
+        assertThat(s.mailboxConcurrency()).as("only secrets come from the resolver").isEqualTo(2);
         assertThat(s.baseUrl()).hasToString("https://graph.microsoft.com/v1.0");
     }
 
     @Test
     void theSettingsServersPasswordIsTheSecretOrWithACertificateItsPassword() {
-        Map<String, String> secret = GraphSettings.withAppLogin(Map.of("bma.graph.tenant", "t.onmicrosoft.com"), CLIENT, SECRET);
-        assertThat(GraphSettings.fromProperties(secret).credentials().kind()).isEqualTo(GraphCredentials.Kind.CLIENT_SECRET);
-        Map<String, String> certificate = GraphSettings.withAppLogin(Map.of("bma.graph.tenant", "t.onmicrosoft.com",
-                "bma.graph.certificate", "/etc/bma/app.p12"), CLIENT, SECRET);
-        assertThat(certificate).containsEntry("bma.graph.certificatePassword", SECRET)
-                .doesNotContainKey("bma.graph.clientSecret").containsEntry("bma.graph.clientId", CLIENT);
-        GraphCredentials c = GraphSettings.fromProperties(certificate).credentials();
+        SecretResolver app = SecretResolver.of(Map.of(SecretResolver.GRAPH, new Login(CLIENT, Secret.of(SECRET))), Map.of());
+        GraphCredentials secret = GraphSettings.from(BmaSettingsReader.of(Map.of("bma.graph.tenant", "t.onmicrosoft.com")),
+                app).credentials();
+        assertThat(secret.kind()).isEqualTo(GraphCredentials.Kind.CLIENT_SECRET);
+        assertThat(secret.secret()).isEqualTo(SECRET);
+        assertThat(secret.toString()).contains(CLIENT);
+        GraphCredentials c = GraphSettings.from(BmaSettingsReader.of(Map.of("bma.graph.tenant", "t.onmicrosoft.com",
+                "bma.graph.certificate", "/etc/bma/app.p12")), app).credentials();
         assertThat(c.kind()).isEqualTo(GraphCredentials.Kind.CERTIFICATE);
         assertThat(c.toString()).doesNotContain(SECRET);
     }
 
     @Test
     void refusesBadValuesNamingTheKey() {
-        assertThatThrownBy(() -> GraphSettings.fromProperties(Map.of("bma.graph.tenant", "t.onmicrosoft.com",
-                "bma.graph.clientId", CLIENT))).isInstanceOfSatisfying(BmaException.class, e -> {
+        assertThatThrownBy(() -> GraphSettings.from(BmaSettingsReader.of(Map.of("bma.graph.tenant", "t.onmicrosoft.com",
+                "bma.graph.clientId", CLIENT)), SecretResolver.none())).isInstanceOfSatisfying(BmaException.class, e -> {
                     assertThat(e.code()).isEqualTo(BmaErrorCode.INVALID_CONFIGURATION);
                     assertThat(e.getMessage()).contains("bma.graph.clientSecret").contains("never the POM");
                 });
@@ -67,7 +72,8 @@ class GraphSettingsTest {
                 .hasMessageContaining("under 4 MB");
         assertThatThrownBy(() -> GraphSettings.builder().maxMessageSize(200L * 1024 * 1024))
                 .hasMessageContaining("150 MB");
-        assertThatThrownBy(() -> GraphSettings.fromProperties(Map.of("bma.graph.maxMessageSize", "big")))
+        assertThatThrownBy(() -> GraphSettings.from(BmaSettingsReader.of(Map.of("bma.graph.maxMessageSize", "big")),
+                SecretResolver.none()))
                 .hasMessageContaining("bma.graph.maxMessageSize");
         assertThatThrownBy(() -> GraphSettings.builder().build()).hasMessageContaining("credentials are missing");
     }

@@ -1,5 +1,6 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.address.BmaAddress;
@@ -50,7 +51,7 @@ class CircularMailsTest {
     private List<MimeMessage> planAndSend(Map<String, String> properties, PlannedMailbox[] row) throws Exception {
         TestSupport.MutableClock clock = new TestSupport.MutableClock(
                 ZonedDateTime.of(2024, 9, 30, 8, 0, 0, 0, PlanningSettings.ZONE).toInstant());
-        NotificationSettings settings = NotificationSettings.builder().properties(properties)
+        NotificationSettings settings = NotificationSettings.builder().read(BmaSettingsReader.of(properties))
                 .links(NotificationLinks.of("https://outlook.office.com/mail/", "https://e.be/1", "https://e.be/2"))
                 .notifier(new SmtpNotifier(SmtpSettings.loopback(GREENMAIL.getSmtp().getPort())))
                 .credentialIssuer(new TestSupport.RecordingIssuer()).sleeper(new TestSupport.ClockSleeper(clock))

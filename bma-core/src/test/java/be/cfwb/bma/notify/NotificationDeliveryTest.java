@@ -1,5 +1,6 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
@@ -513,11 +514,11 @@ class NotificationDeliveryTest {
 
     @Test
     void senderIdentitiesAndReplyToComeFromTheProperties() throws Exception {
-        Bma bma = bma(smtp(), b -> b.properties(Map.of(
+        Bma bma = bma(smtp(), b -> b.read(BmaSettingsReader.of(Map.of(
                 "bma.notify.sgne.name", "Équipe « Migration BMA »",
                 "bma.notify.sgne.address", "noreply-bma@cfwb.be",
                 "bma.notify.sgne.replyTo", "migrationBMA@cfwb.be",
-                "bma.notify.etnic.address", "noreply@etnic.be")));
+                "bma.notify.etnic.address", "noreply@etnic.be"))));
         bma.notify(MailboxSelection.parse("ec001394"), MIGRATION);
 
         List<MimeMessage> inbox = inbox(EC);

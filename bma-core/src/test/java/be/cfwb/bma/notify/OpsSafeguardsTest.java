@@ -194,7 +194,7 @@ class OpsSafeguardsTest {
     @Test
     void aSafeguardValueThatIsNotUnderstoodIsRefusedNamingItsKey() {
         assertThatThrownBy(() -> configure(oldServer, false).properties(Map.of("bma.allowFutureDate", "yes")))
-                .isInstanceOf(BmaException.class).hasMessage("bma.allowFutureDate 'yes' is neither true nor false");
+                .isInstanceOf(BmaException.class).hasMessage("bma.allowFutureDate 'yes' must be true or false");
         assertThatThrownBy(() -> configure(oldServer, false).properties(Map.of("bma.delivery.waitMinutes", "half an hour")))
                 .isInstanceOf(BmaException.class)
                 .hasMessage("bma.delivery.waitMinutes 'half an hour' is not a whole number of minutes, e.g. 30");

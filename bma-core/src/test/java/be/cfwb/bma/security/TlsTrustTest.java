@@ -1,5 +1,7 @@
 package be.cfwb.bma.security;
 
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
@@ -50,7 +52,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -242,7 +243,7 @@ class TlsTrustTest {
                 BmaProperties.TARGET_URL, "imaps://127.0.0.1:993", BmaProperties.SOURCE_TRUST_CERTIFICATE, pem.toString(),
                 BmaProperties.SOURCE_CREDENTIALS, credentialsFile().toString(),
                 BmaProperties.TARGET_CREDENTIALS, credentialsFile().toString());
-        TransferSettings settings = TransferSettings.fromProperties(props, Optional.empty(), Optional.empty(), CLOCK).build();
+        TransferSettings settings = TransferSettings.from(BmaSettingsReader.of(props), SecretResolver.none(), CLOCK).build();
         try (MailboxSource source = settings.source().open(MAILBOX)) {
             assertThat(source.folders()).isNotEmpty();
         }
@@ -250,7 +251,7 @@ class TlsTrustTest {
         Path notACertificate = Files.writeString(temp.resolve("not-a-cert.pem"), "hello");
         Map<String, String> bad = new java.util.HashMap<>(props);
         bad.put(BmaProperties.SOURCE_TRUST_CERTIFICATE, notACertificate.toString());
-        assertThatThrownBy(() -> TransferSettings.fromProperties(bad, Optional.empty(), Optional.empty(), CLOCK))
+        assertThatThrownBy(() -> TransferSettings.from(BmaSettingsReader.of(bad), SecretResolver.none(), CLOCK))
                 .isInstanceOfSatisfying(BmaException.class, e -> assertThat(e.code()).isEqualTo(BmaErrorCode.INVALID_CONFIGURATION))
                 .hasMessageContaining(BmaProperties.SOURCE_TRUST_CERTIFICATE)
                 .hasMessageContaining("not-a-cert.pem");

@@ -1,12 +1,10 @@
 package be.cfwb.bma.maven;
 
-import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
 
 import org.apache.maven.plugins.annotations.Parameter;
 
 import java.io.File;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -59,8 +57,8 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     protected Long maxMessageSize;
 
     @Override
-    protected BmaConfiguration configuration() {
-        Map<String, String> p = new HashMap<>();
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
         put(p, BmaProperties.SOURCE_URL, sourceUrl);
         put(p, BmaProperties.TARGET, target);
         put(p, BmaProperties.TARGET_URL, targetUrl);
@@ -70,15 +68,5 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
         put(p, BmaProperties.PARALLELISM, Integer.toString(parallelism));
         put(p, BmaProperties.FOLDER_MAPPING, folderMapping);
         put(p, BmaProperties.TARGET_MAX_MESSAGE_SIZE, maxMessageSize == null ? null : maxMessageSize.toString());
-        // Keys given as goal parameters win over the same keys set as project properties.
-        Map<String, String> properties = new HashMap<>(bmaProperties());
-        properties.putAll(p);
-        return super.configuration().transfer(transferSettings(properties));
-    }
-
-    private static void put(Map<String, String> p, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            p.put(key, value);
-        }
     }
 }

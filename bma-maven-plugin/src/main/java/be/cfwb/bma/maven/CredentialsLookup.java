@@ -1,5 +1,11 @@
 package be.cfwb.bma.maven;
 
+import be.cfwb.bma.BmaErrorCode;
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.config.SecretResolver;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.credentials.Secret;
+
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
@@ -8,7 +14,6 @@ import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,9 +22,11 @@ import java.util.function.Function;
  * Finds the login for a server id: first a {@code <server>} of {@code settings.xml}
  * (password decrypted with Maven's own decrypter, so {@code mvn --encrypt-password} works),
  * then the environment ({@code BMA_SOURCE_USERNAME} / {@code BMA_SOURCE_PASSWORD} for
- * {@code bma-source}). Secrets never come from the POM.
+ * {@code bma-source}); the secrets of keys such as {@code bma.graph.clientSecret} from the
+ * environment ({@code BMA_GRAPH_CLIENTSECRET}). The plugin's {@link SecretResolver}: secrets
+ * never come from the POM.
  */
-final class CredentialsLookup {
+final class CredentialsLookup implements SecretResolver {
 
     private final Settings settings;
     private final SettingsDecrypter decrypter;
@@ -38,7 +45,7 @@ final class CredentialsLookup {
 
     /** The prefix of the environment variables for {@code serverId}, e.g. {@code BMA_SOURCE}. */
     static String environmentPrefix(String serverId) {
-        return serverId.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return SecretResolver.environmentPrefix(serverId);
     }
 
     Optional<ServerCredentials> find(String serverId) throws MojoExecutionException {
@@ -58,20 +65,42 @@ final class CredentialsLookup {
         return Optional.empty();
     }
 
-    /**
-     * The login for {@code serverId}, or a clear error naming the server id and both ways to give it.
-     *
-     * @param purpose what the login is for, e.g. "the legacy IMAP server"
-     */
-    ServerCredentials require(String serverId, String purpose) throws MojoExecutionException {
-        Optional<ServerCredentials> found = find(serverId);
-        if (found.isEmpty()) {
-            String prefix = environmentPrefix(serverId);
-            throw new MojoExecutionException("No credentials for " + purpose + ": add a <server> with <id>" + serverId
-                    + "</id> to your settings.xml (encrypt the password with mvn --encrypt-password), or set "
-                    + prefix + "_USERNAME and " + prefix + "_PASSWORD in the environment");
+    @Override
+    public Optional<Login> login(String serverId) {
+        try {
+            return find(serverId).map(CredentialsLookup::toLogin);
+        } catch (MojoExecutionException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
         }
-        return found.get();
+    }
+
+    /** A secret key's environment variable, e.g. {@code BMA_GRAPH_CLIENTSECRET}: never the POM or the command line. */
+    @Override
+    public Optional<Secret> secret(String key) {
+        String value = environment.apply(SecretResolver.environmentName(key));
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Secret.of(value));
+    }
+
+    @Override
+    public String origin(String serverId) {
+        try {
+            String origin = find(serverId).map(ServerCredentials::origin).orElse("settings.xml");
+            return origin.equals("settings.xml") ? "settings.xml server " + serverId : origin;
+        } catch (MojoExecutionException e) {
+            return "settings.xml server " + serverId;
+        }
+    }
+
+    @Override
+    public String whereToGive(String serverId) {
+        String prefix = environmentPrefix(serverId);
+        return "add a <server> with <id>" + serverId + "</id> to your settings.xml (encrypt the password with"
+                + " mvn --encrypt-password), or set " + prefix + "_USERNAME and " + prefix + "_PASSWORD in the environment";
+    }
+
+    @Override
+    public String toString() {
+        return "settings.xml servers, then the environment";
     }
 
     /**
@@ -79,13 +108,13 @@ final class CredentialsLookup {
      *
      * @throws BmaException if the username or the password is missing
      */
-    static be.cfwb.bma.credentials.Login toLogin(ServerCredentials credentials) {
+    static Login toLogin(ServerCredentials credentials) {
         char[] password = credentials.password();
         if (credentials.username().isEmpty() || password.length == 0) {
-            throw new be.cfwb.bma.BmaException(be.cfwb.bma.BmaErrorCode.INVALID_CONFIGURATION, "The login of server '"
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "The login of server '"
                     + credentials.serverId() + "' (" + credentials.origin() + ") needs both a username and a password");
         }
-        return new be.cfwb.bma.credentials.Login(credentials.username(), be.cfwb.bma.credentials.Secret.of(password));
+        return new Login(credentials.username(), Secret.of(password));
     }
 
     private Server decrypt(Server server) throws MojoExecutionException {

@@ -1,7 +1,8 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.BmaConfiguration;
+import be.cfwb.bma.BmaAssembly;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverOutcome;
 import be.cfwb.bma.cutover.CutoverResult;
@@ -10,6 +11,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,8 +37,15 @@ public class CutoverMojo extends AbstractBmaMojo {
     private int timeoutSeconds;
 
     @Override
-    protected BmaConfiguration configuration() {
-        return withOldServer(super.configuration(), bmaProperties());
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.CUTOVER;
+    }
+
+    @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.CUTOVER_COMMAND, command);
+        put(p, BmaProperties.CUTOVER_TIMEOUT_SECONDS, Integer.toString(timeoutSeconds));
     }
 
     @Override
@@ -44,7 +53,7 @@ public class CutoverMojo extends AbstractBmaMojo {
         if (selection().isAll()) {
             throw new MojoFailureException("bma:cutover needs bma.mailboxes: name the mailboxes whose routing was switched");
         }
-        Optional<CutoverHook> hook = cutoverHook(command, timeoutSeconds);
+        Optional<CutoverHook> hook = cutoverHook();
         CutoverResult result = bma.cutover(selection(), hook, dryRun);
         for (CutoverOutcome o : result.outcomes()) {
             String line = String.format("%-21s %-16s %s", o.mailbox(), o.status(), o.detail());

@@ -1,10 +1,11 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MigrateResult;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.MailboxReport;
-import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferListener;
 
 import org.apache.maven.plugin.MojoFailureException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 
 /**
  * Copies the selected mailboxes to the target, each message exactly once
@@ -31,10 +33,21 @@ public class MigrateMojo extends AbstractTransferMojo {
 
 
     @Override
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.MIGRATE;
+    }
+
+    @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.PASS, pass);
+    }
+
+    @Override
     protected void run(Bma bma) throws MojoFailureException {
         // Mailboxes not attempted after a refused admin login share one error text: it is logged once.
         Set<String> errorsLogged = ConcurrentHashMap.newKeySet();
-        MigrateResult result = bma.migrate(selection(), Pass.parse(pass), dryRun, new TransferListener() {
+        MigrateResult result = bma.migrate(selection(), assembly().pass(), dryRun, new TransferListener() {
             @Override
             public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
                 getLog().warn(mailbox + ": " + reason + "; retry " + attempt + " in " + wait.toMillis() + " ms");

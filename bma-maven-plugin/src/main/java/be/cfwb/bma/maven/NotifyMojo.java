@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.notify.DeliveryOutcome;
@@ -15,7 +16,6 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 import java.io.File;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -86,16 +86,18 @@ public class NotifyMojo extends AbstractBmaMojo {
 
 
     @Override
-    protected BmaConfiguration configuration() {
-        // The goal's parameters win over the same keys set as project properties.
-        Map<String, String> properties = new HashMap<>(bmaProperties());
-        properties.putAll(properties());
-        return withOldServer(super.configuration(), properties)
-                .notifications(notificationSettings(properties, dryRun).listener(new LogListener()).build());
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.NOTIFY;
     }
 
-    private Map<String, String> properties() {
-        Map<String, String> p = new HashMap<>();
+    @Override
+    protected BmaConfiguration configuration() {
+        return assembly().listener(new LogListener()).configuration(verb());
+    }
+
+    @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
         put(p, BmaProperties.NOTIFY_TEMPLATES, templates == null ? null : templates.getPath());
         put(p, BmaProperties.NOTIFY_INTERFACE_URL, interfaceUrl);
         put(p, BmaProperties.NOTIFY_TUTORIAL1_URL, tutorial1Url);
@@ -113,13 +115,6 @@ public class NotifyMojo extends AbstractBmaMojo {
         put(p, BmaProperties.SMTP_ALLOW_PLAINTEXT, Boolean.toString(smtpAllowPlaintext));
         put(p, BmaProperties.SMTP_SERVER, smtpServer);
         put(p, BmaProperties.PASSWORD_CHANGE_AT_FIRST_SIGN_IN, changePasswordAtFirstSignIn);
-        return p;
-    }
-
-    private static void put(Map<String, String> p, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            p.put(key, value);
-        }
     }
 
     @Override

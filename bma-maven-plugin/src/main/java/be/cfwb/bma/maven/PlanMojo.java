@@ -1,7 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.BmaConfiguration;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.PlanResult;
 import be.cfwb.bma.address.MailboxSelection;
@@ -10,7 +10,6 @@ import be.cfwb.bma.calendar.PlannedMailbox;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -111,30 +110,34 @@ public class PlanMojo extends AbstractBmaMojo {
     protected String accessDelayDays;
 
     @Override
-    protected BmaConfiguration configuration() {
-        Map<String, String> p = new HashMap<>();
-        p.put(BmaProperties.WINDOW_PO, windowPo);
-        p.put(BmaProperties.WINDOW_EC, windowEc);
-        p.put(BmaProperties.CAPACITY_PO, capacityPo);
-        p.put(BmaProperties.CAPACITY_EC, capacityEc);
-        p.put(BmaProperties.SCHOOL_HOLIDAYS_PO, schoolHolidaysPo);
-        p.put(BmaProperties.SCHOOL_HOLIDAYS_EC, schoolHolidaysEc);
-        p.put(BmaProperties.LEAD_DAYS, leadDays);
-        p.put(BmaProperties.MAIL1_TIME, mail1Time);
-        p.put(BmaProperties.MAIL2_TIME, mail2Time);
-        p.put(BmaProperties.MAIL3_TIME, mail3Time);
-        p.put(BmaProperties.MAIL4_TIME, mail4Time);
-        p.put(BmaProperties.MAILS_PER_HOUR, mailsPerHour);
-        p.put(BmaProperties.CLOSED_DAYS, closedDays);
-        p.put(BmaProperties.SCHOOL_CALENDAR, schoolCalendar);
-        p.put(BmaProperties.BLACKOUTS, blackouts);
-        p.put(BmaProperties.VOLUME_PER_DAY_PO, volumePerDayPo);
-        p.put(BmaProperties.VOLUME_PER_DAY_EC, volumePerDayEc);
-        p.put(BmaProperties.MAILBOX_SIZES, mailboxSizes);
-        p.put(BmaProperties.KEEP_TOGETHER, keepTogether);
-        p.put(BmaProperties.ANNOUNCE_FROM, announceFrom);
-        p.put(BmaProperties.ACCESS_DELAY_DAYS, accessDelayDays);
-        return super.configuration().properties(p);
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.PLAN;
+    }
+
+    @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.WINDOW_PO, windowPo);
+        put(p, BmaProperties.WINDOW_EC, windowEc);
+        put(p, BmaProperties.CAPACITY_PO, capacityPo);
+        put(p, BmaProperties.CAPACITY_EC, capacityEc);
+        put(p, BmaProperties.SCHOOL_HOLIDAYS_PO, schoolHolidaysPo);
+        put(p, BmaProperties.SCHOOL_HOLIDAYS_EC, schoolHolidaysEc);
+        put(p, BmaProperties.LEAD_DAYS, leadDays);
+        put(p, BmaProperties.MAIL1_TIME, mail1Time);
+        put(p, BmaProperties.MAIL2_TIME, mail2Time);
+        put(p, BmaProperties.MAIL3_TIME, mail3Time);
+        put(p, BmaProperties.MAIL4_TIME, mail4Time);
+        put(p, BmaProperties.MAILS_PER_HOUR, mailsPerHour);
+        put(p, BmaProperties.CLOSED_DAYS, closedDays);
+        put(p, BmaProperties.SCHOOL_CALENDAR, schoolCalendar);
+        put(p, BmaProperties.BLACKOUTS, blackouts);
+        put(p, BmaProperties.VOLUME_PER_DAY_PO, volumePerDayPo);
+        put(p, BmaProperties.VOLUME_PER_DAY_EC, volumePerDayEc);
+        put(p, BmaProperties.MAILBOX_SIZES, mailboxSizes);
+        put(p, BmaProperties.KEEP_TOGETHER, keepTogether);
+        put(p, BmaProperties.ANNOUNCE_FROM, announceFrom);
+        put(p, BmaProperties.ACCESS_DELAY_DAYS, accessDelayDays);
     }
 
     @Override

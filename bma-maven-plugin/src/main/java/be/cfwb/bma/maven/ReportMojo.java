@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -13,6 +14,11 @@ import java.nio.file.Path;
  */
 @Mojo(name = "report", requiresProject = false, threadSafe = true)
 public class ReportMojo extends AbstractBmaMojo {
+
+    @Override
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.REPORT;
+    }
 
     @Override
     protected void run(Bma bma) {

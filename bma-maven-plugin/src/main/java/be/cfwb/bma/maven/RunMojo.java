@@ -1,12 +1,11 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
-import be.cfwb.bma.BmaConfiguration;
+import be.cfwb.bma.BmaAssembly;
+import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.lifecycle.RunResult;
-import be.cfwb.bma.notify.NotificationSettings;
-import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.calendar.PlanningSettings;
 
 import org.apache.maven.plugin.MojoExecutionException;
@@ -43,17 +42,21 @@ public class RunMojo extends AbstractBmaMojo {
     private int cutoverTimeoutSeconds;
 
     @Override
-    protected BmaConfiguration configuration() {
-        Map<String, String> properties = bmaProperties();
-        NotificationSettings notifications = notificationSettings(properties, dryRun).build();
-        TransferSettings transfer = transferSettings(properties);
-        return super.configuration().properties(properties).notifications(notifications).transfer(transfer);
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.RUN;
+    }
+
+    @Override
+    protected void parameters(Map<String, String> p) {
+        super.parameters(p);
+        put(p, BmaProperties.CUTOVER_COMMAND, cutoverCommand);
+        put(p, BmaProperties.CUTOVER_TIMEOUT_SECONDS, Integer.toString(cutoverTimeoutSeconds));
     }
 
     @Override
     protected void run(Bma bma) throws MojoExecutionException, MojoFailureException {
         LocalDate day = day().orElse(LocalDate.now(PlanningSettings.ZONE));
-        Optional<CutoverHook> hook = cutoverHook(cutoverCommand, cutoverTimeoutSeconds);
+        Optional<CutoverHook> hook = cutoverHook();
         getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : "")
                 + (dryRun ? " (dry run: nothing is sent, reset, copied or recorded)" : ""));
         RunResult result = bma.run(day, selection(), hook, new ProgressLog(getLog()), dryRun);

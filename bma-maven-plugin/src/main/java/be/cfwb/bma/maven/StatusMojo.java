@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.MailboxStatus;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.StatusResult;
@@ -21,6 +22,11 @@ public class StatusMojo extends AbstractBmaMojo {
 
     /** Up to this many explicitly selected mailboxes, each one's history is printed too. */
     static final int HISTORY_LIMIT = 20;
+
+    @Override
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.STATUS;
+    }
 
     @Override
     protected void run(Bma bma) {

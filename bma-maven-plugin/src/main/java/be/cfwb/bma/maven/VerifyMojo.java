@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.VerifyResult;
 
 import org.apache.maven.plugin.MojoFailureException;
@@ -15,6 +16,11 @@ import org.apache.maven.plugins.annotations.Mojo;
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
 public class VerifyMojo extends AbstractTransferMojo {
 
+
+    @Override
+    protected BmaAssembly.Verb verb() {
+        return BmaAssembly.Verb.VERIFY;
+    }
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {

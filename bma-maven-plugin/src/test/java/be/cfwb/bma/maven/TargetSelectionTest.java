@@ -1,5 +1,7 @@
 package be.cfwb.bma.maven;
 
+import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.config.SecretResolver;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.transfer.TransferSettings;
 
@@ -15,25 +17,24 @@ class TargetSelectionTest {
 
     @Test
     void imapIsTheDefaultGraphIsChosenByNameAnythingElseIsRefused() {
-        assertThat(TransferSettings.targetIsImap(Map.of())).isTrue();
-        assertThat(TransferSettings.targetIsImap(Map.of("bma.target", "IMAP"))).isTrue();
-        assertThat(TransferSettings.targetIsImap(Map.of("bma.target", "graph"))).isFalse();
-        assertThatThrownBy(() -> TransferSettings.targetIsImap(Map.of("bma.target", "ews")))
+        assertThat(TransferSettings.targetIsImap(BmaSettingsReader.of(Map.of()))).isTrue();
+        assertThat(TransferSettings.targetIsImap(BmaSettingsReader.of(Map.of("bma.target", "IMAP")))).isTrue();
+        assertThat(TransferSettings.targetIsImap(BmaSettingsReader.of(Map.of("bma.target", "graph")))).isFalse();
+        assertThatThrownBy(() -> TransferSettings.targetIsImap(BmaSettingsReader.of(Map.of("bma.target", "ews"))))
                 .isInstanceOf(BmaException.class).hasMessage("bma.target 'ews' is unknown; use imap or graph");
     }
 
     @Test
     void aGraphTargetNeedsNoTargetUrlButAnImapTargetDoes() {
         Map<String, String> graph = Map.of("bma.source.url", "imap://127.0.0.1:1143", "bma.target", "graph");
-        assertThat(TransferSettings.fromProperties(graph, java.util.Optional.of(login()), java.util.Optional.empty(),
-                java.time.Clock.systemUTC())).isNotNull();
+        assertThat(TransferSettings.from(BmaSettingsReader.of(graph), admin(), java.time.Clock.systemUTC())).isNotNull();
 
         Map<String, String> imap = Map.of("bma.source.url", "imap://127.0.0.1:1143");
-        assertThatThrownBy(() -> TransferSettings.fromProperties(imap, java.util.Optional.of(login()), java.util.Optional.empty(),
-                java.time.Clock.systemUTC())).hasMessageContaining("bma.target.url");
+        assertThatThrownBy(() -> TransferSettings.from(BmaSettingsReader.of(imap), admin(), java.time.Clock.systemUTC())).hasMessageContaining("bma.target.url");
     }
 
-    private static be.cfwb.bma.credentials.Login login() {
-        return new be.cfwb.bma.credentials.Login("admin", be.cfwb.bma.credentials.Secret.of("x"));
+    private static SecretResolver admin() {
+        return SecretResolver.of(Map.of(SecretResolver.SOURCE,
+                new be.cfwb.bma.credentials.Login("admin", be.cfwb.bma.credentials.Secret.of("x"))), Map.of());
     }
 }

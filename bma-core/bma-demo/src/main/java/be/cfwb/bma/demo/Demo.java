@@ -111,8 +111,8 @@ public final class Demo {
      * @throws BmaException naming {@code bma.target} if it is neither
      */
     public Demo target(String target) {
-        boolean graph = !TransferSettings.targetIsImap(Map.of(be.cfwb.bma.BmaProperties.TARGET,
-                target == null ? "imap" : target));
+        boolean graph = !TransferSettings.targetIsImap(be.cfwb.bma.config.BmaSettingsReader.of(
+                Map.of(be.cfwb.bma.BmaProperties.TARGET, target == null ? "imap" : target)));
         return new Demo(state, output, size, out, listener, graph);
     }
 
