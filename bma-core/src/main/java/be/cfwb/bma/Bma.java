@@ -1,54 +1,23 @@
 package be.cfwb.bma;
 
-import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Inventory;
-import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
-import be.cfwb.bma.cutover.Cutover;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverResult;
-import be.cfwb.bma.calendar.MigrationPlan;
-import be.cfwb.bma.calendar.PlanFiles;
-import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
-import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Event;
-import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.lifecycle.MigrationDay;
-import be.cfwb.bma.lifecycle.ProvisionResult;
-import be.cfwb.bma.lifecycle.Provisioning;
 import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
-import be.cfwb.bma.notify.MailboxSchedule;
-import be.cfwb.bma.notify.DeliveryCheck;
 import be.cfwb.bma.notify.DeliveryResult;
 import be.cfwb.bma.notify.NotificationKind;
-import be.cfwb.bma.ledger.LedgerEntry;
-import be.cfwb.bma.ledger.LedgerEvent;
-import be.cfwb.bma.report.MigrationReport;
-import be.cfwb.bma.report.ReportWriter;
-import be.cfwb.bma.notify.NotificationRun;
-import be.cfwb.bma.notify.NotificationSchedule;
 import be.cfwb.bma.notify.NotificationSettings;
-import be.cfwb.bma.notify.PlanSchedule;
 import be.cfwb.bma.notify.NotifyResult;
-import be.cfwb.bma.transfer.MailboxVerification;
 import be.cfwb.bma.transfer.Pass;
-import be.cfwb.bma.transfer.SyncEngine;
 import be.cfwb.bma.transfer.TransferListener;
-import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
-import be.cfwb.bma.transfer.VerifyReport;
-import be.cfwb.bma.transfer.Verifier;
-import be.cfwb.bma.transfer.internal.LoginGate;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,9 +32,10 @@ import java.util.Optional;
  * StatusResult status = bma.status(MailboxSelection.parse("ec001394,po000478"));
  * }</pre>
  *
- * <p>A {@code Bma} is immutable and safe to share between threads. Each verb opens the
- * ledger for its own duration, so two verbs on one ledger never run at once, in this
- * process or another.
+ * <p>A {@code Bma} is immutable and safe to share between threads. Each verb that records
+ * opens and locks the ledger once for its whole duration ({@link #run}: the whole day, every
+ * stage on the one ledger), so two such verbs on one ledger never run at once, in this process or
+ * another; {@link #status} and {@link #report} read without the lock, while a writer runs.
  */
 public final class Bma {
 
@@ -80,11 +50,6 @@ public final class Bma {
             Objects.requireNonNull(clock);
             Objects.requireNonNull(planning);
             Objects.requireNonNull(safeguards);
-        }
-
-        Settings withTransfer(TransferSettings transfer) {
-            return new Settings(inventory, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
-                    notifications, transfer, safeguards);
         }
     }
 
@@ -122,17 +87,9 @@ public final class Bma {
      *                      cannot be opened
      */
     public StatusResult status(MailboxSelection selection) {
-        Inventory selected = settings.inventory().select(selection);
         // Read-only and without the lock: status answers while another process runs the day.
-        try (Ledger ledger = Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())) {
-            List<MailboxStatus> rows = new ArrayList<>(selected.size());
-            for (Mailbox mailbox : selected.mailboxes()) {
-                // The last event of each kind decides the step as the whole history would, without reading it.
-                List<LedgerEvent> kinds = ledger.lastOfEachKind(mailbox.address());
-                rows.add(new MailboxStatus(mailbox, MailboxStep.of(kinds),
-                        MailboxStep.lastStepEvent(kinds).map(LedgerEvent::at), ledger.historyView(mailbox.address()), kinds));
-            }
-            return new StatusResult(rows, ledger.recovery());
+        try (RunSession session = RunSession.reading(settings)) {
+            return session.status(selection);
         }
     }
 
@@ -153,37 +110,12 @@ public final class Bma {
      *                      ledger cannot be opened; before anything is sent
      */
     public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun) {
-        return notify(selection, date, dryRun, NotificationKind.MAIL4);
-    }
-
-    /**
-     * As {@link #notify(MailboxSelection, LocalDate, boolean)}, sending no mail after
-     * {@code upTo}: the day's run sends mail 1, then mails 2 and 3 once the target is
-     * provisioned, then mail 4 once the pre-stage copy is done.
-     */
-    public NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun, NotificationKind upTo) {
-        NotificationSettings notifications = settings.notifications().orElseThrow(() -> new BmaException(
-                BmaErrorCode.INVALID_CONFIGURATION, "Notifications are not configured (BmaConfiguration.notifications)"));
+        RunSession.notifications(settings);
         if (!dryRun) {
             requireNotFuture(date);
         }
-        Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            // The published plan (plan.json) is what ops reviewed; without one (a clean target/), the
-            // same plan bma:plan would publish: the whole inventory, announced dates kept.
-            NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
-                    PlanFiles.read(settings.outputDirectory(), settings.inventory()).orElseGet(() ->
-                            new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
-                                    Map.of()))));
-            NotificationSchedule limited = address -> schedule.of(address).map(s -> upTo(s, upTo));
-            NotifyResult result = new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
-                    .run(selected.mailboxes(), limited, date, dryRun);
-            if (dryRun || settings.transfer() == null) {
-                return result;
-            }
-            // Sent is not received: each mail must be seen where the school reads it, the old mailbox.
-            return result.withDelivery(deliveryCheck(ledger).run(selected.mailboxes().stream()
-                    .map(Mailbox::address).toList()));
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.notify(selection, date, dryRun, NotificationKind.MAIL4);
         }
     }
 
@@ -195,26 +127,9 @@ public final class Bma {
      * @throws BmaException if the old server is not configured
      */
     public DeliveryResult checkDelivery(MailboxSelection selection) {
-        transferSettings();
-        Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            return deliveryCheck(ledger).run(selected.mailboxes().stream().map(Mailbox::address).toList());
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.checkDelivery(selection);
         }
-    }
-
-    private DeliveryCheck deliveryCheck(Ledger ledger) {
-        return new DeliveryCheck(settings.transfer().source(), ledger, settings.clock(),
-                settings.safeguards().deliveryWait());
-    }
-
-    /** Whether a cutover waits for mail 4 in the old mailbox: as configured, else whenever the old server is known. */
-    public boolean requireMail4Delivered() {
-        boolean required = settings.safeguards().requireMail4Delivered().orElse(settings.transfer() != null);
-        if (required && settings.transfer() == null) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.REQUIRE_MAIL4_DELIVERED
-                    + "=true needs the old server to look in (" + BmaProperties.SOURCE_URL + " and its login)");
-        }
-        return required;
     }
 
     /**
@@ -228,31 +143,6 @@ public final class Bma {
                     + " is after today (" + today + ", Europe/Brussels): a goal that sends, resets passwords or copies"
                     + " refuses a future day. Check " + BmaProperties.DATE + ", or set " + BmaProperties.ALLOW_FUTURE_DATE
                     + "=true to act for that day on purpose");
-        }
-    }
-
-    /** The schedule with every mail after {@code last} moved out of reach. */
-    private static MailboxSchedule upTo(MailboxSchedule schedule, NotificationKind last) {
-        java.util.EnumMap<NotificationKind, java.time.LocalDateTime> due = new java.util.EnumMap<>(schedule.due());
-        for (NotificationKind kind : NotificationKind.values()) {
-            if (kind.number() > last.number()) {
-                due.put(kind, java.time.LocalDateTime.of(9999, 12, 31, 0, 0));
-            }
-        }
-        return new MailboxSchedule(schedule.mailbox(), schedule.migrationDate(), schedule.accessDate(), due,
-                schedule.planVersion());
-    }
-
-    /**
-     * Checks that each selected mailbox's target exists and takes our login, and records it
-     * provisioned: the step mail 2 (the new password) waits for.
-     */
-    public ProvisionResult provision(MailboxSelection selection) {
-        TransferSettings transfer = transferSettings();
-        Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            return new Provisioning(LoginGate.guard(transfer).target(), ledger)
-                    .run(selected.mailboxes().stream().map(Mailbox::address).toList());
         }
     }
 
@@ -284,14 +174,10 @@ public final class Bma {
         if (!dryRun) {
             requireNotFuture(day);
         }
-        if (settings.transfer() == null) {
-            return new MigrationDay(this, cutoverHook, listener, dryRun).run(day, selection);
+        // One session for the whole day: the ledger locked from the plan to the dashboard, one set of login gates.
+        try (RunSession session = RunSession.forDay(settings)) {
+            return new MigrationDay(session, cutoverHook, listener, dryRun).run(day, selection);
         }
-        // One set of login gates for every stage: a refused admin login is tried once a run, not once a stage.
-        TransferSettings gated = LoginGate.guard(settings.transfer());
-        RunResult result = new MigrationDay(new Bma(settings.withTransfer(gated)), cutoverHook, listener, dryRun)
-                .run(day, selection);
-        return result.withRefusedLogins(LoginGate.refusals(gated));
     }
 
     /**
@@ -301,11 +187,8 @@ public final class Bma {
      * the old mailbox; the others are reported, not recorded.
      */
     public CutoverResult cutover(MailboxSelection selection, Optional<CutoverHook> hook, boolean dryRun) {
-        Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            List<BmaAddress> addresses = selected.mailboxes().stream().map(Mailbox::address).toList();
-            return new Cutover(ledger, hook, requireMail4Delivered() ? Optional.of(deliveryCheck(ledger)) : Optional.empty())
-                    .run(addresses, dryRun);
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.cutover(selection, hook, dryRun);
         }
     }
 
@@ -317,11 +200,9 @@ public final class Bma {
      * @return the HTML file
      */
     public Path report(MailboxSelection selection) {
-        Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())) {
-            // Days are the schools' days, as in the plan: not the zone of the clock (the JVM's by default).
-            MigrationReport report = MigrationReport.of(selected, ledger, PlanningSettings.ZONE);
-            return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
+        // Read-only and without the lock, as status.
+        try (RunSession session = RunSession.reading(settings)) {
+            return session.report(selection);
         }
     }
 
@@ -348,22 +229,8 @@ public final class Bma {
      * ledger is touched.
      */
     public PlanResult plan(MailboxSelection selection, boolean dryRun) {
-        settings.inventory().select(selection);
-        Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.ledgerDirectory(), settings.outputDirectory());
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            MigrationPlan plan = new Planner(settings.planning())
-                    .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
-            if (dryRun) {
-                List<Path> files = PlanFiles.write(plan, settings.outputDirectory().resolve(DRY_RUN_DIRECTORY));
-                return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
-                        files, ledger.recovery());
-            }
-            List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
-            PlanFiles.keepPublished(files.get(1), ledger.directory());
-            ledger.append(LedgerEntry.of(new Event.PlanPublished(plan.size(), plan.changes().size(),
-                    PlanFiles.sha256(files.get(0)))));
-            return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
-                    files, ledger.recovery());
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.plan(selection, dryRun);
         }
     }
 
@@ -376,37 +243,14 @@ public final class Bma {
      *                      address outside the inventory, or the ledger cannot be opened
      */
     public MigrateResult migrate(MailboxSelection selection, Pass pass, boolean dryRun, TransferListener listener) {
-        TransferSettings transfer = transferSettings();
-        Inventory selected = settings.inventory().select(selection);
-        List<BmaAddress> mailboxes = selected.mailboxes().stream().map(Mailbox::address).toList();
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            TransferReport report = new SyncEngine(transfer, ledger, settings.clock(), listener).run(mailboxes, pass, dryRun);
-            Path file = settings.outputDirectory().resolve(dryRun ? "migrate-dry-run-report.json" : "migrate-report.json");
-            report.write(file);
-            return new MigrateResult(report, file);
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.migrate(selection, pass, dryRun, listener);
         }
     }
 
     /** {@link #migrate(MailboxSelection, Pass, boolean, TransferListener)}, for real and without a listener. */
     public MigrateResult migrate(MailboxSelection selection, Pass pass) {
         return migrate(selection, pass, false, TransferListener.NONE);
-    }
-
-    /**
-     * Reads the selected old mailboxes without copying anything (a dry run) and records what
-     * support should know before the migration day: how many messages and bytes the server
-     * holds (a mailbox read with a POP client holds almost nothing), and the folders the target
-     * will rename. {@link #report} flags the anomalies.
-     */
-    public MigrateResult survey(MailboxSelection selection) {
-        MigrateResult result = migrate(selection, Pass.PRESTAGE, true, TransferListener.NONE);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            for (be.cfwb.bma.transfer.MailboxReport m : result.report().mailboxes()) {
-                ledger.append(LedgerEntry.of(new Event.MailboxSurveyed(m.error(), m.found(), m.foundBytes(),
-                        m.folders().stream().filter(f -> !f.notes().isEmpty()).count())).mailbox(m.mailbox()));
-            }
-        }
-        return result;
     }
 
     /**
@@ -423,28 +267,9 @@ public final class Bma {
      * writes the report under {@code <output>/}{@value #DRY_RUN_DIRECTORY}{@code /}.
      */
     public VerifyResult verify(MailboxSelection selection, boolean dryRun) {
-        TransferSettings transfer = transferSettings();
-        Inventory selected = settings.inventory().select(selection);
-        List<BmaAddress> mailboxes = selected.mailboxes().stream().map(Mailbox::address).toList();
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            VerifyReport report = new Verifier(transfer, settings.clock()).verify(mailboxes);
-            for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
-                ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),
-                        m.missing().size(), m.duplicated().size(), m.mismatched().size())).mailbox(m.mailbox()));
-            }
-            Path file = (dryRun ? settings.outputDirectory().resolve(DRY_RUN_DIRECTORY) : settings.outputDirectory())
-                    .resolve("verify-report.json");
-            report.write(file);
-            return new VerifyResult(report, file);
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.verify(selection, dryRun);
         }
-    }
-
-    private TransferSettings transferSettings() {
-        if (settings.transfer() == null) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "No transfer configured: set "
-                    + BmaProperties.SOURCE_URL + " and " + BmaProperties.TARGET_URL + " and their credentials");
-        }
-        return settings.transfer();
     }
 
     @Override

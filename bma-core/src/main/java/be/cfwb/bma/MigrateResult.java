@@ -3,6 +3,7 @@ package be.cfwb.bma;
 import be.cfwb.bma.transfer.TransferReport;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -34,7 +35,7 @@ public record MigrateResult(TransferReport report, Path file) {
 
     /** One line for a build log. */
     public String summaryLine() {
-        return String.format(java.util.Locale.ROOT, "%s%s: %d mailbox(es), %d copied, %d already present, %d skipped, %d failed",
+        return String.format(Locale.ROOT, "%s%s: %d mailbox(es), %d copied, %d already present, %d skipped, %d failed",
                 report.dryRun() ? "dry run " : "", report.pass(), report.mailboxes().size(), report.copied(),
                 report.alreadyPresent(), report.skipped(), report.failed());
     }

@@ -1,6 +1,7 @@
 package be.cfwb.bma;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,7 +64,7 @@ public record Safeguards(boolean allowFutureDate, Duration deliveryWait, Optiona
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> Optional.of(true);
             case "false" -> Optional.of(false);
             default -> throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, key + " '" + value

@@ -6,7 +6,9 @@ import be.cfwb.bma.BmaException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +104,7 @@ public final class Inventory {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(in.readAllBytes()))
+                    .decode(ByteBuffer.wrap(in.readAllBytes()))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new InventoryException(List.of(new InventoryProblem(sourceName, 0, "",
@@ -114,7 +116,7 @@ public final class Inventory {
     private static Inventory parse(String text, String sourceName) {
         String header = firstLine(text);
         InventoryFormat format = OpenDataFormat.accepts(header) ? new OpenDataFormat() : new SimpleInventoryFormat();
-        try (Reader reader = new java.io.StringReader(text)) {
+        try (Reader reader = new StringReader(text)) {
             return format.read(reader, sourceName);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

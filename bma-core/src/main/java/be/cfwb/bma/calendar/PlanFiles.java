@@ -15,8 +15,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,12 +105,12 @@ public final class PlanFiles {
     /** The SHA-256 of a written file, hex, so that the ledger can say which plan was published. */
     public static String sha256(Path file) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return java.util.HexFormat.of().formatHex(digest);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return HexFormat.of().formatHex(digest);
         } catch (IOException e) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Plan file " + file + " cannot be read: "
                     + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new BmaException(BmaErrorCode.INTERNAL, "SHA-256 is not available in this JVM", e);
         }
     }

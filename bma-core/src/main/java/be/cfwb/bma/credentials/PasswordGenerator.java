@@ -4,6 +4,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -80,7 +81,7 @@ public final class PasswordGenerator {
             chars[j] = t;
         }
         Secret secret = Secret.of(chars);
-        java.util.Arrays.fill(chars, '\0');
+        Arrays.fill(chars, '\0');
         return secret;
     }
 

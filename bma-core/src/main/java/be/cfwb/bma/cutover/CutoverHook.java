@@ -6,6 +6,7 @@ import be.cfwb.bma.address.BmaAddress;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public record CutoverHook(List<String> command, Path workingDirectory, Duration 
         Path output = null;
         try {
             // Output goes to a file, not a pipe: a hung command must not block us past the timeout.
-            output = java.nio.file.Files.createTempFile("bma-cutover", ".log");
+            output = Files.createTempFile("bma-cutover", ".log");
             Process process = new ProcessBuilder(args).directory(workingDirectory.toFile())
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             process.getOutputStream().close();
@@ -68,7 +69,7 @@ public record CutoverHook(List<String> command, Path workingDirectory, Duration 
                         + "; the process was stopped");
             }
             return new Outcome(process.exitValue() == 0, process.exitValue(),
-                    tail(java.nio.file.Files.readString(output, StandardCharsets.UTF_8)));
+                    tail(Files.readString(output, StandardCharsets.UTF_8)));
         } catch (IOException e) {
             return new Outcome(false, -1, "cannot run " + command.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -77,7 +78,7 @@ public record CutoverHook(List<String> command, Path workingDirectory, Duration 
         } finally {
             if (output != null) {
                 try {
-                    java.nio.file.Files.deleteIfExists(output);
+                    Files.deleteIfExists(output);
                 } catch (IOException e) {
                     // a temporary file left behind is harmless
                 }

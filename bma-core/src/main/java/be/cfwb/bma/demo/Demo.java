@@ -26,12 +26,13 @@ import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
 import be.cfwb.bma.notify.NotificationLinks;
 import be.cfwb.bma.notify.NotificationSettings;
-import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.notify.SmtpSettings;
 import be.cfwb.bma.transfer.FolderMapper;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.io.File;
 import java.io.IOException;
@@ -45,7 +46,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +70,6 @@ public final class Demo {
     /** How many mailboxes the demo migrates unless told otherwise: a few dozen. */
     public static final int DEFAULT_MAILBOXES = 24;
 
-    private static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
     private static final Duration SERVERS_START = Duration.ofSeconds(90);
 
     private final Path state;
@@ -139,7 +138,7 @@ public final class Demo {
         Inventory inventory = sample(size);
         Map<BmaAddress, Integer> messageCounts = messageCounts(inventory);
         Properties servers = servers(messageCounts);
-        SimulatedClock clock = new SimulatedClock(Instant.parse("2024-09-16T06:00:00Z"), BRUSSELS);
+        SimulatedClock clock = new SimulatedClock(Instant.parse("2024-09-16T06:00:00Z"), PlanningSettings.ZONE);
         try (GraphConnection graph = GraphConnection.open(GraphSettings.builder()
                 .credentials(GraphCredentials.staticToken(servers.getProperty("graph.token")))
                 .baseUrl(servers.getProperty("graph.url")).clock(clock).build())) {
@@ -152,7 +151,7 @@ public final class Demo {
             CutoverHook cutover = CutoverHook.parse("true", state, Duration.ofSeconds(30));
             for (LocalDate day : days) {
                 // After the day's last planned mail (mail 1 at 09:00): a mail never leaves before its time.
-                clock.set(day.atTime(LocalTime.of(9, 0)).atZone(BRUSSELS).toInstant());
+                clock.set(day.atTime(LocalTime.of(9, 0)).atZone(PlanningSettings.ZONE).toInstant());
                 heartbeat();
                 RunResult result = bma.run(day, MailboxSelection.all(), Optional.of(cutover), listener);
                 String acted = result.stages().stream().filter(s -> !s.mailboxes().isEmpty())

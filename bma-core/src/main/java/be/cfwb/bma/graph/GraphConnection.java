@@ -2,7 +2,10 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.AccessToken;
+import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
+import be.cfwb.bma.retry.RetryPolicy;
 import be.cfwb.bma.transfer.RetryStats;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.models.odataerrors.ODataError;
@@ -13,7 +16,7 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.KiotaClientFactory;
-import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import com.microsoft.kiota.http.middleware.RetryHandler;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.serialization.Parsable;
@@ -30,11 +33,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +51,10 @@ import static be.cfwb.bma.internal.Failures.rootMessage;
 
 /**
  * One app-only connection to Microsoft Graph, shared by every mailbox of a run and safe to use
- * from several threads. It configures the SDK's retry handler (429/503/504 retried after the
- * server's {@code Retry-After}, up to {@link GraphSettings#maxRetries()} times) rather than
- * retrying on top of it, and holds each mailbox to Outlook's limits before a request leaves.
+ * from several threads. A request answered 429, 503 or 504 is sent again after the server's
+ * {@code Retry-After}, up to {@link GraphSettings#maxRetries()} times, by the toolkit's
+ * {@link RetryPolicy} (in place of the SDK's retry handler, so that the wait goes through the
+ * settings' sleeper); each mailbox is held to Outlook's limits before a request leaves.
  *
  * <p>OkHttp's silent retry on a dropped connection is switched off: a POST whose answer was
  * lost may have created the message, so the caller decides (by looking the message up by its
@@ -69,7 +75,11 @@ public final class GraphConnection implements AutoCloseable {
     private final GraphSettings settings;
     private final OkHttpClient http;
     private final GraphServiceClient client;
-    private final TokenSource tokens;
+    private final GraphTokens tokens;
+    /** The app's tokens for Graph itself. */
+    private final TokenSupplier graphTokens;
+    /** The last Graph token handed out: a supplier is told of its refusal by the value it issued. */
+    private volatile AccessToken lastToken;
     private final Map<String, MailboxBudget> budgets = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -78,15 +88,15 @@ public final class GraphConnection implements AutoCloseable {
     private final AtomicLong uploaded = new AtomicLong();
     private final AtomicLong budgetLookups = new AtomicLong();
     /**
-     * What each mailbox's calls waited out inside this connection (the retry handler's
-     * Retry-After waits, our budget's waits). A few counters per mailbox of the run; kept for the
+     * What each mailbox's calls waited out inside this connection (the Retry-After waits, our
+     * budget's waits). A few counters per mailbox of the run; kept for the
      * connection's life so that a target's figures never go back.
      */
     private final Map<String, MailboxWaits> waits = new ConcurrentHashMap<>();
     /**
      * The call running on this thread: the SDK runs the interceptors on the calling thread
-     * (Kiota's adapter executes synchronously and its retry handler sleeps in place), so the
-     * innermost interceptor knows whose attempt it sees.
+     * (Kiota's adapter executes synchronously, and our retry waits in place), so the
+     * interceptors know whose attempt they see.
      */
     @SuppressWarnings("ThreadLocalUsage") // per connection on purpose: each has its own mailboxes' waits
     private final ThreadLocal<CallWaits> current = new ThreadLocal<>();
@@ -97,8 +107,9 @@ public final class GraphConnection implements AutoCloseable {
 
     private GraphConnection(GraphSettings settings) {
         this.settings = settings;
-        TokenSource tokens = TokenSource.of(settings);
+        GraphTokens tokens = GraphTokens.of(settings);
         this.tokens = tokens;
+        this.graphTokens = tokens.forScope(GRAPH_SCOPE);
         URI base = settings.baseUrl();
         String root = base.getPath().substring(0, base.getPath().lastIndexOf('/'));
         AccessTokenProvider provider = new AccessTokenProvider() {
@@ -117,12 +128,14 @@ public final class GraphConnection implements AutoCloseable {
                 return hosts;
             }
         };
-        RetryHandlerOption retry = new RetryHandlerOption(null, settings.maxRetries(), RetryHandlerOption.DEFAULT_DELAY);
-        ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.asList(
-                GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {retry})));
-        // After the retry handler: a 401 is answered once with a fresh token, within one attempt.
+        // The SDK's retry handler sleeps in real time: ours, with the settings' sleeper, replaces it.
+        ArrayList<Interceptor> interceptors = new ArrayList<>(Arrays.stream(
+                        GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0]))
+                .filter(i -> !(i instanceof RetryHandler)).toList());
+        interceptors.add(new GraphRetry(settings, this::retried));
+        // After the retry: a 401 is answered once with a fresh token, within one attempt.
         interceptors.add(this::renewOnRefusal);
-        // Innermost, after the retry handler: sees every attempt, so retries are counted.
+        // Innermost: sees every attempt, so throttling answers are counted.
         interceptors.add(this::count);
         this.http = KiotaClientFactory.create(interceptors)
                 .retryOnConnectionFailure(false)
@@ -154,7 +167,7 @@ public final class GraphConnection implements AutoCloseable {
      * replaced by one obtained afresh, bypassing MSAL's cache.
      */
     public TokenSupplier exchangeTokens() {
-        return TokenSupplier.refreshing(tokens.supplier(EXCHANGE_SCOPE), Duration.ofMinutes(5), settings.clock());
+        return TokenSupplier.refreshing(tokens.forScope(EXCHANGE_SCOPE), Duration.ofMinutes(5), settings.clock());
     }
 
     /**
@@ -175,7 +188,7 @@ public final class GraphConnection implements AutoCloseable {
      * @throws TokenRefused if Graph refused the token the source still gives
      */
     private String bearer() {
-        String token = tokens.token(GRAPH_SCOPE);
+        String token = graphToken();
         if (refusedTokens.contains(token)) {
             throw new TokenRefused("Graph " + settings.baseUrl() + " refused the app's access token (HTTP 401, " + settings.credentials()
                     + ")" + unreplaced + "; check the credentials: that the token is issued for https://graph.microsoft.com,"
@@ -243,15 +256,24 @@ public final class GraphConnection implements AutoCloseable {
      */
     private synchronized String freshToken(String refused) {
         refusedTokens.add(refused);
-        String now = tokens.token(GRAPH_SCOPE);
+        String now = graphToken();
         if (refusedTokens.contains(now)) {
-            now = tokens.renew(GRAPH_SCOPE, refused);
+            AccessToken last = lastToken;
+            graphTokens.invalidate(last != null && last.token().reveal().equals(refused) ? last
+                    : new AccessToken(Secret.of(refused), Instant.EPOCH));
+            now = graphToken();
         }
         if (refusedTokens.contains(now)) {
             unreplaced = ", and no other token was to be had";
             return null;
         }
         return now;
+    }
+
+    private String graphToken() {
+        AccessToken t = Objects.requireNonNull(graphTokens.token(), "the token supplier returned null");
+        lastToken = t;
+        return t.token().reveal();
     }
 
     /** Counters since the connection was opened. */
@@ -293,10 +315,9 @@ public final class GraphConnection implements AutoCloseable {
         }
     }
 
-    /** One call in progress: when its last attempt was answered "later", if it was. */
+    /** One call in progress, for the mailbox whose counters its retries go to. */
     private static final class CallWaits {
         final MailboxWaits mailbox;
-        long throttledAt;
 
         CallWaits(MailboxWaits mailbox) {
             this.mailbox = mailbox;
@@ -340,8 +361,8 @@ public final class GraphConnection implements AutoCloseable {
     }
 
     /**
-     * One ranged PUT of an upload session, through the SDK's request adapter so that its retry
-     * handler applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
+     * One ranged PUT of an upload session, through the SDK's request adapter so that the retry
+     * after a 429/503/504 applies; the URL is pre-authenticated, so the token provider adds no bearer to it.
      */
     void putChunk(String mailbox, String uploadUrl, byte[] chunk, long offset, long total) {
         String range = offset + "-" + (offset + chunk.length - 1);
@@ -387,19 +408,18 @@ public final class GraphConnection implements AutoCloseable {
                 settings.uploadBytesPerWindow(), settings.uploadWindow(), System::nanoTime));
     }
 
+    /** Counts a retry of the call running on this thread, with its wait, for its mailbox. */
+    private void retried(Duration wait) {
+        CallWaits call = current.get();
+        if (call != null) {
+            call.mailbox.retried.incrementAndGet();
+            call.mailbox.waitedNanos.addAndGet(wait.toNanos());
+        }
+    }
+
     private Response count(Interceptor.Chain chain) throws IOException {
         requests.incrementAndGet();
-        CallWaits call = current.get();
-        if (call != null && call.throttledAt != 0) {
-            // The retry handler waited out the last answer and tries again: a retry, and its wait.
-            call.mailbox.retried.incrementAndGet();
-            call.mailbox.waitedNanos.addAndGet(System.nanoTime() - call.throttledAt);
-            call.throttledAt = 0;
-        }
         Response response = chain.proceed(chain.request());
-        if (call != null && (response.code() == 429 || response.code() == 503 || response.code() == 504)) {
-            call.throttledAt = System.nanoTime();
-        }
         if (response.code() == 429) {
             throttled.incrementAndGet();
             LOG.info("Graph throttled {} {}: Retry-After {}", chain.request().method(), chain.request().url().encodedPath(),
@@ -434,26 +454,8 @@ public final class GraphConnection implements AutoCloseable {
             case 429, 503, 504 -> ": still refused after the retries allowed; rerun later, nothing is lost";
             default -> "";
         };
-        return new GraphFailure(bma, status, code, retryAfter(e), "Graph " + what + " for " + mailbox + " failed with HTTP " + status
+        return new GraphFailure(bma, status, code, GraphRetry.retryAfter(e), "Graph " + what + " for " + mailbox + " failed with HTTP " + status
                 + (code == null ? "" : " " + code) + (message == null ? "" : " (" + message + ")") + hint, e);
-    }
-
-    private static java.time.Duration retryAfter(ApiException e) {
-        if (e.getResponseHeaders() == null) {
-            return null;
-        }
-        for (Map.Entry<String, java.util.Set<String>> h : e.getResponseHeaders().entrySet()) {
-            if (h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
-                try {
-                    // Whole seconds from Graph; the SDK also honours fractions, which the stand-in uses to stay fast.
-                    double seconds = Double.parseDouble(h.getValue().iterator().next().strip());
-                    return seconds >= 0 && seconds < 1e9 ? java.time.Duration.ofMillis(Math.round(seconds * 1000)) : null;
-                } catch (NumberFormatException ignored) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     private static GraphFailure lost(String mailbox, String what, Exception e) {

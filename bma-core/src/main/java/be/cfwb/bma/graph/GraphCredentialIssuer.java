@@ -5,7 +5,8 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.Secret;
-import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.retry.RetryPolicy;
+import be.cfwb.bma.retry.Sleeper;
 import com.microsoft.graph.models.PasswordProfile;
 import com.microsoft.graph.models.User;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
@@ -32,9 +33,12 @@ public final class GraphCredentialIssuer implements CredentialIssuer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphCredentialIssuer.class);
 
+    /** The first wait when Graph names none (it always does for 429); doubled after each refusal. */
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
     private final GraphConnection graph;
-    private final Sleeper sleeper;
-    private final int maxAttempts;
+    private final RetryPolicy retry;
     private final boolean changeAtFirstSignIn;
 
     /**
@@ -44,11 +48,11 @@ public final class GraphCredentialIssuer implements CredentialIssuer {
      */
     public GraphCredentialIssuer(GraphConnection graph, Sleeper sleeper, int maxAttempts, boolean changeAtFirstSignIn) {
         this.graph = Objects.requireNonNull(graph, "graph");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(sleeper, "sleeper");
         if (maxAttempts < 1) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph password attempts must be at least 1");
         }
-        this.maxAttempts = maxAttempts;
+        this.retry = RetryPolicy.attempts(maxAttempts, DEFAULT_WAIT, MAX_WAIT, sleeper);
         this.changeAtFirstSignIn = changeAtFirstSignIn;
     }
 
@@ -66,7 +70,7 @@ public final class GraphCredentialIssuer implements CredentialIssuer {
     public void issue(BmaAddress mailbox, Secret password) {
         Objects.requireNonNull(password, "password");
         String address = mailbox.toString();
-        for (int attempt = 1; ; attempt++) {
+        for (int retries = 0; ; retries++) {
             try {
                 graph.call(address, "password reset", () -> {
                     PasswordProfile profile = new PasswordProfile();
@@ -82,10 +86,10 @@ public final class GraphCredentialIssuer implements CredentialIssuer {
                         ? "change required at first sign-in" : "no change required at first sign-in");
                 return;
             } catch (GraphFailure e) {
-                if (e.isThrottled() && attempt < maxAttempts) {
-                    Duration wait = e.retryAfter().orElse(Duration.ofSeconds(30));
+                if (e.isThrottled() && retry.allowsRetry(retries)) {
+                    Duration wait = retry.delay(retries + 1, e.retryAfter());
                     LOG.info("Graph password reset for {} answered {}: waiting {}", address, e.status(), wait);
-                    sleeper.sleep(wait);
+                    retry.sleeper().sleep(wait);
                     continue;
                 }
                 BmaErrorCode code = e.isConnectionLost() || e.isThrottled() ? BmaErrorCode.CONNECTION_FAILED

@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -268,7 +271,7 @@ final class GraphMessageWriter {
                 if (n <= 0) {
                     throw new IOException("attachment " + a.name + " ended at " + offset + " of " + a.size + " bytes");
                 }
-                byte[] chunk = n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n);
+                byte[] chunk = n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
                 graph.putChunk(mailbox, session.getUploadUrl(), chunk, offset, a.size);
                 offset += n;
             }
@@ -374,9 +377,9 @@ final class GraphMessageWriter {
         JsonSerializationWriter writer = new JsonSerializationWriter();
         writer.writeObjectValue(null, value);
         try (InputStream in = writer.getSerializedContent()) {
-            return in.transferTo(java.io.OutputStream.nullOutputStream());
+            return in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

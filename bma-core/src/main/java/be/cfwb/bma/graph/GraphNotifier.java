@@ -4,7 +4,8 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.notify.Notifier;
 import be.cfwb.bma.notify.OutgoingMail;
-import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.retry.RetryPolicy;
+import be.cfwb.bma.retry.Sleeper;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,22 +38,23 @@ import java.util.Objects;
 public final class GraphNotifier implements Notifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphNotifier.class);
+    /** The first wait when Graph names none (it always does for 429); doubled after each refusal. */
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
     private final GraphConnection graph;
-    private final Sleeper sleeper;
-    private final int maxAttempts;
+    private final RetryPolicy retry;
 
     /**
      * @param maxAttempts attempts per mail when Graph throttles or is unavailable, at least 1
      */
     public GraphNotifier(GraphConnection graph, Sleeper sleeper, int maxAttempts) {
         this.graph = Objects.requireNonNull(graph, "graph");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(sleeper, "sleeper");
         if (maxAttempts < 1) {
             throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph sendMail attempts must be at least 1");
         }
-        this.maxAttempts = maxAttempts;
+        this.retry = RetryPolicy.attempts(maxAttempts, DEFAULT_WAIT, MAX_WAIT, sleeper);
     }
 
     public GraphNotifier(GraphConnection graph, Sleeper sleeper) {
@@ -62,11 +65,11 @@ public final class GraphNotifier implements Notifier {
     public void send(OutgoingMail mail) {
         String sender = mail.from().address();
         byte[] body = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encode(mail.toMime());
-        for (int attempt = 1; ; attempt++) {
+        for (int retries = 0; ; retries++) {
             try {
                 graph.call(sender, "sendMail of " + mail.kind().templateName() + " to " + mail.to(), () -> {
                     RequestInformation request = new RequestInformation(HttpMethod.POST,
-                            "{+baseurl}/users/{user%2Did}/sendMail", new HashMap<>(java.util.Map.of("user%2Did", sender)));
+                            "{+baseurl}/users/{user%2Did}/sendMail", new HashMap<>(Map.of("user%2Did", sender)));
                     request.headers.add("Accept", "application/json");
                     request.setStreamContent(new ByteArrayInputStream(body), "text/plain");
                     request.addRequestOptions(List.of(new RetryHandlerOption(null, 0, 0)));
@@ -78,11 +81,11 @@ public final class GraphNotifier implements Notifier {
                 LOG.info("Graph accepted {} for {} from {}", mail.kind().templateName(), mail.to(), sender);
                 return;
             } catch (GraphFailure e) {
-                if (e.isThrottled() && attempt < maxAttempts) {
-                    Duration wait = e.retryAfter().orElse(DEFAULT_WAIT);
+                if (e.isThrottled() && retry.allowsRetry(retries)) {
+                    Duration wait = retry.delay(retries + 1, e.retryAfter());
                     LOG.info("Graph sendMail for {} from {} answered {}: waiting {} (attempt {}/{})", mail.to(), sender,
-                            e.status(), wait, attempt, maxAttempts);
-                    sleeper.sleep(wait);
+                            e.status(), wait, retries + 1, retry.maxRetries() + 1);
+                    retry.sleeper().sleep(wait);
                     continue;
                 }
                 throw translate(mail, e);

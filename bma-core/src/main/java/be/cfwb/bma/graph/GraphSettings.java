@@ -3,6 +3,7 @@ package be.cfwb.bma.graph;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
+import be.cfwb.bma.retry.Sleeper;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ public final class GraphSettings {
     private final int uploadChunkSize;
     private final Duration timeout;
     private final Clock clock;
+    private final Sleeper sleeper;
 
     private GraphSettings(Builder b) {
         if (b.credentials == null) {
@@ -80,6 +82,7 @@ public final class GraphSettings {
         this.uploadChunkSize = b.uploadChunkSize;
         this.timeout = b.timeout;
         this.clock = b.clock;
+        this.sleeper = b.sleeper;
     }
 
     public static Builder builder() {
@@ -257,6 +260,11 @@ public final class GraphSettings {
         return clock;
     }
 
+    /** What waits out a 429/503/504 before the request is sent again. */
+    public Sleeper sleeper() {
+        return sleeper;
+    }
+
     @Override
     public String toString() {
         return "GraphSettings[" + baseUrl + ", " + credentials + ", concurrency=" + mailboxConcurrency
@@ -279,6 +287,7 @@ public final class GraphSettings {
         private int uploadChunkSize = 3_670_016;
         private Duration timeout = Duration.ofMinutes(2);
         private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.system();
 
         private Builder() {
         }
@@ -371,7 +380,7 @@ public final class GraphSettings {
             return this;
         }
 
-        /** Retries of a 429/503/504 by the SDK's retry handler, 0 to 10 (the handler's maximum). */
+        /** Retries of a 429/503/504 within one call, after the server's Retry-After, 0 to 10. */
         public Builder maxRetries(int retries) {
             if (retries < 0 || retries > 10) {
                 throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Graph retries must be from 0 to 10, not " + retries);
@@ -407,6 +416,12 @@ public final class GraphSettings {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** What waits out a 429/503/504; tests pass one that moves virtual time instead of sleeping. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 

@@ -20,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -51,7 +53,7 @@ public final class GraphTarget implements MailboxTarget {
     private final BmaAddress mailbox;
     private final FolderResolver folders;
     private final GraphMessageWriter writer;
-    private final java.util.Map<String, List<GraphMessageWriter.Keyed>> pending = new java.util.HashMap<>();
+    private final Map<String, List<GraphMessageWriter.Keyed>> pending = new HashMap<>();
     /** The connection's figures for this mailbox when this target was opened: it reports what came after. */
     private final RetryStats atOpen;
 

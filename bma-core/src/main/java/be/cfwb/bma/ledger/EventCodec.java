@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The one mapping between the typed {@link Event}s and the ledger's text form ({@code type} and
@@ -46,7 +47,7 @@ public final class EventCodec {
                     f.number("mismatches"));
             case Event.PlanPublished.TYPE -> new Event.PlanPublished(f.number("mailboxes"), f.number("changes"),
                     f.text("plan_csv_sha256"));
-            default -> new Event.Other(type, new java.util.TreeMap<>(data));
+            default -> new Event.Other(type, new TreeMap<>(data));
         };
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The answer of {@code Bma.provision}: which target mailboxes are ready, and why the others
+ * The answer of {@link Provisioning}: which target mailboxes are ready, and why the others
  * are not.
  *
  * @param ready    mailboxes whose target was reached and is writable (now or before)

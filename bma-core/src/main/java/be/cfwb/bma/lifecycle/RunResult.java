@@ -60,11 +60,6 @@ public record RunResult(LocalDate day, List<StageOutcome> stages, List<MailboxSt
         this(day, stages, due, report, List.of(), Map.of(), false);
     }
 
-    /** This result, with the shared logins refused during the run. */
-    public RunResult withRefusedLogins(List<String> refused) {
-        return new RunResult(day, stages, due, report, refused, waiting, dryRun);
-    }
-
     /**
      * True if nothing went wrong, though some due mailboxes are not verified yet because they wait
      * for something that is no fault ({@link #waiting()}): every stage succeeded, no shared login was

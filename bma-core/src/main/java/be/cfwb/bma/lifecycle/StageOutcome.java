@@ -17,9 +17,4 @@ public record StageOutcome(Stage stage, List<BmaAddress> mailboxes, boolean succ
     public StageOutcome {
         mailboxes = List.copyOf(mailboxes);
     }
-
-    /** A stage that had nothing to do. */
-    static StageOutcome idle(Stage stage) {
-        return new StageOutcome(stage, List.of(), true, "nothing due");
-    }
 }

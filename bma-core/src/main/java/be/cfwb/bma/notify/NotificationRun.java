@@ -13,7 +13,7 @@ import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.notify.NotificationOutcome.Status;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

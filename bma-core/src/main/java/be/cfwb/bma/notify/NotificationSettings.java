@@ -1,10 +1,12 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.PasswordGenerator;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -40,9 +42,6 @@ public final class NotificationSettings {
         throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
                 BmaProperties.NOTIFY_TRANSPORT + " '" + transport + "' is unknown; use smtp or graph");
     }
-
-    /** The FW-B's time zone: the plan's times and the mails' Date headers are in it. */
-    public static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
 
     private final TemplateSet templates;
     private final Map<SenderRole, SenderIdentity> senders;
@@ -168,7 +167,7 @@ public final class NotificationSettings {
         private final Map<SenderRole, RateLimit> rateLimits = new EnumMap<>(SenderRole.class);
         private Sleeper sleeper = Sleeper.system();
         private NotificationSchedule schedule;
-        private ZoneId zone = BRUSSELS;
+        private ZoneId zone = PlanningSettings.ZONE;
         private NotifyListener listener = NotifyListener.NONE;
         private boolean changePasswordAtFirstSignIn;
 

@@ -10,7 +10,7 @@ package be.cfwb.bma.notify;
  * <ul>
  *   <li>return only when the server has accepted the mail (SMTP 250 after DATA, Graph 202);</li>
  *   <li>honour the server's own throttling (Retry-After, 4xx "try later") with the
- *       {@link Sleeper} it is given, and fail only when it gives up;</li>
+ *       {@link be.cfwb.bma.retry.Sleeper} it is given, and fail only when it gives up;</li>
  *   <li>throw {@link be.cfwb.bma.BmaException} with {@code NOTIFICATION_FAILED} when the mail
  *       certainly did not leave (refused, cannot connect), and {@code NOTIFICATION_UNCERTAIN}
  *       when the exchange broke after the mail was handed over (it may have left: the run then

@@ -1,7 +1,6 @@
 package be.cfwb.bma.notify;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.notify.internal.MimeWriter;
 
 import java.io.OutputStream;
 import java.time.ZonedDateTime;

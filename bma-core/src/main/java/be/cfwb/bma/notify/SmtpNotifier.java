@@ -1,5 +1,6 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
@@ -7,7 +8,6 @@ import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.LoginMethod;
 import be.cfwb.bma.credentials.TokenSupplier;
-import be.cfwb.bma.notify.internal.MimeWriter;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;

@@ -2,11 +2,12 @@ package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
-import be.cfwb.bma.notify.internal.Html;
+import be.cfwb.bma.internal.Html;
 import be.cfwb.bma.notify.internal.Template;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -145,7 +147,7 @@ public final class TemplateSet {
         String source;
         try {
             source = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, "Template " + label + " is not valid UTF-8");
         }
@@ -215,7 +217,7 @@ public final class TemplateSet {
 
     /** The placeholders {@code kind}'s templates use, subject and bodies together. */
     public Set<Placeholder> placeholders(NotificationKind kind) {
-        Set<Placeholder> used = java.util.EnumSet.noneOf(Placeholder.class);
+        Set<Placeholder> used = EnumSet.noneOf(Placeholder.class);
         templates.get(kind).values().forEach(t -> t.placeholders().forEach(k -> used.add(Placeholder.ofKey(k).orElseThrow())));
         return used;
     }

@@ -5,7 +5,9 @@ import be.cfwb.bma.BmaException;
 import be.cfwb.bma.MailboxStep;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.internal.csv.CsvWriter;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
+import be.cfwb.bma.internal.Html;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,12 +15,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +41,6 @@ public final class ReportWriter {
     public static final String CSV = "report.csv";
 
     private static final long MB = 1024L * 1024L;
-    private static final ZoneId BRUSSELS = ZoneId.of("Europe/Brussels");
 
     private ReportWriter() {
     }
@@ -59,7 +61,7 @@ public final class ReportWriter {
     private static void atomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String html(MigrationReport report, Instant generatedAt) {
@@ -71,7 +73,7 @@ public final class ReportWriter {
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}")
                 .append("td.n{text-align:right}.warn{background:#fff3cd}section{margin-top:2em}</style></head><body>\n");
         h.append("<h1>Migration des boîtes mails administratives</h1>\n<p>Situation au ")
-                .append(Html.escape(FrenchDates.dateTime(generatedAt.atZone(BRUSSELS).toLocalDateTime())))
+                .append(Html.escape(FrenchDates.dateTime(generatedAt.atZone(PlanningSettings.ZONE).toLocalDateTime())))
                 .append(" (heure de Bruxelles)</p>\n<div>");
         kpi(h, "boîtes", report.rows().size());
         kpi(h, "vérifiées", steps.get(MailboxStep.VERIFIED));
@@ -216,7 +218,7 @@ public final class ReportWriter {
     }
 
     static String csv(MigrationReport report) {
-        java.io.StringWriter out = new java.io.StringWriter();
+        StringWriter out = new StringWriter();
         CsvWriter csv = new CsvWriter(out, ',');
         csv.row("address", "name", "kind", "step", "migration_date", "messages", "bytes", "skipped", "verification", "anomalies");
         for (MailboxReportRow r : report.rows()) {

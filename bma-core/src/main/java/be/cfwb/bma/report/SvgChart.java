@@ -1,5 +1,7 @@
 package be.cfwb.bma.report;
 
+import be.cfwb.bma.internal.Html;
+
 import java.util.List;
 import java.util.Locale;
 

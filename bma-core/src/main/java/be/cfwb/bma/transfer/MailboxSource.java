@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The old mailbox, read-only: an implementation must never change it (IMAP: EXAMINE and
@@ -22,8 +23,8 @@ public interface MailboxSource extends AutoCloseable {
      * servers show every folder under {@code INBOX.}, yet users see them as top-level folders.
      * Empty when folders live at the root.
      */
-    default java.util.Optional<FolderPath> personalNamespace() {
-        return java.util.Optional.empty();
+    default Optional<FolderPath> personalNamespace() {
+        return Optional.empty();
     }
 
     /** Every folder of the mailbox, parents before children. */

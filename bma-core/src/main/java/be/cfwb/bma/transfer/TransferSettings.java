@@ -8,6 +8,8 @@ import be.cfwb.bma.credentials.CredentialsFile;
 import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.LoginMethod;
 import be.cfwb.bma.credentials.TokenSupplier;
+import be.cfwb.bma.retry.RetryPolicy;
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 import be.cfwb.bma.transfer.imap.ImapSource;
 import be.cfwb.bma.transfer.imap.ImapTarget;
@@ -38,6 +40,7 @@ public final class TransferSettings {
     private final int maxRetries;
     private final Duration retryBackoff;
     private final Duration maxBackoff;
+    private final Sleeper sleeper;
 
     private TransferSettings(Builder b) {
         this.source = b.source;
@@ -51,6 +54,7 @@ public final class TransferSettings {
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.sleeper = b.sleeper;
     }
 
     public static Builder builder() {
@@ -233,6 +237,16 @@ public final class TransferSettings {
         return maxBackoff;
     }
 
+    /** What waits before a retry: the real one unless a test passes time itself. */
+    public Sleeper sleeper() {
+        return sleeper;
+    }
+
+    /** The retries of one folder: {@link #maxRetries()}, {@link #retryBackoff()}, {@link #maxBackoff()}, the sleeper. */
+    public RetryPolicy retryPolicy() {
+        return RetryPolicy.of(maxRetries, retryBackoff, maxBackoff, sleeper);
+    }
+
     /** A copy with other connectors (tests inject faults this way). */
     public TransferSettings withConnectors(MailboxConnector<MailboxSource> source, MailboxConnector<MailboxTarget> target) {
         Builder b = toBuilder();
@@ -254,6 +268,7 @@ public final class TransferSettings {
         b.maxRetries = maxRetries;
         b.retryBackoff = retryBackoff;
         b.maxBackoff = maxBackoff;
+        b.sleeper = sleeper;
         return b;
     }
 
@@ -278,6 +293,7 @@ public final class TransferSettings {
         private int maxRetries = 5;
         private Duration retryBackoff = Duration.ofSeconds(2);
         private Duration maxBackoff = Duration.ofMinutes(10);
+        private Sleeper sleeper = Sleeper.system();
 
         private Builder() {
         }
@@ -357,6 +373,12 @@ public final class TransferSettings {
         /** The longest wait honoured, even if a server suggests more. */
         public Builder maxBackoff(Duration max) {
             this.maxBackoff = Objects.requireNonNull(max, "maxBackoff");
+            return this;
+        }
+
+        /** What waits before a retry; tests pass one that moves virtual time instead of sleeping. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** The verification of a set of mailboxes; renders as JSON and a summary. */
 public record VerifyReport(Instant started, Duration duration, List<MailboxVerification> mailboxes) {
@@ -90,8 +92,8 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
                     m.extra().isEmpty() ? "" : ", " + m.extraCopies() + " extra on the target",
                     m.error().map(e -> ", error: " + e).orElse("")));
             // Per target folder: what ops (or the user) will see there.
-            m.extra().stream().collect(java.util.stream.Collectors.groupingBy(ExtraCopy::targetFolder,
-                            java.util.TreeMap::new, java.util.stream.Collectors.summingInt(ExtraCopy::copies)))
+            m.extra().stream().collect(Collectors.groupingBy(ExtraCopy::targetFolder,
+                            TreeMap::new, Collectors.summingInt(ExtraCopy::copies)))
                     .forEach((folder, n) -> sb.append(String.format(Locale.ROOT, "    %s: %d extra cop%s%n", folder, n,
                             n == 1 ? "y" : "ies")));
         }

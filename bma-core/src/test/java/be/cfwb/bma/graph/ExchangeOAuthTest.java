@@ -9,17 +9,17 @@ import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.credentials.TokenSupplier;
 import be.cfwb.bma.notify.NotificationKind;
-import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.OutgoingMail;
 import be.cfwb.bma.notify.SenderIdentity;
 import be.cfwb.bma.notify.SenderRole;
-import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.graph.GraphStandIn;
 import be.cfwb.bma.testing.graph.TokenEndpointStandIn;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -254,7 +254,7 @@ class ExchangeOAuthTest {
     private static OutgoingMail mail(NotificationKind kind, SenderIdentity from) {
         return new OutgoingMail(kind, MAILBOX, from, "Migration de votre boîte", "Bonjour", "<p>Bonjour</p>",
                 "bma." + kind.name().toLowerCase(java.util.Locale.ROOT) + ".ec001394.v1@adm.cfwb.be",
-                ZonedDateTime.of(2024, 10, 14, 9, 0, 0, 0, NotificationSettings.BRUSSELS));
+                ZonedDateTime.of(2024, 10, 14, 9, 0, 0, 0, PlanningSettings.ZONE));
     }
 
     // The settings mapping: every contradiction refused before any connection, naming the key.

@@ -72,7 +72,6 @@ class GraphContractTest extends GraphMigrationTestBase {
         try (GraphConnection graph = GraphConnection.open(GraphSettings.builder()
                 .credentials(GraphCredentials.staticToken(standIn.token())).baseUrl(standIn.baseUrl()).build())) {
             TransferSettings settings = toGraph(graph).retries(2, Duration.ofMillis(10)).build();
-            new GraphProvisioner(graph, 1).provision(a, List.of());
             TransferReport first = new SyncEngine(settings, ledger, CLOCK, TransferListener.NONE).run(List.of(a), Pass.PRESTAGE);
             assertThat(first.isComplete()).as(first.summary()).isTrue();
             TransferReport rerun = new SyncEngine(settings, ledger, CLOCK, TransferListener.NONE).run(List.of(a), Pass.FINAL);

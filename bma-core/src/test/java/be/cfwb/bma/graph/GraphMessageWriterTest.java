@@ -3,6 +3,7 @@ package be.cfwb.bma.graph;
 import be.cfwb.bma.testing.graph.GraphStandIn;
 import be.cfwb.bma.testing.graph.StoredAttachment;
 import be.cfwb.bma.testing.graph.StoredMessage;
+import be.cfwb.bma.retry.VirtualSleeper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +39,7 @@ class GraphMessageWriterTest {
 
     private GraphConnection connect(GraphSettings.Builder b) {
         return GraphConnection.open(b.credentials(GraphCredentials.staticToken(standIn.token()))
-                .baseUrl(standIn.baseUrl()).build());
+                .baseUrl(standIn.baseUrl()).sleeper(new VirtualSleeper()).build());
     }
 
     @AfterEach

@@ -8,7 +8,7 @@ import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.OutgoingMail;
 import be.cfwb.bma.notify.SenderIdentity;
 import be.cfwb.bma.notify.SenderRole;
-import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.testing.graph.GraphStandIn;
 import be.cfwb.bma.testing.graph.SentMail;
 import org.junit.jupiter.api.AfterEach;

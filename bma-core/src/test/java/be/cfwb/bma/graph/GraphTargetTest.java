@@ -22,6 +22,7 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.Verifier;
 import be.cfwb.bma.transfer.VerifyReport;
+import be.cfwb.bma.retry.VirtualSleeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GraphTargetTest {
+
+    /** Graph's Retry-After and the engine's backoff pass on virtual time. */
+    private final VirtualSleeper sleeper = new VirtualSleeper();
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneOffset.UTC);
     private static final AtomicInteger NEXT = new AtomicInteger(500);
@@ -81,7 +85,7 @@ class GraphTargetTest {
 
     private GraphConnection connect(GraphSettings.Builder b) {
         return GraphConnection.open(b.credentials(GraphCredentials.staticToken(standIn.token()))
-                .baseUrl(standIn.baseUrl()).build());
+                .baseUrl(standIn.baseUrl()).sleeper(sleeper).build());
     }
 
     @AfterEach
@@ -112,6 +116,7 @@ class GraphTargetTest {
                 .memoryThreshold(256 * 1024)
                 .spoolDirectory(temp)
                 .retries(3, Duration.ofMillis(10))
+                .sleeper(sleeper)
                 .build();
     }
 

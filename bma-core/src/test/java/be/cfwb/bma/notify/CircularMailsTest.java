@@ -9,7 +9,8 @@ import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlanFiles;
 import be.cfwb.bma.calendar.PlannedMailbox;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +49,7 @@ class CircularMailsTest {
     /** Plans the one school with {@code properties}, then sends its four mails; returns them in order. */
     private List<MimeMessage> planAndSend(Map<String, String> properties, PlannedMailbox[] row) throws Exception {
         TestSupport.MutableClock clock = new TestSupport.MutableClock(
-                ZonedDateTime.of(2024, 9, 30, 8, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+                ZonedDateTime.of(2024, 9, 30, 8, 0, 0, 0, PlanningSettings.ZONE).toInstant());
         NotificationSettings settings = NotificationSettings.builder().properties(properties)
                 .links(NotificationLinks.of("https://outlook.office.com/mail/", "https://e.be/1", "https://e.be/2"))
                 .notifier(new SmtpNotifier(SmtpSettings.loopback(GREENMAIL.getSmtp().getPort())))

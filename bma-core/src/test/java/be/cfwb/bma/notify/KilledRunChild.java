@@ -1,11 +1,13 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.Bma;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,8 +46,8 @@ public final class KilledRunChild {
     }
 
     static Bma bma(NotificationSettings settings, Path work) {
-        Clock clock = Clock.fixed(ZonedDateTime.of(2024, 11, 20, 10, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant(),
-                NotificationSettings.BRUSSELS);
+        Clock clock = Clock.fixed(ZonedDateTime.of(2024, 11, 20, 10, 0, 0, 0, PlanningSettings.ZONE).toInstant(),
+                PlanningSettings.ZONE);
         return Bma.configure().inventory(Inventory.of(mailboxes())).ledgerDirectory(work.resolve("ledger"))
                 .outputDirectory(work.resolve("out")).clock(clock).notifications(settings).load();
     }
@@ -76,7 +78,7 @@ public final class KilledRunChild {
         // A real sleeper and a real clock for pacing: the kill lands wherever the process happens to be.
         NotificationSettings settings = settings(announcing).rateLimit(new RateLimit(3_000, 100_000))
                 .sleeper(Sleeper.system()).build();
-        Clock real = Clock.system(NotificationSettings.BRUSSELS);
+        Clock real = Clock.system(PlanningSettings.ZONE);
         Bma.configure().inventory(Inventory.of(mailboxes())).ledgerDirectory(work.resolve("ledger"))
                 .outputDirectory(work.resolve("out")).clock(real).notifications(settings).load()
                 .notify(MailboxSelection.all(), MIGRATION);

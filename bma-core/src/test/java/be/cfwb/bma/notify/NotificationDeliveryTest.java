@@ -17,6 +17,7 @@ import be.cfwb.bma.notify.TestSupport.CrashingNotifier;
 import be.cfwb.bma.notify.TestSupport.MutableClock;
 import be.cfwb.bma.notify.TestSupport.RecordingIssuer;
 import be.cfwb.bma.notify.TestSupport.SimulatedCrash;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -81,7 +82,7 @@ class NotificationDeliveryTest {
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock(ZonedDateTime.of(2024, 11, 4, 8, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+        clock = new MutableClock(ZonedDateTime.of(2024, 11, 4, 8, 0, 0, 0, PlanningSettings.ZONE).toInstant());
         sleeper = new ClockSleeper(clock);
         issuer = new RecordingIssuer();
         for (BmaAddress a : List.of(EC, PO, EC2)) {

@@ -7,6 +7,7 @@ import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.notify.NotificationOutcome.Status;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -60,7 +61,7 @@ class NotifyBenchmark {
         sink.start();
         try {
             TestSupport.MutableClock clock = new TestSupport.MutableClock(
-                    ZonedDateTime.of(2024, 11, 18, 6, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+                    ZonedDateTime.of(2024, 11, 18, 6, 0, 0, 0, PlanningSettings.ZONE).toInstant());
             NotificationSettings settings = NotificationSettings.builder().links(links)
                     .notifier(new SmtpNotifier(SmtpSettings.loopback(sink.getSmtp().getPort())))
                     .credentialIssuer(new TestSupport.RecordingIssuer())
@@ -82,7 +83,7 @@ class NotifyBenchmark {
                     });
                     OutgoingMail mail = new OutgoingMail(kind, m.address(), settings.sender(kind.sender()), r.subject(),
                             r.text(), r.html(), MessageIds.of(m.address(), kind, "bench", 1),
-                            clock.instant().atZone(NotificationSettings.BRUSSELS));
+                            clock.instant().atZone(PlanningSettings.ZONE));
                     bytes += mail.toMime().length;
                     rendered.add(mail);
                 }

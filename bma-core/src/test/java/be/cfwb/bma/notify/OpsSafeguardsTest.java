@@ -21,6 +21,7 @@ import be.cfwb.bma.notify.TestSupport.MutableClock;
 import be.cfwb.bma.notify.TestSupport.RecordingIssuer;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -70,7 +71,7 @@ class OpsSafeguardsTest {
         newServer = greenMail();
         oldServer.setUser(EC.toString(), EC.toString(), "old-password");
         newServer.setUser(EC.toString(), EC.toString(), "old-password");
-        clock = new MutableClock(ZonedDateTime.of(2024, 11, 4, 9, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+        clock = new MutableClock(ZonedDateTime.of(2024, 11, 4, 9, 0, 0, 0, PlanningSettings.ZONE).toInstant());
         sleeper = new ClockSleeper(clock);
         issuer = new RecordingIssuer();
     }
@@ -83,7 +84,7 @@ class OpsSafeguardsTest {
 
     @Test
     void aMailDueAtSevenIsNotSentAtSixFiftyNineAndIsAtSeven() throws Exception {
-        clock = new MutableClock(ZonedDateTime.of(2024, 11, 4, 6, 59, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+        clock = new MutableClock(ZonedDateTime.of(2024, 11, 4, 6, 59, 0, 0, PlanningSettings.ZONE).toInstant());
         Bma bma = configure(oldServer, false).load();
 
         NotifyResult early = bma.notify(MailboxSelection.all(), MIGRATION);

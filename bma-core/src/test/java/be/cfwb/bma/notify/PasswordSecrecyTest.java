@@ -12,6 +12,7 @@ import be.cfwb.bma.notify.TestSupport.CrashingNotifier;
 import be.cfwb.bma.notify.TestSupport.MutableClock;
 import be.cfwb.bma.notify.TestSupport.RecordingIssuer;
 import be.cfwb.bma.notify.TestSupport.SimulatedCrash;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -66,7 +67,7 @@ class PasswordSecrecyTest {
             schedules.add(TestSupport.schedule(a, MIGRATION));
         }
         MutableClock clock = new MutableClock(ZonedDateTime.of(2024, 11, 12, 6, 30, 0, 0,
-                NotificationSettings.BRUSSELS).toInstant());
+                PlanningSettings.ZONE).toInstant());
         ClockSleeper sleeper = new ClockSleeper(clock);
         RecordingIssuer issuer = new RecordingIssuer();
         SmtpNotifier smtp = new SmtpNotifier(SmtpSettings.loopback(GREENMAIL.getSmtp().getPort()), sleeper);

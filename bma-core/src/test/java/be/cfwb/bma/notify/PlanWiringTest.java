@@ -12,6 +12,7 @@ import be.cfwb.bma.calendar.PlannedMailbox;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEvent;
 import be.cfwb.bma.notify.NotificationOutcome.Status;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -40,7 +41,7 @@ class PlanWiringTest {
         List<Mailbox> mailboxes = List.of(Mailbox.of(BmaAddress.of(BmaKind.EC, 1001), "École A"),
                 Mailbox.of(BmaAddress.of(BmaKind.EC, 1002), "École B"), Mailbox.of(BmaAddress.of(BmaKind.PO, 500), "PO C"));
         TestSupport.MutableClock clock = new TestSupport.MutableClock(
-                ZonedDateTime.of(2024, 9, 30, 12, 0, 0, 0, NotificationSettings.BRUSSELS).toInstant());
+                ZonedDateTime.of(2024, 9, 30, 12, 0, 0, 0, PlanningSettings.ZONE).toInstant());
         TestSupport.RecordingIssuer issuer = new TestSupport.RecordingIssuer();
         NotificationSettings settings = NotificationSettings.builder()
                 .links(NotificationLinks.of("https://outlook.office.com/mail/", "https://e.be/1", "https://e.be/2"))
@@ -60,7 +61,7 @@ class PlanWiringTest {
             assertThat(o.late()).isFalse();
         });
         assertThat(GREENMAIL.getReceivedMessages()[0].getSubject())
-                .endsWith(be.cfwb.bma.notify.internal.FrenchDates.format(ec.migrationDate()));
+                .endsWith(be.cfwb.bma.internal.FrenchDates.format(ec.migrationDate()));
         try (Ledger ledger = Ledger.open(work.resolve("ledger"))) {
             LedgerEvent sent = ledger.latest(ec.address(), EventTypes.MAIL_SENT).orElseThrow();
             assertThat(sent.get("migration_date")).contains(ec.migrationDate().toString());

@@ -4,6 +4,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -49,7 +50,7 @@ class SmtpNotifierTest {
     static OutgoingMail mail() {
         return new OutgoingMail(NotificationKind.MAIL1, TO, SenderIdentity.defaultFor(SenderRole.SGNE),
                 "Migration de votre boîte", "Bonjour", "<p>Bonjour</p>", "bma.mail1.ec001394.v1@adm.cfwb.be",
-                ZonedDateTime.of(2024, 10, 14, 9, 0, 0, 0, NotificationSettings.BRUSSELS));
+                ZonedDateTime.of(2024, 10, 14, 9, 0, 0, 0, PlanningSettings.ZONE));
     }
 
     static SmtpSettings authenticated(int port, String password) {

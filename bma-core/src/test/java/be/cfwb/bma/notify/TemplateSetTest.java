@@ -2,7 +2,7 @@ package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,10 @@
 package be.cfwb.bma.notify;
 
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +43,7 @@ final class TestSupport {
 
         @Override
         public ZoneId getZone() {
-            return NotificationSettings.BRUSSELS;
+            return PlanningSettings.ZONE;
         }
 
         @Override

@@ -16,7 +16,7 @@ import be.cfwb.bma.graph.GraphNotifier;
 import be.cfwb.bma.graph.GraphSettings;
 import be.cfwb.bma.graph.GraphTarget;
 import be.cfwb.bma.notify.NotificationSettings;
-import be.cfwb.bma.notify.Sleeper;
+import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.transfer.TransferSettings;
 

@@ -12,6 +12,9 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Copies the selected mailboxes to the target, each message exactly once
@@ -30,7 +33,7 @@ public class MigrateMojo extends AbstractTransferMojo {
     @Override
     protected void run(Bma bma) throws MojoFailureException {
         // Mailboxes not attempted after a refused admin login share one error text: it is logged once.
-        java.util.Set<String> errorsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> errorsLogged = ConcurrentHashMap.newKeySet();
         MigrateResult result = bma.migrate(selection(), Pass.parse(pass), dryRun, new TransferListener() {
             @Override
             public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
@@ -53,7 +56,7 @@ public class MigrateMojo extends AbstractTransferMojo {
             // The first mailbox error (a refused login, an unreachable server) is what ops must fix first;
             // the refusal itself rather than a mailbox not attempted because of it.
             String firstError = result.report().mailboxes().stream().filter(r -> r.error().isPresent())
-                    .sorted(java.util.Comparator.comparing(r -> r.error().get().startsWith("Not attempted")))
+                    .sorted(Comparator.comparing(r -> r.error().get().startsWith("Not attempted")))
                     .map(r -> "; " + r.mailbox() + " stopped: " + r.error().get()).findFirst().orElse("");
             throw fail(result.summaryLine() + (result.isAccountedFor() ? "; not everything arrived"
                     : "; some messages are neither copied nor reported") + firstError, result.file().toFile());

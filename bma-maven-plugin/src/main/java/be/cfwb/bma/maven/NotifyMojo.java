@@ -5,9 +5,9 @@ import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.notify.DeliveryOutcome;
 import be.cfwb.bma.notify.NotificationOutcome;
-import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyListener;
 import be.cfwb.bma.notify.NotifyResult;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -16,6 +16,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import java.io.File;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -123,7 +124,7 @@ public class NotifyMojo extends AbstractBmaMojo {
 
     @Override
     protected void run(Bma bma) throws MojoFailureException {
-        LocalDate day = day().orElse(LocalDate.now(NotificationSettings.BRUSSELS));
+        LocalDate day = day().orElse(LocalDate.now(PlanningSettings.ZONE));
         NotifyResult result = bma.notify(selection(), day, dryRun);
         result.ledgerRecovery().ifPresent(getLog()::warn);
         for (NotificationOutcome o : result.late()) {
@@ -142,7 +143,7 @@ public class NotifyMojo extends AbstractBmaMojo {
         StringBuilder totals = new StringBuilder();
         result.totals().forEach((status, n) -> {
             if (n > 0) {
-                totals.append(totals.length() == 0 ? "" : ", ").append(status.name().toLowerCase(java.util.Locale.ROOT))
+                totals.append(totals.length() == 0 ? "" : ", ").append(status.name().toLowerCase(Locale.ROOT))
                         .append(": ").append(n);
             }
         });

@@ -7,15 +7,19 @@ import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.lifecycle.RunResult;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.calendar.PlanningSettings;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Everything due on {@code bma.date}, in the circular's order: mail 1, provisioning, mails 2
@@ -48,7 +52,7 @@ public class RunMojo extends AbstractBmaMojo {
 
     @Override
     protected void run(Bma bma) throws MojoExecutionException, MojoFailureException {
-        LocalDate day = day().orElse(LocalDate.now(NotificationSettings.BRUSSELS));
+        LocalDate day = day().orElse(LocalDate.now(PlanningSettings.ZONE));
         Optional<CutoverHook> hook = cutoverHook(cutoverCommand, cutoverTimeoutSeconds);
         getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : "")
                 + (dryRun ? " (dry run: nothing is sent, reset, copied or recorded)" : ""));
@@ -80,16 +84,16 @@ public class RunMojo extends AbstractBmaMojo {
         }
         if (!result.isSuccess()) {
             throw fail(result.incomplete().size() + " mailbox(es) due by " + day + " are not verified yet",
-                    result.report().map(java.nio.file.Path::toFile).orElse(null));
+                    result.report().map(Path::toFile).orElse(null));
         }
         getLog().info("bma:run " + day + " done: every mailbox due is verified");
     }
 
     /** E.g. {@code 2 for the routing switch (bma:cutover), 1 for the planned time of its next mail}. */
     private static String waitingSummary(RunResult result) {
-        Map<RunResult.Waiting, Long> counts = new java.util.EnumMap<>(RunResult.Waiting.class);
+        Map<RunResult.Waiting, Long> counts = new EnumMap<>(RunResult.Waiting.class);
         result.waiting().values().forEach(w -> counts.merge(w, 1L, Long::sum));
         return counts.entrySet().stream().map(e -> e.getValue() + " for " + e.getKey().label())
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 }

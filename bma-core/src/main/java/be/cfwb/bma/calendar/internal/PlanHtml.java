@@ -9,7 +9,8 @@ import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.calendar.Wave;
 import be.cfwb.bma.calendar.WaveSummary;
 import be.cfwb.bma.calendar.WorkingDays;
-import be.cfwb.bma.notify.internal.FrenchDates;
+import be.cfwb.bma.internal.FrenchDates;
+import be.cfwb.bma.internal.Html;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * {@code plan.html}: per wave, a calendar of its weeks (each day with its load or why it is
@@ -64,20 +67,20 @@ public final class PlanHtml {
         }
         h.append("<h2>Périodes d’obligations</h2>\n<ul>\n");
         for (Blackout b : s.blackouts()) {
-            h.append("<li>").append(esc(range(b.range()) + " : " + b.name() + " (" + who(b) + ")")).append("</li>\n");
+            h.append("<li>").append(Html.escape(range(b.range()) + " : " + b.name() + " (" + who(b) + ")")).append("</li>\n");
         }
         if (s.blackouts().isEmpty()) {
             h.append("<li>Aucune : toutes les journées ouvrables des deux périodes sont utilisables.</li>\n");
         }
         h.append("</ul>\n<h2>Calendrier scolaire</h2>\n<ul>\n");
         for (NamedPeriod p : s.schoolCalendar()) {
-            h.append("<li>").append(esc(range(p.range()) + " : " + p.name())).append("</li>\n");
+            h.append("<li>").append(Html.escape(range(p.range()) + " : " + p.name())).append("</li>\n");
         }
         h.append("</ul>\n");
         if (!s.closedDays().isEmpty()) {
             h.append("<h2>Jours fermés</h2>\n<ul>\n");
             for (NamedPeriod p : s.closedDays()) {
-                h.append("<li>").append(esc(range(p.range()) + " : " + p.name())).append("</li>\n");
+                h.append("<li>").append(Html.escape(range(p.range()) + " : " + p.name())).append("</li>\n");
             }
             h.append("</ul>\n");
         }
@@ -96,7 +99,7 @@ public final class PlanHtml {
                 .append(plan.settings().announceFrom().map(FrenchDates::dayMonthYear).orElse("début de la campagne"))
                 .append(" :</p>\n<ul>\n");
         for (PlannedMailbox p : rows) {
-            h.append("<li>").append(esc(p.address() + " - " + p.mailbox().name())).append(" : ")
+            h.append("<li>").append(Html.escape(p.address() + " - " + p.mailbox().name())).append(" : ")
                     .append(lead(p)).append("</li>\n");
         }
         h.append("</ul>\n");
@@ -142,7 +145,7 @@ public final class PlanHtml {
 
     private static void wave(StringBuilder h, MigrationPlan plan, WaveSummary w, WorkingDays days) {
         Wave wave = w.wave();
-        h.append("<h2>Vague ").append(esc(wave.name())).append(" : ").append(esc(wave.kind().label()))
+        h.append("<h2>Vague ").append(Html.escape(wave.name())).append(" : ").append(Html.escape(wave.kind().label()))
                 .append(", ").append(range(wave.window())).append("</h2>\n<p>")
                 .append(String.format(FR, "%d boîtes sur %d des %d jours disponibles ; au plus %d par jour, %.1f en moyenne,"
                         + " pour une capacité de %d par jour.", w.mailboxes(), w.daysUsed(), w.availableDays(), w.peakPerDay(),
@@ -152,7 +155,7 @@ public final class PlanHtml {
         LocalDate last = wave.window().end().with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
         h.append("<table class=\"cal\">\n<tr>");
         for (DayOfWeek d : DayOfWeek.values()) {
-            h.append("<th>").append(esc(d.getDisplayName(TextStyle.FULL, FR))).append("</th>");
+            h.append("<th>").append(Html.escape(d.getDisplayName(TextStyle.FULL, FR))).append("</th>");
         }
         h.append("</tr>\n");
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
@@ -165,7 +168,7 @@ public final class PlanHtml {
             }
         }
         h.append("</table>\n");
-        java.util.SortedMap<LocalDate, List<PlannedMailbox>> byDay = new java.util.TreeMap<>();
+        SortedMap<LocalDate, List<PlannedMailbox>> byDay = new TreeMap<>();
         plan.mailboxes().stream().filter(p -> p.kind() == wave.kind())
                 .forEach(p -> byDay.computeIfAbsent(p.migrationDate(), x -> new ArrayList<>()).add(p));
         for (var e : byDay.entrySet()) {
@@ -173,7 +176,7 @@ public final class PlanHtml {
             h.append("<details><summary>").append(FrenchDates.format(e.getKey())).append(" : ").append(rows.size())
                     .append(" boîte(s)</summary>\n<ul>\n");
             for (PlannedMailbox p : rows) {
-                h.append("<li>").append(esc(p.address() + " - " + p.mailbox().name()));
+                h.append("<li>").append(Html.escape(p.address() + " - " + p.mailbox().name()));
                 if (!p.accessDate().equals(p.migrationDate())) {
                     h.append(" ; accès le ").append(FrenchDates.dayMonthYear(p.accessDate()));
                 }
@@ -181,7 +184,7 @@ public final class PlanHtml {
                     h.append(" ; préavis raccourci : mail 1 le ").append(FrenchDates.dateTime(p.mailAt(1)));
                 }
                 if (!p.constraints().isEmpty()) {
-                    h.append(" <i>(").append(esc(String.join(" ; ", p.constraints().stream().map(PlanHtml::french).toList())))
+                    h.append(" <i>(").append(Html.escape(String.join(" ; ", p.constraints().stream().map(PlanHtml::french).toList())))
                             .append(")</i>");
                 }
                 h.append("</li>\n");
@@ -203,27 +206,27 @@ public final class PlanHtml {
         if (load != null) {
             css = "used";
             text = "<span class=\"n\">" + load + "</span> BMA"
-                    + days.schoolHoliday(d).map(n -> "<br><span class=\"why\">" + esc(n) + "</span>").orElse("");
+                    + days.schoolHoliday(d).map(n -> "<br><span class=\"why\">" + Html.escape(n) + "</span>").orElse("");
         } else if (holiday.isPresent()) {
             css = "holiday";
-            text = "<span class=\"why\">" + esc(holiday.get()) + "</span>";
+            text = "<span class=\"why\">" + Html.escape(holiday.get()) + "</span>";
         } else if (closed.isPresent() && days.schoolHoliday(d).equals(closed)) {
             css = "school";
-            text = "<span class=\"why\">" + esc(closed.get()) + "</span>";
+            text = "<span class=\"why\">" + Html.escape(closed.get()) + "</span>";
         } else if (closed.isPresent()) {
             css = "closed";
-            text = "<span class=\"why\">" + esc(closed.get()) + "</span>";
+            text = "<span class=\"why\">" + Html.escape(closed.get()) + "</span>";
         } else if (blackout.isPresent()) {
             css = "blackout";
-            text = "<span class=\"why\">" + esc(blackout.get().name()) + "</span>";
+            text = "<span class=\"why\">" + Html.escape(blackout.get().name()) + "</span>";
         } else {
             css = "free";
-            text = days.schoolHoliday(d).map(n -> "<span class=\"why\">" + esc(n) + "</span>").orElse("");
+            text = days.schoolHoliday(d).map(n -> "<span class=\"why\">" + Html.escape(n) + "</span>").orElse("");
         }
         if (!wave.window().contains(d)) {
             css = "out";
         }
-        h.append("<td class=\"").append(css).append("\">").append(esc(label)).append("<br>").append(text).append("</td>");
+        h.append("<td class=\"").append(css).append("\">").append(Html.escape(label)).append("<br>").append(text).append("</td>");
     }
 
     /** A bar per day of the window; closed days show as grey ticks; the dashed line is capacity. */
@@ -265,27 +268,11 @@ public final class PlanHtml {
                 String why = holiday.or(() -> closed).or(() -> blackout.map(Blackout::name)).orElse("libre");
                 h.append("<rect x=\"").append(x).append("\" y=\"").append(height - 6).append("\" width=\"")
                         .append(bar - 4).append("\" height=\"6\" fill=\"").append(fill).append("\"><title>")
-                        .append(FrenchDates.dayMonthYear(d)).append(" : ").append(esc(why)).append("</title></rect>\n");
+                        .append(FrenchDates.dayMonthYear(d)).append(" : ").append(Html.escape(why)).append("</title></rect>\n");
             }
             h.append("<text x=\"").append(x + 2).append("\" y=\"").append(height + 12).append("\" font-size=\"9\">")
                     .append(d.getDayOfMonth()).append("</text>\n");
         }
         h.append("</svg>\n");
-    }
-
-    static String esc(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -3,6 +3,7 @@ package be.cfwb.bma.internal.csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ public final class CsvWriter {
     }
 
     public CsvWriter row(Object... values) {
-        return row(java.util.Arrays.asList(values));
+        return row(Arrays.asList(values));
     }
 
     /** {@code value} made inert for spreadsheets: prefixed with {@code '} if it starts as a formula. */

@@ -5,8 +5,10 @@ import be.cfwb.bma.BmaException;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -22,9 +24,9 @@ public final class Template {
     private final String name;
     private final List<String> literals;
     private final List<String> placeholders;
-    private final java.util.Map<String, Integer> firstLines;
+    private final Map<String, Integer> firstLines;
 
-    private Template(String name, List<String> literals, List<String> placeholders, java.util.Map<String, Integer> firstLines) {
+    private Template(String name, List<String> literals, List<String> placeholders, Map<String, Integer> firstLines) {
         this.name = name;
         this.literals = literals;
         this.placeholders = placeholders;
@@ -39,7 +41,7 @@ public final class Template {
     public static Template parse(String name, String source) {
         List<String> literals = new ArrayList<>();
         List<String> placeholders = new ArrayList<>();
-        java.util.Map<String, Integer> firstLines = new java.util.HashMap<>();
+        Map<String, Integer> firstLines = new HashMap<>();
         int pos = 0;
         while (true) {
             int open = source.indexOf("{{", pos);
@@ -63,7 +65,7 @@ public final class Template {
             firstLines.putIfAbsent(placeholder, line(source, open));
             pos = close + 2;
         }
-        return new Template(name, List.copyOf(literals), List.copyOf(placeholders), java.util.Map.copyOf(firstLines));
+        return new Template(name, List.copyOf(literals), List.copyOf(placeholders), Map.copyOf(firstLines));
     }
 
     private static int line(String source, int offset) {

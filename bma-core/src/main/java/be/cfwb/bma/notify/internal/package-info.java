@@ -1,2 +1,2 @@
-/** Implementation details of notifications (MIME building, template parsing); no compatibility promised. */
+/** Implementation details of notifications (template parsing, HTML escaping); no compatibility promised. */
 package be.cfwb.bma.notify.internal;

@@ -11,6 +11,8 @@ import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 
 import java.io.IOException;
+import java.net.SocketException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,7 +69,7 @@ final class ImapErrors {
         for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
                 : t instanceof MessagingException me && me.getNextException() != t ? me.getNextException() : null) {
             if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException
-                    || t instanceof java.security.cert.CertificateException) {
+                    || t instanceof CertificateException) {
                 return true;
             }
         }
@@ -77,7 +79,7 @@ final class ImapErrors {
     static boolean isConnectionTrouble(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectionException || t instanceof IOException || t instanceof FolderClosedException
-                    || t instanceof StoreClosedException || t instanceof java.net.SocketException) {
+                    || t instanceof StoreClosedException || t instanceof SocketException) {
                 return true;
             }
             if (t instanceof CommandFailedException || t instanceof BadCommandException) {

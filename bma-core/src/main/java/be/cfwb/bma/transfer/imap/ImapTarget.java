@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.ObjIntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Writes to a mailbox over IMAP: APPEND with flags, INTERNALDATE and the trace header
@@ -122,7 +123,7 @@ public final class ImapTarget implements MailboxTarget {
                 for (String attribute : folder.getAttributes()) {
                     SpecialUse.ofAttribute(attribute).ifPresent(u -> byAttribute.putIfAbsent(u, folder.getFullName()));
                 }
-                String[] parts = folder.getFullName().split(java.util.regex.Pattern.quote(String.valueOf(sep)));
+                String[] parts = folder.getFullName().split(Pattern.quote(String.valueOf(sep)));
                 boolean topOrUnderInbox = parts.length == 1 || (parts.length == 2 && parts[0].equalsIgnoreCase("INBOX"));
                 if (topOrUnderInbox) {
                     String name = parts[parts.length - 1];
@@ -152,7 +153,7 @@ public final class ImapTarget implements MailboxTarget {
                 return;
             }
             char sep = separator();
-            String[] parts = full.split(java.util.regex.Pattern.quote(String.valueOf(sep)));
+            String[] parts = full.split(Pattern.quote(String.valueOf(sep)));
             StringBuilder name = new StringBuilder();
             for (String part : parts) {
                 name.append(name.length() == 0 ? "" : String.valueOf(sep)).append(part);

@@ -1,4 +1,4 @@
-package be.cfwb.bma.notify.internal;
+package be.cfwb.bma.internal;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -16,139 +16,67 @@ import com.microsoft.aad.msal4j.MsalServiceException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * App-only access tokens. MSAL keeps them in memory and asks Entra ID again shortly before
- * they expire (client credentials give no refresh token), so a long run never sends an
- * expired token. Graph may still refuse a token before its expiry (revoked, keys rolled over):
- * {@link #renew} then obtains another one, bypassing every cache.
+ * The app's tokens, as one {@link TokenSupplier} per scope: the toolkit's one token abstraction.
+ * Through MSAL (client secret or certificate), MSAL keeps them in memory and asks Entra ID again
+ * shortly before they expire (client credentials give no refresh token), so a long run never
+ * sends an expired token. Graph may still refuse a token before its expiry (revoked, keys rolled
+ * over): {@link TokenSupplier#invalidate} then makes the next token be obtained afresh, bypassing
+ * every cache. A fixed token has no other; a caller's own supplier hears of refusals itself.
  */
-interface TokenSource {
+abstract class GraphTokens {
 
-    /** A valid token for {@code scope}, e.g. {@code https://graph.microsoft.com/.default}. */
-    String token(String scope);
+    /** The tokens for {@code scope}, e.g. {@code https://graph.microsoft.com/.default}. */
+    abstract TokenSupplier forScope(String scope);
 
-    /**
-     * As {@link #token}, with its expiry, for callers that reconnect before it (IMAP and SMTP
-     * sessions). The default, for a fixed token, says it never expires.
-     */
-    default AccessToken accessToken(String scope) {
-        return new AccessToken(Secret.of(token(scope)), Instant.MAX);
-    }
-
-    /**
-     * The tokens of this source for {@code scope} as a {@link TokenSupplier}: a token a server
-     * refused makes the next one be obtained afresh, skipping every cache.
-     */
-    default TokenSupplier supplier(String scope) {
-        TokenSource source = this;
-        return new TokenSupplier() {
-            private volatile boolean renew;
-
-            @Override
-            public AccessToken token() {
-                if (renew) {
-                    renew = false;
-                    return source.renewAccessToken(scope);
-                }
-                return source.accessToken(scope);
-            }
-
-            @Override
-            public void invalidate(AccessToken refused) {
-                renew = true;
-            }
-
-            @Override
-            public String toString() {
-                return "app-only tokens for " + scope;
-            }
-        };
-    }
-
-    /**
-     * A token obtained afresh for {@code scope} because Graph refused {@code refused} (a cached
-     * token is not handed out again); {@code refused} itself when there is no other to be had
-     * (a fixed token). The default, for a fixed token, has none.
-     */
-    default String renew(String scope, String refused) {
-        return token(scope);
-    }
-
-    /** As {@link #renew}, with the new token's expiry. */
-    default AccessToken renewAccessToken(String scope) {
-        return accessToken(scope);
-    }
-
-    static TokenSource of(GraphSettings settings) {
+    static GraphTokens of(GraphSettings settings) {
         GraphCredentials c = settings.credentials();
         if (c.kind() == GraphCredentials.Kind.STATIC_TOKEN) {
-            String token = c.secret();
-            return scope -> token;
+            AccessToken token = new AccessToken(Secret.of(c.secret()), Instant.MAX);
+            return new GraphTokens() {
+                @Override
+                TokenSupplier forScope(String scope) {
+                    return () -> token;
+                }
+            };
         }
         if (c.kind() == GraphCredentials.Kind.TOKEN_SUPPLIER) {
-            return new Supplied(c.tokenSupplier().orElseThrow());
+            TokenSupplier supplier = c.tokenSupplier().orElseThrow();
+            return new GraphTokens() {
+                @Override
+                TokenSupplier forScope(String scope) {
+                    return supplier;
+                }
+            };
         }
         return new Msal(settings);
     }
 
-    /** Tokens of a {@link TokenSupplier}, told when Graph refused one. */
-    final class Supplied implements TokenSource {
-        private final TokenSupplier supplier;
-        /** The last token handed out: the supplier is told of its refusal by the value it issued. */
-        private volatile AccessToken last;
-
-        Supplied(TokenSupplier supplier) {
-            this.supplier = supplier;
-        }
-
-        @Override
-        public String token(String scope) {
-            return accessToken(scope).token().reveal();
-        }
-
-        @Override
-        public AccessToken accessToken(String scope) {
-            AccessToken t = Objects.requireNonNull(supplier.token(), "the token supplier returned null");
-            last = t;
-            return t;
-        }
-
-        /** The caller's own supplier: it hears of refusals and renews by itself. */
-        @Override
-        public TokenSupplier supplier(String scope) {
-            return supplier;
-        }
-
-        @Override
-        public String renew(String scope, String refused) {
-            AccessToken l = last;
-            supplier.invalidate(l != null && l.token().reveal().equals(refused) ? l
-                    : new AccessToken(Secret.of(refused), Instant.EPOCH));
-            return token(scope);
-        }
-    }
-
     /** Client secret or certificate through MSAL for Java. */
-    final class Msal implements TokenSource {
+    static final class Msal extends GraphTokens {
         private final ConfidentialClientApplication app;
         private final GraphCredentials credentials;
         private final String authority;
-        private final java.time.Clock clock;
+        private final Clock clock;
         /**
          * The last token per scope, handed out until five minutes before its expiry. MSAL caches
          * too, but its cache misses for an authority with a port (the stand-in's): without this,
          * every Graph request would ask for a token there.
          */
-        private final java.util.Map<String, AccessToken> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, AccessToken> cache = new ConcurrentHashMap<>();
 
         Msal(GraphSettings settings) {
             this.credentials = settings.credentials();
@@ -187,36 +115,39 @@ interface TokenSource {
         }
 
         private static boolean isLoopback(String authority) {
-            String host = java.net.URI.create(authority).getHost();
+            String host = URI.create(authority).getHost();
             return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
         }
 
+        /** A token a server refused makes MSAL's cache be skipped once: it still holds the refused one. */
         @Override
-        public String token(String scope) {
-            return acquire(scope, false).token().reveal();
-        }
+        TokenSupplier forScope(String scope) {
+            return new TokenSupplier() {
+                private volatile boolean renew;
 
-        /** MSAL renews its cached token shortly before expiry (client credentials have no refresh token). */
-        @Override
-        public AccessToken accessToken(String scope) {
-            return acquire(scope, false);
-        }
+                @Override
+                public AccessToken token() {
+                    boolean skipCache = renew;
+                    renew = false;
+                    return acquire(scope, skipCache);
+                }
 
-        /** MSAL's cache still holds the refused token until its expiry: ask Entra ID, skipping it. */
-        @Override
-        public String renew(String scope, String refused) {
-            return acquire(scope, true).token().reveal();
-        }
+                @Override
+                public void invalidate(AccessToken refused) {
+                    renew = true;
+                }
 
-        @Override
-        public AccessToken renewAccessToken(String scope) {
-            return acquire(scope, true);
+                @Override
+                public String toString() {
+                    return "app-only tokens for " + scope;
+                }
+            };
         }
 
         private AccessToken acquire(String scope, boolean skipCache) {
             AccessToken cached = cache.get(scope);
             if (!skipCache && cached != null
-                    && clock.instant().plus(java.time.Duration.ofMinutes(5)).isBefore(cached.expiresAt())) {
+                    && clock.instant().plus(Duration.ofMinutes(5)).isBefore(cached.expiresAt())) {
                 return cached;
             }
             AccessToken fresh = request(scope, skipCache);

@@ -1,34 +1,39 @@
-package be.cfwb.bma.lifecycle;
+package be.cfwb.bma;
 
-import be.cfwb.bma.Bma;
-import be.cfwb.bma.MailboxStatus;
-import be.cfwb.bma.MailboxStep;
-import be.cfwb.bma.MigrateResult;
-import be.cfwb.bma.PlanResult;
-import be.cfwb.bma.VerifyResult;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlannedMailbox;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverOutcome;
 import be.cfwb.bma.cutover.CutoverResult;
+import be.cfwb.bma.ledger.Event;
+import be.cfwb.bma.lifecycle.ProvisionResult;
+import be.cfwb.bma.lifecycle.RunListener;
+import be.cfwb.bma.lifecycle.RunResult;
+import be.cfwb.bma.lifecycle.Stage;
+import be.cfwb.bma.lifecycle.StageOutcome;
 import be.cfwb.bma.notify.DeliveryOutcome;
 import be.cfwb.bma.notify.DeliveryResult;
-import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.NotifyResult;
 import be.cfwb.bma.transfer.Pass;
 
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -42,85 +47,106 @@ import java.util.stream.Collectors;
  * <p>A dry run acts on nothing and records nothing: each stage names the mailboxes it would act
  * on, as if the stages before it had done their part, and the list is written under the output
  * directory.
+ *
+ * <p>The day is a list of stages over one {@link RunSession}: the ledger is opened and locked once
+ * for the whole day, and each stage reads where the mailboxes stand from it.
  */
-public final class MigrationDay {
+final class MigrationDay {
 
-    private final Bma bma;
+    /**
+     * One stage of the day: the mailboxes ready for it (asked only when its turn comes, after the
+     * stages before it acted) and what it does to them.
+     */
+    private record DayStage(Stage stage, Supplier<List<BmaAddress>> ready,
+                            Function<List<BmaAddress>, StageOutcome> action) {
+    }
+
+    private final RunSession session;
     private final Optional<CutoverHook> cutoverHook;
     private final RunListener listener;
     private final boolean dryRun;
     /** In a dry run, the steps the stages so far would have done, so later stages see them done. */
     private final Map<BmaAddress, Set<MailboxStep>> assumed = new TreeMap<>();
     /** Mailboxes whose next mail is due later today. */
-    private final Set<BmaAddress> waitingForMailTime = new java.util.TreeSet<>();
+    private final Set<BmaAddress> waitingForMailTime = new TreeSet<>();
     /** Mailboxes whose cutover waits for mail 4 to appear in the old mailbox. */
-    private final Set<BmaAddress> waitingForMail4 = new java.util.TreeSet<>();
+    private final Set<BmaAddress> waitingForMail4 = new TreeSet<>();
 
-    public MigrationDay(Bma bma, Optional<CutoverHook> cutoverHook, RunListener listener) {
-        this(bma, cutoverHook, listener, false);
-    }
-
-    public MigrationDay(Bma bma, Optional<CutoverHook> cutoverHook, RunListener listener, boolean dryRun) {
-        this.bma = bma;
+    MigrationDay(RunSession session, Optional<CutoverHook> cutoverHook, RunListener listener, boolean dryRun) {
+        this.session = session;
         this.cutoverHook = cutoverHook;
         this.listener = listener;
         this.dryRun = dryRun;
     }
 
     /** Runs every stage due on {@code day} for the selected mailboxes. */
-    public RunResult run(LocalDate day, MailboxSelection selection) {
-        List<StageOutcome> stages = new ArrayList<>();
-        listener.stageStarted(Stage.PLAN, bma.inventory().size());
-        PlanResult plan = bma.plan(MailboxSelection.all(), dryRun);
+    RunResult run(LocalDate day, MailboxSelection selection) {
+        List<StageOutcome> outcomes = new ArrayList<>();
+        listener.stageStarted(Stage.PLAN, session.inventory().size());
+        PlanResult plan = session.plan(MailboxSelection.all(), dryRun);
         List<PlannedMailbox> selected = plan.plan().mailboxes().stream().filter(p -> selection.includes(p.address())).toList();
-        stages.add(finish(new StageOutcome(Stage.PLAN, List.of(), true, plan.plan().size() + " mailboxes planned")));
+        outcomes.add(finish(new StageOutcome(Stage.PLAN, List.of(), true, plan.plan().size() + " mailboxes planned")));
 
         List<BmaAddress> mailOneDue = selected.stream().filter(p -> !p.mailDate(1).isAfter(day)).map(PlannedMailbox::address).toList();
         List<BmaAddress> migrating = selected.stream().filter(p -> !p.migrationDate().isAfter(day)).map(PlannedMailbox::address).toList();
-
-        stages.add(stage(Stage.MAIL1, ready(mailOneDue, Set.of(), MailboxStep.MAIL1_SENT),
-                s -> notifyOutcome(Stage.MAIL1, s, bma.notify(selection(s), day, false, NotificationKind.MAIL1))));
-        stages.add(stage(Stage.SURVEY, unsurveyed(ready(mailOneDue, Set.of(MailboxStep.MAIL1_SENT), MailboxStep.VERIFIED)),
-                s -> migrateOutcome(Stage.SURVEY, s, bma.survey(selection(s)))));
-        stages.add(stage(Stage.PROVISION, ready(migrating, Set.of(MailboxStep.MAIL1_SENT), MailboxStep.PROVISIONED),
-                s -> {
-                    var result = bma.provision(selection(s));
-                    return new StageOutcome(Stage.PROVISION, s, result.isSuccess(), result.summaryLine());
-                }));
-        stages.add(stage(Stage.MAILS_2_3, ready(migrating, Set.of(MailboxStep.PROVISIONED), MailboxStep.MAIL3_SENT),
-                s -> notifyOutcome(Stage.MAILS_2_3, s, bma.notify(selection(s), day, false, NotificationKind.MAIL3))));
-        stages.add(stage(Stage.PRESTAGE, ready(migrating, Set.of(MailboxStep.MAIL3_SENT), MailboxStep.PRESTAGED),
-                s -> migrateOutcome(Stage.PRESTAGE, s, bma.migrate(selection(s), Pass.PRESTAGE, false, listener))));
-        stages.add(stage(Stage.MAIL4, ready(migrating, Set.of(MailboxStep.PRESTAGED), MailboxStep.MAIL4_SENT),
-                s -> notifyOutcome(Stage.MAIL4, s, bma.notify(selection(s), day, false, NotificationKind.MAIL4))));
-        if (cutoverHook.isPresent()) {
-            stages.add(stage(Stage.CUTOVER, ready(migrating, Set.of(MailboxStep.MAIL4_SENT), MailboxStep.CUT_OVER),
-                    s -> {
-                        CutoverResult result = bma.cutover(selection(s), cutoverHook, false);
-                        result.outcomes().stream().filter(o -> o.status() == CutoverOutcome.Status.AWAITING_MAIL4)
-                                .forEach(o -> waitingForMail4.add(o.mailbox()));
-                        // Waiting for mail 4 within the delivery wait is no failure; a refusal after it is.
-                        boolean success = result.outcomes().stream().allMatch(o -> o.isDone()
-                                || o.status() == CutoverOutcome.Status.AWAITING_MAIL4);
-                        return new StageOutcome(Stage.CUTOVER, s, success, result.outcomes().stream()
-                                .filter(o -> o.isDone()).count() + " of " + s.size() + " cut over"
-                                + (waitingForMail4.isEmpty() ? "" : ", " + waitingForMail4.size()
-                                + " waiting for mail 4 in the old mailbox"));
-                    }));
+        for (DayStage stage : stages(day, mailOneDue, migrating)) {
+            outcomes.add(run(stage));
         }
-        stages.add(stage(Stage.FINAL_DELTA, ready(migrating, Set.of(MailboxStep.CUT_OVER), MailboxStep.FINAL_DELTA_DONE),
-                s -> migrateOutcome(Stage.FINAL_DELTA, s, bma.migrate(selection(s), Pass.FINAL, false, listener))));
-        stages.add(stage(Stage.VERIFY, ready(migrating, Set.of(MailboxStep.FINAL_DELTA_DONE), MailboxStep.VERIFIED),
-                s -> {
-                    VerifyResult result = bma.verify(selection(s));
-                    return new StageOutcome(Stage.VERIFY, s, result.isSuccess(), result.summaryLine());
-                }));
 
         listener.stageStarted(Stage.REPORT, selected.size());
-        Path report = dryRun ? writeDryRun(day, stages) : bma.report(selection);
-        stages.add(finish(new StageOutcome(Stage.REPORT, List.of(), true, report.toString())));
-        List<MailboxStatus> due = migrating.isEmpty() ? List.of() : bma.status(selection(migrating)).mailboxes();
-        return new RunResult(day, stages, due, Optional.of(report), List.of(), dryRun ? Map.of() : waiting(due), dryRun);
+        Path report = dryRun ? writeDryRun(day, outcomes) : session.report(selection);
+        outcomes.add(finish(new StageOutcome(Stage.REPORT, List.of(), true, report.toString())));
+        List<MailboxStatus> due = migrating.isEmpty() ? List.of() : session.status(selection(migrating)).mailboxes();
+        Map<BmaAddress, RunResult.Waiting> waiting = dryRun ? Map.of() : waiting(due);
+        // Read last: the delivery check just above logs in to the old server too.
+        return new RunResult(day, outcomes, due, Optional.of(report), session.refusedLogins(), waiting, dryRun);
+    }
+
+    /** The stages after the plan, in the circular's order. */
+    private List<DayStage> stages(LocalDate day, List<BmaAddress> mailOneDue, List<BmaAddress> migrating) {
+        List<DayStage> stages = new ArrayList<>();
+        stages.add(new DayStage(Stage.MAIL1, () -> ready(mailOneDue, Set.of(), MailboxStep.MAIL1_SENT),
+                s -> notifyOutcome(Stage.MAIL1, s, session.notify(selection(s), day, false, NotificationKind.MAIL1))));
+        stages.add(new DayStage(Stage.SURVEY,
+                () -> unsurveyed(ready(mailOneDue, Set.of(MailboxStep.MAIL1_SENT), MailboxStep.VERIFIED)),
+                s -> migrateOutcome(Stage.SURVEY, s, session.survey(selection(s)))));
+        stages.add(new DayStage(Stage.PROVISION, () -> ready(migrating, Set.of(MailboxStep.MAIL1_SENT), MailboxStep.PROVISIONED),
+                s -> {
+                    ProvisionResult result = session.provision(selection(s));
+                    return new StageOutcome(Stage.PROVISION, s, result.isSuccess(), result.summaryLine());
+                }));
+        stages.add(new DayStage(Stage.MAILS_2_3, () -> ready(migrating, Set.of(MailboxStep.PROVISIONED), MailboxStep.MAIL3_SENT),
+                s -> notifyOutcome(Stage.MAILS_2_3, s, session.notify(selection(s), day, false, NotificationKind.MAIL3))));
+        stages.add(new DayStage(Stage.PRESTAGE, () -> ready(migrating, Set.of(MailboxStep.MAIL3_SENT), MailboxStep.PRESTAGED),
+                s -> migrateOutcome(Stage.PRESTAGE, s, session.migrate(selection(s), Pass.PRESTAGE, false, listener))));
+        stages.add(new DayStage(Stage.MAIL4, () -> ready(migrating, Set.of(MailboxStep.PRESTAGED), MailboxStep.MAIL4_SENT),
+                s -> notifyOutcome(Stage.MAIL4, s, session.notify(selection(s), day, false, NotificationKind.MAIL4))));
+        if (cutoverHook.isPresent()) {
+            stages.add(new DayStage(Stage.CUTOVER, () -> ready(migrating, Set.of(MailboxStep.MAIL4_SENT), MailboxStep.CUT_OVER),
+                    this::cutover));
+        }
+        stages.add(new DayStage(Stage.FINAL_DELTA,
+                () -> ready(migrating, Set.of(MailboxStep.CUT_OVER), MailboxStep.FINAL_DELTA_DONE),
+                s -> migrateOutcome(Stage.FINAL_DELTA, s, session.migrate(selection(s), Pass.FINAL, false, listener))));
+        stages.add(new DayStage(Stage.VERIFY, () -> ready(migrating, Set.of(MailboxStep.FINAL_DELTA_DONE), MailboxStep.VERIFIED),
+                s -> {
+                    VerifyResult result = session.verify(selection(s), false);
+                    return new StageOutcome(Stage.VERIFY, s, result.isSuccess(), result.summaryLine());
+                }));
+        return stages;
+    }
+
+    private StageOutcome cutover(List<BmaAddress> mailboxes) {
+        CutoverResult result = session.cutover(selection(mailboxes), cutoverHook, false);
+        result.outcomes().stream().filter(o -> o.status() == CutoverOutcome.Status.AWAITING_MAIL4)
+                .forEach(o -> waitingForMail4.add(o.mailbox()));
+        // Waiting for mail 4 within the delivery wait is no failure; a refusal after it is.
+        boolean success = result.outcomes().stream().allMatch(o -> o.isDone()
+                || o.status() == CutoverOutcome.Status.AWAITING_MAIL4);
+        return new StageOutcome(Stage.CUTOVER, mailboxes, success, result.outcomes().stream()
+                .filter(o -> o.isDone()).count() + " of " + mailboxes.size() + " cut over"
+                + (waitingForMail4.isEmpty() ? "" : ", " + waitingForMail4.size()
+                + " waiting for mail 4 in the old mailbox"));
     }
 
     /** What each due mailbox not verified waits for, when that is no fault. */
@@ -140,10 +166,10 @@ public final class MigrationDay {
                 afterMail4.add(a);
             }
         }
-        if (!afterMail4.isEmpty() && bma.requireMail4Delivered()) {
+        if (!afterMail4.isEmpty() && session.requireMail4Delivered()) {
             // Ops will be refused the cutover of a mailbox whose mail 4 never reached the old mailbox:
             // that one is a problem now, not a wait.
-            DeliveryResult delivery = bma.checkDelivery(selection(afterMail4));
+            DeliveryResult delivery = session.checkDelivery(selection(afterMail4));
             afterMail4.stream().filter(a -> delivery.of(a, 4).map(o -> o.status() != DeliveryOutcome.Status.UNCONFIRMED)
                     .orElse(false)).forEach(a -> waiting.put(a, RunResult.Waiting.ROUTING_SWITCH));
         } else {
@@ -152,18 +178,20 @@ public final class MigrationDay {
         return waiting;
     }
 
-    private StageOutcome stage(Stage stage, List<BmaAddress> ready, Function<List<BmaAddress>, StageOutcome> action) {
+    private StageOutcome run(DayStage day) {
+        Stage stage = day.stage();
+        List<BmaAddress> ready = day.ready().get();
         if (ready.isEmpty()) {
-            return finish(StageOutcome.idle(stage));
+            return finish(new StageOutcome(stage, List.of(), true, "nothing due"));
         }
         listener.stageStarted(stage, ready.size());
         if (dryRun) {
             for (BmaAddress a : ready) {
-                assumed.computeIfAbsent(a, k -> java.util.EnumSet.noneOf(MailboxStep.class)).addAll(reaches(stage));
+                assumed.computeIfAbsent(a, k -> EnumSet.noneOf(MailboxStep.class)).addAll(reaches(stage));
             }
             return finish(new StageOutcome(stage, ready, true, "dry run: would act on " + ready.size() + " mailbox(es)"));
         }
-        return finish(action.apply(ready));
+        return finish(day.action().apply(ready));
     }
 
     /** The steps a stage moves its mailboxes to. */
@@ -183,7 +211,7 @@ public final class MigrationDay {
 
     /** The dry run's account, {@code <output>/dry-run/run-<day>.txt}: each stage and the mailboxes it would act on. */
     private Path writeDryRun(LocalDate day, List<StageOutcome> stages) {
-        Path file = bma.outputDirectory().resolve(Bma.DRY_RUN_DIRECTORY).resolve("run-" + day + ".txt");
+        Path file = session.outputDirectory().resolve(Bma.DRY_RUN_DIRECTORY).resolve("run-" + day + ".txt");
         StringBuilder text = new StringBuilder("Dry run of bma:run for " + day + ": nothing was sent, reset, copied,"
                 + " cut over or recorded.\n");
         for (StageOutcome o : stages) {
@@ -192,10 +220,10 @@ public final class MigrationDay {
                     .collect(Collectors.joining(", "))));
         }
         try {
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new be.cfwb.bma.BmaException(be.cfwb.bma.BmaErrorCode.INVALID_CONFIGURATION,
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
                     "Cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
@@ -214,7 +242,7 @@ public final class MigrationDay {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        Map<BmaAddress, MailboxStatus> status = new TreeMap<>(bma.status(selection(candidates)).mailboxes().stream()
+        Map<BmaAddress, MailboxStatus> status = new TreeMap<>(session.status(selection(candidates)).mailboxes().stream()
                 .collect(Collectors.toMap(m -> m.mailbox().address(), m -> m)));
         return candidates.stream().filter(a -> {
             MailboxStatus s = status.get(a);
@@ -223,12 +251,12 @@ public final class MigrationDay {
         }).toList();
     }
 
-    /** Those not read yet by {@link Bma#survey}: each old mailbox is surveyed once, after mail 1. */
+    /** Those not read yet by {@link RunSession#survey}: each old mailbox is surveyed once, after mail 1. */
     private List<BmaAddress> unsurveyed(List<BmaAddress> candidates) {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        Set<BmaAddress> surveyed = bma.status(selection(candidates)).mailboxes().stream()
+        Set<BmaAddress> surveyed = session.status(selection(candidates)).mailboxes().stream()
                 .filter(m -> m.lastOfEachKind().stream().anyMatch(e -> e.event() instanceof Event.MailboxSurveyed))
                 .map(m -> m.mailbox().address()).collect(Collectors.toSet());
         return candidates.stream().filter(a -> !surveyed.contains(a)).toList();
@@ -245,7 +273,7 @@ public final class MigrationDay {
     private StageOutcome notifyOutcome(Stage stage, List<BmaAddress> mailboxes, NotifyResult result) {
         result.waiting().forEach(o -> waitingForMailTime.add(o.mailbox()));
         String sent = result.totals().entrySet().stream()
-                .filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
+                .filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
         // A mail the old mailbox never received is a problem to act on: the school did not get it.
         int unconfirmed = result.delivery().map(d -> d.unconfirmed().size()).orElse(0);

@@ -1,6 +1,9 @@
-package be.cfwb.bma.notify.internal;
+package be.cfwb.bma.internal;
 
-/** HTML escaping for values put into templates, in text and in quoted attributes alike. */
+/**
+ * The one HTML escaping of the toolkit: values put into mail templates, reports, plans and SVG,
+ * in text and in quoted attributes alike, so that a school's name can never become markup.
+ */
 public final class Html {
 
     private Html() {

@@ -1,8 +1,7 @@
-package be.cfwb.bma.notify.internal;
+package be.cfwb.bma.notify;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
-import be.cfwb.bma.notify.OutgoingMail;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -20,7 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Properties;
 
 /** Builds the Jakarta Mail message of an {@link OutgoingMail}: the one place MIME is decided. */
-public final class MimeWriter {
+final class MimeWriter {
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
@@ -28,7 +27,7 @@ public final class MimeWriter {
     }
 
     /** The message, ready for a transport or for writing out. */
-    public static MimeMessage toMessage(OutgoingMail mail, Session session) {
+    static MimeMessage toMessage(OutgoingMail mail, Session session) {
         try {
             MimeMessage message = new FixedIdMessage(session, "<" + mail.messageId() + ">");
             message.setFrom(new InternetAddress(mail.from().address(), mail.from().displayName(),
@@ -62,13 +61,13 @@ public final class MimeWriter {
         }
     }
 
-    public static byte[] toBytes(OutgoingMail mail) {
+    static byte[] toBytes(OutgoingMail mail) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         write(mail, out);
         return out.toByteArray();
     }
 
-    public static void write(OutgoingMail mail, OutputStream out) {
+    static void write(OutgoingMail mail, OutputStream out) {
         try {
             toMessage(mail, SESSION).writeTo(out);
         } catch (MessagingException | IOException e) {

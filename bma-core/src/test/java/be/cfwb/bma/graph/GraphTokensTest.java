@@ -2,6 +2,7 @@ package be.cfwb.bma.graph;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
+import be.cfwb.bma.credentials.TokenSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** App-only credentials through MSAL: failures name the app and the fix, never the secret. */
-class TokenSourceTest {
+class GraphTokensTest {
 
     private static final String CLIENT = "0f8fad5b-d9cb-469f-a165-70867728950e";
     private static final String SECRET = "Zq8~verysecret.value";
@@ -23,9 +24,9 @@ class TokenSourceTest {
                 .credentials(GraphCredentials.clientSecret("cfwb.onmicrosoft.com", CLIENT, SECRET))
                 .authority("https://127.0.0.1:1/")
                 .build();
-        TokenSource tokens = TokenSource.of(settings);
+        TokenSupplier tokens = GraphTokens.of(settings).forScope("https://graph.microsoft.com/.default");
 
-        assertThatThrownBy(() -> tokens.token("https://graph.microsoft.com/.default"))
+        assertThatThrownBy(() -> tokens.token())
                 .isInstanceOfSatisfying(BmaException.class, e -> {
                     assertThat(e.code()).isEqualTo(BmaErrorCode.CONNECTION_FAILED);
                     assertThat(e.getMessage()).contains(CLIENT).contains("cfwb.onmicrosoft.com")
@@ -40,7 +41,7 @@ class TokenSourceTest {
                 .credentials(GraphCredentials.certificate("cfwb.onmicrosoft.com", CLIENT, p12, "p12-password"))
                 .build();
 
-        assertThatThrownBy(() -> TokenSource.of(settings))
+        assertThatThrownBy(() -> GraphTokens.of(settings))
                 .isInstanceOfSatisfying(BmaException.class, e -> {
                     assertThat(e.code()).isEqualTo(BmaErrorCode.INVALID_CONFIGURATION);
                     assertThat(e.getMessage()).contains(p12.toString()).contains("PKCS#12")

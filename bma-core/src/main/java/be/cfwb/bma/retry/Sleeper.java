@@ -1,4 +1,4 @@
-package be.cfwb.bma.notify;
+package be.cfwb.bma.retry;
 
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;

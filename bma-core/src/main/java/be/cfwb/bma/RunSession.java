@@ -1,0 +1,292 @@
+package be.cfwb.bma;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.Mailbox;
+import be.cfwb.bma.address.MailboxSelection;
+import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.calendar.PlanFiles;
+import be.cfwb.bma.calendar.Planner;
+import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.cutover.Cutover;
+import be.cfwb.bma.cutover.CutoverHook;
+import be.cfwb.bma.cutover.CutoverResult;
+import be.cfwb.bma.ledger.Event;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.ledger.LedgerEntry;
+import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.lifecycle.ProvisionResult;
+import be.cfwb.bma.lifecycle.Provisioning;
+import be.cfwb.bma.notify.DeliveryCheck;
+import be.cfwb.bma.notify.DeliveryResult;
+import be.cfwb.bma.notify.MailboxSchedule;
+import be.cfwb.bma.notify.NotificationKind;
+import be.cfwb.bma.notify.NotificationRun;
+import be.cfwb.bma.notify.NotificationSchedule;
+import be.cfwb.bma.notify.NotificationSettings;
+import be.cfwb.bma.notify.NotifyResult;
+import be.cfwb.bma.notify.PlanSchedule;
+import be.cfwb.bma.report.MigrationReport;
+import be.cfwb.bma.report.ReportWriter;
+import be.cfwb.bma.transfer.LoginGates;
+import be.cfwb.bma.transfer.MailboxReport;
+import be.cfwb.bma.transfer.MailboxVerification;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.SyncEngine;
+import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.VerifyReport;
+import be.cfwb.bma.transfer.Verifier;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One verb's, or one day's, hold on the ledger: the ledger is opened (and, for a writer, locked)
+ * on first use and held until {@link #close}, and every stage of the day works on that one
+ * instance: no other goal slips in between two stages, and what a stage records the next one
+ * sees from the ledger's index without reading the journal again.
+ *
+ * <p>A reading session ({@link #reading}) opens the ledger without the lock, so status and the
+ * dashboard answer while a writer runs; it records nothing. The ledger is opened lazily so that
+ * a verb refused for its input or configuration touches no file. Used by one thread at a time
+ * (the engines it calls share the ledger between their workers, which the ledger allows).
+ */
+final class RunSession implements AutoCloseable {
+
+    private final Bma.Settings settings;
+    /** The transfer settings, behind one set of login gates for the whole day; null if not configured. */
+    private final TransferSettings transfer;
+    private final boolean readOnly;
+    private Ledger ledger;
+
+    private RunSession(Bma.Settings settings, TransferSettings transfer, boolean readOnly) {
+        this.settings = settings;
+        this.transfer = transfer;
+        this.readOnly = readOnly;
+    }
+
+    /** A session for one verb that may record: the ledger is locked from its first use to {@link #close}. */
+    static RunSession writing(Bma.Settings settings) {
+        return new RunSession(settings, settings.transfer(), false);
+    }
+
+    /** A session that only reads, without the writer's lock. */
+    static RunSession reading(Bma.Settings settings) {
+        return new RunSession(settings, settings.transfer(), true);
+    }
+
+    /**
+     * A session for a whole day: the ledger locked now and until {@link #close}, and one set of
+     * login gates for every stage, so a refused admin login is tried once a day, not once a stage.
+     */
+    static RunSession forDay(Bma.Settings settings) {
+        RunSession session = new RunSession(settings,
+                settings.transfer() == null ? null : LoginGates.guard(settings.transfer()), false);
+        session.ledger();
+        return session;
+    }
+
+    Inventory inventory() {
+        return settings.inventory();
+    }
+
+    Path outputDirectory() {
+        return settings.outputDirectory();
+    }
+
+    /** The shared logins refused in this session, one line each (see {@link LoginGates#refusals}). */
+    List<String> refusedLogins() {
+        return transfer == null ? List.of() : LoginGates.refusals(transfer);
+    }
+
+    private Ledger ledger() {
+        if (ledger == null) {
+            ledger = readOnly ? Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())
+                    : Ledger.open(settings.ledgerDirectory(), settings.clock());
+        }
+        return ledger;
+    }
+
+    StatusResult status(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        Ledger ledger = ledger();
+        List<MailboxStatus> rows = new ArrayList<>(selected.size());
+        for (Mailbox mailbox : selected.mailboxes()) {
+            // The last event of each kind decides the step as the whole history would, without reading it.
+            List<LedgerEvent> kinds = ledger.lastOfEachKind(mailbox.address());
+            rows.add(new MailboxStatus(mailbox, MailboxStep.of(kinds),
+                    MailboxStep.lastStepEvent(kinds).map(LedgerEvent::at), ledger.historyView(mailbox.address()), kinds));
+        }
+        return new StatusResult(rows, ledger.recovery());
+    }
+
+    Path report(MailboxSelection selection) {
+        Inventory selected = settings.inventory().select(selection);
+        // Days are the schools' days, as in the plan: not the zone of the clock (the JVM's by default).
+        MigrationReport report = MigrationReport.of(selected, ledger(), PlanningSettings.ZONE);
+        return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
+    }
+
+    PlanResult plan(MailboxSelection selection, boolean dryRun) {
+        settings.inventory().select(selection);
+        Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.ledgerDirectory(), settings.outputDirectory());
+        Ledger ledger = ledger();
+        MigrationPlan plan = new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger), previous);
+        if (dryRun) {
+            List<Path> files = PlanFiles.write(plan, settings.outputDirectory().resolve(Bma.DRY_RUN_DIRECTORY));
+            return planResult(plan, selection, files);
+        }
+        List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
+        PlanFiles.keepPublished(files.get(1), ledger.directory());
+        ledger.append(LedgerEntry.of(new Event.PlanPublished(plan.size(), plan.changes().size(),
+                PlanFiles.sha256(files.get(0)))));
+        return planResult(plan, selection, files);
+    }
+
+    private PlanResult planResult(MigrationPlan plan, MailboxSelection selection, List<Path> files) {
+        return new PlanResult(plan, plan.mailboxes().stream().filter(p -> selection.includes(p.address())).toList(),
+                files, ledger().recovery());
+    }
+
+    /** The notification settings, or the error that says they are missing. */
+    static NotificationSettings notifications(Bma.Settings settings) {
+        return settings.notifications().orElseThrow(() -> new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                "Notifications are not configured (BmaConfiguration.notifications)"));
+    }
+
+    /** As {@link Bma#notify(MailboxSelection, LocalDate, boolean)}, sending no mail after {@code upTo}. */
+    NotifyResult notify(MailboxSelection selection, LocalDate date, boolean dryRun, NotificationKind upTo) {
+        NotificationSettings notifications = notifications(settings);
+        Inventory selected = settings.inventory().select(selection);
+        Ledger ledger = ledger();
+        // The published plan (plan.json) is what ops reviewed; without one (a clean target/), the
+        // same plan bma:plan would publish: the whole inventory, announced dates kept.
+        NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
+                PlanFiles.read(settings.outputDirectory(), settings.inventory()).orElseGet(() ->
+                        new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
+                                Map.of()))));
+        NotificationSchedule limited = address -> schedule.of(address).map(s -> upTo(s, upTo));
+        NotifyResult result = new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
+                .run(selected.mailboxes(), limited, date, dryRun);
+        if (dryRun || transfer == null) {
+            return result;
+        }
+        // Sent is not received: each mail must be seen where the school reads it, the old mailbox.
+        return result.withDelivery(deliveryCheck().run(addresses(selected)));
+    }
+
+    /** The schedule with every mail after {@code last} moved out of reach. */
+    private static MailboxSchedule upTo(MailboxSchedule schedule, NotificationKind last) {
+        EnumMap<NotificationKind, LocalDateTime> due = new EnumMap<>(schedule.due());
+        for (NotificationKind kind : NotificationKind.values()) {
+            if (kind.number() > last.number()) {
+                due.put(kind, LocalDateTime.of(9999, 12, 31, 0, 0));
+            }
+        }
+        return new MailboxSchedule(schedule.mailbox(), schedule.migrationDate(), schedule.accessDate(), due,
+                schedule.planVersion());
+    }
+
+    DeliveryResult checkDelivery(MailboxSelection selection) {
+        transfer();
+        return deliveryCheck().run(addresses(settings.inventory().select(selection)));
+    }
+
+    private DeliveryCheck deliveryCheck() {
+        return new DeliveryCheck(transfer().source(), ledger(), settings.clock(), settings.safeguards().deliveryWait());
+    }
+
+    /** Whether a cutover waits for mail 4 in the old mailbox: as configured, else whenever the old server is known. */
+    boolean requireMail4Delivered() {
+        boolean required = settings.safeguards().requireMail4Delivered().orElse(transfer != null);
+        if (required && transfer == null) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.REQUIRE_MAIL4_DELIVERED
+                    + "=true needs the old server to look in (" + BmaProperties.SOURCE_URL + " and its login)");
+        }
+        return required;
+    }
+
+    /**
+     * Checks that each selected mailbox's target exists and takes our login, and records it
+     * provisioned: the step mail 2 (the new password) waits for.
+     */
+    ProvisionResult provision(MailboxSelection selection) {
+        TransferSettings transfer = transfer();
+        Inventory selected = settings.inventory().select(selection);
+        return new Provisioning(LoginGates.guard(transfer).target(), ledger()).run(addresses(selected));
+    }
+
+    CutoverResult cutover(MailboxSelection selection, Optional<CutoverHook> hook, boolean dryRun) {
+        Inventory selected = settings.inventory().select(selection);
+        Ledger ledger = ledger();
+        return new Cutover(ledger, hook, requireMail4Delivered() ? Optional.of(deliveryCheck()) : Optional.empty())
+                .run(addresses(selected), dryRun);
+    }
+
+    MigrateResult migrate(MailboxSelection selection, Pass pass, boolean dryRun, TransferListener listener) {
+        TransferSettings transfer = transfer();
+        Inventory selected = settings.inventory().select(selection);
+        TransferReport report = new SyncEngine(transfer, ledger(), settings.clock(), listener)
+                .run(addresses(selected), pass, dryRun);
+        Path file = settings.outputDirectory().resolve(dryRun ? "migrate-dry-run-report.json" : "migrate-report.json");
+        report.write(file);
+        return new MigrateResult(report, file);
+    }
+
+    /**
+     * Reads the selected old mailboxes without copying anything (a dry run) and records what
+     * support should know before the migration day: how many messages and bytes the server
+     * holds (a mailbox read with a POP client holds almost nothing), and the folders the target
+     * will rename. The dashboard flags the anomalies.
+     */
+    MigrateResult survey(MailboxSelection selection) {
+        MigrateResult result = migrate(selection, Pass.PRESTAGE, true, TransferListener.NONE);
+        for (MailboxReport m : result.report().mailboxes()) {
+            ledger().append(LedgerEntry.of(new Event.MailboxSurveyed(m.error(), m.found(), m.foundBytes(),
+                    m.folders().stream().filter(f -> !f.notes().isEmpty()).count())).mailbox(m.mailbox()));
+        }
+        return result;
+    }
+
+    VerifyResult verify(MailboxSelection selection, boolean dryRun) {
+        TransferSettings transfer = transfer();
+        Inventory selected = settings.inventory().select(selection);
+        Ledger ledger = ledger();
+        VerifyReport report = new Verifier(transfer, settings.clock()).verify(addresses(selected));
+        for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
+            ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),
+                    m.missing().size(), m.duplicated().size(), m.mismatched().size())).mailbox(m.mailbox()));
+        }
+        Path file = (dryRun ? settings.outputDirectory().resolve(Bma.DRY_RUN_DIRECTORY) : settings.outputDirectory())
+                .resolve("verify-report.json");
+        report.write(file);
+        return new VerifyResult(report, file);
+    }
+
+    private TransferSettings transfer() {
+        if (transfer == null) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "No transfer configured: set "
+                    + BmaProperties.SOURCE_URL + " and " + BmaProperties.TARGET_URL + " and their credentials");
+        }
+        return transfer;
+    }
+
+    private static List<BmaAddress> addresses(Inventory selected) {
+        return selected.mailboxes().stream().map(Mailbox::address).toList();
+    }
+
+    @Override
+    public void close() {
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.FolderMapping;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.SourceMessage;
+import be.cfwb.bma.transfer.TransferException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Copies the messages of one folder: a reader thread fetches and spools the next messages while
+ * this thread APPENDs, so the source's and the target's round trips overlap.
+ */
+final class CopyPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CopyPipeline.class);
+    /**
+     * Listed bytes the reader may have read ahead of the APPENDs, at most (one message over it
+     * still passes alone): bounds memory and disk per mailbox and sets the APPEND batches.
+     */
+    private static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
+    /** Messages one APPEND request (MULTIAPPEND where the target has it) carries at most. */
+    private static final int APPEND_COUNT = 100;
+
+    private final Reconnecting connections;
+    private final MessageReader reader;
+    private final MessageWriter writer;
+    private final BmaAddress mailbox;
+
+    CopyPipeline(Reconnecting connections, MessageReader reader, MessageWriter writer, BmaAddress mailbox) {
+        this.connections = connections;
+        this.reader = reader;
+        this.writer = writer;
+        this.mailbox = mailbox;
+    }
+
+    /**
+     * Copies {@code toCopy} in UID order. A reader thread fetches and spools the next messages
+     * (within {@link #READ_AHEAD_BYTES} ahead) while this thread APPENDs, so the source's and the
+     * target's round trips overlap; the source is only touched by the reader meanwhile.
+     */
+    void copyAll(FolderMapping mapping, FolderPath path, long uv, List<SourceMessage> toCopy, FolderTally tally) {
+        if (toCopy.size() <= 1) {
+            for (SourceMessage m : toCopy) {
+                writer.store(mapping, path, reader.fetch(path, uv, m), tally);
+            }
+            return;
+        }
+        BlockingQueue<Fetched> queue = new LinkedBlockingQueue<>();
+        Semaphore budget = new Semaphore(budgetUnits(Long.MAX_VALUE));
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread readerThread = new Thread(() -> readAhead(path, uv, toCopy, queue, budget, stop),
+                Thread.currentThread().getName() + "-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
+        try {
+            int done = 0;
+            while (done < toCopy.size()) {
+                Fetched f;
+                while ((f = queue.poll(1, TimeUnit.SECONDS)) == null) {
+                    if (!readerThread.isAlive() && queue.isEmpty()) {
+                        throw new IllegalStateException("The reader of " + path + " in " + mailbox + " stopped unexpectedly");
+                    }
+                }
+                List<Fetched> batch = new ArrayList<>();
+                batch.add(f);
+                while (batch.size() < APPEND_COUNT && (f = queue.poll()) != null) {
+                    batch.add(f);
+                }
+                done += batch.size();
+                try {
+                    writer.storeAll(mapping, path, batch, tally);
+                } finally {
+                    batch.forEach(Fetched::close);
+                    for (Fetched b : batch) {
+                        budget.release(budgetUnits(b.message().size()));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TransferException.permanent("Interrupted while copying " + path, e);
+        } finally {
+            stop.set(true);
+            do {
+                drainAndClose(queue, budget);
+                try {
+                    readerThread.join(50);
+                } catch (InterruptedException e) {
+                    readerThread.interrupt();
+                    Thread.currentThread().interrupt();
+                }
+            } while (readerThread.isAlive());
+            drainAndClose(queue, budget);
+        }
+    }
+
+    /** The reader thread's work: reads {@code toCopy} in order into {@code queue}, within the budget. */
+    private void readAhead(FolderPath path, long uv, List<SourceMessage> toCopy, BlockingQueue<Fetched> queue,
+                           Semaphore budget, AtomicBoolean stop) {
+        int next = 0;
+        while (next < toCopy.size()) {
+            if (stop.get()) {
+                return;
+            }
+            List<SourceMessage> batch = MessageReader.smallRun(toCopy, next);
+            next += batch.size();
+            Map<Long, ByteBuffer> read;
+            try {
+                read = batch.size() > 1
+                        ? connections.source().readAll(path, uv, batch.stream().map(SourceMessage::uid).toList())
+                        : Map.of();
+            } catch (TransferException e) {
+                // Each message is then read on its own, and its failure is its own; the
+                // failed batch still counts as a retry, so the report shows the trouble.
+                connections.readRetried();
+                LOG.info("{}: reading {} messages of {} at once failed ({}); reading them one by one",
+                        mailbox, batch.size(), path, e.getMessage());
+                read = Map.of();
+                if (e.isThrottled() && connections.backOff(e, 1).isEmpty()) {
+                    return;
+                }
+            }
+            for (SourceMessage m : batch) {
+                ByteBuffer bytes = read.get(m.uid());
+                Fetched f = bytes != null ? reader.spool(path, uv, m, bytes) : reader.fetch(path, uv, m);
+                try {
+                    budget.acquire(budgetUnits(m.size()));
+                    queue.put(f);
+                } catch (InterruptedException e) {
+                    f.close();
+                    return;
+                }
+                if (f.crash() != null || (f.failure() != null && f.failure().isRetryable())) {
+                    return; // the folder attempt ends here; it is resumed after reconnecting
+                }
+                if (stop.get()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Read-ahead budget units (KiB) a message of {@code size} listed bytes takes; never more than the whole. */
+    private static int budgetUnits(long size) {
+        return (int) Math.max(1, Math.min(READ_AHEAD_BYTES, size) / 1024);
+    }
+
+    /** Frees what the reader left, and its budget, so that a reader waiting for budget sees the stop. */
+    private static void drainAndClose(BlockingQueue<Fetched> queue, Semaphore budget) {
+        List<Fetched> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (Fetched f : rest) {
+            f.close();
+            budget.release(budgetUnits(f.message().size()));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.BmaException;
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.retry.RetryPolicy;
+import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.RetryStats;
+import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.TransferSettings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The source and target of one mailbox pass, closed and opened again after a retryable failure,
+ * with the retries and waits that cost. Not thread-safe, except what the reader thread calls
+ * ({@link #source()}, {@link #readRetried()}, {@link #backOff}).
+ */
+final class Reconnecting {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconnecting.class);
+
+    private final TransferSettings settings;
+    private final RetryPolicy policy;
+    private final TransferListener listener;
+    private final BmaAddress mailbox;
+    private MailboxSource source;
+    private MailboxTarget target;
+    private int retries;
+    /** Batched reads that failed and were redone message by message, on the reader thread. */
+    private final AtomicInteger readRetries = new AtomicInteger();
+    /** Throttling answers met, waits before retrying, and what the adapters waited out themselves. */
+    private final AtomicReference<RetryStats> waits = new AtomicReference<>(RetryStats.NONE);
+    /** Messages copied or given up: a retry that follows progress starts counting again. */
+    private long progress;
+
+    Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox) {
+        this.settings = settings;
+        this.policy = settings.retryPolicy();
+        this.listener = listener;
+        this.mailbox = mailbox;
+    }
+
+    MailboxSource source() {
+        return source;
+    }
+
+    MailboxTarget target() {
+        return target;
+    }
+
+    boolean isConnected() {
+        return source != null && target != null;
+    }
+
+    /** A message was copied or given up. */
+    void madeProgress() {
+        progress++;
+    }
+
+    /** A batched read failed and is redone message by message. */
+    void readRetried() {
+        readRetries.incrementAndGet();
+    }
+
+    /** The retries and waits of this pass so far, the adapters' own included once they are closed. */
+    RetryStats stats() {
+        return RetryStats.retries(retries + readRetries.get()).plus(waits.get());
+    }
+
+    void connectSource() {
+        if (source == null) {
+            source = settings.source().open(mailbox);
+        }
+    }
+
+    void connect() {
+        connectSource();
+        if (target == null) {
+            target = settings.target().open(mailbox);
+        }
+    }
+
+    void disconnect() {
+        if (source != null) {
+            adapterWaits(source::retryStats);
+            closeQuietly(source);
+            source = null;
+        }
+        if (target != null) {
+            adapterWaits(target::retryStats);
+            closeQuietly(target);
+            target = null;
+        }
+    }
+
+    /** Adds what a source or target waited out itself, before it is closed; a broken adapter costs no report. */
+    private void adapterWaits(Supplier<RetryStats> stats) {
+        try {
+            RetryStats s = stats.get();
+            waits.accumulateAndGet(s, RetryStats::plus);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: the adapter's retry statistics are unavailable", mailbox, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("Closing {} failed", c, e);
+        }
+    }
+
+    /**
+     * Waits before retry {@code retry} after {@code e} as the policy says and counts the wait
+     * (the time asked, so that it is the same on virtual time); the wait, or empty if interrupted.
+     */
+    Optional<Duration> backOff(TransferException e, int retry) {
+        Duration wait = policy.delay(retry, e.backoff());
+        try {
+            policy.sleeper().sleep(wait);
+            return Optional.of(wait);
+        } catch (BmaException interrupted) {
+            return Optional.empty();
+        } finally {
+            waits.accumulateAndGet(new RetryStats(0, e.isThrottled() ? 1 : 0, wait), RetryStats::plus);
+        }
+    }
+
+    /**
+     * Runs {@code op}, and after a retryable failure waits, reconnects and runs it again: up to
+     * the policy's retries in a row without progress (a copied or given-up message resets the count).
+     */
+    <T> T retrying(Supplier<T> op) {
+        int attempts = 0;
+        long progressAtFailure = progress;
+        while (true) {
+            try {
+                return op.get();
+            } catch (TransferException e) {
+                if (!e.isRetryable()) {
+                    throw e;
+                }
+                if (progress > progressAtFailure) {
+                    attempts = 0;
+                }
+                progressAtFailure = progress;
+                if (!policy.allowsRetry(attempts)) {
+                    if (e.isThrottled()) {
+                        waits.accumulateAndGet(new RetryStats(0, 1, Duration.ZERO), RetryStats::plus);
+                    }
+                    throw TransferException.permanent(e.getMessage() + " (gave up after " + attempts + " retries)", e);
+                }
+                attempts++;
+                retries++;
+                Duration wait = policy.delay(attempts, e.backoff());
+                listener.retrying(mailbox, e.getMessage(), attempts, wait);
+                LOG.info("{}: {}; retry {} in {} ms", mailbox, e.getMessage(), attempts, wait.toMillis());
+                disconnect();
+                if (backOff(e, attempts).isEmpty()) {
+                    throw TransferException.permanent("Interrupted while waiting to retry", e);
+                }
+                try {
+                    connect();
+                } catch (TransferException ce) {
+                    if (!ce.isRetryable()) {
+                        throw ce;
+                    }
+                    // the next attempt fails fast and is counted
+                }
+            }
+        }
+    }
+
+    /** Runs {@code op} as {@link #retrying(Supplier)} does. */
+    void retryingRun(Runnable op) {
+        retrying(() -> {
+            op.run();
+            return null;
+        });
+    }
+}
