@@ -32,22 +32,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and announces it ({@code AT <point>}) so that the parent kills it with SIGKILL there:
  * {@code fetch} (half the message read from the old server), {@code append} (half the APPEND
  * literal sent to the target), {@code ledger} (the APPEND done, before the engine records it).
- * Arguments: old port, new port, ledger dir, spool dir, point, mailbox.
+ * On the batched paths: {@code fetch-batch} (a multi-message {@code UID FETCH} sent, its answer
+ * held back by a stalling proxy), {@code multiappend} (half the last literal of a MULTIAPPEND
+ * sent). Arguments: old and new server (a port on loopback or an imap:// URL), ledger dir, spool
+ * dir, point, mailbox, and optionally the pass ({@code final}; a pre-stage otherwise).
  */
 public final class KilledMigrationChild {
 
     private KilledMigrationChild() {
     }
 
-    public static void main(String[] args) {
-        int oldPort = Integer.parseInt(args[0]);
-        int newPort = Integer.parseInt(args[1]);
+    public static void main(String[] args) throws IOException {
+        ImapEndpoint oldServer = endpoint(args[0], "old");
         Path ledgerDir = Path.of(args[2]);
         Path spool = Path.of(args[3]);
         String point = args[4];
         BmaAddress mailbox = BmaAddress.parse(args[5]);
-        TransferSettings settings = FaultHarness.settings(ImapEndpoint.parse("imap://127.0.0.1:" + oldPort, "old"),
-                ImapEndpoint.parse("imap://127.0.0.1:" + newPort, "new"), spool).parallelism(1).memoryThreshold(1024).build();
+        Pass pass = args.length > 6 && args[6].equals("final") ? Pass.FINAL : Pass.PRESTAGE;
+        if (point.equals("fetch-batch")) {
+            oldServer = stallingBatchedFetches(oldServer);
+        }
+        TransferSettings settings = FaultHarness.settings(oldServer, endpoint(args[1], "new"), spool).parallelism(1)
+                .memoryThreshold(1024).build();
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger appended = new AtomicInteger();
         TransferSettings dying = settings.withConnectors(m -> {
@@ -55,12 +61,44 @@ public final class KilledMigrationChild {
             return point.equals("fetch") ? new FreezingSource(s, opened) : s;
         }, m -> {
             MailboxTarget t = settings.target().open(m);
-            return point.equals("fetch") ? t : new FreezingTarget(t, appended, point);
+            return switch (point) {
+                case "fetch", "fetch-batch" -> t;
+                case "multiappend" -> new FreezingMultiappendTarget(t);
+                default -> new FreezingTarget(t, appended, point);
+            };
         });
         try (Ledger ledger = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
-            FaultHarness.run(dying, ledger, Pass.PRESTAGE, mailbox);
+            FaultHarness.run(dying, ledger, pass, mailbox);
         }
         System.out.println("FINISHED without reaching " + point);
+    }
+
+    private static ImapEndpoint endpoint(String arg, String name) {
+        return ImapEndpoint.parse(arg.matches("\\d+") ? "imap://127.0.0.1:" + arg : arg, name);
+    }
+
+    /**
+     * The old server behind a proxy that holds everything back once the engine sends a
+     * multi-message {@code UID FETCH} ({@code (UID BODY.PEEK[])}, not a single message's
+     * {@code BODY.PEEK[]<offset.length>}), and announces the point then.
+     */
+    private static ImapEndpoint stallingBatchedFetches(ImapEndpoint old) throws IOException {
+        java.net.URI uri = java.net.URI.create(old.toString());
+        FaultProxy proxy = FaultProxy.to(uri.getPort());
+        proxy.set(FaultProxy.Faults.NONE.stallWhenClientSends("(UID BODY.PEEK[])"));
+        Thread watcher = new Thread(() -> {
+            while (!proxy.faults().stall()) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            freeze("fetch-batch");
+        }, "fetch-batch-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        return ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "old through a stalling proxy");
     }
 
     static void freeze(String point) {
@@ -136,6 +174,61 @@ public final class KilledMigrationChild {
         }
     }
 
+    /**
+     * A target whose first APPEND of several messages in one command (MULTIAPPEND where the
+     * server has it) stops dead halfway through the last message's literal.
+     */
+    private static final class FreezingMultiappendTarget extends ForwardingTarget {
+
+        FreezingMultiappendTarget(MailboxTarget delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void appendAll(TargetFolder folder, List<? extends MessageToCopy> messages,
+                              java.util.function.ObjIntConsumer<AppendOutcome> done) {
+            if (messages.size() < 2) {
+                super.appendAll(folder, messages, done);
+                return;
+            }
+            System.out.println("MULTIAPPEND of " + messages.size());
+            List<MessageToCopy> freezing = new java.util.ArrayList<>(messages);
+            MessageToCopy last = freezing.get(freezing.size() - 1);
+            freezing.set(freezing.size() - 1, halfThenFreeze(last, "multiappend"));
+            delegate.appendAll(folder, freezing, done);
+        }
+    }
+
+    /** {@code message} whose bytes stop dead halfway, announcing {@code point}. */
+    static MessageToCopy halfThenFreeze(MessageToCopy message, String point) {
+        return new MessageToCopy() {
+            @Override
+            public SourceKey key() {
+                return message.key();
+            }
+
+            @Override
+            public long size() {
+                return message.size();
+            }
+
+            @Override
+            public MessageFlags flags() {
+                return message.flags();
+            }
+
+            @Override
+            public Instant internalDate() {
+                return message.internalDate();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return new FreezingStream(message.open(), message.size() / 2, point);
+            }
+        };
+    }
+
     private static final class FreezingTarget extends ForwardingTarget {
         private final AtomicInteger appended;
         private final String point;
@@ -150,32 +243,7 @@ public final class KilledMigrationChild {
         public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
             boolean third = appended.incrementAndGet() == 3;
             if (third && point.equals("append")) {
-                return delegate.append(folder, new MessageToCopy() {
-                    @Override
-                    public SourceKey key() {
-                        return message.key();
-                    }
-
-                    @Override
-                    public long size() {
-                        return message.size();
-                    }
-
-                    @Override
-                    public MessageFlags flags() {
-                        return message.flags();
-                    }
-
-                    @Override
-                    public Instant internalDate() {
-                        return message.internalDate();
-                    }
-
-                    @Override
-                    public InputStream open() throws IOException {
-                        return new FreezingStream(message.open(), message.size() / 2, "append");
-                    }
-                });
+                return delegate.append(folder, halfThenFreeze(message, "append"));
             }
             AppendOutcome outcome = delegate.append(folder, message);
             if (third && point.equals("ledger")) {

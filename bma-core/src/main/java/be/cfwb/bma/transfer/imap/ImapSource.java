@@ -10,6 +10,7 @@ import be.cfwb.bma.transfer.SourceFolder;
 import be.cfwb.bma.transfer.SourceMessage;
 import be.cfwb.bma.transfer.SpecialUse;
 import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.UnreadableMessage;
 
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
@@ -28,8 +29,6 @@ import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.Response;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -216,6 +215,7 @@ public final class ImapSource implements MailboxSource {
                 fp.add("Message-ID");
             }
             List<SourceMessage> result = new ArrayList<>(messages.length);
+            List<UnreadableMessage> unreadable = new ArrayList<>();
             for (int from = 0; from < messages.length; from += BATCH) {
                 Message[] batch = Arrays.copyOfRange(messages, from, Math.min(messages.length, from + BATCH));
                 folder.fetch(batch, fp);
@@ -223,10 +223,30 @@ public final class ImapSource implements MailboxSource {
                     if (m == null || m.isExpunged()) {
                         continue;
                     }
-                    long uid = folder.getUID(m);
-                    if (uid < 0 || m.getReceivedDate() == null) {
-                        // Angus ignores a refused FETCH (RFC 2180) and leaves the message unread; a
-                        // throttled FETCH looks the same. Skipping it would drop it from the pass.
+                    long uid;
+                    java.util.Date received;
+                    try {
+                        uid = folder.getUID(m);
+                        received = uid < 0 ? null : m.getReceivedDate();
+                    } catch (MessagingException e) {
+                        if (ImapErrors.isConnectionTrouble(e)) {
+                            throw e;
+                        }
+                        uid = -1;
+                        received = null;
+                    }
+                    if (uid < 0 || received == null) {
+                        // Angus ignores an answer it cannot parse, and a refused FETCH (RFC 2180),
+                        // and leaves the message unread. A garbled answer makes the message
+                        // unreadable (reported, the rest of the folder copied); otherwise it is
+                        // refused or throttled, and skipping it would drop it from the pass.
+                        Optional<UnreadableMessage> garbled = unreadable(folder, path, m.getMessageNumber());
+                        if (garbled.isPresent()) {
+                            if (garbled.get().uid() > afterUid) {
+                                unreadable.add(garbled.get());
+                            }
+                            continue;
+                        }
                         throw TransferException.retryable("Cannot list " + path + " of " + mailbox() + ": message #"
                                 + m.getMessageNumber() + " could not be read (FETCH refused; throttled?)", null);
                     }
@@ -235,7 +255,7 @@ public final class ImapSource implements MailboxSource {
                     }
                     String[] ids = messageIds ? m.getHeader("Message-ID") : null;
                     result.add(new SourceMessage(uid, Math.max(0, m.getSize()), ImapFlags.of(m.getFlags()),
-                            m.getReceivedDate().toInstant(),
+                            received.toInstant(),
                             ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
                 }
                 // Let the folder forget what it cached for this batch: memory stays per batch.
@@ -246,9 +266,48 @@ public final class ImapSource implements MailboxSource {
                 }
             }
             result.sort(Comparator.comparingLong(SourceMessage::uid));
-            return new FolderListing(uidValidity, result);
+            unreadable.sort(Comparator.comparingLong(UnreadableMessage::uid));
+            return new FolderListing(uidValidity, result, unreadable);
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot list " + path + " of " + mailbox(), e);
+        }
+    }
+
+    /**
+     * Message {@code number} asked again, its answers read here: if the server's answer cannot be
+     * parsed, the message is unreadable, with those words; empty if the answer is refused or
+     * readable now (the caller then retries the listing, as for a throttled FETCH).
+     */
+    private Optional<UnreadableMessage> unreadable(IMAPFolder folder, FolderPath path, int number)
+            throws MessagingException {
+        RawFetch again = (RawFetch) folder.doCommand(p -> {
+            RawFetch f = RawFetch.run(p, "FETCH " + number + " (UID FLAGS RFC822.SIZE INTERNALDATE)");
+            if (f.result().isBYE()) {
+                f.requireOk(p);
+            }
+            return f;
+        });
+        if (!again.result().isOK() || again.unparsable().isEmpty()) {
+            return Optional.empty();
+        }
+        String words = again.unparsable().get(0);
+        long uid = RawFetch.uidIn(words).orElseGet(() -> uidOnly(folder, number));
+        if (uid <= 0) {
+            throw TransferException.retryable("Cannot list " + path + " of " + mailbox() + ": the old server's answer for"
+                    + " message #" + number + " cannot be read, not even its UID: " + words, null);
+        }
+        return Optional.of(new UnreadableMessage(uid, "the old server's answer for UID " + uid + " of " + path
+                + " cannot be read: " + words));
+    }
+
+    /** The UID of message {@code number} alone, or -1 if even that cannot be read. */
+    private static long uidOnly(IMAPFolder folder, int number) {
+        try {
+            RawFetch f = (RawFetch) folder.doCommand(p -> RawFetch.run(p, "FETCH " + number + " (UID)"));
+            return f.fetches().stream().map(r -> r.getItem(UID.class)).filter(java.util.Objects::nonNull)
+                    .mapToLong(u -> u.uid).findFirst().orElse(-1);
+        } catch (MessagingException e) {
+            return -1;
         }
     }
 
@@ -274,9 +333,12 @@ public final class ImapSource implements MailboxSource {
                         if (uid != null && body != null && body.getSection().isEmpty() && body.getOrigin() <= 0) {
                             // Each FETCH response has a buffer of its own (Angus reuses one only for
                             // its partial fetches): the message's bytes are kept there, not copied.
+                            // A NIL body is left out: read alone, it is reported, never copied empty.
                             ByteArray bytes = body.getByteArray();
-                            result.put(uid.uid, bytes == null ? ByteBuffer.allocate(0)
-                                    : ByteBuffer.wrap(bytes.getBytes(), bytes.getStart(), bytes.getCount()).slice());
+                            if (bytes != null) {
+                                result.put(uid.uid, ByteBuffer.wrap(bytes.getBytes(), bytes.getStart(), bytes.getCount())
+                                        .slice());
+                            }
                             responses[i] = null; // ours; the rest (EXPUNGE, EXISTS, flag updates) go to the folder
                         }
                     }
@@ -380,10 +442,7 @@ public final class ImapSource implements MailboxSource {
                 throw TransferException.permanent("UID " + uid + " of " + path + " in " + mailbox()
                         + " is gone from the source (deleted while we copied)", null);
             }
-            IMAPMessage message = (IMAPMessage) m;
-            message.setPeek(true);
-            InputStream in = message.getMimeStream();
-            return new TranslatingStream(in, "Reading UID " + uid + " of " + path + " in " + mailbox());
+            return new BodyStream(folder, uid, "Reading UID " + uid + " of " + path + " in " + mailbox());
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read UID " + uid + " of " + path + " in " + mailbox(), e);
         }
@@ -412,33 +471,5 @@ public final class ImapSource implements MailboxSource {
     @Override
     public String toString() {
         return "ImapSource[" + mailbox() + " on " + session.endpoint() + "]";
-    }
-
-    /** Turns Angus's unchecked read failures into retryable IOExceptions the engine classifies. */
-    private static final class TranslatingStream extends FilterInputStream {
-        private final String what;
-
-        TranslatingStream(InputStream in, String what) {
-            super(in);
-            this.what = what;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (RuntimeException e) {
-                throw new IOException(what + ": " + ImapErrors.text(e), e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (RuntimeException e) {
-                throw new IOException(what + ": " + ImapErrors.text(e), e);
-            }
-        }
     }
 }

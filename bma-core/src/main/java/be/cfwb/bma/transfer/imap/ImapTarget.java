@@ -215,18 +215,41 @@ public final class ImapTarget implements MailboxTarget {
                     if (m.isExpunged()) {
                         continue;
                     }
-                    String[] values = m.getHeader(SourceKey.HEADER);
-                    if (values == null || values.length == 0) {
-                        continue;
+                    String[] values;
+                    long uid;
+                    Date received;
+                    try {
+                        values = m.getHeader(SourceKey.HEADER);
+                        if (values == null || values.length == 0) {
+                            continue;
+                        }
+                        uid = folder.getUID(m);
+                        received = m.getReceivedDate();
+                    } catch (MessagingException e) {
+                        if (ImapErrors.isConnectionTrouble(e)) {
+                            throw e;
+                        }
+                        throw unreadableCopy(folder, target, m.getMessageNumber(), ImapErrors.text(e));
+                    }
+                    if (uid < 0 || received == null) {
+                        throw unreadableCopy(folder, target, m.getMessageNumber(), "no UID or date");
                     }
                     // Ours is the first: it was prepended; a copy of a copy may carry an older one below.
                     Optional<SourceKey> key = SourceKey.parse(values[0]);
                     if (key.isEmpty()) {
-                        continue;
+                        if (values[0].contains(mailbox().toString())) {
+                            // Ours, damaged: which message it copies cannot be known, and copying
+                            // that message again would make a second copy.
+                            throw TransferException.permanent("The copy UID " + uid + " in " + target + " of " + mailbox()
+                                    + " carries a damaged trace header (" + SourceKey.HEADER + ": "
+                                    + RawFetch.words(values[0]) + "): nothing is copied to " + target
+                                    + " until it is repaired or removed, so that no message is copied twice", null);
+                        }
+                        continue; // a stranger's header, not ours to trust
                     }
                     String[] ids = m.getHeader("Message-ID");
-                    result.add(new TargetMessage(key.get(), Long.toString(folder.getUID(m)), ImapFlags.of(m.getFlags()),
-                            m.getReceivedDate().toInstant(),
+                    result.add(new TargetMessage(key.get(), Long.toString(uid), ImapFlags.of(m.getFlags()),
+                            received.toInstant(),
                             ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
                 }
             }
@@ -234,6 +257,27 @@ public final class ImapTarget implements MailboxTarget {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the messages of " + target + " in " + mailbox(), e);
         }
+    }
+
+    /**
+     * The failure for a copy whose answer could not be read: the copies of the folder are not
+     * all known, so nothing is copied to it (a copy made now might be a second one). Retryable:
+     * a garbled answer may be a passing fault; the server's words are asked for once more.
+     */
+    private TransferException unreadableCopy(IMAPFolder folder, TargetFolder target, int number, String angus) {
+        String words = angus;
+        try {
+            RawFetch again = (RawFetch) folder.doCommand(p -> RawFetch.run(p, "FETCH " + number
+                    + " (UID FLAGS INTERNALDATE)"));
+            if (!again.unparsable().isEmpty()) {
+                words = again.unparsable().get(0);
+            }
+        } catch (MessagingException e) {
+            words = angus + "; " + ImapErrors.text(e);
+        }
+        return TransferException.retryable("The target's answer for message #" + number + " of " + target + " in "
+                + mailbox() + " cannot be read (" + words + "): nothing is copied to " + target
+                + " until it can, so that no message is copied twice", null);
     }
 
     @Override

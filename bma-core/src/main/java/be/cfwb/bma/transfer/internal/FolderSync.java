@@ -9,13 +9,16 @@ import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.MessageProblem;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.SourceMessage;
 import be.cfwb.bma.transfer.TargetMessage;
 import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.UnreadableMessage;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,8 +82,9 @@ final class FolderSync {
         }
         long uv = listing.uidValidity();
         tally.uidValidity = uv;
-        tally.found = listing.messages().size();
+        tally.found = listing.messages().size() + listing.unreadable().size();
         tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
+        unreadable(path, listing, tally);
         if (after > 0 && listing.messages().isEmpty()) {
             // A pre-stage rerun with nothing above the last UID done: nothing to copy, so the
             // target need not be read (the final pass compares everything).
@@ -102,7 +106,8 @@ final class FolderSync {
                 throw TransferException.retryable("UIDVALIDITY of " + path + " changed again during the pass", null);
             }
             listing = withIds;
-            tally.found = listing.messages().size();
+            unreadable(path, listing, tally);
+            tally.found = listing.messages().size() + listing.unreadable().size();
             tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
         }
 
@@ -131,11 +136,12 @@ final class FolderSync {
         }
         pipeline.copyAll(mapping, path, uv, toCopy, tally);
         long highest = after;
+        long firstUnreadable = listing.unreadable().isEmpty() ? Long.MAX_VALUE : listing.unreadable().get(0).uid();
         for (SourceMessage m : listing.messages()) {
             // A message refused for good (over quota, too large) stays below the mark too: once
             // the quota is raised, the next pre-stage tries it again instead of calling the
-            // mailbox complete without it.
-            if (tally.problems.containsKey(m.uid())) {
+            // mailbox complete without it. So does one the old server could not list.
+            if (tally.problems.containsKey(m.uid()) || m.uid() > firstUnreadable) {
                 break;
             }
             highest = m.uid();
@@ -144,6 +150,19 @@ final class FolderSync {
             return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(new Event.FolderSynced(path.encoded(), uv, highest, pass.label())).mailbox(mailbox));
+    }
+
+    /** Reports, once each, the messages the old server listed but whose answers could not be read. */
+    private void unreadable(FolderPath path, FolderListing listing, FolderTally tally) {
+        for (UnreadableMessage u : listing.unreadable()) {
+            if (!tally.problems.containsKey(u.uid())) {
+                // Its size and date are what could not be read: the report shows 0 and the epoch.
+                MessageProblem p = new MessageProblem(path, u.uid(), 0, Instant.EPOCH, u.reason());
+                tally.problems.put(u.uid(), new FolderTally.Problem(p, true));
+                connections.madeProgress();
+                listener.messageProblem(mailbox, p);
+            }
+        }
     }
 
     /** The target's copies of one source folder: by key under the current UIDVALIDITY, else by content. */

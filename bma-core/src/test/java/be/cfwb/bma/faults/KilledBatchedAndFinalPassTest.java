@@ -1,0 +1,172 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.MailServerFixture;
+import be.cfwb.bma.testing.MailboxInspector;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Process death on the batched paths and on the final pass, Dovecot to Dovecot (Dovecot offers
+ * MULTIAPPEND, so a batch of copies really is one command): a child JVM
+ * ({@link KilledMigrationChild}) is killed with SIGKILL while a multi-message {@code UID FETCH}
+ * is unanswered, halfway through the last literal of a MULTIAPPEND, and during the final pass
+ * (mid-APPEND, and between an APPEND and its ledger record). A rerun in this JVM completes; the
+ * Verifier finds every message exactly once with its bytes and flags. Skipped without Dovecot.
+ */
+@RequiresDovecot
+class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture, MailServerFixture> {
+
+    private static final int COUNT = 6;
+    private static final FolderPath INBOX = FolderPath.inbox();
+
+    @Override
+    protected MailServerFixture startOld() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
+    }
+
+    @Override
+    protected MailServerFixture startNew() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
+    }
+
+    private BmaAddress seeded(int from, int count) {
+        BmaAddress a = h.newMailbox();
+        seed(a, from, count);
+        return a;
+    }
+
+    private void seed(BmaAddress a, int from, int count) {
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = from; i < from + count; i++) {
+                s.append(INBOX, TestMessage.builder().subject("m" + i).messageId("kb" + i + "@x")
+                        .attachment(8_000, i).build(), i % 2 == 0 ? flags("\\Seen") : flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+    }
+
+    /** Runs the child until it announces {@code point}, kills it there, and returns its output. */
+    private List<String> killAt(String point, BmaAddress a, Path ledgerDir, Pass pass) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                KilledMigrationChild.class.getName(), oldServer.imapEndpoint().toString(),
+                newServer.imapEndpoint().toString(), ledgerDir.toString(), temp.resolve("spool").toString(), point,
+                a.toString(), pass == Pass.FINAL ? "final" : "prestage")
+                .redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        boolean reached = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                output.add(line);
+                if (line.equals("AT " + point)) {
+                    reached = true;
+                    child.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
+                    break;
+                }
+            }
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(reached).as("the child reached %s: %s", point, output).isTrue();
+        return output;
+    }
+
+    private int copies(BmaAddress a) {
+        try (MailboxInspector neu = h.newBox(a)) {
+            return neu.messages(INBOX).size();
+        }
+    }
+
+    /** The rerun after the kill: complete, only what was missing copied, every message once, byte for byte. */
+    private void rerunCompletes(BmaAddress a, Path ledgerDir, Pass pass, int total, int before) {
+        TransferReport rerun;
+        try (Ledger l = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
+            rerun = FaultHarness.run(h.settings(temp.resolve("spool")).build(), l, pass, a);
+        }
+        assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
+        assertThat(rerun.copied()).as("only what the killed run had not stored").isEqualTo(total - before);
+        h.assertVerified(temp, a);
+        assertThat(h.assertCopiedByteForByte(a, INBOX)).isEqualTo(total);
+    }
+
+    @Test
+    void killedDuringABatchedUidFetch() throws Exception {
+        BmaAddress a = seeded(0, COUNT);
+        Path ledgerDir = temp.resolve("ledger-fetch-batch");
+
+        killAt("fetch-batch", a, ledgerDir, Pass.PRESTAGE);
+
+        int before = copies(a);
+        assertThat(before).as("the batch read is the first read: nothing copied before it").isZero();
+        rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
+    }
+
+    @Test
+    void killedHalfwayThroughAMultiappend() throws Exception {
+        BmaAddress a = seeded(0, COUNT);
+        Path ledgerDir = temp.resolve("ledger-multiappend");
+
+        List<String> output = killAt("multiappend", a, ledgerDir, Pass.PRESTAGE);
+
+        assertThat(output).as("a batch of copies went out as one APPEND").anyMatch(l -> l.startsWith("MULTIAPPEND of "));
+        int batch = output.stream().filter(l -> l.startsWith("MULTIAPPEND of ")).findFirst()
+                .map(l -> Integer.parseInt(l.substring("MULTIAPPEND of ".length()))).orElseThrow();
+        // a MULTIAPPEND cut halfway stores none of its messages; only those appended alone before it are there
+        int before = copies(a);
+        assertThat(batch).isGreaterThanOrEqualTo(2);
+        assertThat(before).as("copies before the kill").isLessThanOrEqualTo(COUNT - batch);
+        rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
+    }
+
+    @Test
+    void killedMidAppendOnTheFinalPass() throws Exception {
+        finalPassKilledAt("append");
+    }
+
+    @Test
+    void killedBetweenAnAppendAndItsLedgerRecordOnTheFinalPass() throws Exception {
+        finalPassKilledAt("ledger");
+    }
+
+    private void finalPassKilledAt(String point) throws Exception {
+        BmaAddress a = seeded(0, COUNT);
+        Path ledgerDir = temp.resolve("ledger-final-" + point);
+        try (Ledger l = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
+            TransferReport prestage = FaultHarness.run(h.settings(temp.resolve("spool")).build(), l, Pass.PRESTAGE, a);
+            assertThat(prestage.isComplete()).as(prestage.summary()).isTrue();
+        }
+        // between the passes: four new messages, and a flag changed on the old server
+        seed(a, COUNT, 4);
+        try (MailboxSeeder s = h.seeder(a)) {
+            s.setFlags(INBOX, 2, flags("\\Seen", "\\Flagged"));
+        }
+
+        killAt(point, a, ledgerDir, Pass.FINAL);
+
+        int before = copies(a);
+        assertThat(before).as("copies before the kill").isBetween(COUNT + 2, COUNT + 3);
+        rerunCompletes(a, ledgerDir, Pass.FINAL, COUNT + 4, before);
+    }
+}
