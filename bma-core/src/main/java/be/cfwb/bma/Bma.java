@@ -34,6 +34,7 @@ import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.PlanSchedule;
 import be.cfwb.bma.notify.NotifyResult;
 import be.cfwb.bma.transfer.MailboxVerification;
+import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SyncEngine;
 import be.cfwb.bma.transfer.TransferListener;
@@ -410,6 +411,28 @@ public final class Bma {
     }
 
     /**
+     * Waives reported messages of one mailbox ({@code bma:waive}): each of {@code messages}
+     * ({@code <folder>/<uid>}) must be one a pass reported as not copied; it is then recorded, by
+     * {@code by} and for {@code reason}, never copied by a later pass, and no longer keeps the mailbox
+     * from "pre-staged" ({@link MessageWaivers}). With {@code dryRun}, checks and records nothing.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} if the selection is not one
+     *                      mailbox or a message was not reported (nothing recorded then)
+     */
+    public WaiveResult waive(MailboxSelection selection, List<MessageWaivers.Request> messages, String by,
+                             Optional<String> reason, boolean dryRun) {
+        List<Mailbox> selected = settings.inventory().select(selection).mailboxes();
+        if (selected.size() != 1 || selection.isAll()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.MAILBOXES + " must name exactly one"
+                    + " mailbox for a waive, not " + (selection.isAll() ? "all" : selected.size()));
+        }
+        BmaAddress mailbox = selected.get(0).address();
+        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+            return new WaiveResult(mailbox, MessageWaivers.waive(ledger, mailbox, messages, by, reason, dryRun), dryRun);
+        }
+    }
+
+    /**
      * Checks that every source message of the selected mailboxes is on the target exactly once
      * with its flags, date and bytes ({@code bma:verify}); records {@code verify.passed} or
      * {@code verify.failed} per mailbox and writes {@code verify-report.json}.
@@ -427,7 +450,8 @@ public final class Bma {
         Inventory selected = settings.inventory().select(selection);
         List<BmaAddress> mailboxes = selected.mailboxes().stream().map(Mailbox::address).toList();
         try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
-            VerifyReport report = new Verifier(transfer, settings.clock()).verify(mailboxes);
+            VerifyReport report = new Verifier(transfer, settings.clock(), a -> MessageWaivers.waived(ledger, a))
+                    .verify(mailboxes);
             for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
                 ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),
                         m.missing().size(), m.duplicated().size(), m.mismatched().size())).mailbox(m.mailbox()));

@@ -15,6 +15,7 @@ import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.RetryStats;
 import be.cfwb.bma.transfer.SourceFolder;
@@ -440,6 +441,7 @@ public final class MailboxCopy {
         }
 
         List<SourceMessage> toCopy = new ArrayList<>();
+        Set<Long> waived = MessageWaivers.waived(ledger, mailbox, path, uv);
         int present = 0;
         for (SourceMessage m : listing.messages()) {
             SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
@@ -454,6 +456,8 @@ public final class MailboxCopy {
                 if (!dryRun && !t.flags().equals(m.flags()) && tally.flagsUpdated.add(m.uid())) {
                     target.updateFlags(mapping.target(), t, m.flags());
                 }
+            } else if (waived.contains(m.uid())) {
+                tally.waived.add(m.uid()); // ops gave it up (bma:waive): never copied, never a problem again
             } else if (!tally.problems.containsKey(m.uid())) {
                 toCopy.add(m);
             }
@@ -797,6 +801,9 @@ public final class MailboxCopy {
     private void problem(FolderTally tally, FolderPath path, SourceMessage m, long size, boolean failed, String reason) {
         MessageProblem p = new MessageProblem(path, m.uid(), size, m.internalDate(), reason);
         tally.problems.put(m.uid(), new Problem(p, failed));
+        if (!dryRun) {
+            MessageWaivers.reported(ledger, mailbox, path, tally.uidValidity, p, failed);
+        }
         progress++;
         listener.messageProblem(mailbox, p);
     }
@@ -816,6 +823,7 @@ public final class MailboxCopy {
         final Set<Long> flagsUpdated = new HashSet<>();
         final Map<Long, Problem> problems = new LinkedHashMap<>();
         final Map<Long, Integer> blame = new HashMap<>();
+        final Set<Long> waived = new HashSet<>();
         final List<String> notes = new ArrayList<>();
         boolean oneByOne;
         String error;
@@ -827,7 +835,7 @@ public final class MailboxCopy {
             List<MessageProblem> failed = problems.values().stream().filter(p -> p.failed).map(Problem::problem).toList();
             return new FolderReport(mapping.source().path(), mapping.target().toString(), allNotes, uidValidity, found,
                     foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated.size(), skipped, failed,
-                    Optional.ofNullable(error));
+                    Optional.ofNullable(error), waived.size());
         }
     }
 }
