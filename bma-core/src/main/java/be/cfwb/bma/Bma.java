@@ -11,6 +11,7 @@ import be.cfwb.bma.notify.DeliveryResult;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyResult;
+import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferSettings;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -251,6 +253,22 @@ public final class Bma {
     /** {@link #migrate(MailboxSelection, Pass, boolean, TransferListener)}, for real and without a listener. */
     public MigrateResult migrate(MailboxSelection selection, Pass pass) {
         return migrate(selection, pass, false, TransferListener.NONE);
+    }
+
+    /**
+     * Waives reported messages of one mailbox ({@code bma:waive}): each of {@code messages}
+     * ({@code <folder>/<uid>}) must be one a pass reported as not copied; it is then recorded, by
+     * {@code by} and for {@code reason}, never copied by a later pass, and no longer keeps the mailbox
+     * from "pre-staged" ({@link MessageWaivers}). With {@code dryRun}, checks and records nothing.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} if the selection is not one
+     *                      mailbox or a message was not reported (nothing recorded then)
+     */
+    public WaiveResult waive(MailboxSelection selection, List<MessageWaivers.Request> messages, String by,
+                             Optional<String> reason, boolean dryRun) {
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.waive(selection, messages, by, reason, dryRun);
+        }
     }
 
     /**

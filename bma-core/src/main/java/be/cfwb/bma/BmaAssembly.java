@@ -65,7 +65,9 @@ public final class BmaAssembly implements AutoCloseable {
         /** {@link Bma#status}: inventory and ledger. */
         STATUS(Servers.NONE, false),
         /** {@link Bma#report}: inventory and ledger. */
-        REPORT(Servers.NONE, false);
+        REPORT(Servers.NONE, false),
+        /** {@link Bma#waive}: inventory and ledger (what passes reported). */
+        WAIVE(Servers.NONE, false);
 
         private final Servers servers;
         private final boolean notifications;

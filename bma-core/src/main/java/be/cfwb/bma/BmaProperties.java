@@ -44,6 +44,11 @@ public final class BmaProperties {
      */
     public static final String SMTP_AUTH = "bma.smtp.auth";
 
+    /** {@code bma:waive}: the reported messages to waive, {@code <folder>/<uid>}, comma-separated. */
+    public static final String WAIVE = "bma.waive";
+    /** {@code bma:waive}: why, recorded with the waive (optional). */
+    public static final String WAIVE_REASON = "bma.waive.reason";
+
     /** Planning ({@code bma:plan}): the days of each wave, {@code 2024-10-01..2024-10-25}. */
     public static final String WINDOW_PO = "bma.window.po";
     public static final String WINDOW_EC = "bma.window.ec";

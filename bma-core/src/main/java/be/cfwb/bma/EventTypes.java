@@ -45,6 +45,11 @@ public final class EventTypes {
     /** A new password was set on the target account for mail 2 (never the password itself). */
     public static final String CREDENTIAL_ISSUED = Event.CredentialIssued.TYPE;
 
+    /** A message a pass did not copy; data {@code folder}, {@code uidvalidity}, {@code uid}, {@code size}, {@code failed}, {@code reason}. */
+    public static final String MESSAGE_REPORTED = Event.MessageReported.TYPE;
+    /** Ops waived a reported message ({@code bma:waive}); data {@code folder}, {@code uidvalidity}, {@code uid}, {@code by}, {@code reason}. */
+    public static final String MESSAGE_WAIVED = Event.MessageWaived.TYPE;
+
     /** A plan was written (run-wide); data {@code mailboxes}, {@code changes}, {@code plan_csv_sha256}. */
     public static final String PLAN_PUBLISHED = Event.PlanPublished.TYPE;
 

@@ -37,6 +37,7 @@ import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.VerifyReport;
+import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Verifier;
 
 import java.nio.file.Path;
@@ -260,7 +261,8 @@ final class RunSession implements AutoCloseable {
         TransferSettings transfer = transfer();
         Inventory selected = settings.inventory().select(selection);
         Ledger ledger = ledger();
-        VerifyReport report = new Verifier(transfer, settings.clock()).verify(addresses(selected));
+        VerifyReport report = new Verifier(transfer, settings.clock(), a -> MessageWaivers.waived(ledger, a))
+                .verify(addresses(selected));
         for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
             ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),
                     m.missing().size(), m.duplicated().size(), m.mismatched().size())).mailbox(m.mailbox()));
@@ -269,6 +271,17 @@ final class RunSession implements AutoCloseable {
                 .resolve("verify-report.json");
         report.write(file);
         return new VerifyResult(report, file);
+    }
+
+    WaiveResult waive(MailboxSelection selection, List<MessageWaivers.Request> messages, String by,
+                      Optional<String> reason, boolean dryRun) {
+        List<Mailbox> selected = settings.inventory().select(selection).mailboxes();
+        if (selected.size() != 1 || selection.isAll()) {
+            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.MAILBOXES + " must name exactly one"
+                    + " mailbox for a waive, not " + (selection.isAll() ? "all" : selected.size()));
+        }
+        BmaAddress mailbox = selected.get(0).address();
+        return new WaiveResult(mailbox, MessageWaivers.waive(ledger(), mailbox, messages, by, reason, dryRun), dryRun);
     }
 
     private TransferSettings transfer() {

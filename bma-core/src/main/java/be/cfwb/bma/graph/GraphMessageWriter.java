@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -78,10 +79,17 @@ final class GraphMessageWriter {
 
     private final GraphConnection graph;
     private final String mailbox;
+    /** The transfer's spool directory: a large message and its large parts are kept there while written. */
+    private final Path spool;
 
     GraphMessageWriter(GraphConnection graph, String mailbox) {
+        this(graph, mailbox, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    GraphMessageWriter(GraphConnection graph, String mailbox, Path spool) {
         this.graph = graph;
         this.mailbox = mailbox;
+        this.spool = spool;
     }
 
     /**
@@ -97,7 +105,10 @@ final class GraphMessageWriter {
                     + " bytes (" + GraphSettings.MAX_MESSAGE_SIZE + "); raise the limit in Exchange Online or copy it"
                     + " another way");
         }
-        try (InputStream in = copy.content().get(); MimeMapping mapping = MimeMapping.of(in)) {
+        // Parsed from a shared stream (memory or a spool file), never whole in the heap: parts are
+        // windows on it, and large ones are decoded to spool files, then uploaded in chunks.
+        try (MimeSource source = MimeSource.of(copy.content().get(), copy.size(), spool);
+             MimeMapping mapping = MimeMapping.of(source.stream(), spool)) {
             return write(folderId, copy, mapping);
         } catch (MessagingException e) {
             return Result.refused("the message cannot be parsed as MIME: " + e.getMessage());

@@ -11,6 +11,7 @@ import be.cfwb.bma.transfer.MessageFlags;
 import be.cfwb.bma.transfer.MessageToCopy;
 import be.cfwb.bma.transfer.RetryStats;
 import be.cfwb.bma.transfer.SourceKey;
+import be.cfwb.bma.transfer.SpoolingConnector;
 import be.cfwb.bma.transfer.SpecialUse;
 import be.cfwb.bma.transfer.TargetFolder;
 import be.cfwb.bma.transfer.TargetMessage;
@@ -19,6 +20,7 @@ import be.cfwb.bma.transfer.TransferSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,17 +60,35 @@ public final class GraphTarget implements MailboxTarget {
     private final RetryStats atOpen;
 
     GraphTarget(GraphConnection graph, BmaAddress mailbox) {
+        this(graph, mailbox, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    GraphTarget(GraphConnection graph, BmaAddress mailbox, Path spool) {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
         this.folders = new FolderResolver(graph, mailbox.toString());
-        this.writer = new GraphMessageWriter(graph, mailbox.toString());
+        this.writer = new GraphMessageWriter(graph, mailbox.toString(), spool);
         this.atOpen = graph.retryStats(mailbox.toString());
     }
 
-    /** Opens a Graph target per mailbox, all sharing {@code graph} (and its per-mailbox limits). */
+    /**
+     * Opens a Graph target per mailbox, all sharing {@code graph} (and its per-mailbox limits). Its
+     * temporary files (a large message while it is parsed, its large parts) go to the transfer's
+     * spool directory ({@link TransferSettings.Builder#spoolDirectory}).
+     */
     public static MailboxConnector<MailboxTarget> connector(GraphConnection graph) {
-        Objects.requireNonNull(graph, "graph");
-        return mailbox -> {
+        return new Connector(Objects.requireNonNull(graph, "graph"), Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    private record Connector(GraphConnection graph, Path spool) implements SpoolingConnector<MailboxTarget> {
+
+        @Override
+        public SpoolingConnector<MailboxTarget> spoolingIn(Path directory) {
+            return new Connector(graph, Objects.requireNonNull(directory, "directory"));
+        }
+
+        @Override
+        public MailboxTarget open(BmaAddress mailbox) {
             try {
                 graph.authenticate();
             } catch (GraphConnection.TokenRefused e) {
@@ -83,8 +103,8 @@ public final class GraphTarget implements MailboxTarget {
                 }
                 throw TransferException.retryable(mailbox + ": " + e.getMessage(), e);
             }
-            return new GraphTarget(graph, mailbox);
-        };
+            return new GraphTarget(graph, mailbox, spool);
+        }
     }
 
     /**

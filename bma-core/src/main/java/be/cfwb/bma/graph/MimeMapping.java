@@ -1,5 +1,6 @@
 package be.cfwb.bma.graph;
 
+import be.cfwb.bma.transfer.internal.SpoolDirectory;
 import com.microsoft.graph.models.BodyType;
 import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.Importance;
@@ -38,9 +39,10 @@ import java.util.Properties;
 /**
  * Turns an RFC 5322 message into what Graph's JSON create takes: the message (subject,
  * addresses, body decoded with its declared charset, importance, Message-ID) and its
- * attachments (files, inline parts with their Content-ID, nested messages). Attachment content
- * is decoded into memory up to {@link GraphSettings#UPLOAD_SESSION_THRESHOLD} and spooled to a
- * temporary file above it, so memory stays bounded whatever the message holds.
+ * attachments (files, inline parts with their Content-ID, nested messages). Parts are decoded
+ * into memory up to {@link GraphSettings#UPLOAD_SESSION_THRESHOLD}, to the spool directory above
+ * it; read from a {@link MimeSource}, the message is never whole in the heap either. A text part
+ * too large for a request is attached, not made the body (nor read into a string).
  */
 final class MimeMapping implements AutoCloseable {
 
@@ -81,12 +83,13 @@ final class MimeMapping implements AutoCloseable {
 
     final Message message;
     final List<Attachment> attachments = new ArrayList<>();
-    /** The Date header, if present and readable. */
-    java.time.Instant sentDate;
+    java.time.Instant sentDate; // the Date header, if present and readable
     private final List<Path> spooled = new ArrayList<>();
+    private final Path spool; // the transfer's spool directory
 
-    private MimeMapping(Message message) {
+    private MimeMapping(Message message, Path spool) {
         this.message = message;
+        this.spool = spool;
     }
 
     private static Properties mimeProperties() {
@@ -100,10 +103,10 @@ final class MimeMapping implements AutoCloseable {
         return p;
     }
 
-    /** Maps the message read from {@code in}; the caller closes the mapping to delete spooled files. */
-    static MimeMapping of(InputStream in) throws MessagingException, IOException {
+    /** Maps the message of {@code in} (a {@link MimeSource}'s), large parts to {@code spool}; closing deletes them. */
+    static MimeMapping of(InputStream in, Path spool) throws MessagingException, IOException {
         MimeMessage mime = new MimeMessage(SESSION, in);
-        MimeMapping mapping = new MimeMapping(new Message());
+        MimeMapping mapping = new MimeMapping(new Message(), spool);
         try {
             java.util.Date sent = mime.getSentDate();
             mapping.sentDate = sent == null ? null : sent.toInstant();
@@ -203,7 +206,8 @@ final class MimeMapping implements AutoCloseable {
                 return;
             }
         }
-        boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || filename(part) != null;
+        boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || filename(part) != null
+                || part.getSize() > GraphSettings.MAX_REQUEST_BYTES;
         if (!attachment && part.isMimeType("text/html") && body.html == null) {
             body.html = text(part);
             if (body.text != null) {
@@ -281,7 +285,7 @@ final class MimeMapping implements AutoCloseable {
                 while ((n = in.read(buffer)) > 0) {
                     total += n;
                     if (file == null && total >= GraphSettings.UPLOAD_SESSION_THRESHOLD) {
-                        file = Files.createTempFile("bma-graph-", ".part");
+                        file = Files.createTempFile(SpoolDirectory.of(spool), "bma-graph-", ".part");
                         spooled.add(file);
                         out = Files.newOutputStream(file);
                         memory.writeTo(out);

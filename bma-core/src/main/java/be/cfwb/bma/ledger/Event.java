@@ -174,6 +174,49 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * A pass reported one message as not copied: refused for good by the target ({@code failed}
+     * false: too large, over quota, malformed) or failed after the retries. {@code folder} is the
+     * encoded source path. What {@code bma:waive} checks a waive against; a repeat of the same
+     * outcome on a later pass is not recorded again.
+     */
+    record MessageReported(String folder, long uidValidity, long uid, long size, boolean failed, String reason)
+            implements Event {
+        public static final String TYPE = "transfer.message.reported";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public SortedMap<String, String> data() {
+            return new Data().put("folder", folder).put("uidvalidity", uidValidity).put("uid", uid).put("size", size)
+                    .putIf(failed, "failed").put("reason", reason).map();
+        }
+    }
+
+    /**
+     * Ops acknowledged that a reported message will not be copied ({@code bma:waive}): no later
+     * pass copies it or counts it against the mailbox, and verify lists it as waived, not
+     * missing. {@code by} is who waived it (the OS user), {@code reason} why, if given.
+     */
+    record MessageWaived(String folder, long uidValidity, long uid, String by, Optional<String> reason)
+            implements Event {
+        public static final String TYPE = "transfer.message.waived";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public SortedMap<String, String> data() {
+            return new Data().put("folder", folder).put("uidvalidity", uidValidity).put("uid", uid).put("by", by)
+                    .put("reason", reason).map();
+        }
+    }
+
     /** Routing now goes to Exchange; {@code by} is {@code ops} or {@code hook}. */
     record CutoverRecorded(String by) implements Event {
         public static final String TYPE = "cutover.recorded";

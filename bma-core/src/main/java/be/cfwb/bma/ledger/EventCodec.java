@@ -40,6 +40,10 @@ public final class EventCodec {
                     f.optional("targetReserved"), f.optional("sourceNamespace"));
             case Event.FolderSynced.TYPE -> new Event.FolderSynced(f.text("folder"), f.number("uidvalidity"),
                     f.number("highestUid"), f.text("pass"));
+            case Event.MessageReported.TYPE -> new Event.MessageReported(f.text("folder"), f.number("uidvalidity"),
+                    f.number("uid"), f.number("size"), f.flag("failed"), f.text("reason"));
+            case Event.MessageWaived.TYPE -> new Event.MessageWaived(f.text("folder"), f.number("uidvalidity"),
+                    f.number("uid"), f.text("by"), f.optional("reason"));
             case Event.CutoverRecorded.TYPE -> new Event.CutoverRecorded(f.text("by"));
             case Event.CutoverFailed.TYPE -> new Event.CutoverFailed(f.integer("exit"));
             case Event.Verified.PASSED, Event.Verified.FAILED -> new Event.Verified(type.equals(Event.Verified.PASSED),
@@ -73,6 +77,11 @@ public final class EventCodec {
             return e.type() + "#" + e.pass() + "#" + e.complete();
         } else if (event instanceof Event.FolderSynced e) {
             return e.type() + "#" + e.folder();
+        } else if (event instanceof Event.MessageReported e) {
+            // One per message: the last outcome of each reported message stays in the index.
+            return e.type() + "#" + e.folder() + "#" + e.uidValidity() + "#" + e.uid();
+        } else if (event instanceof Event.MessageWaived e) {
+            return e.type() + "#" + e.folder() + "#" + e.uidValidity() + "#" + e.uid();
         } else if (event instanceof Event.Other e && e.type().equals("mail.delivered")) {
             // One per mail: the delivery of mail 4 must not hide that of mails 1 to 3.
             return e.type() + "#" + e.data().getOrDefault("mail", "");

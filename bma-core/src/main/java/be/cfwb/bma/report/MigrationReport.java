@@ -70,6 +70,7 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
             long serverSide = -1;
             boolean surveyed = false;
             List<String> anomalies = new ArrayList<>();
+            List<String> waived = new ArrayList<>();
             for (LedgerEvent e : history) {
                 LocalDate day = e.at().atZone(zone).toLocalDate();
                 Event event = e.event();
@@ -92,6 +93,8 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
                     verified.get(mailbox.kind()).merge(day, 1, Integer::sum);
                 } else if (event instanceof Event.Verified failed) {
                     verification = Optional.of(failed.missing() + " missing");
+                } else if (event instanceof Event.MessageWaived w) {
+                    waived.add(w.folder() + "/" + w.uid() + " (" + w.by() + w.reason().map(r -> " : " + r).orElse("") + ")");
                 } else if (event instanceof Event.MailboxSurveyed survey) {
                     surveyed = true;
                     if (survey.error().isPresent()) {
@@ -114,6 +117,10 @@ public record MigrationReport(List<MailboxReportRow> rows, Map<BmaKind, SortedMa
             }
             if (skipped > 0) {
                 anomalies.add(skipped + " message(s) non copié(s)");
+            }
+            if (!waived.isEmpty()) {
+                // Not lost by accident: ops decided it stays behind (bma:waive), and the school should hear it.
+                anomalies.add(waived.size() + " message(s) laissé(s) sur décision (bma:waive) : " + String.join(", ", waived));
             }
             rows.add(new MailboxReportRow(mailbox, step, date, messages, bytes, skipped, verification, String.join("; ", anomalies)));
         }

@@ -20,10 +20,13 @@ import java.util.Optional;
  * @param skipped        messages the target refused for good (too large, quota, malformed)
  * @param failed         messages that failed after the retries
  * @param error          why the folder could not be processed at all, if so
+ * @param waived         messages not copied because ops waived them ({@code bma:waive}): neither
+ *                       skipped nor failed, they do not keep the folder from being complete
  */
 public record FolderReport(FolderPath source, String target, List<String> notes, long uidValidity, int found,
                            long foundBytes, int copied, long copiedBytes, int alreadyPresent, int flagsUpdated,
-                           List<MessageProblem> skipped, List<MessageProblem> failed, Optional<String> error) {
+                           List<MessageProblem> skipped, List<MessageProblem> failed, Optional<String> error,
+                           int waived) {
 
     public FolderReport {
         Objects.requireNonNull(source, "source");
@@ -34,6 +37,14 @@ public record FolderReport(FolderPath source, String target, List<String> notes,
         error = error == null ? Optional.empty() : error;
     }
 
+    /** A folder report without waived messages. */
+    public FolderReport(FolderPath source, String target, List<String> notes, long uidValidity, int found,
+                        long foundBytes, int copied, long copiedBytes, int alreadyPresent, int flagsUpdated,
+                        List<MessageProblem> skipped, List<MessageProblem> failed, Optional<String> error) {
+        this(source, target, notes, uidValidity, found, foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated,
+                skipped, failed, error, 0);
+    }
+
     /** True if every message found is on the target. */
     public boolean isComplete() {
         return error.isEmpty() && skipped.isEmpty() && failed.isEmpty();
@@ -41,6 +52,6 @@ public record FolderReport(FolderPath source, String target, List<String> notes,
 
     /** True if every message found was copied, was present, or is reported with a reason. */
     public boolean isAccountedFor() {
-        return error.isEmpty() && copied + alreadyPresent + skipped.size() + failed.size() == found;
+        return error.isEmpty() && copied + alreadyPresent + skipped.size() + failed.size() + waived == found;
     }
 }

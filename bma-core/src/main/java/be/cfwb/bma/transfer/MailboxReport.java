@@ -69,6 +69,11 @@ public record MailboxReport(BmaAddress mailbox, Pass pass, Instant started, Dura
         return folders.stream().mapToLong(FolderReport::copiedBytes).sum();
     }
 
+    /** Messages not copied because ops waived them. */
+    public int waived() {
+        return folders.stream().mapToInt(FolderReport::waived).sum();
+    }
+
     public int alreadyPresent() {
         return folders.stream().mapToInt(FolderReport::alreadyPresent).sum();
     }

@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param mismatched on the target once but with other flags, date or size (the reason says which)
  * @param extra      copies with our trace key that match no source message, per target folder and key
  * @param error      why the mailbox could not be verified at all, if so
+ * @param waived     not on the target because ops waived them ({@code bma:waive}): not missing
  */
 public record MailboxVerification(BmaAddress mailbox, int source, int present, List<MessageProblem> missing,
                                   List<MessageProblem> duplicated, List<MessageProblem> mismatched,
-                                  List<ExtraCopy> extra, Optional<String> error) {
+                                  List<ExtraCopy> extra, Optional<String> error, List<MessageProblem> waived) {
 
     public MailboxVerification {
         Objects.requireNonNull(mailbox, "mailbox");
@@ -33,6 +34,14 @@ public record MailboxVerification(BmaAddress mailbox, int source, int present, L
         mismatched = List.copyOf(mismatched);
         extra = List.copyOf(extra);
         error = error == null ? Optional.empty() : error;
+        waived = List.copyOf(waived);
+    }
+
+    /** A verification that found no waived message. */
+    public MailboxVerification(BmaAddress mailbox, int source, int present, List<MessageProblem> missing,
+                               List<MessageProblem> duplicated, List<MessageProblem> mismatched,
+                               List<ExtraCopy> extra, Optional<String> error) {
+        this(mailbox, source, present, missing, duplicated, mismatched, extra, error, List.of());
     }
 
     /** A verification that looked for no extra copies. */

@@ -156,6 +156,7 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
                 fn.put("copied", f.copied());
                 fn.put("copiedBytes", f.copiedBytes());
                 fn.put("alreadyPresent", f.alreadyPresent());
+                fn.put("waived", f.waived());
                 fn.put("flagsUpdated", f.flagsUpdated());
                 f.error().ifPresent(e -> fn.put("error", e));
                 problems(fn.putArray("skipped"), f.skipped());

@@ -48,7 +48,9 @@ public final class TransferSettings {
 
     private TransferSettings(Builder b) {
         this.source = b.source;
-        this.target = b.target;
+        // A target that spools gets the transfer's spool directory, whichever was set first.
+        this.target = b.target instanceof SpoolingConnector<MailboxTarget> spooling
+                ? spooling.spoolingIn(b.spoolDirectory) : b.target;
         this.description = b.description;
         this.parallelism = b.parallelism;
         this.folderMapper = b.folderMapper;

@@ -25,12 +25,14 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Proves a transfer: for each mailbox, every source message is on the target exactly once
@@ -45,11 +47,21 @@ public final class Verifier {
 
     private final TransferSettings settings;
     private final Clock clock;
+    private final Function<BmaAddress, Set<SourceKey>> waived;
 
     public Verifier(TransferSettings settings, Clock clock) {
+        this(settings, clock, mailbox -> Set.of());
+    }
+
+    /**
+     * A verifier that lists the messages {@code waived} gives for a mailbox (those ops waived,
+     * {@link MessageWaivers#waived}) as waived when they are not on the target, not as missing.
+     */
+    public Verifier(TransferSettings settings, Clock clock, Function<BmaAddress, Set<SourceKey>> waived) {
         // One set of login gates per verifier: a refused shared login is not tried by every mailbox.
         this.settings = LoginGate.guard(settings);
         this.clock = clock;
+        this.waived = Objects.requireNonNull(waived, "waived");
     }
 
     public VerifyReport verify(Collection<BmaAddress> mailboxes) {
@@ -88,6 +100,8 @@ public final class Verifier {
         List<MessageProblem> duplicated = new ArrayList<>();
         List<MessageProblem> mismatched = new ArrayList<>();
         List<ExtraCopy> extra = new ArrayList<>();
+        List<MessageProblem> waivedFound = new ArrayList<>();
+        Set<SourceKey> waivedKeys = waived.apply(mailbox);
         try (MailboxSource source = settings.source().open(mailbox);
              MailboxTarget target = settings.target().open(mailbox)) {
             List<FolderMapping> mappings = settings.folderMapper().map(source.folders(), target.reservedNameCharacter());
@@ -127,7 +141,9 @@ public final class Verifier {
                     if (copy != null) {
                         accounted.add(copy);
                     }
-                    if (copy == null) {
+                    if (copy == null && waivedKeys.contains(key)) {
+                        waivedFound.add(problem(path, m, "waived (bma:waive): not copied on purpose"));
+                    } else if (copy == null) {
                         missing.add(problem(path, m, "not on the target (" + mapping.target() + ")"));
                     } else if (copies.size() > 1) {
                         duplicated.add(problem(path, m, copies.size() + " copies on the target"));
@@ -146,10 +162,10 @@ public final class Verifier {
                 extra.addAll(extras(mailbox, folder.getKey(), folder.getValue(), accounted, listed, onSource));
             }
             return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, extra,
-                    Optional.empty());
+                    Optional.empty(), waivedFound);
         } catch (RuntimeException e) {
             return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, extra,
-                    Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), waivedFound);
         }
     }
 

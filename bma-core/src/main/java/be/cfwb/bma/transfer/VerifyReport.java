@@ -33,6 +33,11 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
         return mailboxes.stream().allMatch(MailboxVerification::isSuccess);
     }
 
+    /** Source messages not on the target because ops waived them. */
+    public int waived() {
+        return mailboxes.stream().mapToInt(m -> m.waived().size()).sum();
+    }
+
     public int missing() {
         return mailboxes.stream().mapToInt(m -> m.missing().size()).sum();
     }
@@ -51,6 +56,7 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
             n.put("present", m.present());
             m.error().ifPresent(e -> n.put("error", e));
             problems(n.putArray("missing"), m.missing());
+            problems(n.putArray("waived"), m.waived());
             problems(n.putArray("duplicated"), m.duplicated());
             problems(n.putArray("mismatched"), m.mismatched());
             ArrayNode extra = n.putArray("extra");
@@ -85,13 +91,19 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "verify: %d mailbox(es), %s%n", mailboxes.size(),
-                isSuccess() ? "every source message is on the target exactly once" : "PROBLEMS FOUND"));
+                isSuccess() ? "every source message is on the target exactly once" + (waived() == 0 ? ""
+                        : ", except " + waived() + " waived (bma:waive)") : "PROBLEMS FOUND"));
         for (MailboxVerification m : mailboxes) {
-            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%s%n",
+            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%s%s%n",
                     m.mailbox(), m.present(), m.source(), m.missing().size(), m.duplicated().size(), m.mismatched().size(),
+                    m.waived().isEmpty() ? "" : ", " + m.waived().size() + " waived",
                     m.extra().isEmpty() ? "" : ", " + m.extraCopies() + " extra on the target",
                     m.error().map(e -> ", error: " + e).orElse("")));
             // Per target folder: what ops (or the user) will see there.
+            for (MessageProblem w : m.waived()) {
+                sb.append(String.format(Locale.ROOT, "    waived: %s/%d (%d bytes), not copied on purpose%n",
+                        w.folder().encoded(), w.uid(), w.size()));
+            }
             m.extra().stream().collect(Collectors.groupingBy(ExtraCopy::targetFolder,
                             TreeMap::new, Collectors.summingInt(ExtraCopy::copies)))
                     .forEach((folder, n) -> sb.append(String.format(Locale.ROOT, "    %s: %d extra cop%s%n", folder, n,

@@ -25,6 +25,7 @@ import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.iap.Response;
@@ -251,6 +252,13 @@ public final class ImapTarget implements MailboxTarget {
                     result.add(new TargetMessage(key.get(), Long.toString(uid), ImapFlags.of(m.getFlags()),
                             received.toInstant(),
                             ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
+                }
+                // As the source does: the folder forgets the headers it cached for this batch, so a
+                // 100,000-message folder costs its TargetMessages, not 100,000 parsed headers too.
+                for (Message m : batch) {
+                    if (m instanceof IMAPMessage im) {
+                        im.invalidateHeaders();
+                    }
                 }
             }
             return result;

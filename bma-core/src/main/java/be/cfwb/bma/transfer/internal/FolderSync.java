@@ -10,6 +10,7 @@ import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.SourceMessage;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -112,6 +114,7 @@ final class FolderSync {
         }
 
         List<SourceMessage> toCopy = new ArrayList<>();
+        Set<Long> waived = MessageWaivers.waived(ledger, mailbox, path, uv);
         int present = 0;
         for (SourceMessage m : listing.messages()) {
             TargetMessage t = copies.copyOf(new SourceKey(mailbox, path, uv, m.uid()), m);
@@ -122,6 +125,8 @@ final class FolderSync {
                 if (!dryRun && !t.flags().equals(m.flags()) && tally.flagsUpdated.add(m.uid())) {
                     target.updateFlags(mapping.target(), t, m.flags());
                 }
+            } else if (waived.contains(m.uid())) {
+                tally.waived.add(m.uid()); // ops gave it up (bma:waive): never copied, never a problem again
             } else if (!tally.problems.containsKey(m.uid())) {
                 toCopy.add(m);
             }
@@ -159,6 +164,9 @@ final class FolderSync {
                 // Its size and date are what could not be read: the report shows 0 and the epoch.
                 MessageProblem p = new MessageProblem(path, u.uid(), 0, Instant.EPOCH, u.reason());
                 tally.problems.put(u.uid(), new FolderTally.Problem(p, true));
+                if (!dryRun) {
+                    MessageWaivers.reported(ledger, mailbox, path, tally.uidValidity, p, true);
+                }
                 connections.madeProgress();
                 listener.messageProblem(mailbox, p);
             }

@@ -30,6 +30,7 @@ final class FolderTally {
     final Set<Long> flagsUpdated = new HashSet<>();
     final Map<Long, Problem> problems = new LinkedHashMap<>();
     final Map<Long, Integer> blame = new HashMap<>();
+    final Set<Long> waived = new HashSet<>();
     final List<String> notes = new ArrayList<>();
     boolean oneByOne;
     String error;
@@ -41,6 +42,6 @@ final class FolderTally {
         List<MessageProblem> failed = problems.values().stream().filter(p -> p.failed).map(Problem::problem).toList();
         return new FolderReport(mapping.source().path(), mapping.target().toString(), allNotes, uidValidity, found,
                 foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated.size(), skipped, failed,
-                Optional.ofNullable(error));
+                Optional.ofNullable(error), waived.size());
     }
 }

@@ -63,7 +63,7 @@ public final class MailboxCopy {
         this.connections = new Reconnecting(settings, listener, mailbox);
         this.history = new MailboxHistory(ledger, mailbox);
         CopyPipeline pipeline = new CopyPipeline(connections, new MessageReader(settings, connections, mailbox),
-                new MessageWriter(settings, connections, listener, mailbox), mailbox);
+                new MessageWriter(settings, connections, listener, mailbox, ledger, dryRun), mailbox);
         this.folderSync = new FolderSync(ledger, listener, mailbox, pass, dryRun, connections, history, pipeline);
     }
 

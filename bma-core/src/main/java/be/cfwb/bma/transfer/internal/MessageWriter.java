@@ -5,7 +5,9 @@ import be.cfwb.bma.transfer.AppendOutcome;
 import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.SourceMessage;
 import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferListener;
@@ -28,7 +30,13 @@ final class MessageWriter {
     private final TransferListener listener;
     private final BmaAddress mailbox;
 
-    MessageWriter(TransferSettings settings, Reconnecting connections, TransferListener listener, BmaAddress mailbox) {
+    private final Ledger ledger;
+    private final boolean dryRun;
+
+    MessageWriter(TransferSettings settings, Reconnecting connections, TransferListener listener, BmaAddress mailbox,
+                  Ledger ledger, boolean dryRun) {
+        this.ledger = ledger;
+        this.dryRun = dryRun;
         this.settings = settings;
         this.connections = connections;
         this.listener = listener;
@@ -152,6 +160,10 @@ final class MessageWriter {
     private void problem(FolderTally tally, FolderPath path, SourceMessage m, long size, boolean failed, String reason) {
         MessageProblem p = new MessageProblem(path, m.uid(), size, m.internalDate(), reason);
         tally.problems.put(m.uid(), new FolderTally.Problem(p, failed));
+        if (!dryRun) {
+            // Recorded so that ops can waive it (bma:waive) and the mailbox can go on.
+            MessageWaivers.reported(ledger, mailbox, path, tally.uidValidity, p, failed);
+        }
         connections.madeProgress();
         listener.messageProblem(mailbox, p);
     }
