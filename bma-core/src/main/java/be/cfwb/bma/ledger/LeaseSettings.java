@@ -1,0 +1,29 @@
+package be.cfwb.bma.ledger;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How runners sharing a database ledger hold their mailboxes: a lease lasts {@code duration}
+ * unless renewed; a runner renews its leases every {@code heartbeat}; {@code poll} is how often a
+ * runner with nothing to claim looks again for a mailbox a dead runner left (its lease expired).
+ */
+public record LeaseSettings(Duration duration, Duration heartbeat, Duration poll) {
+
+    /** Two minutes, renewed every 20 seconds, looked at every 10 seconds. */
+    public static final LeaseSettings DEFAULT = new LeaseSettings(Duration.ofMinutes(2), Duration.ofSeconds(20),
+            Duration.ofSeconds(10));
+
+    public LeaseSettings {
+        Objects.requireNonNull(duration, "lease duration");
+        Objects.requireNonNull(heartbeat, "lease heartbeat");
+        Objects.requireNonNull(poll, "lease poll");
+        if (heartbeat.isNegative() || heartbeat.isZero() || duration.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("A lease (" + duration + ") must last at least two heartbeats ("
+                    + heartbeat + "): one late heartbeat must not hand a live runner's mailbox to another");
+        }
+        if (poll.isNegative() || poll.isZero()) {
+            throw new IllegalArgumentException("The lease poll must be positive: " + poll);
+        }
+    }
+}
