@@ -26,6 +26,8 @@ import be.cfwb.bma.notify.DeliveryResult;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.ledger.LedgerLocation;
+import be.cfwb.bma.lifecycle.SharedDay;
 import be.cfwb.bma.report.MigrationReport;
 import be.cfwb.bma.report.ReportWriter;
 import be.cfwb.bma.notify.NotificationRun;
@@ -70,12 +72,12 @@ import java.util.Optional;
 public final class Bma {
 
     /** The loaded configuration, immutable. */
-    record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
+    record Settings(Inventory inventory, String inventoryDescription, LedgerLocation ledger, Path outputDirectory,
                     Clock clock, PlanningSettings planning, Optional<NotificationSettings> notifications,
                     TransferSettings transfer, Safeguards safeguards) {
         Settings {
             Objects.requireNonNull(inventory);
-            Objects.requireNonNull(ledgerDirectory);
+            Objects.requireNonNull(ledger);
             Objects.requireNonNull(outputDirectory);
             Objects.requireNonNull(clock);
             Objects.requireNonNull(planning);
@@ -83,8 +85,13 @@ public final class Bma {
         }
 
         Settings withTransfer(TransferSettings transfer) {
-            return new Settings(inventory, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
+            return new Settings(inventory, inventoryDescription, ledger, outputDirectory, clock, planning,
                     notifications, transfer, safeguards);
+        }
+
+        /** The local directory of the ledger, or of the files kept beside a database ledger. */
+        Path ledgerDirectory() {
+            return ledger instanceof LedgerLocation.Database db ? db.files() : ((LedgerLocation.Directory) ledger).path();
         }
     }
 
@@ -111,6 +118,11 @@ public final class Bma {
         return settings.ledgerDirectory();
     }
 
+    /** Where the ledger is: a directory or a database. */
+    public LedgerLocation ledger() {
+        return settings.ledger();
+    }
+
     public Path outputDirectory() {
         return settings.outputDirectory();
     }
@@ -124,7 +136,7 @@ public final class Bma {
     public StatusResult status(MailboxSelection selection) {
         Inventory selected = settings.inventory().select(selection);
         // Read-only and without the lock: status answers while another process runs the day.
-        try (Ledger ledger = Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().openReadOnly(settings.clock())) {
             List<MailboxStatus> rows = new ArrayList<>(selected.size());
             for (Mailbox mailbox : selected.mailboxes()) {
                 // The last event of each kind decides the step as the whole history would, without reading it.
@@ -168,7 +180,7 @@ public final class Bma {
             requireNotFuture(date);
         }
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             // The published plan (plan.json) is what ops reviewed; without one (a clean target/), the
             // same plan bma:plan would publish: the whole inventory, announced dates kept.
             NotificationSchedule schedule = notifications.schedule().orElseGet(() -> PlanSchedule.of(
@@ -197,7 +209,7 @@ public final class Bma {
     public DeliveryResult checkDelivery(MailboxSelection selection) {
         transferSettings();
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             return deliveryCheck(ledger).run(selected.mailboxes().stream().map(Mailbox::address).toList());
         }
     }
@@ -250,7 +262,7 @@ public final class Bma {
     public ProvisionResult provision(MailboxSelection selection) {
         TransferSettings transfer = transferSettings();
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             return new Provisioning(LoginGate.guard(transfer).target(), ledger)
                     .run(selected.mailboxes().stream().map(Mailbox::address).toList());
         }
@@ -285,13 +297,20 @@ public final class Bma {
             requireNotFuture(day);
         }
         if (settings.transfer() == null) {
-            return new MigrationDay(this, cutoverHook, listener, dryRun).run(day, selection);
+            return shared(day, selection, dryRun, this, s -> new MigrationDay(this, cutoverHook, listener, dryRun).run(day, s));
         }
         // One set of login gates for every stage: a refused admin login is tried once a run, not once a stage.
         TransferSettings gated = LoginGate.guard(settings.transfer());
-        RunResult result = new MigrationDay(new Bma(settings.withTransfer(gated)), cutoverHook, listener, dryRun)
-                .run(day, selection);
+        Bma bma = new Bma(settings.withTransfer(gated));
+        RunResult result = shared(day, selection, dryRun, bma,
+                s -> new MigrationDay(bma, cutoverHook, listener, dryRun).run(day, s));
         return result.withRefusedLogins(LoginGate.refusals(gated));
+    }
+
+    /** On a database ledger, the day's mailboxes are shared with the other runners ({@link SharedDay}); else all are this run's. */
+    private RunResult shared(LocalDate day, MailboxSelection selection, boolean dryRun, Bma bma,
+                             java.util.function.Function<MailboxSelection, RunResult> runDay) {
+        return dryRun ? runDay.apply(selection) : SharedDay.run(settings.ledger(), settings.clock(), bma, day, selection, runDay);
     }
 
     /**
@@ -302,7 +321,7 @@ public final class Bma {
      */
     public CutoverResult cutover(MailboxSelection selection, Optional<CutoverHook> hook, boolean dryRun) {
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             List<BmaAddress> addresses = selected.mailboxes().stream().map(Mailbox::address).toList();
             return new Cutover(ledger, hook, requireMail4Delivered() ? Optional.of(deliveryCheck(ledger)) : Optional.empty())
                     .run(addresses, dryRun);
@@ -318,7 +337,7 @@ public final class Bma {
      */
     public Path report(MailboxSelection selection) {
         Inventory selected = settings.inventory().select(selection);
-        try (Ledger ledger = Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().openReadOnly(settings.clock())) {
             // Days are the schools' days, as in the plan: not the zone of the clock (the JVM's by default).
             MigrationReport report = MigrationReport.of(selected, ledger, PlanningSettings.ZONE);
             return ReportWriter.write(report, settings.outputDirectory(), settings.clock().instant());
@@ -350,7 +369,7 @@ public final class Bma {
     public PlanResult plan(MailboxSelection selection, boolean dryRun) {
         settings.inventory().select(selection);
         Map<BmaAddress, LocalDate> previous = PlanFiles.previousDates(settings.ledgerDirectory(), settings.outputDirectory());
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             MigrationPlan plan = new Planner(settings.planning())
                     .plan(settings.inventory(), Planner.announcedDates(ledger), previous);
             if (dryRun) {
@@ -379,7 +398,7 @@ public final class Bma {
         TransferSettings transfer = transferSettings();
         Inventory selected = settings.inventory().select(selection);
         List<BmaAddress> mailboxes = selected.mailboxes().stream().map(Mailbox::address).toList();
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             TransferReport report = new SyncEngine(transfer, ledger, settings.clock(), listener).run(mailboxes, pass, dryRun);
             Path file = settings.outputDirectory().resolve(dryRun ? "migrate-dry-run-report.json" : "migrate-report.json");
             report.write(file);
@@ -400,7 +419,7 @@ public final class Bma {
      */
     public MigrateResult survey(MailboxSelection selection) {
         MigrateResult result = migrate(selection, Pass.PRESTAGE, true, TransferListener.NONE);
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             for (be.cfwb.bma.transfer.MailboxReport m : result.report().mailboxes()) {
                 ledger.append(LedgerEntry.of(new Event.MailboxSurveyed(m.error(), m.found(), m.foundBytes(),
                         m.folders().stream().filter(f -> !f.notes().isEmpty()).count())).mailbox(m.mailbox()));
@@ -426,7 +445,7 @@ public final class Bma {
         TransferSettings transfer = transferSettings();
         Inventory selected = settings.inventory().select(selection);
         List<BmaAddress> mailboxes = selected.mailboxes().stream().map(Mailbox::address).toList();
-        try (Ledger ledger = Ledger.open(settings.ledgerDirectory(), settings.clock())) {
+        try (Ledger ledger = settings.ledger().open(settings.clock())) {
             VerifyReport report = new Verifier(transfer, settings.clock()).verify(mailboxes);
             for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
                 ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),
@@ -449,6 +468,6 @@ public final class Bma {
 
     @Override
     public String toString() {
-        return "Bma[inventory=" + settings.inventoryDescription() + ", ledger=" + settings.ledgerDirectory() + "]";
+        return "Bma[inventory=" + settings.inventoryDescription() + ", ledger=" + settings.ledger() + "]";
     }
 }

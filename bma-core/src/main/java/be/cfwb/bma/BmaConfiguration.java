@@ -1,6 +1,8 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.ledger.LedgerLocation;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.transfer.TransferSettings;
@@ -27,7 +29,8 @@ public final class BmaConfiguration {
 
     private Supplier<Inventory> inventory;
     private String inventoryDescription;
-    private Path ledgerDirectory = DEFAULT_LEDGER;
+    private LedgerLocation ledger = new LedgerLocation.Directory(DEFAULT_LEDGER);
+    private Optional<Login> ledgerLogin = Optional.empty();
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.system(PlanningSettings.ZONE);
     private NotificationSettings notifications;
@@ -55,10 +58,10 @@ public final class BmaConfiguration {
     }
 
     /**
-     * The ledger directory; keep it outside {@code target/} and back it up.
+     * The ledger directory (JSON Lines, the default); keep it outside {@code target/} and back it up.
      *
-     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a JDBC URL: no database
-     *                      backend exists yet, and taken as a path it would start an empty ledger
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a path that holds a JDBC URL:
+     *                      taken as a path it would start an empty ledger; use {@link #ledger(String)}
      */
     public BmaConfiguration ledgerDirectory(Path directory) {
         Objects.requireNonNull(directory, "ledger directory");
@@ -66,11 +69,39 @@ public final class BmaConfiguration {
             if (part.toString().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:")) {
                 // The URL is not repeated: it may carry a login.
                 throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.LEDGER + " names a database ("
-                        + part + "…), but this version keeps the ledger in a directory (JSON Lines) only; set "
-                        + BmaProperties.LEDGER + " to a directory (an empty one would send every mail again)");
+                        + part + "…) where a directory was expected; give the URL as text ("
+                        + BmaProperties.LEDGER + "=jdbc:postgresql://host/db), not as a path");
             }
         }
-        this.ledgerDirectory = directory;
+        this.ledger = new LedgerLocation.Directory(directory);
+        return this;
+    }
+
+    /**
+     * The ledger, as {@code bma.ledger} names it: a directory (JSON Lines) or a
+     * {@code jdbc:postgresql://host[:port]/database} URL that several runners share.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a database other than PostgreSQL
+     */
+    public BmaConfiguration ledger(String location) {
+        Objects.requireNonNull(location, "ledger");
+        LedgerLocation parsed = LedgerLocation.parse(location);
+        this.ledger = parsed instanceof LedgerLocation.Directory d ? ledgerDirectory(d.path()).ledger : parsed;
+        return this;
+    }
+
+    /** The ledger's location, built by the caller (a database with its login and lease settings). */
+    public BmaConfiguration ledger(LedgerLocation location) {
+        this.ledger = Objects.requireNonNull(location, "ledger");
+        return this;
+    }
+
+    /**
+     * The login of a database ledger (the plugin takes it from settings.xml server {@code bma-ledger}
+     * or the environment); without one, the driver's own ({@code .pgpass}). Ignored for a directory.
+     */
+    public BmaConfiguration ledgerLogin(Login login) {
+        this.ledgerLogin = Optional.of(Objects.requireNonNull(login, "ledger login"));
         return this;
     }
 
@@ -134,7 +165,7 @@ public final class BmaConfiguration {
         }
         String ledger = properties.get(BmaProperties.LEDGER);
         if (ledger != null && !ledger.isBlank()) {
-            ledgerDirectory(Path.of(ledger.strip()));
+            ledger(ledger.strip());
         }
         String output = properties.get(BmaProperties.OUTPUT);
         if (output != null && !output.isBlank()) {
@@ -156,7 +187,9 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
+        LedgerLocation location = ledger instanceof LedgerLocation.Database db && ledgerLogin.isPresent()
+                && db.login().isEmpty() ? db.withLogin(ledgerLogin.get()) : ledger;
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, location, outputDirectory, clock, planning,
                 Optional.ofNullable(notifications), transfer, safeguards));
     }
 }

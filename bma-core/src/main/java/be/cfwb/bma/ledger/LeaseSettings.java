@@ -1,5 +1,6 @@
 package be.cfwb.bma.ledger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -7,14 +8,17 @@ import java.util.Objects;
  * How runners sharing a database ledger hold their mailboxes: a lease lasts {@code duration}
  * unless renewed; a runner renews its leases every {@code heartbeat}; {@code poll} is how often a
  * runner with nothing to claim looks again for a mailbox a dead runner left (its lease expired).
+ * {@code clock} tells when a lease expires: real time shared by the runners' machines (NTP), not
+ * the campaign's day, which a simulation moves on its own.
  */
-public record LeaseSettings(Duration duration, Duration heartbeat, Duration poll) {
+public record LeaseSettings(Duration duration, Duration heartbeat, Duration poll, Clock clock) {
 
-    /** Two minutes, renewed every 20 seconds, looked at every 10 seconds. */
+    /** Two minutes, renewed every 20 seconds, looked at every 10 seconds, on the system clock. */
     public static final LeaseSettings DEFAULT = new LeaseSettings(Duration.ofMinutes(2), Duration.ofSeconds(20),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Clock.systemUTC());
 
     public LeaseSettings {
+        Objects.requireNonNull(clock, "lease clock");
         Objects.requireNonNull(duration, "lease duration");
         Objects.requireNonNull(heartbeat, "lease heartbeat");
         Objects.requireNonNull(poll, "lease poll");
@@ -25,5 +29,10 @@ public record LeaseSettings(Duration duration, Duration heartbeat, Duration poll
         if (poll.isNegative() || poll.isZero()) {
             throw new IllegalArgumentException("The lease poll must be positive: " + poll);
         }
+    }
+
+    /** These settings on {@code clock} (tests move it by hand). */
+    public LeaseSettings withClock(Clock clock) {
+        return new LeaseSettings(duration, heartbeat, poll, clock);
     }
 }

@@ -26,9 +26,9 @@ import java.util.function.Consumer;
  * none is worked by two at once: a runner claims the next free mailbox ({@code SELECT … FOR UPDATE
  * SKIP LOCKED}: two runners never wait for each other nor take the same row), works it, and marks it
  * finished. A lease lasts {@link LeaseSettings#duration()} unless {@link #heartbeat() renewed}; the
- * mailbox of a runner that died is claimed again once its lease expires. Time is the injected
- * clock's: runners on several machines need synchronised clocks (NTP), as the lease duration
- * leaves a margin for.
+ * mailbox of a runner that died is claimed again once its lease expires. Time is the clock of
+ * {@link LeaseSettings}: runners on several machines need synchronised clocks (NTP), which the
+ * lease duration leaves a margin for.
  */
 public final class MailboxLeases {
 
@@ -50,9 +50,9 @@ public final class MailboxLeases {
     private record Held(String scope, String mailbox) {
     }
 
-    MailboxLeases(PostgresLedger ledger, Clock clock, LeaseSettings settings, String holder) {
+    MailboxLeases(PostgresLedger ledger, LeaseSettings settings, String holder) {
         this.ledger = ledger;
-        this.clock = clock;
+        this.clock = settings.clock();
         this.settings = settings;
         this.holder = holder;
     }
@@ -173,34 +173,44 @@ public final class MailboxLeases {
 
     /**
      * Works every one of {@code candidates} in {@code scope}, each by exactly one runner at a time:
-     * claims the next free one, hands it to {@code work}, marks it finished, and goes on until every
-     * candidate is finished (by this runner or another). When the rest are held by other runners, it
-     * waits ({@link LeaseSettings#poll()}) and looks again, so the mailboxes of a runner that died are
-     * taken over once their leases expire. Heartbeats are sent between mailboxes and on every poll;
-     * a long mailbox needs {@link #keepAlive} meanwhile.
+     * claims up to {@code batch} free ones, hands them to {@code work}, marks them finished, and goes
+     * on until every candidate is finished (by this runner or another). When the rest are held by
+     * other runners, it waits ({@link LeaseSettings#poll()}) and looks again, so the mailboxes of a
+     * runner that died are taken over once their leases expire. Leases are renewed between batches
+     * and on every poll; a long batch needs {@link #keepAlive} meanwhile. If {@code work} throws, its
+     * mailboxes are given back unfinished.
      *
      * @return the mailboxes this runner worked
      */
-    public List<BmaAddress> workAll(String scope, Collection<BmaAddress> candidates, Waiter waiter,
-                                    Consumer<BmaAddress> work) {
+    public List<BmaAddress> workAll(String scope, Collection<BmaAddress> candidates, int batch, Waiter waiter,
+                                    Consumer<List<BmaAddress>> work) {
         Objects.requireNonNull(work, "work");
+        if (batch < 1) {
+            throw new IllegalArgumentException("A batch holds at least one mailbox: " + batch);
+        }
         List<BmaAddress> worked = new ArrayList<>();
         while (true) {
             heartbeat();
-            Optional<BmaAddress> next = claimNext(scope, candidates);
-            if (next.isPresent()) {
+            List<BmaAddress> claimed = new ArrayList<>();
+            for (Optional<BmaAddress> next = claimNext(scope, candidates); next.isPresent();
+                 next = claimed.size() < batch ? claimNext(scope, candidates) : Optional.empty()) {
+                claimed.add(next.get());
+            }
+            if (!claimed.isEmpty()) {
                 boolean done = false;
                 try {
-                    work.accept(next.get());
+                    work.accept(List.copyOf(claimed));
                     done = true;
                 } finally {
-                    if (done) {
-                        finish(scope, next.get());
-                    } else {
-                        release(scope, next.get());
+                    for (BmaAddress m : claimed) {
+                        if (done) {
+                            finish(scope, m);
+                        } else {
+                            release(scope, m);
+                        }
                     }
                 }
-                worked.add(next.get());
+                worked.addAll(claimed);
                 continue;
             }
             if (unfinished(scope, candidates) == 0) {

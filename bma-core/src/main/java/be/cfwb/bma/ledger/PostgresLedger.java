@@ -59,6 +59,8 @@ public final class PostgresLedger extends Ledger {
     };
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String RUN_WIDE = "";
+    /** The databases this process has brought up to date: each verb opens the ledger, Flyway need not look every time. */
+    private static final Set<String> MIGRATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final LedgerLocation.Database location;
     private final Clock clock;
@@ -74,7 +76,7 @@ public final class PostgresLedger extends Ledger {
         this.clock = clock;
         this.connection = connection;
         this.readOnly = readOnly;
-        this.leases = readOnly ? null : new MailboxLeases(this, clock, location.leases(), holderName());
+        this.leases = readOnly ? null : new MailboxLeases(this, location.leases(), holderName());
     }
 
     static PostgresLedger open(LedgerLocation.Database location, Clock clock, boolean readOnly) {
@@ -98,6 +100,9 @@ public final class PostgresLedger extends Ledger {
 
     /** Creates or brings the schema up to this version's; Flyway serialises concurrent runners with its own lock. */
     private static void migrate(LedgerLocation.Database location) {
+        if (MIGRATED.contains(location.url())) {
+            return;
+        }
         try {
             Flyway.configure(PostgresLedger.class.getClassLoader())
                     .dataSource(location.url(), location.login().map(l -> l.user()).orElse(null),
@@ -107,6 +112,7 @@ public final class PostgresLedger extends Ledger {
                     .loggers("slf4j")
                     .load()
                     .migrate();
+            MIGRATED.add(location.url());
         } catch (FlywayException e) {
             // Flyway's message may quote the URL; ours names only what is safe to show.
             throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, "Ledger database " + location.displayUrl()

@@ -1,6 +1,7 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.Bma;
+import be.cfwb.bma.ledger.LedgerLocation;
 import be.cfwb.bma.BmaConfiguration;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
@@ -32,6 +33,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import javax.inject.Inject;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -117,9 +119,17 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     @Parameter(property = "bma.inventory", required = true)
     protected File inventory;
 
-    /** The ledger directory. Keep it outside {@code target/}: it remembers what was sent and copied. */
+    /**
+     * The ledger: a directory (JSON Lines; keep it outside {@code target/}: it remembers what was sent
+     * and copied), or a {@code jdbc:postgresql://host[:port]/database} URL that several runners share,
+     * its login in settings.xml server {@code bma-ledger} or the environment.
+     */
     @Parameter(property = "bma.ledger", defaultValue = "${project.basedir}/bma-ledger", required = true)
-    protected File ledger;
+    protected String ledger;
+
+    /** With a database ledger: how long a runner holds a mailbox without renewing its lease (seconds). */
+    @Parameter(property = "bma.ledger.leaseSeconds", defaultValue = "120")
+    protected int leaseSeconds = 120;
 
     /** Where reports and generated files go. */
     @Parameter(property = "bma.output", defaultValue = "${project.build.directory}/bma", required = true)
@@ -210,9 +220,15 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     protected BmaConfiguration configuration() {
         return Bma.configure()
                 .inventory(inventory.toPath())
-                .ledgerDirectory(ledger.toPath())
+                .ledger(ledgerLocation())
                 .outputDirectory(outputDirectory.toPath())
                 .safeguards(Safeguards.defaults().withProperties(bmaProperties()));
+    }
+
+    /** {@code bma.ledger} as a location (a database with its login from settings.xml or the environment). */
+    protected LedgerLocation ledgerLocation() {
+        Path base = project != null && project.getBasedir() != null ? project.getBasedir().toPath() : Path.of("");
+        return LedgerLocations.of(ledger, base, leaseSeconds, CredentialsLookup.of(settings, settingsDecrypter));
     }
 
     /** The goal itself: one call into {@code bma}, then rendering its result. */

@@ -50,7 +50,7 @@ class PostgresLedgerTest {
     private static final BmaAddress EC = BmaAddress.of(BmaKind.EC, 1394);
     private static final BmaAddress PO = BmaAddress.of(BmaKind.PO, 478);
     private static final LeaseSettings LEASES = new LeaseSettings(Duration.ofMinutes(2), Duration.ofSeconds(20),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Clock.systemUTC());
 
     private PostgresServer server;
     @TempDir
@@ -196,7 +196,7 @@ class PostgresLedgerTest {
     @Test
     void leasesSplitMailboxesAndPassADeadRunnersOnAfterExpiry() {
         MovableClock clock = new MovableClock(Instant.parse("2024-11-20T06:00:00Z"));
-        LedgerLocation.Database db = server.newDatabase(temp.resolve("files"), LEASES);
+        LedgerLocation.Database db = server.newDatabase(temp.resolve("files"), LEASES.withClock(clock));
         List<BmaAddress> day = IntStream.rangeClosed(1, 5).mapToObj(i -> BmaAddress.of(BmaKind.EC, 1000 + i)).toList();
         try (Ledger one = db.open(clock); Ledger two = db.open(clock)) {
             MailboxLeases a = one.leases().orElseThrow();
@@ -230,17 +230,18 @@ class PostgresLedgerTest {
     @Test
     void workAllWaitsForADeadRunnersMailboxesAndTakesThemOver() {
         MovableClock clock = new MovableClock(Instant.parse("2024-11-20T06:00:00Z"));
-        LedgerLocation.Database db = server.newDatabase(temp.resolve("files"), LEASES);
+        LedgerLocation.Database db = server.newDatabase(temp.resolve("files"), LEASES.withClock(clock));
         List<BmaAddress> day = IntStream.rangeClosed(1, 4).mapToObj(i -> BmaAddress.of(BmaKind.EC, 2000 + i)).toList();
         try (Ledger dead = db.open(clock); Ledger alive = db.open(clock)) {
             BmaAddress lost = dead.leases().orElseThrow().claimNext("d", day).orElseThrow();
             List<Duration> waits = new ArrayList<>();
-            List<BmaAddress> worked = alive.leases().orElseThrow().workAll("d", day, d -> {
+            List<List<BmaAddress>> batches = new ArrayList<>();
+            List<BmaAddress> worked = alive.leases().orElseThrow().workAll("d", day, 2, d -> {
                 waits.add(d);
                 clock.advance(d);
-            }, m -> {
-            });
+            }, batches::add);
             assertThat(worked).containsExactlyInAnyOrderElementsOf(day);
+            assertThat(batches).extracting(List::size).containsExactly(2, 1, 1);
             assertThat(worked.get(worked.size() - 1)).isEqualTo(lost);
             assertThat(waits).as("polled until the 2-minute lease expired").hasSize(12).containsOnly(Duration.ofSeconds(10));
         }
