@@ -192,6 +192,7 @@ class SharedRunnersTest {
                 sessions.computeIfAbsent(f[2], k -> new ArrayList<>()).add(new Session(f[1], begin, Long.parseLong(f[3])));
             }
         }
+        open.values().removeIf(List::isEmpty);
         open.forEach((key, left) -> {
             assertThat(key).as("only the killed runner leaves a session open").startsWith("r0 ");
             left.forEach(b -> sessions.computeIfAbsent(key.split(" ")[1], k -> new ArrayList<>())
