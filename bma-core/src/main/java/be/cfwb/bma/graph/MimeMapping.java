@@ -1,6 +1,6 @@
 package be.cfwb.bma.graph;
 
-import be.cfwb.bma.transfer.internal.SpoolDirectory;
+import be.cfwb.bma.internal.SpoolDirectory;
 import com.microsoft.graph.models.BodyType;
 import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.Importance;

@@ -1,6 +1,6 @@
 package be.cfwb.bma.graph;
 
-import be.cfwb.bma.transfer.internal.SpoolDirectory;
+import be.cfwb.bma.internal.SpoolDirectory;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import jakarta.mail.util.SharedFileInputStream;
 import org.slf4j.Logger;

@@ -6,7 +6,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.internal.LoginGate;
 import be.cfwb.bma.transfer.internal.MailboxCopy;
-import be.cfwb.bma.transfer.internal.SpoolDirectory;
+import be.cfwb.bma.internal.SpoolDirectory;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package be.cfwb.bma.transfer.internal;
 
+import be.cfwb.bma.internal.SpoolDirectory;
 import be.cfwb.bma.transfer.MessageFlags;
 import be.cfwb.bma.transfer.MessageToCopy;
 import be.cfwb.bma.transfer.SourceKey;

@@ -1,5 +1,6 @@
 package be.cfwb.bma.transfer.internal;
 
+import be.cfwb.bma.internal.SpoolDirectory;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MessageFlags;

@@ -1,4 +1,4 @@
-package be.cfwb.bma.transfer.internal;
+package be.cfwb.bma.internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

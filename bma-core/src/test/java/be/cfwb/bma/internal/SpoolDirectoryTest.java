@@ -1,4 +1,4 @@
-package be.cfwb.bma.transfer.internal;
+package be.cfwb.bma.internal;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package be.cfwb.bma.transfer.internal;
+package be.cfwb.bma.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
