@@ -8,6 +8,7 @@ import be.cfwb.bma.transfer.TransferSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,7 +70,7 @@ public final class BmaConfiguration {
     private static Path checkedLedger(Path directory) {
         Objects.requireNonNull(directory, "ledger directory");
         for (Path part : directory) {
-            if (part.toString().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:")) {
+            if (part.toString().toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
                 // The URL is not repeated: it may carry a login.
                 throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.LEDGER + " names a database ("
                         + part + "…), but this version keeps the ledger in a directory (JSON Lines) only; set "

@@ -7,6 +7,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.BmaKind;
 import be.cfwb.bma.config.BmaSettingsReader;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -153,8 +154,8 @@ public final class PlanningSettings {
      * mail of the day must be sent to all of them before the next one is due.
      */
     public int mailboxesPerDayBySenders() {
-        long gap = Math.min(java.time.Duration.between(mailTime(2), mailTime(3)).toMinutes(),
-                java.time.Duration.between(mailTime(3), mailTime(4)).toMinutes());
+        long gap = Math.min(Duration.between(mailTime(2), mailTime(3)).toMinutes(),
+                Duration.between(mailTime(3), mailTime(4)).toMinutes());
         return (int) Math.min(Integer.MAX_VALUE, mailsPerHour * gap / 60);
     }
 

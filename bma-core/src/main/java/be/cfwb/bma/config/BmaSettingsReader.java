@@ -4,6 +4,7 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.BmaProperties;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -15,10 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -66,7 +69,7 @@ public final class BmaSettingsReader {
     }
 
     /** As {@link #of(Map)}, for {@link java.util.Properties} (non-string entries are ignored). */
-    public static BmaSettingsReader of(java.util.Properties properties) {
+    public static BmaSettingsReader of(Properties properties) {
         Map<String, String> map = new TreeMap<>();
         properties.forEach((k, v) -> {
             if (k instanceof String key && v instanceof String value) {
@@ -206,7 +209,7 @@ public final class BmaSettingsReader {
         return parsed(key, v -> {
             try {
                 return Path.of(v);
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 throw invalid(key + " '" + v + "' is not a path: " + e.getReason());
             }
         });
@@ -214,7 +217,7 @@ public final class BmaSettingsReader {
 
     /** The items of a list, split on {@code separator} ({@code ","} or {@code ";"}), stripped, empty ones left out. */
     public List<String> list(String key, String separator) {
-        return string(key).map(v -> Arrays.stream(v.split(java.util.regex.Pattern.quote(separator))).map(String::strip)
+        return string(key).map(v -> Arrays.stream(v.split(Pattern.quote(separator))).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
     }
 

@@ -10,6 +10,7 @@ import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.Secret;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -291,7 +292,7 @@ public final class GraphSettings {
         /** A PEM file of the certificate(s) to trust for the authority, instead of the JVM's trust store. */
         public Builder trustCertificate(Path pem) {
             Path p = Objects.requireNonNull(pem, "trustCertificate");
-            if (!java.nio.file.Files.isReadable(p)) {
+            if (!Files.isReadable(p)) {
                 throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, TRUST_CERTIFICATE + " '" + p
                         + "' cannot be read; give a PEM file of the authority's certificate or CA");
             }

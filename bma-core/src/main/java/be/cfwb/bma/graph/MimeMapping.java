@@ -21,17 +21,24 @@ import jakarta.mail.internet.ParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -77,13 +84,13 @@ final class MimeMapping implements AutoCloseable {
         }
 
         InputStream open() throws IOException {
-            return file != null ? Files.newInputStream(file) : new java.io.ByteArrayInputStream(data);
+            return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(data);
         }
     }
 
     final Message message;
     final List<Attachment> attachments = new ArrayList<>();
-    java.time.Instant sentDate; // the Date header, if present and readable
+    Instant sentDate; // the Date header, if present and readable
     private final List<Path> spooled = new ArrayList<>();
     private final Path spool; // the transfer's spool directory
 
@@ -108,7 +115,7 @@ final class MimeMapping implements AutoCloseable {
         MimeMessage mime = new MimeMessage(SESSION, in);
         MimeMapping mapping = new MimeMapping(new Message(), spool);
         try {
-            java.util.Date sent = mime.getSentDate();
+            Date sent = mime.getSentDate();
             mapping.sentDate = sent == null ? null : sent.toInstant();
             mapping.fill(mapping.message, mime, true);
         } catch (MessagingException | IOException | RuntimeException e) {
@@ -175,7 +182,7 @@ final class MimeMapping implements AutoCloseable {
         }
         try {
             return MimeUtility.decodeText(MimeUtility.unfold(raw));
-        } catch (java.io.UnsupportedEncodingException e) {
+        } catch (UnsupportedEncodingException e) {
             return MimeUtility.unfold(raw);
         }
     }
@@ -234,7 +241,7 @@ final class MimeMapping implements AutoCloseable {
         if (part.isMimeType("message/rfc822")) {
             byte[] raw = readRaw(part, MAX_ITEM_ATTACHMENT + 1);
             if (raw != null) {
-                MimeMessage nested = new MimeMessage(SESSION, new java.io.ByteArrayInputStream(raw));
+                MimeMessage nested = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
                 Message item = new Message();
                 fill(item, nested, false);
                 String name = nested.getSubject() == null ? "message" : nested.getSubject();
@@ -378,10 +385,10 @@ final class MimeMapping implements AutoCloseable {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             return new String(bytes, Charset.forName("windows-1252"));
         }
     }

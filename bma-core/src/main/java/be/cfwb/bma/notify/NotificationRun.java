@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,11 +37,15 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One notification run: sends, for the selected mailboxes, every mail the schedule says is
@@ -183,7 +188,7 @@ public final class NotificationRun {
         boolean contradicts = announced.isPresent() && !announced.get().equals(planned);
         // Today, a mail waits for its planned time; a past day's mails are all overdue; a future day
         // (allowed on purpose: a simulation) is run as a whole.
-        java.time.LocalDateTime now = clock.instant().atZone(settings.zone()).toLocalDateTime();
+        LocalDateTime now = clock.instant().atZone(settings.zone()).toLocalDateTime();
         boolean today = date.equals(now.toLocalDate());
         for (NotificationKind kind : NotificationKind.values()) {
             LocalDate dueDay = schedule.dueAt(kind).toLocalDate();
@@ -261,11 +266,11 @@ public final class NotificationRun {
                          int total) {
         // Pacing is per sending mailbox: two roles configured with one address share its allowance.
         Map<SenderRole, Lane> laneOf = lanes();
-        Map<Lane, Deque<Deque<Item>>> ready = new java.util.LinkedHashMap<>();
+        Map<Lane, Deque<Deque<Item>>> ready = new LinkedHashMap<>();
         Map<Lane, Instant> nextAllowed = new HashMap<>();
         Map<Lane, Integer> sentInLastDay = new HashMap<>();
         Instant start = clock.instant();
-        for (Lane lane : new java.util.LinkedHashSet<>(laneOf.values())) {
+        for (Lane lane : new LinkedHashSet<>(laneOf.values())) {
             ready.put(lane, new ArrayDeque<>());
             nextAllowed.put(lane, start);
             sentInLastDay.put(lane, dryRun ? 0 : countSentSince(lane, start.minus(Duration.ofDays(1))));
@@ -329,16 +334,16 @@ public final class NotificationRun {
     }
 
     private Map<SenderRole, Lane> lanes() {
-        Map<String, List<SenderRole>> byAddress = new java.util.LinkedHashMap<>();
+        Map<String, List<SenderRole>> byAddress = new LinkedHashMap<>();
         for (SenderRole role : SenderRole.values()) {
-            byAddress.computeIfAbsent(settings.sender(role).address().toLowerCase(java.util.Locale.ROOT),
+            byAddress.computeIfAbsent(settings.sender(role).address().toLowerCase(Locale.ROOT),
                     k -> new ArrayList<>()).add(role);
         }
         Map<SenderRole, Lane> lanes = new EnumMap<>(SenderRole.class);
         byAddress.forEach((address, roles) -> {
             int perMinute = roles.stream().mapToInt(r -> settings.rateLimit(r).perMinute()).min().orElseThrow();
             int perDay = roles.stream().mapToInt(r -> settings.rateLimit(r).perDay()).min().orElseThrow();
-            Lane lane = new Lane(address, roles.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()),
+            Lane lane = new Lane(address, roles.stream().map(Enum::name).collect(Collectors.toSet()),
                     new RateLimit(perMinute, perDay));
             roles.forEach(r -> lanes.put(r, lane));
         });

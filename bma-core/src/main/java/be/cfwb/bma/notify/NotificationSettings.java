@@ -9,6 +9,7 @@ import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.PasswordGenerator;
 import be.cfwb.bma.calendar.PlanningSettings;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Collections;
@@ -252,7 +253,7 @@ public final class NotificationSettings {
             changePasswordAtFirstSignIn(NotificationSettings.changePasswordAtFirstSignIn(properties));
             properties.path(BmaProperties.NOTIFY_TEMPLATES).ifPresent(d -> {
                 // Checked here, not when the templates are read, so that the message names the key.
-                if (!java.nio.file.Files.isDirectory(d)) {
+                if (!Files.isDirectory(d)) {
                     throw new BmaException(BmaErrorCode.INVALID_TEMPLATE, BmaProperties.NOTIFY_TEMPLATES + " '" + d
                             + "' is not a directory; point it at the directory holding the mailN.* template files");
                 }

@@ -173,11 +173,13 @@ abstract class ThrottlingStormSuite extends TwoServerTestBase<MailServerFixture,
         h.assertCopiedByteForByte(a, archives());
 
         MailboxReport m = report.mailboxes().get(0);
+        // Every throttled answer counted, also one the reader met while the writer was already
+        // waiting out its own: that one wait covered both.
         assertThat(m.throttled()).as(report.summary()).isEqualTo(thrown);
-        assertThat(m.retries()).isGreaterThanOrEqualTo(thrown);
+        assertThat(m.retries()).isGreaterThanOrEqualTo(waits.size());
         assertThat(waits).as("each wait is the server's suggestion, not our default").isNotEmpty()
                 .allSatisfy(w -> assertThat(w).isEqualTo(SUGGESTED));
-        assertThat(m.waited()).as("time waited").isGreaterThanOrEqualTo(SUGGESTED.multipliedBy(thrown))
+        assertThat(m.waited()).as("time waited").isGreaterThanOrEqualTo(SUGGESTED.multipliedBy(waits.size()))
                 .isLessThan(took);
         assertThat(report.retryStats()).isEqualTo(m.retryStats());
 

@@ -23,7 +23,6 @@ import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.transfer.FolderMapper;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.TransferSettings;
-import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -62,6 +61,7 @@ class MigrationDayTest {
     @TempDir
     Path dir;
     private GreenMail oldServer;
+    private GreenMailFixture oldImap;
     private GreenMailFixture newServer;
     private final Map<BmaAddress, String> issuedPasswords = new ConcurrentHashMap<>();
 
@@ -70,11 +70,12 @@ class MigrationDayTest {
         oldServer = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
         oldServer.start();
+        oldImap = GreenMailFixture.over(oldServer);
         newServer = GreenMailFixture.start();
         for (BmaAddress a : MAILBOXES) {
             oldServer.setUser(a.toString(), a.toString(), password(a));
             newServer.createUser(a, password(a));
-            try (var seeder = be.cfwb.bma.testing.MailboxSeeder.connect(endpoint(oldServer), a.toString(), password(a))) {
+            try (var seeder = be.cfwb.bma.testing.MailboxSeeder.connect(oldImap.imapEndpoint(), a.toString(), password(a))) {
                 SampleMailboxes.seed(seeder, a, SAMPLE);
             }
         }
@@ -82,7 +83,7 @@ class MigrationDayTest {
 
     @AfterEach
     void stop() {
-        oldServer.stop();
+        oldImap.close();
         newServer.close();
     }
 
@@ -180,7 +181,7 @@ class MigrationDayTest {
                 .credentialIssuer(issuer)
                 .build();
         TransferSettings transfer = TransferSettings.builder()
-                .imapSource(endpoint(oldServer), passwords(), clock)
+                .imapSource(oldImap.imapEndpoint(), passwords(), clock)
                 .imapTarget(newServer.imapEndpoint(), passwords(), clock)
                 .folderMapper(FolderMapper.exchange())
                 .spoolDirectory(dir)
@@ -200,9 +201,5 @@ class MigrationDayTest {
 
     private static String password(BmaAddress a) {
         return "pw-" + a.localPart();
-    }
-
-    private static ImapEndpoint endpoint(GreenMail server) {
-        return ImapEndpoint.parse("imap://127.0.0.1:" + server.getImap().getPort(), "GreenMail");
     }
 }

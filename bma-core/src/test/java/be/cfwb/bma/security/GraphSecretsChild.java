@@ -14,6 +14,7 @@ import be.cfwb.bma.graph.GraphCredentialIssuer;
 import be.cfwb.bma.graph.GraphCredentials;
 import be.cfwb.bma.graph.GraphSettings;
 import be.cfwb.bma.graph.GraphTarget;
+import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.testing.graph.GraphStandIn;
@@ -21,7 +22,6 @@ import be.cfwb.bma.transfer.FolderMapper;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferSettings;
-import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -73,12 +73,13 @@ public final class GraphSecretsChild {
         Clock clock = Clock.fixed(Instant.parse("2024-11-04T08:00:00Z"), ZoneId.of("Europe/Brussels"));
         GreenMail oldServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
         oldServer.start();
+        GreenMailFixture oldImap = GreenMailFixture.over(oldServer);
         GraphStandIn standIn = GraphStandIn.start(clock).token(token);
         try {
             for (BmaAddress a : MAILBOXES) {
                 oldServer.setUser(a.toString(), a.toString(), sourcePassword(a, nonce));
                 standIn.addUser(a.toString());
-                try (MailboxSeeder seeder = MailboxSeeder.connect(endpoint(oldServer), a.toString(), sourcePassword(a, nonce))) {
+                try (MailboxSeeder seeder = MailboxSeeder.connect(oldImap.imapEndpoint(), a.toString(), sourcePassword(a, nonce))) {
                     SampleMailboxes.seed(seeder, a, 3);
                 }
             }
@@ -87,7 +88,7 @@ public final class GraphSecretsChild {
             // 1. the app's access token: migrate, verify, reset a password through Graph
             try (GraphConnection graph = GraphConnection.open(GraphSettings.builder()
                     .credentials(GraphCredentials.staticToken(token)).baseUrl(standIn.baseUrl()).build())) {
-                Bma bma = bma(work, "token", inventory, clock, transfer(graph, work, oldServer, nonce, clock));
+                Bma bma = bma(work, "token", inventory, clock, transfer(graph, work, oldImap, nonce, clock));
                 MigrateResult migrated = bma.migrate(MailboxSelection.all(), Pass.PRESTAGE, false, TransferListener.NONE);
                 VerifyResult verified = bma.verify(MailboxSelection.all());
                 bma.report(MailboxSelection.all());
@@ -113,7 +114,7 @@ public final class GraphSecretsChild {
                     .credentials(GraphCredentials.clientSecret("cfwb.onmicrosoft.com", CLIENT_ID, clientSecret))
                     .authority("https://127.0.0.1:1/")
                     .baseUrl(standIn.baseUrl()).build())) {
-                Bma bma = bma(work, "secret", inventory, clock, transfer(graph, work, oldServer, nonce, clock));
+                Bma bma = bma(work, "secret", inventory, clock, transfer(graph, work, oldImap, nonce, clock));
                 MigrateResult failed = bma.migrate(MailboxSelection.all(), Pass.PRESTAGE, false, TransferListener.NONE);
                 bma.report(MailboxSelection.all());
                 System.out.println("CLIENT-SECRET-FAILED " + !failed.isSuccess() + " "
@@ -128,13 +129,13 @@ public final class GraphSecretsChild {
             }
         } finally {
             standIn.close();
-            oldServer.stop();
+            oldImap.close();
         }
     }
 
-    private static TransferSettings transfer(GraphConnection graph, Path work, GreenMail oldServer, String nonce, Clock clock) {
+    private static TransferSettings transfer(GraphConnection graph, Path work, GreenMailFixture oldServer, String nonce, Clock clock) {
         return GraphTarget.configure(TransferSettings.builder(), graph)
-                .imapSource(endpoint(oldServer), m -> new MailboxCredentials.Password(m.toString(),
+                .imapSource(oldServer.imapEndpoint(), m -> new MailboxCredentials.Password(m.toString(),
                         Secret.of(sourcePassword(m, nonce))), clock)
                 .folderMapper(FolderMapper.exchange())
                 .spoolDirectory(work.resolve("spool"))
@@ -150,9 +151,5 @@ public final class GraphSecretsChild {
 
     static String sourcePassword(BmaAddress a, String nonce) {
         return "src-" + nonce + "-" + a.localPart();
-    }
-
-    private static ImapEndpoint endpoint(GreenMail server) {
-        return ImapEndpoint.parse("imap://127.0.0.1:" + server.getImap().getPort(), "GreenMail");
     }
 }

@@ -22,7 +22,6 @@ import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.transfer.FolderMapper;
 import be.cfwb.bma.transfer.TransferSettings;
-import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -68,12 +67,13 @@ public final class SecretsChild {
         GreenMail oldServer = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
         oldServer.start();
+        GreenMailFixture oldImap = GreenMailFixture.over(oldServer);
         GreenMailFixture newServer = GreenMailFixture.start();
         try {
             for (BmaAddress a : MAILBOXES) {
                 oldServer.setUser(a.toString(), a.toString(), sourcePassword(a, nonce));
                 newServer.createUser(a, targetPassword(a, nonce));
-                try (MailboxSeeder seeder = MailboxSeeder.connect(endpoint(oldServer), a.toString(), sourcePassword(a, nonce))) {
+                try (MailboxSeeder seeder = MailboxSeeder.connect(oldImap.imapEndpoint(), a.toString(), sourcePassword(a, nonce))) {
                     SampleMailboxes.seed(seeder, a, 3);
                 }
             }
@@ -97,7 +97,7 @@ public final class SecretsChild {
                     .credentialIssuer(issuer)
                     .build();
             TransferSettings transfer = TransferSettings.builder()
-                    .imapSource(endpoint(oldServer), credentials(true, nonce), clock)
+                    .imapSource(oldImap.imapEndpoint(), credentials(true, nonce), clock)
                     .imapTarget(newServer.imapEndpoint(), credentials(false, nonce), clock)
                     .folderMapper(FolderMapper.exchange())
                     .spoolDirectory(work.resolve("spool"))
@@ -119,7 +119,7 @@ public final class SecretsChild {
             }
             System.out.println("RESULT " + (last != null && last.isSuccess()) + " verified=" + (last == null ? 0 : last.verified()));
             // a wrong password: the error must not carry it either
-            try (var s = TransferSettings.builder().imapSource(endpoint(oldServer), m -> new MailboxCredentials.Password(
+            try (var s = TransferSettings.builder().imapSource(oldImap.imapEndpoint(), m -> new MailboxCredentials.Password(
                     m.toString(), Secret.of("wrong-" + nonce)), clock).imapTarget(newServer.imapEndpoint(), credentials(false, nonce), clock)
                     .build().source().open(MAILBOXES.get(0))) {
                 System.out.println("UNEXPECTED login with a wrong password");
@@ -136,7 +136,7 @@ public final class SecretsChild {
             secrets.addAll(issued.values());
             Files.writeString(secretsFile, String.join("\n", secrets) + "\n", StandardCharsets.UTF_8);
         } finally {
-            oldServer.stop();
+            oldImap.close();
             newServer.close();
         }
     }
@@ -151,9 +151,5 @@ public final class SecretsChild {
 
     private static CredentialSource credentials(boolean source, String nonce) {
         return m -> new MailboxCredentials.Password(m.toString(), Secret.of(source ? sourcePassword(m, nonce) : targetPassword(m, nonce)));
-    }
-
-    private static ImapEndpoint endpoint(GreenMail server) {
-        return ImapEndpoint.parse("imap://127.0.0.1:" + server.getImap().getPort(), "GreenMail");
     }
 }

@@ -15,10 +15,10 @@ import be.cfwb.bma.notify.NotificationLinks;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.SmtpNotifier;
 import be.cfwb.bma.notify.SmtpSettings;
+import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.SampleMailboxes;
 import be.cfwb.bma.transfer.TransferSettings;
-import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -61,6 +61,9 @@ class RunMojoTest {
     Path dir;
     private GreenMail oldServer;
     private GreenMail newServer;
+    /** IMAP clients reach both servers through the test kit's relay, which acknowledges GreenMail's replies at once. */
+    private GreenMailFixture oldImap;
+    private GreenMailFixture newImap;
     private final AtomicReference<Instant> now = new AtomicReference<>();
     private final List<String> info = new ArrayList<>();
 
@@ -68,17 +71,19 @@ class RunMojoTest {
     void servers() {
         oldServer = greenMail();
         newServer = greenMail();
+        oldImap = GreenMailFixture.over(oldServer);
+        newImap = GreenMailFixture.over(newServer);
         oldServer.setUser(MAILBOX.toString(), MAILBOX.toString(), PASSWORD);
         newServer.setUser(MAILBOX.toString(), MAILBOX.toString(), PASSWORD);
-        try (MailboxSeeder seeder = MailboxSeeder.connect(endpoint(oldServer), MAILBOX.toString(), PASSWORD)) {
+        try (MailboxSeeder seeder = MailboxSeeder.connect(oldImap.imapEndpoint(), MAILBOX.toString(), PASSWORD)) {
             SampleMailboxes.seed(seeder, MAILBOX, 3);
         }
     }
 
     @AfterEach
     void stop() {
-        oldServer.stop();
-        newServer.stop();
+        oldImap.close();
+        newImap.close();
     }
 
     @Test
@@ -194,8 +199,8 @@ class RunMojoTest {
                         .links(NotificationLinks.of("https://outlook.office.com/mail/", "https://e.be/1", "https://e.be/2"))
                         .notifier(new SmtpNotifier(SmtpSettings.loopback(relay.getSmtp().getPort()), d -> { }))
                         .sleeper(d -> { }).credentialIssuer(issuer).build())
-                .transfer(TransferSettings.builder().imapSource(endpoint(oldServer), logins, clock)
-                        .imapTarget(endpoint(newServer), logins, clock).spoolDirectory(dir).build());
+                .transfer(TransferSettings.builder().imapSource(oldImap.imapEndpoint(), logins, clock)
+                        .imapTarget(newImap.imapEndpoint(), logins, clock).spoolDirectory(dir).build());
     }
 
     private static GreenMail greenMail() {
@@ -203,9 +208,5 @@ class RunMojoTest {
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
         server.start();
         return server;
-    }
-
-    private static ImapEndpoint endpoint(GreenMail server) {
-        return ImapEndpoint.parse("imap://127.0.0.1:" + server.getImap().getPort(), "GreenMail");
     }
 }

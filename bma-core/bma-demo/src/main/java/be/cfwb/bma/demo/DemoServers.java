@@ -33,7 +33,8 @@ import java.util.Properties;
  * The demo's servers, in a process of their own: the old server (GreenMail IMAP and SMTP,
  * seeded), the new one (GreenMail IMAP, reached through an {@link AppendDateRelay} so that it
  * keeps the dates of mail received between noon and one o'clock) and the Graph stand-in (for
- * the mail-2 password).
+ * the mail-2 password). The old server's IMAP is reached through such a relay too, which
+ * acknowledges GreenMail's replies at once (see {@link GreenMailFixture}).
  * Writes {@value #PORTS} when ready; ends when {@value #STOP} appears, when the demo has not
  * touched {@value #HEARTBEAT} for {@link #IDLE}, or after {@link #LIFETIME}, so that it never
  * outlives its purpose by long.
@@ -57,6 +58,7 @@ public final class DemoServers {
         GreenMail oldServer = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
         oldServer.start();
+        GreenMailFixture oldImap = GreenMailFixture.over(oldServer);
         GreenMailFixture newServer = GreenMailFixture.start();
         try (GraphStandIn graph = GraphStandIn.start()) {
             Session session = Session.getInstance(new Properties());
@@ -70,7 +72,7 @@ public final class DemoServers {
                         SampleMailboxes.messages(address, Integer.parseInt(parts[1])));
             }
             Properties ports = new Properties();
-            ports.setProperty("old.imap", Integer.toString(oldServer.getImap().getPort()));
+            ports.setProperty("old.imap", Integer.toString(oldImap.imapPort()));
             ports.setProperty("old.smtp", Integer.toString(oldServer.getSmtp().getPort()));
             ports.setProperty("new.imap", Integer.toString(newServer.imapPort()));
             ports.setProperty("graph.url", graph.baseUrl());
@@ -83,7 +85,7 @@ public final class DemoServers {
             Files.move(tmp, state.resolve(PORTS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             waitForTheEnd(state);
         } finally {
-            oldServer.stop();
+            oldImap.close();
             newServer.close();
             Files.deleteIfExists(state.resolve(PORTS));
             Files.deleteIfExists(state.resolve(STOP));

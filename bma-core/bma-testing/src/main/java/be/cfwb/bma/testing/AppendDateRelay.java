@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * A loopback relay in front of a GreenMail IMAP port so that GreenMail keeps the INTERNALDATE
- * an APPEND gives. GreenMail 2.1.5 reads that date-time with a 12-hour clock
+ * an APPEND gives. GreenMail (2.1.5 to 2.1.13) reads that date-time with a 12-hour clock
  * ({@code dd-MMM-yyyy hh:mm:ss Z}, greenmail-mail-test/greenmail#211): a message appended as
  * {@code 12:07:37} is stored at {@code 00:07:37}, twelve hours early, and verification rightly
  * calls the copy's date wrong. Which messages meet it depends on the hour of the day and the

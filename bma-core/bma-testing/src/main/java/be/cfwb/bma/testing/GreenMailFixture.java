@@ -18,9 +18,10 @@ import java.io.UncheckedIOException;
  * 2.1.5): RFC822.SIZE counts the body only, not the header, so sizes are never compared —
  * bytes are (SHA-256 or byte arrays); UIDVALIDITY is the folder's creation time in seconds, so
  * a folder recreated within the same second keeps it (tests wait for the next second);
- * each command costs tens of milliseconds and each partial FETCH re-reads the whole message,
- * so GreenMail says nothing about speed. Clients reach it through an {@link AppendDateRelay},
- * which keeps GreenMail from storing an APPEND at 12:xx twelve hours early.
+ * each partial FETCH re-reads the whole message, so GreenMail says nothing about speed.
+ * Clients reach it through an {@link AppendDateRelay}, which keeps GreenMail from storing an
+ * APPEND at 12:xx twelve hours early, and acknowledges its replies at once (GreenMail leaves
+ * Nagle on: reached directly, each reply of more than one line waits ~40 ms for a delayed ACK).
  */
 public final class GreenMailFixture implements MailServerFixture {
 
@@ -38,10 +39,18 @@ public final class GreenMailFixture implements MailServerFixture {
         setup.setServerStartupTimeout(10_000);
         GreenMail gm = new GreenMail(setup);
         gm.start();
+        return over(gm);
+    }
+
+    /**
+     * The fixture over a GreenMail already started with an IMAP service among others (SMTP,
+     * say, which stays reached directly); closing the fixture stops that GreenMail.
+     */
+    public static GreenMailFixture over(GreenMail started) {
         try {
-            return new GreenMailFixture(gm, AppendDateRelay.to(gm.getImap().getPort()));
+            return new GreenMailFixture(started, AppendDateRelay.to(started.getImap().getPort()));
         } catch (IOException e) {
-            gm.stop();
+            started.stop();
             throw new UncheckedIOException("Cannot open a loopback port for GreenMail's relay", e);
         }
     }

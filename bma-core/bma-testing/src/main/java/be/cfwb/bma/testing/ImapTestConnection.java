@@ -6,6 +6,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
@@ -30,7 +31,7 @@ final class ImapTestConnection {
             store.connect(endpoint.host(), endpoint.port(), login, password);
             return store;
         } catch (MessagingException e) {
-            throw new UncheckedIOException(new java.io.IOException("Cannot log in to " + endpoint + " as " + login
+            throw new UncheckedIOException(new IOException("Cannot log in to " + endpoint + " as " + login
                     + ": " + e.getMessage(), e));
         }
     }

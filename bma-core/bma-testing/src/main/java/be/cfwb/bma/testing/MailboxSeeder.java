@@ -12,6 +12,7 @@ import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Date;
@@ -91,7 +92,7 @@ public final class MailboxSeeder implements AutoCloseable {
                 }
 
                 @Override
-                public void writeTo(OutputStream os) throws java.io.IOException {
+                public void writeTo(OutputStream os) throws IOException {
                     os.write(raw);
                 }
             };

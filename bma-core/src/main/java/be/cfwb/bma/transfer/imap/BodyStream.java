@@ -77,7 +77,8 @@ final class BodyStream extends InputStream {
                 return f;
             });
         } catch (MessagingException | RuntimeException e) {
-            throw new IOException(what + ": " + ImapErrors.text(e), e);
+            // The cause says what kind of failure it was: a throttled read is waited out as the server asks.
+            throw new IOException(what + ": " + ImapErrors.text(e), ImapErrors.translate(what, e));
         }
         for (FetchResponse fr : answer.fetches()) {
             UID u = fr.getItem(UID.class);

@@ -35,10 +35,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -224,7 +226,7 @@ public final class ImapSource implements MailboxSource {
                         continue;
                     }
                     long uid;
-                    java.util.Date received;
+                    Date received;
                     try {
                         uid = folder.getUID(m);
                         received = uid < 0 ? null : m.getReceivedDate();
@@ -304,7 +306,7 @@ public final class ImapSource implements MailboxSource {
     private static long uidOnly(IMAPFolder folder, int number) {
         try {
             RawFetch f = (RawFetch) folder.doCommand(p -> RawFetch.run(p, "FETCH " + number + " (UID)"));
-            return f.fetches().stream().map(r -> r.getItem(UID.class)).filter(java.util.Objects::nonNull)
+            return f.fetches().stream().map(r -> r.getItem(UID.class)).filter(Objects::nonNull)
                     .mapToLong(u -> u.uid).findFirst().orElse(-1);
         } catch (MessagingException e) {
             return -1;

@@ -65,6 +65,7 @@ final class CopyPipeline {
                 Thread.currentThread().getName() + "-reader");
         readerThread.setDaemon(true);
         readerThread.start();
+        TransferException thrown = null;
         try {
             int done = 0;
             while (done < toCopy.size()) {
@@ -82,9 +83,13 @@ final class CopyPipeline {
                 done += batch.size();
                 try {
                     writer.storeAll(mapping, path, batch, tally);
+                } catch (TransferException e) {
+                    thrown = e;
+                    throw e;
                 } finally {
-                    batch.forEach(Fetched::close);
                     for (Fetched b : batch) {
+                        countUnseenThrottling(b, thrown);
+                        b.close();
                         budget.release(budgetUnits(b.message().size()));
                     }
                 }
@@ -95,7 +100,7 @@ final class CopyPipeline {
         } finally {
             stop.set(true);
             do {
-                drainAndClose(queue, budget);
+                drainAndClose(queue, budget, thrown);
                 try {
                     readerThread.join(50);
                 } catch (InterruptedException e) {
@@ -103,7 +108,7 @@ final class CopyPipeline {
                     Thread.currentThread().interrupt();
                 }
             } while (readerThread.isAlive());
-            drainAndClose(queue, budget);
+            drainAndClose(queue, budget, thrown);
         }
     }
 
@@ -153,16 +158,27 @@ final class CopyPipeline {
         }
     }
 
+    /**
+     * A throttled read the writer never reached (it stopped at an earlier failure, {@code thrown})
+     * was still a throttled answer from the server: the report counts every one.
+     */
+    private void countUnseenThrottling(Fetched f, TransferException thrown) {
+        if (f.failure() != null && f.failure().isThrottled() && f.failure() != thrown) {
+            connections.throttledWithoutRetry();
+        }
+    }
+
     /** Read-ahead budget units (KiB) a message of {@code size} listed bytes takes; never more than the whole. */
     private static int budgetUnits(long size) {
         return (int) Math.max(1, Math.min(READ_AHEAD_BYTES, size) / 1024);
     }
 
     /** Frees what the reader left, and its budget, so that a reader waiting for budget sees the stop. */
-    private static void drainAndClose(BlockingQueue<Fetched> queue, Semaphore budget) {
+    private void drainAndClose(BlockingQueue<Fetched> queue, Semaphore budget, TransferException thrown) {
         List<Fetched> rest = new ArrayList<>();
         queue.drainTo(rest);
         for (Fetched f : rest) {
+            countUnseenThrottling(f, thrown);
             f.close();
             budget.release(budgetUnits(f.message().size()));
         }

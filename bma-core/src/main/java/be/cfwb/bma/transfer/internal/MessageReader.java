@@ -56,6 +56,9 @@ final class MessageReader {
             return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), in, m.size(),
                     settings.memoryThreshold(), settings.spoolDirectory()), null, null);
         } catch (IOException e) {
+            if (e.getCause() instanceof TransferException t && t.isThrottled()) {
+                return new Fetched(m, null, t, null);
+            }
             return new Fetched(m, null, TransferException.retryable("Reading UID " + m.uid() + " of " + path
                     + " failed: " + e.getMessage(), e), null);
         } catch (TransferException e) {

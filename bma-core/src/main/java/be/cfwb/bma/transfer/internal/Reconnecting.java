@@ -71,6 +71,11 @@ final class Reconnecting {
         readRetries.incrementAndGet();
     }
 
+    /** Counts a throttled answer whose wait another failure's retry covered. */
+    void throttledWithoutRetry() {
+        waits.accumulateAndGet(new RetryStats(0, 1, Duration.ZERO), RetryStats::plus);
+    }
+
     /** The retries and waits of this pass so far, the adapters' own included once they are closed. */
     RetryStats stats() {
         return RetryStats.retries(retries + readRetries.get()).plus(waits.get());

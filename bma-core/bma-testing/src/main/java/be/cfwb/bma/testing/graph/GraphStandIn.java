@@ -136,7 +136,7 @@ public final class GraphStandIn implements AutoCloseable {
      */
     public static void main(String[] args) throws InterruptedException {
         int port = 0;
-        java.util.List<String> users = new ArrayList<>();
+        List<String> users = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--port=")) {
                 port = Integer.parseInt(a.substring("--port=".length()));

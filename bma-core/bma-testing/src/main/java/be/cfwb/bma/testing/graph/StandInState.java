@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -171,7 +172,7 @@ final class StandInState {
         List<Folder> children(String parentId) {
             List<Folder> out = new ArrayList<>();
             for (Folder f : folders.values()) {
-                if (java.util.Objects.equals(parentId, f.parentId)) {
+                if (Objects.equals(parentId, f.parentId)) {
                     out.add(f);
                 }
             }

@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,11 +23,15 @@ import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +40,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A stand-in for Entra ID's token endpoint ({@code POST /{tenant}/oauth2/v2.0/token}, client
@@ -188,7 +193,7 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     }
 
     private static String key(String tenant, String clientId) {
-        return tenant.toLowerCase(java.util.Locale.ROOT) + "/" + clientId.toLowerCase(java.util.Locale.ROOT);
+        return tenant.toLowerCase(Locale.ROOT) + "/" + clientId.toLowerCase(Locale.ROOT);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -252,9 +257,9 @@ public final class TokenEndpointStandIn implements AutoCloseable {
 
     /** The resource scope asked, without the OpenID scopes MSAL adds ({@code openid profile offline_access}). */
     private static String resource(String scope) {
-        return java.util.Arrays.stream(scope.split(" "))
-                .filter(s -> !s.isBlank() && !java.util.Set.of("openid", "profile", "offline_access").contains(s))
-                .collect(java.util.stream.Collectors.joining(" "));
+        return Arrays.stream(scope.split(" "))
+                .filter(s -> !s.isBlank() && !Set.of("openid", "profile", "offline_access").contains(s))
+                .collect(Collectors.joining(" "));
     }
 
     private static boolean authenticated(App app, Map<String, String> form) {
@@ -320,7 +325,7 @@ public final class TokenEndpointStandIn implements AutoCloseable {
         o.put("error", error);
         o.put("error_description", "AADSTS" + code + ": " + description + " Trace ID: " + UUID.randomUUID());
         o.putArray("error_codes").add(code);
-        o.put("timestamp", java.time.Instant.now().toString());
+        o.put("timestamp", Instant.now().toString());
         o.put("trace_id", UUID.randomUUID().toString());
         o.put("correlation_id", UUID.randomUUID().toString());
         return o;
