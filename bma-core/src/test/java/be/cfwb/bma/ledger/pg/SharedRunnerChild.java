@@ -39,7 +39,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,21 +89,27 @@ public final class SharedRunnerChild {
                     + result.stages().stream().allMatch(s -> s.success()));
         }
         System.out.println("FINISHED " + runner);
+        // What the runner cost the machine, whatever else runs on it: the test's time on a quiet machine.
+        System.out.println("CPU " + runner + " " + ProcessHandle.current().info().totalCpuDuration()
+                .map(Duration::toMillis).orElse(-1L) + " ms");
     }
 
     /** Each stage's time on stderr (the runner's log), to see where a slow run spends it. */
     private static RunListener timing(String runner) {
-        long[] started = new long[1];
+        Map<Stage, Long> started = new EnumMap<>(Stage.class);
         return new RunListener() {
             @Override
             public void stageStarted(Stage stage, int mailboxes) {
-                started[0] = System.nanoTime();
+                started.put(stage, System.nanoTime());
             }
 
             @Override
             public void stageFinished(StageOutcome outcome) {
-                System.err.println("STAGE " + runner + " " + outcome.stage() + " " + outcome.mailboxes().size() + " "
-                        + (System.nanoTime() - started[0]) / 1_000_000 + " ms");
+                Long start = started.remove(outcome.stage());
+                if (start != null) {
+                    System.err.println("STAGE " + runner + " " + outcome.stage() + " " + outcome.mailboxes().size() + " "
+                            + (System.nanoTime() - start) / 1_000_000 + " ms");
+                }
             }
         };
     }

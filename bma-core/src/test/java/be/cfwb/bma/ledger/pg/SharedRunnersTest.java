@@ -62,7 +62,9 @@ class SharedRunnersTest {
 
     @Test
     void threeRunnersShareADayAndOneKilledLosesAndDuplicatesNothing() throws Exception {
+        phase("start");
         PostgresServer pg = PostgresServer.shared();
+        phase("postgres");
         try (GreenMailFixture target = GreenMailFixture.start()) {
             GreenMail old = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
@@ -84,6 +86,7 @@ class SharedRunnersTest {
                 SampleMailboxes.seed(seeder, a, SAMPLE);
             }
         }
+        phase("servers and 30 mailboxes seeded");
         LedgerLocation.Database ledger = pg.newDatabase(temp.resolve("parent-files"));
         Bma parent = SharedRunnerChild.bma(ledger, old.getImap().getPort(), old.getSmtp().getPort(),
                 target.imapEndpoint().port(), temp.resolve("parent"), "parent", false);
@@ -102,6 +105,8 @@ class SharedRunnersTest {
         for (int i = 0; i < 3; i++) {
             String name = "r" + i;
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // Short-lived JVMs: quick compiles and a small heap start and run them faster on a busy machine.
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                     "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                     "-cp", System.getProperty("java.class.path"), SharedRunnerChild.class.getName(), name, ledger.url(),
                     Integer.toString(old.getImap().getPort()), Integer.toString(old.getSmtp().getPort()),
@@ -138,7 +143,7 @@ class SharedRunnersTest {
         }
         try {
             for (Process p : runners) {
-                assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("runner finished: %s", tail(lines)).isTrue();
+                assertThat(p.waitFor(8, TimeUnit.MINUTES)).as("runner finished: %s", tail(lines)).isTrue();
             }
             for (Thread t : readers) {
                 t.join(10_000);
@@ -152,6 +157,8 @@ class SharedRunnersTest {
                 Files.copy(temp.resolve("r" + i + ".err"), kept.resolve("r" + i + ".err"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        phase("runners done");
+        Files.write(Path.of("target", "shared-runners", "timing.txt"), timing);
         assertThat(killedAt[0]).as("runner 0 was killed in an APPEND: %s", tail(lines)).isPositive();
         assertThat(lines).as("the survivors finished every day").contains("FINISHED r1", "FINISHED r2");
 
@@ -188,6 +195,17 @@ class SharedRunnersTest {
     }
 
     private record Session(String runner, long begin, long end) {
+    }
+
+    /** Where the test's time goes: each phase's wall time and this JVM's CPU so far (the runners print theirs). */
+    private final List<String> timing = new ArrayList<>();
+    private long phaseStart = System.nanoTime();
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        timing.add(name + ": " + (now - phaseStart) / 1_000_000 + " ms wall, test JVM CPU so far "
+                + ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L) + " ms");
+        phaseStart = now;
     }
 
     private static void assertNoMailboxWorkedByTwoRunnersAtOnce(List<String> lines, long killedAt) {
