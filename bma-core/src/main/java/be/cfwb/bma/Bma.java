@@ -4,6 +4,8 @@ import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverResult;
+import be.cfwb.bma.ledger.LedgerLocation;
+import be.cfwb.bma.ledger.MailboxLeases;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
@@ -36,22 +38,29 @@ import java.util.Optional;
  *
  * <p>A {@code Bma} is immutable and safe to share between threads. Each verb that records
  * opens and locks the ledger once for its whole duration ({@link #run}: the whole day, every
- * stage on the one ledger), so two such verbs on one ledger never run at once, in this process or
- * another; {@link #status} and {@link #report} read without the lock, while a writer runs.
+ * stage on the one ledger), so two such verbs on one JSON Lines ledger never run at once, in this
+ * process or another; {@link #status} and {@link #report} read without the lock, while a writer
+ * runs. On a PostgreSQL ledger ({@link BmaConfiguration#ledger(String)}), several {@link #run}s on
+ * several machines share each day's mailboxes, none worked by two at once.
  */
 public final class Bma {
 
     /** The loaded configuration, immutable. */
-    record Settings(Inventory inventory, String inventoryDescription, Path ledgerDirectory, Path outputDirectory,
+    record Settings(Inventory inventory, String inventoryDescription, LedgerLocation ledger, Path outputDirectory,
                     Clock clock, PlanningSettings planning, Optional<NotificationSettings> notifications,
                     TransferSettings transfer, Safeguards safeguards) {
         Settings {
             Objects.requireNonNull(inventory);
-            Objects.requireNonNull(ledgerDirectory);
+            Objects.requireNonNull(ledger);
             Objects.requireNonNull(outputDirectory);
             Objects.requireNonNull(clock);
             Objects.requireNonNull(planning);
             Objects.requireNonNull(safeguards);
+        }
+
+        /** The local directory of the ledger, or of the files kept beside a database ledger. */
+        Path ledgerDirectory() {
+            return ledger instanceof LedgerLocation.Database db ? db.files() : ((LedgerLocation.Directory) ledger).path();
         }
     }
 
@@ -74,8 +83,14 @@ public final class Bma {
         return settings.inventory();
     }
 
+    /** The ledger's directory, or with a database ledger the local directory of the files kept beside it. */
     public Path ledgerDirectory() {
         return settings.ledgerDirectory();
+    }
+
+    /** Where the ledger is: a directory (JSON Lines) or a PostgreSQL database. */
+    public LedgerLocation ledger() {
+        return settings.ledger();
     }
 
     public Path outputDirectory() {
@@ -153,7 +168,10 @@ public final class Bma {
      * provisioning, mails 2 and 3, pre-stage copy, mail 4, cutover (with {@code cutoverHook};
      * without it, mailboxes wait for ops to record it), final delta, verification, and the
      * dashboard. Each stage acts only on mailboxes whose earlier steps the ledger shows done,
-     * so a rerun or a run after a crash continues where things stand. A shared login (the admin
+     * so a rerun or a run after a crash continues where things stand. On a PostgreSQL ledger, the
+     * runners of the same day claim its due mailboxes a few at a time (per-mailbox leases), take over
+     * those of a runner that died once its leases expire, and each ends when all are done; the result
+     * is this runner's share, the dashboard the whole selection's. A shared login (the admin
      * login, the app's token) a server refuses is tried once in the whole run, not once per stage,
      * and the result says so once ({@link RunResult#refusedLogins()}).
      */
@@ -178,7 +196,11 @@ public final class Bma {
         }
         // One session for the whole day: the ledger locked from the plan to the dashboard, one set of login gates.
         try (RunSession session = RunSession.forDay(settings)) {
-            return new MigrationDay(session, cutoverHook, listener, dryRun).run(day, selection);
+            MigrationDay stages = new MigrationDay(session, cutoverHook, listener, dryRun);
+            Optional<MailboxLeases> leases = dryRun ? Optional.empty() : session.leases();
+            // On a shared (database) ledger, this runner's share of the day; else the whole day.
+            return leases.map(l -> new SharedDay(session, l, stages, MailboxLeases.SLEEP).run(day, selection))
+                    .orElseGet(() -> stages.run(day, selection));
         }
     }
 
@@ -292,6 +314,6 @@ public final class Bma {
 
     @Override
     public String toString() {
-        return "Bma[inventory=" + settings.inventoryDescription() + ", ledger=" + settings.ledgerDirectory() + "]";
+        return "Bma[inventory=" + settings.inventoryDescription() + ", ledger=" + settings.ledger() + "]";
     }
 }

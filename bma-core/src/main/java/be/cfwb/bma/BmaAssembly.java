@@ -10,6 +10,7 @@ import be.cfwb.bma.graph.GraphCredentialIssuer;
 import be.cfwb.bma.graph.GraphNotifier;
 import be.cfwb.bma.graph.GraphSettings;
 import be.cfwb.bma.graph.GraphTarget;
+import be.cfwb.bma.ledger.LedgerLocation;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.notify.NotifyListener;
 import be.cfwb.bma.retry.Sleeper;
@@ -138,13 +139,38 @@ public final class BmaAssembly implements AutoCloseable {
      *                      missing or refused
      */
     public BmaConfiguration configuration(Verb verb) {
-        BmaConfiguration configuration = Bma.configure().clock(clock).properties(properties);
+        BmaConfiguration configuration = withLedgerLogin(Bma.configure().clock(clock).properties(properties));
         if (verb.servers == Servers.REQUIRED
                 || (verb.servers == Servers.IF_SOURCE && properties.has(BmaProperties.SOURCE_URL))) {
             configuration.transfer(transferSettings());
         }
         if (verb.notifications) {
             configuration.notifications(notificationSettings().build());
+        }
+        return configuration;
+    }
+
+    /**
+     * The ledger {@code key} names: {@value BmaProperties#LEDGER} (its default directory when
+     * unset), or the other side of a copy, {@value BmaProperties#LEDGER_TO} or
+     * {@value BmaProperties#LEDGER_FROM}. A database gets the login of {@value SecretResolver#LEDGER}
+     * and the lease and files keys, as the configuration's ledger does.
+     *
+     * @throws BmaException {@code INVALID_CONFIGURATION} naming {@code key} if it is not set (other
+     *                      than {@value BmaProperties#LEDGER}) or names an unsupported database
+     */
+    public LedgerLocation ledger(String key) {
+        String value = key.equals(BmaProperties.LEDGER)
+                ? properties.string(key).orElse(BmaConfiguration.DEFAULT_LEDGER.toString())
+                : properties.required(key, "name the other ledger: a directory, or a jdbc:postgresql://host/database URL");
+        return withLedgerLogin(Bma.configure().properties(properties.with(Map.of(BmaProperties.LEDGER, value))))
+                .ledgerLocation();
+    }
+
+    /** A database ledger's login, from {@value SecretResolver#LEDGER}; never asked for a directory. */
+    private BmaConfiguration withLedgerLogin(BmaConfiguration configuration) {
+        if (configuration.ledgerIsDatabase()) {
+            secrets.login(SecretResolver.LEDGER).ifPresent(configuration::ledgerLogin);
         }
         return configuration;
     }

@@ -4,10 +4,14 @@ import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.notify.NotificationSettings;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.config.BmaSettingsReader;
+import be.cfwb.bma.credentials.Login;
+import be.cfwb.bma.ledger.LeaseSettings;
+import be.cfwb.bma.ledger.LedgerLocation;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +33,11 @@ public final class BmaConfiguration {
 
     private Supplier<Inventory> inventory;
     private String inventoryDescription;
-    private Path ledgerDirectory = DEFAULT_LEDGER;
+    private LedgerLocation ledger = new LedgerLocation.Directory(DEFAULT_LEDGER);
+    /** For a database ledger: its login, the lease duration and the local directory, when given apart from it. */
+    private Optional<Login> ledgerLogin = Optional.empty();
+    private Optional<LeaseSettings> ledgerLeases = Optional.empty();
+    private Optional<Path> ledgerFiles = Optional.empty();
     private Path outputDirectory = DEFAULT_OUTPUT;
     private Clock clock = Clock.system(PlanningSettings.ZONE);
     private NotificationSettings notifications;
@@ -57,13 +65,13 @@ public final class BmaConfiguration {
     }
 
     /**
-     * The ledger directory; keep it outside {@code target/} and back it up.
+     * The ledger directory (JSON Lines, the default); keep it outside {@code target/} and back it up.
      *
-     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a JDBC URL: no database
-     *                      backend exists yet, and taken as a path it would start an empty ledger
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a path that holds a JDBC URL:
+     *                      taken as a path it would start an empty ledger; use {@link #ledger(String)}
      */
     public BmaConfiguration ledgerDirectory(Path directory) {
-        this.ledgerDirectory = checkedLedger(directory);
+        this.ledger = new LedgerLocation.Directory(checkedLedger(directory));
         return this;
     }
 
@@ -73,11 +81,61 @@ public final class BmaConfiguration {
             if (part.toString().toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
                 // The URL is not repeated: it may carry a login.
                 throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.LEDGER + " names a database ("
-                        + part + "…), but this version keeps the ledger in a directory (JSON Lines) only; set "
-                        + BmaProperties.LEDGER + " to a directory (an empty one would send every mail again)");
+                        + part + "…) where a directory was expected; give the URL as text ("
+                        + BmaProperties.LEDGER + "=jdbc:postgresql://host/db), not as a path");
             }
         }
         return directory;
+    }
+
+    /**
+     * The ledger, as {@value BmaProperties#LEDGER} names it: a directory (JSON Lines) or a
+     * {@code jdbc:postgresql://host[:port]/database} URL that several runners share.
+     *
+     * @throws BmaException {@link BmaErrorCode#INVALID_CONFIGURATION} for a database other than PostgreSQL
+     */
+    public BmaConfiguration ledger(String location) {
+        this.ledger = parsedLedger(Objects.requireNonNull(location, "ledger"));
+        return this;
+    }
+
+    /** The ledger's location as the caller built it (a database with its login and lease settings). */
+    public BmaConfiguration ledger(LedgerLocation location) {
+        this.ledger = Objects.requireNonNull(location, "ledger");
+        return this;
+    }
+
+    /**
+     * The login of a database ledger (the plugin's comes from settings.xml server
+     * {@code bma-ledger} or the environment); without one, the driver's own ({@code .pgpass}).
+     * Ignored for a directory, and for a database location that carries its own.
+     */
+    public BmaConfiguration ledgerLogin(Login login) {
+        this.ledgerLogin = Optional.of(Objects.requireNonNull(login, "ledger login"));
+        return this;
+    }
+
+    /** Whether the ledger configured so far is a database. */
+    boolean ledgerIsDatabase() {
+        return ledger instanceof LedgerLocation.Database;
+    }
+
+    private static LedgerLocation parsedLedger(String value) {
+        LedgerLocation parsed = LedgerLocation.parse(value);
+        return parsed instanceof LedgerLocation.Directory d ? new LedgerLocation.Directory(checkedLedger(d.path())) : parsed;
+    }
+
+    /** The configured ledger with what was given apart from it: a database's login, leases and local directory. */
+    LedgerLocation ledgerLocation() {
+        if (!(ledger instanceof LedgerLocation.Database db)) {
+            return ledger;
+        }
+        LedgerLocation.Database located = db;
+        if (ledgerLogin.isPresent() && db.login().isEmpty()) {
+            located = located.withLogin(ledgerLogin.get());
+        }
+        located = ledgerLeases.map(located::withLeases).orElse(located);
+        return ledgerFiles.map(located::withFiles).orElse(located);
     }
 
     /** Where reports and generated files are written. */
@@ -137,7 +195,8 @@ public final class BmaConfiguration {
 
     /**
      * Applies the keys {@code properties} has: {@value BmaProperties#INVENTORY},
-     * {@value BmaProperties#LEDGER}, {@value BmaProperties#OUTPUT}, the planning keys and the
+     * {@value BmaProperties#LEDGER} (with, for a database, {@value BmaProperties#LEDGER_LEASE_SECONDS}
+     * and {@value BmaProperties#LEDGER_FILES}), {@value BmaProperties#OUTPUT}, the planning keys and the
      * safeguards. All or nothing: if one value is refused, this configuration is left as it was.
      * {@link BmaAssembly} reads the rest (servers, notifications) with a {@code SecretResolver}.
      */
@@ -145,10 +204,21 @@ public final class BmaConfiguration {
         PlanningSettings checkedPlanning = planning.toBuilder().read(properties).build();
         Safeguards checkedSafeguards = safeguards.read(properties);
         Optional<Path> inv = properties.path(BmaProperties.INVENTORY);
-        Optional<Path> ledger = properties.path(BmaProperties.LEDGER).map(BmaConfiguration::checkedLedger);
+        Optional<LedgerLocation> ledger = properties.string(BmaProperties.LEDGER).map(BmaConfiguration::parsedLedger);
+        Optional<LeaseSettings> leases = properties.longValue(BmaProperties.LEDGER_LEASE_SECONDS).map(seconds -> {
+            try {
+                return LeaseSettings.of(Duration.ofSeconds(seconds));
+            } catch (IllegalArgumentException e) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.LEDGER_LEASE_SECONDS + ": "
+                        + e.getMessage());
+            }
+        });
+        Optional<Path> files = properties.path(BmaProperties.LEDGER_FILES);
         Optional<Path> output = properties.path(BmaProperties.OUTPUT);
         inv.ifPresent(this::inventory);
-        ledger.ifPresent(this::ledgerDirectory);
+        ledger.ifPresent(this::ledger);
+        leases.ifPresent(l -> ledgerLeases = Optional.of(l));
+        files.ifPresent(f -> ledgerFiles = Optional.of(f));
         output.ifPresent(this::outputDirectory);
         planning = checkedPlanning;
         safeguards = checkedSafeguards;
@@ -166,7 +236,7 @@ public final class BmaConfiguration {
                     "No inventory configured: set " + BmaProperties.INVENTORY + " to the inventory file");
         }
         Inventory loaded = inventory.get();
-        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerDirectory, outputDirectory, clock, planning,
+        return new Bma(new Bma.Settings(loaded, inventoryDescription, ledgerLocation(), outputDirectory, clock, planning,
                 Optional.ofNullable(notifications), transfer, safeguards));
     }
 }

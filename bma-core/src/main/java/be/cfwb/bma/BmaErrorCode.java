@@ -38,5 +38,10 @@ public enum BmaErrorCode {
     /** A message is larger than the target accepts (tenant message size limit). */
     MESSAGE_TOO_LARGE,
     /** The target refused a request as invalid (shape, property, range). */
-    TARGET_REJECTED
+    TARGET_REJECTED,
+    /**
+     * A shared ledger refused an event another runner already recorded (the same mail): the
+     * action it was about to record must not happen twice.
+     */
+    LEDGER_CONFLICT
 }

@@ -8,7 +8,16 @@ package be.cfwb.bma;
 public final class BmaProperties {
 
     public static final String INVENTORY = "bma.inventory";
+    /** The ledger: a directory (JSON Lines, the default) or a {@code jdbc:postgresql://host[:port]/database} URL. */
     public static final String LEDGER = "bma.ledger";
+    /** With a database ledger: how long a runner holds a mailbox without renewing its lease, in seconds (default 120). */
+    public static final String LEDGER_LEASE_SECONDS = "bma.ledger.leaseSeconds";
+    /** With a database ledger: the local directory of the files kept beside it (the published plan's copy). */
+    public static final String LEDGER_FILES = "bma.ledger.files";
+    /** {@code bma:ledger-export}: the new JSON Lines ledger directory to copy the ledger into. */
+    public static final String LEDGER_TO = "bma.ledger.to";
+    /** {@code bma:ledger-import}: the JSON Lines ledger directory to copy into the (empty) ledger. */
+    public static final String LEDGER_FROM = "bma.ledger.from";
     public static final String OUTPUT = "bma.output";
     public static final String MAILBOXES = "bma.mailboxes";
     public static final String DATE = "bma.date";

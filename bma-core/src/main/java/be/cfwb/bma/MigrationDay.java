@@ -82,24 +82,55 @@ final class MigrationDay {
     /** Runs every stage due on {@code day} for the selected mailboxes. */
     RunResult run(LocalDate day, MailboxSelection selection) {
         List<StageOutcome> outcomes = new ArrayList<>();
+        PlanResult plan = plan(outcomes);
+        List<BmaAddress> migrating = work(day, plan, selection, outcomes);
+        Path report = report(day, selection, outcomes);
+        return result(day, outcomes, migrating, Optional.of(report));
+    }
+
+    /**
+     * The stages after the plan, for the mailboxes of {@code selection} only: one runner's batch of
+     * a shared day ({@link SharedDay}). The result has no dashboard; {@link #report} writes it.
+     */
+    RunResult work(LocalDate day, PlanResult plan, MailboxSelection selection) {
+        List<StageOutcome> outcomes = new ArrayList<>();
+        List<BmaAddress> migrating = work(day, plan, selection, outcomes);
+        return result(day, outcomes, migrating, Optional.empty());
+    }
+
+    /** The first stage: the whole inventory planned (the plan published, unless a dry run). */
+    PlanResult plan(List<StageOutcome> outcomes) {
         listener.stageStarted(Stage.PLAN, session.inventory().size());
         PlanResult plan = session.plan(MailboxSelection.all(), dryRun);
-        List<PlannedMailbox> selected = plan.plan().mailboxes().stream().filter(p -> selection.includes(p.address())).toList();
         outcomes.add(finish(new StageOutcome(Stage.PLAN, List.of(), true, plan.plan().size() + " mailboxes planned")));
+        return plan;
+    }
 
+    /** Runs the stages after the plan for the selected mailboxes; returns those migrating by the day. */
+    private List<BmaAddress> work(LocalDate day, PlanResult plan, MailboxSelection selection, List<StageOutcome> outcomes) {
+        List<PlannedMailbox> selected = plan.plan().mailboxes().stream().filter(p -> selection.includes(p.address())).toList();
         List<BmaAddress> mailOneDue = selected.stream().filter(p -> !p.mailDate(1).isAfter(day)).map(PlannedMailbox::address).toList();
         List<BmaAddress> migrating = selected.stream().filter(p -> !p.migrationDate().isAfter(day)).map(PlannedMailbox::address).toList();
         for (DayStage stage : stages(day, mailOneDue, migrating)) {
             outcomes.add(run(stage));
         }
+        return migrating;
+    }
 
-        listener.stageStarted(Stage.REPORT, selected.size());
+    /** The last stage: the dashboard of the selection (in a dry run, the account of what would be done). */
+    Path report(LocalDate day, MailboxSelection selection, List<StageOutcome> outcomes) {
+        listener.stageStarted(Stage.REPORT, session.inventory().select(selection).size());
         Path report = dryRun ? writeDryRun(day, outcomes) : session.report(selection);
         outcomes.add(finish(new StageOutcome(Stage.REPORT, List.of(), true, report.toString())));
+        return report;
+    }
+
+    private RunResult result(LocalDate day, List<StageOutcome> outcomes, List<BmaAddress> migrating,
+                             Optional<Path> report) {
         List<MailboxStatus> due = migrating.isEmpty() ? List.of() : session.status(selection(migrating)).mailboxes();
         Map<BmaAddress, RunResult.Waiting> waiting = dryRun ? Map.of() : waiting(due);
         // Read last: the delivery check just above logs in to the old server too.
-        return new RunResult(day, outcomes, due, Optional.of(report), session.refusedLogins(), waiting, dryRun);
+        return new RunResult(day, outcomes, due, report, session.refusedLogins(), waiting, dryRun);
     }
 
     /** The stages after the plan, in the circular's order. */

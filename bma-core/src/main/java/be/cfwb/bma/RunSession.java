@@ -15,6 +15,7 @@ import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
 import be.cfwb.bma.ledger.LedgerEvent;
+import be.cfwb.bma.ledger.MailboxLeases;
 import be.cfwb.bma.lifecycle.ProvisionResult;
 import be.cfwb.bma.lifecycle.Provisioning;
 import be.cfwb.bma.notify.DeliveryCheck;
@@ -55,8 +56,10 @@ import java.util.Optional;
  * instance: no other goal slips in between two stages, and what a stage records the next one
  * sees from the ledger's index without reading the journal again.
  *
- * <p>A reading session ({@link #reading}) opens the ledger without the lock, so status and the
- * dashboard answer while a writer runs; it records nothing. The ledger is opened lazily so that
+ * <p>The ledger is the one {@link Bma.Settings#ledger()} names: a JSON Lines directory (locked
+ * by a writer) or a PostgreSQL database (several writers; runners split a day through its
+ * {@link #leases()}). A reading session ({@link #reading}) opens the ledger without the lock, on a
+ * snapshot, so status and the dashboard answer while a writer runs; it records nothing. The ledger is opened lazily so that
  * a verb refused for its input or configuration touches no file. Used by one thread at a time
  * (the engines it calls share the ledger between their workers, which the ledger allows).
  */
@@ -110,10 +113,17 @@ final class RunSession implements AutoCloseable {
 
     private Ledger ledger() {
         if (ledger == null) {
-            ledger = readOnly ? Ledger.openReadOnly(settings.ledgerDirectory(), settings.clock())
-                    : Ledger.open(settings.ledgerDirectory(), settings.clock());
+            ledger = readOnly ? settings.ledger().openReadOnly(settings.clock()) : settings.ledger().open(settings.clock());
         }
         return ledger;
+    }
+
+    /**
+     * The leases through which runners sharing a database ledger split a day's mailboxes; empty
+     * for a ledger one process writes at a time (JSON Lines) and for a reading session.
+     */
+    Optional<MailboxLeases> leases() {
+        return ledger().leases();
     }
 
     StatusResult status(MailboxSelection selection) {

@@ -1,11 +1,13 @@
 package be.cfwb.bma;
 
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.config.SecretResolver;
 import be.cfwb.bma.credentials.Login;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.graph.GraphConnection;
+import be.cfwb.bma.ledger.LedgerLocation;
 import be.cfwb.bma.notify.NotifyResult;
 import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
@@ -25,8 +27,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -196,6 +200,44 @@ class BmaAssemblyTest {
                 .hasMessageContaining("bma.cutover.timeoutSeconds");
         assertThatThrownBy(() -> BmaAssembly.of(Map.of(BmaProperties.PASS, "delta"), SecretResolver.none()).pass())
                 .hasMessageContaining("bma.pass 'delta'");
+    }
+
+    @Test
+    void aPostgresLedgerTakesItsLoginFromTheResolverAndItsLeaseAndFilesFromTheKeysNeverShowingThePassword() {
+        Map<String, String> keys = Map.of(BmaProperties.LEDGER, "jdbc:postgresql://db.example:5433/bma",
+                BmaProperties.LEDGER_LEASE_SECONDS, "60", BmaProperties.LEDGER_FILES, dir.resolve("files").toString(),
+                BmaProperties.LEDGER_TO, dir.resolve("backup").toString());
+        SecretResolver secrets = SecretResolver.of(Map.of(SecretResolver.LEDGER, new Login("bma", Secret.of(SECRET))),
+                Map.of());
+        try (BmaAssembly assembly = BmaAssembly.of(keys, secrets)) {
+            LedgerLocation ledger = assembly.ledger(BmaProperties.LEDGER);
+            assertThat(ledger).isInstanceOfSatisfying(LedgerLocation.Database.class, db -> {
+                assertThat(db.login()).map(Login::user).contains("bma");
+                assertThat(db.leases().duration()).isEqualTo(Duration.ofSeconds(60));
+                assertThat(db.leases().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+                assertThat(db.files()).isEqualTo(dir.resolve("files"));
+            });
+            assertThat(assembly.ledger(BmaProperties.LEDGER_TO)).isEqualTo(new LedgerLocation.Directory(dir.resolve("backup")));
+            Bma bma = assembly.configuration(BmaAssembly.Verb.STATUS).inventory(Inventory.bundledOpenData()).load();
+            assertThat(bma.ledger()).isEqualTo(ledger);
+            assertThat(bma.ledgerDirectory()).isEqualTo(dir.resolve("files"));
+            assertThat(bma.toString() + ledger).contains("jdbc:postgresql://db.example:5433/bma as bma").doesNotContain(SECRET);
+            assertThatThrownBy(() -> assembly.ledger(BmaProperties.LEDGER_FROM)).isInstanceOf(BmaException.class)
+                    .hasMessageContaining(BmaProperties.LEDGER_FROM);
+        }
+        // A directory ledger never asks the resolver: a broken ledger login cannot stop a file campaign.
+        SecretResolver broken = new SecretResolver() {
+            @Override
+            public Optional<Login> login(String serverId) {
+                throw new AssertionError("asked for " + serverId);
+            }
+        };
+        assertThat(BmaAssembly.of(Map.of(BmaProperties.LEDGER, dir.resolve("ledger").toString()), broken)
+                .ledger(BmaProperties.LEDGER)).isEqualTo(new LedgerLocation.Directory(dir.resolve("ledger")));
+        assertThatThrownBy(() -> BmaAssembly.of(Map.of(BmaProperties.LEDGER, "jdbc:postgresql://db/bma",
+                BmaProperties.LEDGER_LEASE_SECONDS, "3"), SecretResolver.none()).ledger(BmaProperties.LEDGER))
+                .isInstanceOf(BmaException.class).hasMessageContaining(BmaProperties.LEDGER_LEASE_SECONDS)
+                .hasMessageContaining("6 seconds or more");
     }
 
     @Test

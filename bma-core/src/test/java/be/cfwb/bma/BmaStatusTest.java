@@ -73,12 +73,17 @@ class BmaStatusTest {
     }
 
     @Test
-    void aJdbcUrlForTheLedgerIsRefusedNamingTheKeyAndNoDirectoryIsCreated(@TempDir Path basedir) throws Exception {
-        for (String url : List.of("jdbc:postgresql://127.0.0.1:15432/bma?password=Xy7", "JDBC:postgresql://db/bma")) {
+    void aJdbcUrlNamesADatabaseLedgerAndAPathHoldingOneIsRefusedAndNoDirectoryIsCreated(@TempDir Path basedir)
+            throws Exception {
+        Bma bma = Bma.configure().inventory(Inventory.bundledOpenData())
+                .properties(java.util.Map.of(BmaProperties.LEDGER, "jdbc:postgresql://127.0.0.1:15432/bma?password=Xy7")).load();
+        assertThat(bma.ledger()).isInstanceOf(be.cfwb.bma.ledger.LedgerLocation.Database.class);
+        assertThat(bma.toString()).contains("jdbc:postgresql://127.0.0.1:15432/bma").doesNotContain("Xy7");
+        for (String url : List.of("jdbc:mysql://127.0.0.1/bma?password=Xy7", "JDBC:oracle:thin:@db:1521/bma")) {
             assertThatThrownBy(() -> Bma.configure().inventory(Inventory.bundledOpenData())
                     .properties(java.util.Map.of(BmaProperties.LEDGER, url)).load())
                     .isInstanceOfSatisfying(BmaException.class, e -> assertThat(e.code()).isEqualTo(BmaErrorCode.INVALID_CONFIGURATION))
-                    .hasMessageContaining("bma.ledger").hasMessageNotContaining("Xy7");
+                    .hasMessageContaining("bma.ledger").hasMessageContaining("jdbc:postgresql").hasMessageNotContaining("Xy7");
         }
         // What Maven makes of -Dbma.ledger=jdbc:... for a File parameter: a path under the project.
         assertThatThrownBy(() -> Bma.configure().ledgerDirectory(basedir.resolve("jdbc:postgresql:").resolve("127.0.0.1:15432")))

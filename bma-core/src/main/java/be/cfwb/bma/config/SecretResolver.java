@@ -25,6 +25,8 @@ public interface SecretResolver {
     String TARGET = "bma-target";
     /** The Graph app: user = client id, password = client secret (or the certificate's password). */
     String GRAPH = "bma-graph";
+    /** The PostgreSQL ledger's login ({@code bma.ledger=jdbc:postgresql:…}); without one, the driver's own. */
+    String LEDGER = "bma-ledger";
 
     /**
      * The login of {@code serverId}, if one is given.

@@ -42,7 +42,7 @@ final class IndexSnapshot {
     }
 
     /** The index saved for {@code journal}, if there is one that matches it. */
-    static Optional<Ledger.Index> read(Path dir, FileChannel journal) {
+    static Optional<JournalIndex.Index> read(Path dir, FileChannel journal) {
         Path file = dir.resolve(FILE);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             if (!in.readUTF().equals(MAGIC)) {
@@ -56,7 +56,7 @@ final class IndexSnapshot {
                 LOG.info("Ledger index {} does not match the journal; reading the journal whole", file);
                 return Optional.empty();
             }
-            Ledger.Index index = new Ledger.Index();
+            JournalIndex.Index index = new JournalIndex.Index();
             index.length = length;
             index.count = count;
             index.snapshotCount = count;
@@ -76,7 +76,7 @@ final class IndexSnapshot {
     }
 
     /** Saves {@code index}, which covers the journal up to {@code length}; a failure only costs the next open time. */
-    static void write(Path dir, FileChannel journal, Ledger.Index index, long length) {
+    static void write(Path dir, FileChannel journal, JournalIndex.Index index, long length) {
         Path file = dir.resolve(FILE);
         Path tmp = dir.resolve(FILE + "." + ProcessHandle.current().pid() + ".tmp");
         try {
@@ -89,7 +89,7 @@ final class IndexSnapshot {
                 out.write(tail);
                 writeTrack(out, index.runWide);
                 out.writeInt(index.byMailbox.size());
-                for (Map.Entry<BmaAddress, Ledger.Track> e : index.byMailbox.entrySet()) {
+                for (Map.Entry<BmaAddress, JournalIndex.Track> e : index.byMailbox.entrySet()) {
                     out.writeUTF(e.getKey().toString());
                     writeTrack(out, e.getValue());
                 }
@@ -117,7 +117,7 @@ final class IndexSnapshot {
         return buffer.array();
     }
 
-    private static void writeTrack(DataOutputStream out, Ledger.Track track) throws IOException {
+    private static void writeTrack(DataOutputStream out, JournalIndex.Track track) throws IOException {
         out.writeInt(track.size);
         for (int i = 0; i < track.size; i++) {
             out.writeLong(track.offsets[i]);
@@ -140,7 +140,7 @@ final class IndexSnapshot {
         }
     }
 
-    private static Ledger.Track readTrack(DataInputStream in, BmaAddress mailbox) throws IOException {
+    private static JournalIndex.Track readTrack(DataInputStream in, BmaAddress mailbox) throws IOException {
         int size = in.readInt();
         long[] offsets = new long[Math.max(size, 4)];
         int[] lengths = new int[Math.max(size, 4)];
@@ -162,7 +162,7 @@ final class IndexSnapshot {
             }
             last.put(kind, new LedgerEvent(seq, at, type, Optional.ofNullable(mailbox), data));
         }
-        Ledger.Track track = new Ledger.Track();
+        JournalIndex.Track track = new JournalIndex.Track();
         track.restore(offsets, lengths, size, last);
         return track;
     }

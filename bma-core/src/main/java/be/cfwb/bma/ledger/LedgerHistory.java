@@ -42,7 +42,7 @@ public final class LedgerHistory extends AbstractList<LedgerEvent> implements Ra
     private synchronized List<LedgerEvent> events() {
         if (events == null) {
             try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
-                events = List.copyOf(Ledger.readLines(channel, journal, offsets, lengths, offsets.length));
+                events = List.copyOf(JournalFile.readLines(channel, journal, offsets, lengths, offsets.length));
             } catch (IOException e) {
                 throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, "Ledger " + journal + " cannot be read: "
                         + e.getMessage(), e);

@@ -10,6 +10,7 @@ import be.cfwb.bma.config.BmaSettingsReader;
 import be.cfwb.bma.config.SecretResolver;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.graph.GraphSettings;
+import be.cfwb.bma.ledger.LedgerLocation;
 
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -23,6 +24,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import javax.inject.Inject;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +52,17 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     @Parameter(property = "bma.inventory", required = true)
     protected File inventory;
 
-    /** The ledger directory. Keep it outside {@code target/}: it remembers what was sent and copied. */
+    /**
+     * The ledger: a directory (JSON Lines; keep it outside {@code target/}: it remembers what was sent
+     * and copied), or a {@code jdbc:postgresql://host[:port]/database} URL that several runners share,
+     * its login in settings.xml server {@code bma-ledger} or the environment.
+     */
     @Parameter(property = "bma.ledger", defaultValue = "${project.basedir}/bma-ledger", required = true)
-    protected File ledger;
+    protected String ledger;
+
+    /** With a database ledger: how long a runner holds a mailbox without renewing its lease (seconds, default 120). */
+    @Parameter(property = "bma.ledger.leaseSeconds")
+    protected Integer leaseSeconds;
 
     /** Where reports and generated files go. */
     @Parameter(property = "bma.output", defaultValue = "${project.build.directory}/bma", required = true)
@@ -171,11 +181,33 @@ public abstract class AbstractBmaMojo extends AbstractMojo {
     /** Adds this goal's parameters to {@code properties}, as their {@code bma.*} keys. */
     protected void parameters(Map<String, String> properties) {
         put(properties, BmaProperties.INVENTORY, inventory == null ? null : inventory.getPath());
-        put(properties, BmaProperties.LEDGER, ledger == null ? null : ledger.getPath());
+        put(properties, BmaProperties.LEDGER, ledgerValue(ledger, project));
+        if (properties.containsKey(BmaProperties.LEDGER) && LedgerLocation.isDatabase(properties.get(BmaProperties.LEDGER))) {
+            // The files kept beside a database ledger (the published plan's copy) stay in the project.
+            properties.putIfAbsent(BmaProperties.LEDGER_FILES, basedir(project).resolve("bma-ledger").toString());
+        }
+        put(properties, BmaProperties.LEDGER_LEASE_SECONDS, leaseSeconds == null ? null : leaseSeconds.toString());
         put(properties, BmaProperties.OUTPUT, outputDirectory == null ? null : outputDirectory.getPath());
         put(properties, BmaProperties.MAILBOXES, mailboxes);
         put(properties, BmaProperties.DATE, date);
         put(properties, BmaProperties.DRY_RUN, Boolean.toString(dryRun));
+    }
+
+    /**
+     * A {@code bma.ledger} value as the core reads it: a JDBC URL as given, a directory resolved
+     * against the project's directory (Maven does so for a file parameter; this one is text, as it
+     * may be a URL).
+     */
+    static String ledgerValue(String value, MavenProject project) {
+        if (value == null || value.isBlank() || LedgerLocation.isDatabase(value)) {
+            return value;
+        }
+        return basedir(project).resolve(value.strip()).toString();
+    }
+
+    /** The project's directory, or the working directory outside a project. */
+    static Path basedir(MavenProject project) {
+        return project != null && project.getBasedir() != null ? project.getBasedir().toPath() : Path.of("").toAbsolutePath();
     }
 
     /** Puts a parameter's value, if it has one. */

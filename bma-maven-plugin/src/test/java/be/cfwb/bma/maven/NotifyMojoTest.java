@@ -63,7 +63,7 @@ class NotifyMojoTest {
         NotifyMojo mojo = new NotifyMojo();
         mojo.settingsDecrypter = PLAIN;
         mojo.inventory = inventory.toFile();
-        mojo.ledger = work.resolve("ledger").toFile();
+        mojo.ledger = work.resolve("ledger").toString();
         mojo.outputDirectory = work.resolve("target/bma").toFile();
         mojo.date = "2024-11-30";
         mojo.tutorial1Url = "https://enseignement.be/bma/t1";

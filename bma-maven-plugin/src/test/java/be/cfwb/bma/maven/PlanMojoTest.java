@@ -31,7 +31,7 @@ class PlanMojoTest {
                 """);
         PlanMojo mojo = new PlanMojo();
         mojo.inventory = inventory.toFile();
-        mojo.ledger = tmp.resolve("ledger").toFile();
+        mojo.ledger = tmp.resolve("ledger").toString();
         mojo.outputDirectory = tmp.resolve("target/bma").toFile();
         return mojo;
     }

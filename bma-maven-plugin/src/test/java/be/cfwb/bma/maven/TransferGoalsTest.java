@@ -101,7 +101,7 @@ class TransferGoalsTest {
         Path inventory = dir.resolve("inventory.csv");
         Files.writeString(inventory, "address;name\n" + MAILBOX + ";École\n", StandardCharsets.UTF_8);
         mojo.inventory = inventory.toFile();
-        mojo.ledger = dir.resolve("ledger").toFile();
+        mojo.ledger = dir.resolve("ledger").toString();
         mojo.outputDirectory = dir.resolve("target/bma").toFile();
         mojo.sourceUrl = oldServer.imapEndpoint().toString();
         mojo.targetUrl = newServer.imapEndpoint().toString();
