@@ -38,5 +38,11 @@ public enum BmaErrorCode {
     /** A message is larger than the target accepts (tenant message size limit). */
     MESSAGE_TOO_LARGE,
     /** The target refused a request as invalid (shape, property, range). */
-    TARGET_REJECTED
+    TARGET_REJECTED,
+    /**
+     * A mailbox's target holds this toolkit's copies of another campaign (or of none) while this
+     * ledger has no record of the mailbox: a lost or another ledger; no mail is sent to it and its
+     * password is not reset until the ledger is restored or the target's state adopted.
+     */
+    CAMPAIGN_MISMATCH
 }
