@@ -203,8 +203,8 @@ final class RunSession implements AutoCloseable {
         NotificationRun run = new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory());
         if (!dryRun) {
             // A lost or other ledger must not mail again, nor reset the password of, a mailbox another campaign migrated.
-            run.gate(new CampaignGuard(ledger, campaign(), Optional.ofNullable(transfer).flatMap(TransferSettings::probe),
-                    settings.ledgerDirectory().toString()));
+            Optional<TraceProbe> probe = Optional.ofNullable(transfer).flatMap(TransferSettings::probe);
+            run.gate(new CampaignGuard(ledger, this::campaign, probe, settings.ledgerDirectory().toString()));
         }
         NotifyResult result = run.run(selected.mailboxes(), limited, date, dryRun);
         if (dryRun || transfer == null) {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Keeps a lost, new or other ledger from mailing a school twice and resetting its password: before
@@ -31,7 +32,8 @@ public final class CampaignGuard implements MailboxGate {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignGuard.class);
 
     private final Ledger ledger;
-    private final CampaignId ours;
+    private final Supplier<CampaignId> campaign;
+    private CampaignId ours;
     private final Optional<TraceProbe> probe;
     private final String ledgerName;
     private final Set<BmaAddress> cleared = new HashSet<>();
@@ -39,19 +41,24 @@ public final class CampaignGuard implements MailboxGate {
     private LoginRefusedException refusedLogin;
 
     /**
-     * A guard for {@code ledger}, whose campaign is {@code ours}, asking {@code probe}.
+     * A guard for {@code ledger}, asking {@code probe}.
      *
+     * @param campaign   the ledger's campaign, asked for (and recorded if new) only when a mailbox is
+     *                   first let through or looked at: a run refused before any mail records nothing
      * @param ledgerName where the ledger is, for the message
      */
-    public CampaignGuard(Ledger ledger, CampaignId ours, Optional<TraceProbe> probe, String ledgerName) {
+    public CampaignGuard(Ledger ledger, Supplier<CampaignId> campaign, Optional<TraceProbe> probe, String ledgerName) {
         this.ledger = ledger;
-        this.ours = ours;
+        this.campaign = campaign;
         this.probe = probe;
         this.ledgerName = ledgerName;
     }
 
     @Override
     public void requireOpen(BmaAddress mailbox) {
+        if (ours == null) {
+            ours = campaign.get();
+        }
         if (cleared.contains(mailbox) || CampaignLedger.knows(ledger, mailbox) || probe.isEmpty()) {
             return;
         }
