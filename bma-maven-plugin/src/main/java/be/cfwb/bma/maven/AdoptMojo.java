@@ -15,7 +15,7 @@ import org.apache.maven.plugins.annotations.Mojo;
  * ledger has no record of are then sent as planned. With {@code bma.dryRun}, looks and records nothing.
  */
 @Mojo(name = "adopt", requiresProject = false, threadSafe = true)
-public class AdoptMojo extends AbstractBmaMojo {
+public class AdoptMojo extends AbstractTransferMojo {
 
     @Override
     protected BmaAssembly.Verb verb() {
