@@ -294,6 +294,22 @@ public final class Bma {
     }
 
     /**
+     * Adopts, on purpose and recorded, the target state of the selected mailboxes ({@code bma:adopt}):
+     * for each whose target holds this toolkit's copies of another campaign (or of one without id),
+     * records {@code campaign.adopted} with what was found and {@code by}; the mails this ledger has
+     * no record of are then sent to it as planned. Without it, such a mailbox gets no mail and no
+     * new password from this ledger ({@link BmaErrorCode#CAMPAIGN_MISMATCH}). With {@code dryRun},
+     * looks and records nothing.
+     *
+     * @throws BmaException if no target is configured, or the selection names an address outside the inventory
+     */
+    public AdoptResult adopt(MailboxSelection selection, String by, boolean dryRun) {
+        try (RunSession session = RunSession.writing(settings)) {
+            return session.adopt(selection, by, dryRun);
+        }
+    }
+
+    /**
      * Checks that every source message of the selected mailboxes is on the target exactly once
      * with its flags, date and bytes ({@code bma:verify}); records {@code verify.passed} or
      * {@code verify.failed} per mailbox and writes {@code verify-report.json}.

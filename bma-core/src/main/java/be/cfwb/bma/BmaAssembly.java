@@ -68,7 +68,9 @@ public final class BmaAssembly implements AutoCloseable {
         /** {@link Bma#report}: inventory and ledger. */
         REPORT(Servers.NONE, false),
         /** {@link Bma#waive}: inventory and ledger (what passes reported). */
-        WAIVE(Servers.NONE, false);
+        WAIVE(Servers.NONE, false),
+        /** {@link Bma#adopt}: the target, searched for another campaign's copies. */
+        ADOPT(Servers.REQUIRED, false);
 
         private final Servers servers;
         private final boolean notifications;

@@ -43,5 +43,11 @@ public enum BmaErrorCode {
      * A shared ledger refused an event another runner already recorded (the same mail): the
      * action it was about to record must not happen twice.
      */
-    LEDGER_CONFLICT
+    LEDGER_CONFLICT,
+    /**
+     * A mailbox's target holds this toolkit's copies of another campaign (or of none) while this
+     * ledger has no record of the mailbox: a lost or another ledger; no mail is sent to it and its
+     * password is not reset until the ledger is restored or the target's state adopted.
+     */
+    CAMPAIGN_MISMATCH
 }

@@ -5,6 +5,9 @@ import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.MigrationPlan;
+import be.cfwb.bma.campaign.CampaignGuard;
+import be.cfwb.bma.campaign.CampaignId;
+import be.cfwb.bma.campaign.CampaignLedger;
 import be.cfwb.bma.calendar.PlanFiles;
 import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
@@ -34,12 +37,17 @@ import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.MailboxVerification;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SyncEngine;
+import be.cfwb.bma.transfer.TargetTraces;
+import be.cfwb.bma.transfer.TraceProbe;
 import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.VerifyReport;
 import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Verifier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -65,11 +73,15 @@ import java.util.Optional;
  */
 final class RunSession implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunSession.class);
+
     private final Bma.Settings settings;
     /** The transfer settings, behind one set of login gates for the whole day; null if not configured. */
     private final TransferSettings transfer;
     private final boolean readOnly;
     private Ledger ledger;
+    private long eventsAtOpen;
+    private CampaignId campaign;
 
     private RunSession(Bma.Settings settings, TransferSettings transfer, boolean readOnly) {
         this.settings = settings;
@@ -114,6 +126,7 @@ final class RunSession implements AutoCloseable {
     private Ledger ledger() {
         if (ledger == null) {
             ledger = readOnly ? settings.ledger().openReadOnly(settings.clock()) : settings.ledger().open(settings.clock());
+            eventsAtOpen = ledger.size();
         }
         return ledger;
     }
@@ -124,6 +137,17 @@ final class RunSession implements AutoCloseable {
      */
     Optional<MailboxLeases> leases() {
         return ledger().leases();
+    }
+
+    /**
+     * The ledger's campaign, recorded before the first thing this session records if the ledger
+     * has none yet (a new ledger, or one written before campaigns had ids). Never in a dry run.
+     */
+    private CampaignId campaign() {
+        if (campaign == null) {
+            campaign = CampaignLedger.ensure(ledger(), settings.clock());
+        }
+        return campaign;
     }
 
     StatusResult status(MailboxSelection selection) {
@@ -155,6 +179,7 @@ final class RunSession implements AutoCloseable {
             List<Path> files = PlanFiles.write(plan, settings.outputDirectory().resolve(Bma.DRY_RUN_DIRECTORY));
             return planResult(plan, selection, files);
         }
+        campaign();
         List<Path> files = PlanFiles.write(plan, settings.outputDirectory());
         PlanFiles.keepPublished(files.get(1), ledger.directory());
         ledger.append(LedgerEntry.of(new Event.PlanPublished(plan.size(), plan.changes().size(),
@@ -185,8 +210,13 @@ final class RunSession implements AutoCloseable {
                         new Planner(settings.planning()).plan(settings.inventory(), Planner.announcedDates(ledger),
                                 Map.of()))));
         NotificationSchedule limited = address -> schedule.of(address).map(s -> upTo(s, upTo));
-        NotifyResult result = new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory())
-                .run(selected.mailboxes(), limited, date, dryRun);
+        NotificationRun run = new NotificationRun(notifications, ledger, settings.clock(), settings.outputDirectory());
+        if (!dryRun) {
+            // A lost or other ledger must not mail again, nor reset the password of, a mailbox another campaign migrated.
+            Optional<TraceProbe> probe = Optional.ofNullable(transfer).flatMap(TransferSettings::probe);
+            run.gate(new CampaignGuard(ledger, this::campaign, probe, settings.ledgerDirectory().toString()));
+        }
+        NotifyResult result = run.run(selected.mailboxes(), limited, date, dryRun);
         if (dryRun || transfer == null) {
             return result;
         }
@@ -245,8 +275,9 @@ final class RunSession implements AutoCloseable {
     MigrateResult migrate(MailboxSelection selection, Pass pass, boolean dryRun, TransferListener listener) {
         TransferSettings transfer = transfer();
         Inventory selected = settings.inventory().select(selection);
-        TransferReport report = new SyncEngine(transfer, ledger(), settings.clock(), listener)
-                .run(addresses(selected), pass, dryRun);
+        // Every copy carries the ledger's campaign: what a later, other ledger finds on the target.
+        TransferReport report = new SyncEngine(dryRun ? transfer : transfer.withCampaign(campaign().value()), ledger(),
+                settings.clock(), listener).run(addresses(selected), pass, dryRun);
         Path file = settings.outputDirectory().resolve(dryRun ? "migrate-dry-run-report.json" : "migrate-report.json");
         report.write(file);
         return new MigrateResult(report, file);
@@ -306,9 +337,44 @@ final class RunSession implements AutoCloseable {
         return selected.mailboxes().stream().map(Mailbox::address).toList();
     }
 
+    /**
+     * Records, for each selected mailbox whose target holds copies of another campaign (or of
+     * none), that {@code by} adopts that state on purpose: this ledger then sends it the mails it
+     * has no record of, and resets its password with mail 2. A mailbox with no such copy is left
+     * as it is. A dry run records nothing.
+     */
+    AdoptResult adopt(MailboxSelection selection, String by, boolean dryRun) {
+        TraceProbe probe = transfer().probe().orElseThrow(() -> new BmaException(BmaErrorCode.INVALID_CONFIGURATION,
+                "The target configured cannot be searched for copies (" + BmaProperties.TARGET_URL + " or bma.target=graph)"));
+        Inventory selected = settings.inventory().select(selection);
+        Ledger ledger = ledger();
+        Optional<CampaignId> ours = dryRun ? CampaignLedger.of(ledger) : Optional.of(campaign());
+        List<AdoptResult.Row> rows = new ArrayList<>();
+        for (BmaAddress mailbox : addresses(selected)) {
+            TargetTraces found = probe.probe(mailbox, ours.map(CampaignId::value));
+            boolean adopt = found.foreign() && CampaignLedger.adoption(ledger, mailbox).isEmpty();
+            if (adopt && !dryRun) {
+                CampaignLedger.adopt(ledger, mailbox, found, by);
+            }
+            rows.add(new AdoptResult.Row(mailbox, found, adopt, CampaignLedger.adoption(ledger, mailbox).isPresent()));
+        }
+        return new AdoptResult(ours.map(CampaignId::value), rows, dryRun);
+    }
+
     @Override
     public void close() {
-        if (ledger != null) {
+        if (ledger == null) {
+            return;
+        }
+        try {
+            if (!readOnly && campaign == null && ledger.size() > eventsAtOpen) {
+                // A verb that recorded without asking for the campaign: the ledger gets its id all the same.
+                campaign();
+            }
+        } catch (BmaException e) {
+            // The ledger refused (a full disk): the verb's own failure says so; the id waits for the next write.
+            LOG.debug("No campaign id recorded: {}", e.getMessage());
+        } finally {
             ledger.close();
         }
     }

@@ -48,7 +48,11 @@ final class GraphMessageWriter {
 
     /** What one message needs: its key, size, state and bytes. */
     record Copy(String sourceKey, long size, boolean seen, boolean flagged, boolean answered, boolean forwarded,
-                Instant internalDate, String sourceFlags, IoSupplier<InputStream> content) {
+                Instant internalDate, String sourceFlags, IoSupplier<InputStream> content, Optional<String> campaign) {
+        Copy(String sourceKey, long size, boolean seen, boolean flagged, boolean answered, boolean forwarded,
+             Instant internalDate, String sourceFlags, IoSupplier<InputStream> content) {
+            this(sourceKey, size, seen, flagged, answered, forwarded, internalDate, sourceFlags, content, Optional.empty());
+        }
     }
 
     /** Opens the original bytes again on each call. */
@@ -220,6 +224,7 @@ final class GraphMessageWriter {
             props.add(property(MapiProperties.SOURCE_FLAGS, copy.sourceFlags()));
         }
         props.add(property(MapiProperties.SOURCE_KEY, keyValue));
+        copy.campaign().ifPresent(c -> props.add(property(MapiProperties.CAMPAIGN, c)));
         return props;
     }
 

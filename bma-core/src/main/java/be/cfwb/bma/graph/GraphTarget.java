@@ -112,7 +112,8 @@ public final class GraphTarget implements MailboxTarget {
      * tenant's message size limit as the transfer's limit (larger messages are reported, not sent).
      */
     public static TransferSettings.Builder configure(TransferSettings.Builder transfer, GraphConnection graph) {
-        return transfer.target(connector(graph)).maxMessageSize(graph.settings().maxMessageSize());
+        return transfer.target(connector(graph)).probe(new GraphTraceProbe(graph))
+                .maxMessageSize(graph.settings().maxMessageSize());
     }
 
     /** The Graph folder for a transfer target folder: well-known bases by their Graph names. */
@@ -216,7 +217,7 @@ public final class GraphTarget implements MailboxTarget {
             MessageFlags f = message.flags();
             GraphMessageWriter.Copy copy = new GraphMessageWriter.Copy(message.key().toString(), message.size(),
                     f.seen(), f.flagged(), f.answered(), f.keywords().contains("$Forwarded"), message.internalDate(),
-                    f.toString(), message::open);
+                    f.toString(), message::open, message.campaign());
             GraphMessageWriter.Result result = writer.write(folderId, copy);
             return result.isWritten() ? AppendOutcome.copied(result.messageId())
                     : AppendOutcome.rejected(result.refusal());

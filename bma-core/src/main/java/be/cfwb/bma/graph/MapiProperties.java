@@ -18,6 +18,9 @@ final class MapiProperties {
     /** PS_PUBLIC_STRINGS named property carrying our {@code SourceKey}. */
     static final String SOURCE_KEY = "String {00020329-0000-0000-C000-000000000046} Name BmaSourceKey";
 
+    /** PS_PUBLIC_STRINGS named property carrying the id of the campaign (the ledger) that made the copy. */
+    static final String CAMPAIGN = "String {00020329-0000-0000-C000-000000000046} Name BmaCampaign";
+
     /**
      * PS_PUBLIC_STRINGS named property holding the source's IMAP flags as copied, e.g.
      * {@code (\Seen \Answered $Forwarded)}: what Exchange has no place for (draft, keywords)

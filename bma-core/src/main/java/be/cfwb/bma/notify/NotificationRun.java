@@ -7,7 +7,6 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.Secret;
-import be.cfwb.bma.internal.csv.CsvWriter;
 import be.cfwb.bma.ledger.Event;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.ledger.LedgerEntry;
@@ -20,8 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -101,12 +98,19 @@ public final class NotificationRun {
     private final Path outputDirectory;
     /** Set when the notifier or issuer cannot be reached: the rest of the run is not attempted. */
     private String unreachable;
+    private MailboxGate gate = MailboxGate.OPEN;
 
     public NotificationRun(NotificationSettings settings, Ledger ledger, Clock clock, Path outputDirectory) {
         this.settings = settings;
         this.ledger = ledger;
         this.clock = clock;
         this.outputDirectory = outputDirectory;
+    }
+
+    /** Asks {@code gate} before the first mail or password of each mailbox leaves (not in a dry run). */
+    public NotificationRun gate(MailboxGate gate) {
+        this.gate = java.util.Objects.requireNonNull(gate, "gate");
+        return this;
     }
 
     /** One mail to handle in this run. */
@@ -153,14 +157,14 @@ public final class NotificationRun {
 
         Path outbox = outputDirectory.resolve(OUTBOX);
         if (dryRun && total > 0) {
-            createDirectories(outbox);
+            NotifyReportFile.createDirectories(outbox);
         }
         try {
             deliver(chains, dryRun, outbox, outcomes, total);
         } finally {
             settings.notifier().ifPresent(Notifier::close);
         }
-        Path report = writeReport(date, dryRun, outcomes);
+        Path report = NotifyReportFile.write(outputDirectory, date, dryRun, outcomes);
         return new NotifyResult(date, dryRun, outcomes, unplanned, report,
                 dryRun ? Optional.of(outbox) : Optional.empty(), ledger.recovery());
     }
@@ -366,6 +370,12 @@ public final class NotificationRun {
     private NotificationOutcome send(Item item) {
         BmaAddress address = item.mailbox().address();
         String number = Integer.toString(item.kind().number());
+        try {
+            gate.requireOpen(address);
+        } catch (BmaException e) {
+            LOG.error("{}", e.getMessage());
+            return outcome(item, Status.BLOCKED, "", e.code() + ": " + e.getMessage());
+        }
         Secret password = null;
         if (item.kind().carriesPassword()) {
             CredentialIssuer issuer = settings.credentialIssuer().orElseThrow();
@@ -476,30 +486,5 @@ public final class NotificationRun {
         return new NotificationOutcome(item.mailbox().address(), item.kind(), status,
                 item.schedule().dueAt(item.kind()), item.late(), item.possibleDuplicate() && status == Status.SENT,
                 messageId, detail);
-    }
-
-    private Path writeReport(LocalDate date, boolean dryRun, List<NotificationOutcome> outcomes) {
-        createDirectories(outputDirectory);
-        Path report = outputDirectory.resolve("notify-" + date + (dryRun ? "-dryrun" : "") + ".csv");
-        try (Writer out = Files.newBufferedWriter(report, StandardCharsets.UTF_8)) {
-            CsvWriter csv = new CsvWriter(out, ',');
-            csv.row("mailbox", "mail", "sender", "status", "due", "late", "possible_duplicate", "message_id", "detail");
-            for (NotificationOutcome o : outcomes) {
-                csv.row(o.mailbox(), o.kind().number(), o.kind().sender(), o.status(), o.dueAt(), o.late(),
-                        o.possibleDuplicate(), o.messageId(), o.detail());
-            }
-        } catch (IOException e) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Cannot write the report " + report + ": "
-                    + e.getMessage(), e);
-        }
-        return report;
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, "Cannot create " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

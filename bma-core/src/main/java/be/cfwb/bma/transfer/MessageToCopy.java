@@ -3,6 +3,7 @@ package be.cfwb.bma.transfer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One message handed to a {@link MailboxTarget}: its source key, size, flags, date, and its
@@ -21,4 +22,14 @@ public interface MessageToCopy {
 
     /** The original bytes, unchanged; the caller closes the stream. */
     InputStream open() throws IOException;
+
+    /** The id of the campaign that copies it, carried by the copy ({@link CopyTrace}); empty before campaigns had ids. */
+    default Optional<String> campaign() {
+        return Optional.empty();
+    }
+
+    /** The header lines prepended to the copy on IMAP targets, CRLF included ({@link CopyTrace#header}). */
+    default String traceHeader() {
+        return CopyTrace.header(key(), campaign());
+    }
 }

@@ -15,6 +15,7 @@ import be.cfwb.bma.retry.Sleeper;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 import be.cfwb.bma.transfer.imap.ImapSource;
 import be.cfwb.bma.transfer.imap.ImapTarget;
+import be.cfwb.bma.transfer.imap.ImapTraceProbe;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +46,8 @@ public final class TransferSettings {
     private final Duration retryBackoff;
     private final Duration maxBackoff;
     private final Sleeper sleeper;
+    private final Optional<TraceProbe> probe;
+    private final Optional<String> campaign;
 
     private TransferSettings(Builder b) {
         this.source = b.source;
@@ -58,6 +61,8 @@ public final class TransferSettings {
         this.memoryThreshold = b.memoryThreshold;
         this.spoolDirectory = b.spoolDirectory;
         this.maxRetries = b.maxRetries;
+        this.probe = Optional.ofNullable(b.probe);
+        this.campaign = Optional.ofNullable(b.campaign);
         this.retryBackoff = b.retryBackoff;
         this.maxBackoff = b.maxBackoff;
         this.sleeper = b.sleeper;
@@ -222,6 +227,26 @@ public final class TransferSettings {
         return RetryPolicy.of(maxRetries, retryBackoff, maxBackoff, sleeper);
     }
 
+    /** How to look for another campaign's copies on a target, where the target can say ({@link TraceProbe}). */
+    public Optional<TraceProbe> probe() {
+        return probe;
+    }
+
+    /** The campaign every copy made with these settings carries ({@link CopyTrace}); empty: none. */
+    public Optional<String> campaign() {
+        return campaign;
+    }
+
+    /** A copy whose copies carry {@code campaign} (the ledger's id). */
+    public TransferSettings withCampaign(String campaign) {
+        if (!CopyTrace.isCampaignId(campaign)) {
+            throw new IllegalArgumentException("Not a campaign id: " + campaign);
+        }
+        Builder b = toBuilder();
+        b.campaign = campaign;
+        return new TransferSettings(b);
+    }
+
     /** A copy with other connectors (tests inject faults this way). */
     public TransferSettings withConnectors(MailboxConnector<MailboxSource> source, MailboxConnector<MailboxTarget> target) {
         Builder b = toBuilder();
@@ -244,6 +269,8 @@ public final class TransferSettings {
         b.retryBackoff = retryBackoff;
         b.maxBackoff = maxBackoff;
         b.sleeper = sleeper;
+        b.probe = probe.orElse(null);
+        b.campaign = campaign.orElse(null);
         return b;
     }
 
@@ -257,6 +284,8 @@ public final class TransferSettings {
     public static final class Builder {
         private MailboxConnector<MailboxSource> source;
         private MailboxConnector<MailboxTarget> target;
+        private TraceProbe probe;
+        private String campaign;
         private String sourceDescription = "?";
         private String targetDescription = "?";
         private String description = "";
@@ -282,7 +311,14 @@ public final class TransferSettings {
         /** The IMAP target and how to log in to each mailbox there. */
         public Builder imapTarget(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
             this.targetDescription = endpoint.toString();
+            probe(ImapTraceProbe.of(endpoint, credentials, clock));
             return target(ImapTarget.connector(endpoint, credentials, clock));
+        }
+
+        /** How to look for another campaign's copies on the target; set with the IMAP or Graph target. */
+        public Builder probe(TraceProbe probe) {
+            this.probe = Objects.requireNonNull(probe, "probe");
+            return this;
         }
 
         public Builder source(MailboxConnector<MailboxSource> source) {

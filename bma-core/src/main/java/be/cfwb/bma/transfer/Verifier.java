@@ -222,7 +222,8 @@ public final class Verifier {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        try (InputStream copyBytes = stored.get();
+        // The campaign's line is not the original's: compared as the key's line and the original.
+        try (InputStream copyBytes = CopyTrace.withoutCampaignLine(stored.get());
              InputStream original = new SequenceInputStream(
                      new ByteArrayInputStream(copy.key().headerLine().getBytes(StandardCharsets.US_ASCII)),
                      source.open(path, uidValidity, m.uid()))) {

@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
 
 /**
  * Writes to a mailbox over IMAP: APPEND with flags, INTERNALDATE and the trace header
- * {@value SourceKey#HEADER} prepended (the only byte change), streamed from the spooled
+ * {@value SourceKey#HEADER} (and the campaign's, {@link MessageToCopy#traceHeader}) prepended (the only byte change), streamed from the spooled
  * message through Angus's protocol layer so a large message is never whole in memory.
  * Well-known folders are found by SPECIAL-USE, else by their names in FR/NL/EN/DE (an Exchange
  * mailbox in French calls Sent Items {@code Éléments envoyés}), else created with Exchange's
@@ -290,7 +290,7 @@ public final class ImapTarget implements MailboxTarget {
 
     @Override
     public AppendOutcome append(TargetFolder target, MessageToCopy message) {
-        byte[] header = message.key().headerLine().getBytes(StandardCharsets.US_ASCII);
+        byte[] header = message.traceHeader().getBytes(StandardCharsets.US_ASCII);
         long total = header.length + message.size();
         if (total > Integer.MAX_VALUE) {
             return AppendOutcome.rejected("too large for IMAP APPEND: " + total + " bytes");
@@ -340,7 +340,7 @@ public final class ImapTarget implements MailboxTarget {
             args.writeString(BASE64MailboxEncoder.encode(name));
             long total = 0;
             for (MessageToCopy message : messages) {
-                byte[] header = message.key().headerLine().getBytes(StandardCharsets.US_ASCII);
+                byte[] header = message.traceHeader().getBytes(StandardCharsets.US_ASCII);
                 total += header.length + message.size();
                 if (header.length + message.size() > Integer.MAX_VALUE || total > Integer.MAX_VALUE) {
                     MailboxTarget.super.appendAll(target, messages, done);

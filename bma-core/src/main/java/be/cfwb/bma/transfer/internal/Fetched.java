@@ -1,9 +1,11 @@
 package be.cfwb.bma.transfer.internal;
 
+import be.cfwb.bma.transfer.CopyTrace;
 import be.cfwb.bma.transfer.SourceMessage;
 import be.cfwb.bma.transfer.TransferException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** A message read from the source by the reader thread, or why it could not be. */
 record Fetched(SourceMessage message, SpooledMessage spooled, TransferException failure,
@@ -13,9 +15,9 @@ record Fetched(SourceMessage message, SpooledMessage spooled, TransferException 
         this(message, spooled, failure, crash, false);
     }
 
-    /** The bytes the trace header adds on the target. */
-    long overhead() {
-        return spooled.key().headerLine().getBytes(StandardCharsets.US_ASCII).length;
+    /** The bytes the trace header adds on the target, with the {@code campaign}'s line if any. */
+    long overhead(Optional<String> campaign) {
+        return CopyTrace.header(spooled.key(), campaign).getBytes(StandardCharsets.US_ASCII).length;
     }
 
     void close() {

@@ -2,11 +2,13 @@ package be.cfwb.bma.transfer.internal;
 
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.AppendOutcome;
+import be.cfwb.bma.transfer.CopyTrace;
 import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.MessageToCopy;
 import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.SourceMessage;
 import be.cfwb.bma.transfer.TransferException;
@@ -52,7 +54,7 @@ final class MessageWriter {
         List<Fetched> run = new ArrayList<>();
         for (Fetched f : batch) {
             boolean appendable = f.crash() == null && f.failure() == null
-                    && f.spooled().size() + f.overhead() <= settings.maxMessageSize();
+                    && f.spooled().size() + f.overhead(settings.campaign()) <= settings.maxMessageSize();
             if (appendable && !tally.oneByOne) {
                 run.add(f);
                 continue;
@@ -71,7 +73,7 @@ final class MessageWriter {
         }
         int[] recorded = {0};
         try {
-            connections.target().appendAll(mapping.target(), run.stream().map(Fetched::spooled).toList(), (outcome, i) -> {
+            connections.target().appendAll(mapping.target(), run.stream().map(f -> stamped(f.spooled())).toList(), (outcome, i) -> {
                 SourceMessage m = run.get(i).message();
                 long size = run.get(i).spooled().size();
                 if (outcome instanceof AppendOutcome.Copied) {
@@ -114,7 +116,7 @@ final class MessageWriter {
             problem(tally, path, m, m.size(), !f.announcedTooLarge(), f.failure().getMessage());
             return;
         }
-        long overhead = f.overhead();
+        long overhead = f.overhead(settings.campaign());
         // RFC822.SIZE is not trusted for the limit (some servers report it wrong): the spooled size decides.
         try (SpooledMessage spooled = f.spooled()) {
             if (spooled.size() + overhead > settings.maxMessageSize()) {
@@ -123,7 +125,7 @@ final class MessageWriter {
             }
             AppendOutcome outcome;
             try {
-                outcome = connections.target().append(mapping.target(), spooled);
+                outcome = connections.target().append(mapping.target(), stamped(spooled));
             } catch (TransferException e) {
                 if (!e.isRetryable()) {
                     problem(tally, path, m, spooled.size(), true, e.getMessage());
@@ -137,6 +139,11 @@ final class MessageWriter {
                 problem(tally, path, m, spooled.size(), false, ((AppendOutcome.Rejected) outcome).reason());
             }
         }
+    }
+
+    /** The message as the target gets it: carrying this run's campaign, if it has one. */
+    private MessageToCopy stamped(SpooledMessage spooled) {
+        return settings.campaign().map(c -> CopyTrace.stamped(spooled, c)).orElse(spooled);
     }
 
     private String tooLarge(long size) {
