@@ -49,6 +49,8 @@ public final class EventTypes {
     public static final String MESSAGE_REPORTED = Event.MessageReported.TYPE;
     /** Ops waived a reported message ({@code bma:waive}); data {@code folder}, {@code uidvalidity}, {@code uid}, {@code by}, {@code reason}. */
     public static final String MESSAGE_WAIVED = Event.MessageWaived.TYPE;
+    /** The old server's flags of a folder's copied messages when last synced; data {@code folder}, {@code uidvalidity}, {@code flags}. */
+    public static final String FLAGS_SYNCED = Event.FlagsSynced.TYPE;
 
     /** A plan was written (run-wide); data {@code mailboxes}, {@code changes}, {@code plan_csv_sha256}. */
     public static final String PLAN_PUBLISHED = Event.PlanPublished.TYPE;

@@ -44,6 +44,7 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.VerifyReport;
 import be.cfwb.bma.transfer.MessageWaivers;
+import be.cfwb.bma.transfer.SyncedFlags;
 import be.cfwb.bma.transfer.Verifier;
 
 import org.slf4j.Logger;
@@ -302,7 +303,8 @@ final class RunSession implements AutoCloseable {
         TransferSettings transfer = transfer();
         Inventory selected = settings.inventory().select(selection);
         Ledger ledger = ledger();
-        VerifyReport report = new Verifier(transfer, settings.clock(), a -> MessageWaivers.waived(ledger, a))
+        VerifyReport report = new Verifier(transfer, settings.clock(), a -> MessageWaivers.waived(ledger, a),
+                a -> SyncedFlags.load(ledger, a))
                 .verify(addresses(selected));
         for (MailboxVerification m : dryRun ? List.<MailboxVerification>of() : report.mailboxes()) {
             ledger.append(LedgerEntry.of(new Event.Verified(m.isSuccess(), m.source(), m.present(),

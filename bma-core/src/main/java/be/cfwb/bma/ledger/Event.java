@@ -217,6 +217,27 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * The flags of the old server's messages of {@code folder} (encoded path) under {@code uidValidity}
+     * when their copies were last made or synced, as runs of UIDs per flag set ({@code flags}, see
+     * {@code transfer.SyncedFlags}): the common base of a three-way merge, so that a later pass
+     * carries over what changed on the old server and keeps what the user changed on the target;
+     * a UID listed here was copied, so a copy no longer on the target was deleted by the user.
+     */
+    record FlagsSynced(String folder, long uidValidity, String flags) implements Event {
+        public static final String TYPE = "transfer.folder.flags";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public SortedMap<String, String> data() {
+            return new Data().put("folder", folder).put("uidvalidity", uidValidity).put("flags", flags).map();
+        }
+    }
+
     /** Routing now goes to Exchange; {@code by} is {@code ops} or {@code hook}. */
     record CutoverRecorded(String by) implements Event {
         public static final String TYPE = "cutover.recorded";

@@ -44,6 +44,8 @@ public final class EventCodec {
                     f.number("uid"), f.number("size"), f.flag("failed"), f.text("reason"));
             case Event.MessageWaived.TYPE -> new Event.MessageWaived(f.text("folder"), f.number("uidvalidity"),
                     f.number("uid"), f.text("by"), f.optional("reason"));
+            case Event.FlagsSynced.TYPE -> new Event.FlagsSynced(f.text("folder"), f.number("uidvalidity"),
+                    f.text("flags"));
             case Event.CutoverRecorded.TYPE -> new Event.CutoverRecorded(f.text("by"));
             case Event.CutoverFailed.TYPE -> new Event.CutoverFailed(f.integer("exit"));
             case Event.Verified.PASSED, Event.Verified.FAILED -> new Event.Verified(type.equals(Event.Verified.PASSED),
@@ -82,6 +84,9 @@ public final class EventCodec {
             return e.type() + "#" + e.folder() + "#" + e.uidValidity() + "#" + e.uid();
         } else if (event instanceof Event.MessageWaived e) {
             return e.type() + "#" + e.folder() + "#" + e.uidValidity() + "#" + e.uid();
+        } else if (event instanceof Event.FlagsSynced e) {
+            // One per folder and UIDVALIDITY: each holds the whole folder's base, the last one counts.
+            return e.type() + "#" + e.folder() + "#" + e.uidValidity();
         } else if (event instanceof Event.Other e && e.type().equals("mail.delivered")) {
             // One per mail: the delivery of mail 4 must not hide that of mails 1 to 3.
             return e.type() + "#" + e.data().getOrDefault("mail", "");

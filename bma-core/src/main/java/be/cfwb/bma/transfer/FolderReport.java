@@ -22,11 +22,14 @@ import java.util.Optional;
  * @param error          why the folder could not be processed at all, if so
  * @param waived         messages not copied because ops waived them ({@code bma:waive}): neither
  *                       skipped nor failed, they do not keep the folder from being complete
+ * @param deletedOnTarget messages whose copy the ledger records but the user deleted (or moved away)
+ *                       on the target since: not copied again (the user's action on the new mailbox
+ *                       wins; the old server still has them), accounted for
  */
 public record FolderReport(FolderPath source, String target, List<String> notes, long uidValidity, int found,
                            long foundBytes, int copied, long copiedBytes, int alreadyPresent, int flagsUpdated,
                            List<MessageProblem> skipped, List<MessageProblem> failed, Optional<String> error,
-                           int waived) {
+                           int waived, int deletedOnTarget) {
 
     public FolderReport {
         Objects.requireNonNull(source, "source");
@@ -37,12 +40,20 @@ public record FolderReport(FolderPath source, String target, List<String> notes,
         error = error == null ? Optional.empty() : error;
     }
 
+    /** A folder report without messages deleted on the target. */
+    public FolderReport(FolderPath source, String target, List<String> notes, long uidValidity, int found,
+                        long foundBytes, int copied, long copiedBytes, int alreadyPresent, int flagsUpdated,
+                        List<MessageProblem> skipped, List<MessageProblem> failed, Optional<String> error, int waived) {
+        this(source, target, notes, uidValidity, found, foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated,
+                skipped, failed, error, waived, 0);
+    }
+
     /** A folder report without waived messages. */
     public FolderReport(FolderPath source, String target, List<String> notes, long uidValidity, int found,
                         long foundBytes, int copied, long copiedBytes, int alreadyPresent, int flagsUpdated,
                         List<MessageProblem> skipped, List<MessageProblem> failed, Optional<String> error) {
         this(source, target, notes, uidValidity, found, foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated,
-                skipped, failed, error, 0);
+                skipped, failed, error, 0, 0);
     }
 
     /** True if every message found is on the target. */
@@ -52,6 +63,6 @@ public record FolderReport(FolderPath source, String target, List<String> notes,
 
     /** True if every message found was copied, was present, or is reported with a reason. */
     public boolean isAccountedFor() {
-        return error.isEmpty() && copied + alreadyPresent + skipped.size() + failed.size() + waived == found;
+        return error.isEmpty() && copied + alreadyPresent + skipped.size() + failed.size() + waived + deletedOnTarget == found;
     }
 }

@@ -74,6 +74,11 @@ public record MailboxReport(BmaAddress mailbox, Pass pass, Instant started, Dura
         return folders.stream().mapToInt(FolderReport::waived).sum();
     }
 
+    /** Messages whose copy the user deleted on the target since it was made: not copied again. */
+    public int deletedOnTarget() {
+        return folders.stream().mapToInt(FolderReport::deletedOnTarget).sum();
+    }
+
     public int alreadyPresent() {
         return folders.stream().mapToInt(FolderReport::alreadyPresent).sum();
     }

@@ -64,6 +64,18 @@ public interface MailboxTarget extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Moves a copy to another folder of this mailbox, with its flags, date and trace header: how
+     * the copy follows a message moved (or a folder renamed) on the old server between passes.
+     * The default cannot: the engine then copies the message again and leaves this copy (which
+     * {@link Verifier} reports as an extra copy).
+     *
+     * @return true if moved; false if this target cannot move (nothing changed)
+     */
+    default boolean move(TargetFolder from, TargetMessage message, TargetFolder to) {
+        return false;
+    }
+
     /** Sets a copied message's flags to {@code flags} (flag sync on delta passes). */
     void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags);
 

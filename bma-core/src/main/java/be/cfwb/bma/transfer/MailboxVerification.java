@@ -22,10 +22,13 @@ import java.util.Optional;
  * @param extra      copies with our trace key that match no source message, per target folder and key
  * @param error      why the mailbox could not be verified at all, if so
  * @param waived     not on the target because ops waived them ({@code bma:waive}): not missing
+ * @param deletedOnTarget not on the target, but the ledger records their copy: the user deleted (or
+ *                   moved away) the copy on the new mailbox; the user's choice, not missing
  */
 public record MailboxVerification(BmaAddress mailbox, int source, int present, List<MessageProblem> missing,
                                   List<MessageProblem> duplicated, List<MessageProblem> mismatched,
-                                  List<ExtraCopy> extra, Optional<String> error, List<MessageProblem> waived) {
+                                  List<ExtraCopy> extra, Optional<String> error, List<MessageProblem> waived,
+                                  List<MessageProblem> deletedOnTarget) {
 
     public MailboxVerification {
         Objects.requireNonNull(mailbox, "mailbox");
@@ -35,6 +38,14 @@ public record MailboxVerification(BmaAddress mailbox, int source, int present, L
         extra = List.copyOf(extra);
         error = error == null ? Optional.empty() : error;
         waived = List.copyOf(waived);
+        deletedOnTarget = List.copyOf(deletedOnTarget);
+    }
+
+    /** A verification that found no copy deleted on the target. */
+    public MailboxVerification(BmaAddress mailbox, int source, int present, List<MessageProblem> missing,
+                               List<MessageProblem> duplicated, List<MessageProblem> mismatched,
+                               List<ExtraCopy> extra, Optional<String> error, List<MessageProblem> waived) {
+        this(mailbox, source, present, missing, duplicated, mismatched, extra, error, waived, List.of());
     }
 
     /** A verification that found no waived message. */

@@ -140,6 +140,8 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
             mn.put("copiedBytes", m.copiedBytes());
             mn.put("alreadyPresent", m.alreadyPresent());
             mn.put("flagsUpdated", m.flagsUpdated());
+            mn.put("waived", m.waived());
+            mn.put("deletedOnTarget", m.deletedOnTarget());
             mn.put("overQuota", m.foundBytes() > TARGET_QUOTA);
             m.error().ifPresent(e -> mn.put("error", e));
             ArrayNode folders = mn.putArray("folders");
@@ -157,6 +159,7 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
                 fn.put("copiedBytes", f.copiedBytes());
                 fn.put("alreadyPresent", f.alreadyPresent());
                 fn.put("waived", f.waived());
+                fn.put("deletedOnTarget", f.deletedOnTarget());
                 fn.put("flagsUpdated", f.flagsUpdated());
                 f.error().ifPresent(e -> fn.put("error", e));
                 problems(fn.putArray("skipped"), f.skipped());
@@ -191,7 +194,7 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
         csv.row(CSV_HEADER);
         for (MailboxReport m : mailboxes) {
             if (m.folders().isEmpty()) {
-                csv.row(m.mailbox(), "", "", 0, 0, 0, 0, 0, 0, 0, 0, m.error().orElse(""), m.retries(), m.throttled(),
+                csv.row(m.mailbox(), "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, m.error().orElse(""), m.retries(), m.throttled(),
                         m.waited().toMillis());
             }
             // Retries and waits are the mailbox's (the engine retries a mailbox's connection, not
@@ -199,18 +202,19 @@ public record TransferReport(Pass pass, Instant started, Duration duration, List
             for (FolderReport f : m.folders()) {
                 csv.row(m.mailbox(), f.source().encoded(), f.target(), f.found(), f.foundBytes(), f.copied(),
                         f.copiedBytes(), f.alreadyPresent(), f.flagsUpdated(), f.skipped().size(), f.failed().size(),
-                        f.error().or(m::error).orElse(""), m.retries(), m.throttled(), m.waited().toMillis());
+                        f.waived(), f.error().or(m::error).orElse(""), m.retries(), m.throttled(), m.waited().toMillis());
             }
         }
         return out.toString();
     }
 
     /**
-     * The CSV columns; the last three ({@code mailbox_retries}, {@code mailbox_throttled},
+     * The CSV columns; {@code waived} counts the messages ops waived ({@code bma:waive}: not copied on
+     * purpose, neither skipped nor failed); the last three ({@code mailbox_retries}, {@code mailbox_throttled},
      * {@code mailbox_waited_ms}) are the mailbox's, repeated on each of its folder rows.
      */
     public static final List<String> CSV_HEADER = List.of("mailbox", "folder", "target", "found", "found_bytes",
-            "copied", "copied_bytes", "already_present", "flags_updated", "skipped", "failed", "error",
+            "copied", "copied_bytes", "already_present", "flags_updated", "skipped", "failed", "waived", "error",
             "mailbox_retries", "mailbox_throttled", "mailbox_waited_ms");
 
     /** A few lines for people: totals, throughput, and each problem. */

@@ -4,6 +4,8 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.internal.ContentMatcher;
+import be.cfwb.bma.transfer.internal.HeaderDigest;
+import be.cfwb.bma.transfer.internal.SourceUids;
 import be.cfwb.bma.transfer.internal.LoginGate;
 
 import java.io.ByteArrayInputStream;
@@ -48,16 +50,27 @@ public final class Verifier {
     private final TransferSettings settings;
     private final Clock clock;
     private final Function<BmaAddress, Set<SourceKey>> waived;
+    private final Function<BmaAddress, SyncedFlags> synced;
 
     public Verifier(TransferSettings settings, Clock clock) {
         this(settings, clock, mailbox -> Set.of());
     }
 
+    /** A verifier that knows neither waived messages nor what the ledger records of each copy. */
+    public Verifier(TransferSettings settings, Clock clock, Function<BmaAddress, Set<SourceKey>> waived) {
+        this(settings, clock, waived, SyncedFlags::none);
+    }
+
     /**
      * A verifier that lists the messages {@code waived} gives for a mailbox (those ops waived,
-     * {@link MessageWaivers#waived}) as waived when they are not on the target, not as missing.
+     * {@link MessageWaivers#waived}) as waived when they are not on the target, not as missing;
+     * and that judges each copy by what the ledger records of it ({@code synced},
+     * {@link SyncedFlags#load}): a flag the user changed on the target is theirs, not a difference,
+     * and a recorded copy the user deleted there is listed as such ({@link MailboxVerification#deletedOnTarget}).
      */
-    public Verifier(TransferSettings settings, Clock clock, Function<BmaAddress, Set<SourceKey>> waived) {
+    public Verifier(TransferSettings settings, Clock clock, Function<BmaAddress, Set<SourceKey>> waived,
+                    Function<BmaAddress, SyncedFlags> synced) {
+        this.synced = Objects.requireNonNull(synced, "synced");
         // One set of login gates per verifier: a refused shared login is not tried by every mailbox.
         this.settings = LoginGate.guard(settings);
         this.clock = clock;
@@ -101,7 +114,9 @@ public final class Verifier {
         List<MessageProblem> mismatched = new ArrayList<>();
         List<ExtraCopy> extra = new ArrayList<>();
         List<MessageProblem> waivedFound = new ArrayList<>();
+        List<MessageProblem> deleted = new ArrayList<>();
         Set<SourceKey> waivedKeys = waived.apply(mailbox);
+        SyncedFlags copiedFlags = synced.apply(mailbox);
         try (MailboxSource source = settings.source().open(mailbox);
              MailboxTarget target = settings.target().open(mailbox)) {
             List<FolderMapping> mappings = settings.folderMapper().map(source.folders(), target.reservedNameCharacter());
@@ -111,6 +126,7 @@ public final class Verifier {
             Set<TargetMessage> accounted = Collections.newSetFromMap(new IdentityHashMap<>());
             Map<FolderPath, Long> listed = new HashMap<>();
             Set<SourceKey> onSource = new HashSet<>();
+            SourceUids uids = new SourceUids(() -> source);
             for (FolderMapping mapping : mappings) {
                 if (!mapping.source().holdsMessages()) {
                     continue;
@@ -118,38 +134,52 @@ public final class Verifier {
                 FolderPath path = mapping.source().path();
                 FolderListing listing = source.list(path, 0);
                 listed.put(path, listing.uidValidity());
+                uids.known(path, listing);
+                long uv = listing.uidValidity();
                 Map<SourceKey, List<TargetMessage>> byKey = new HashMap<>();
-                List<TargetMessage> stale = new ArrayList<>();
+                List<ContentMatcher.Candidate> stale = new ArrayList<>();
                 for (TargetMessage t : onTarget.computeIfAbsent(mapping.target(), target::messages)) {
-                    if (!t.key().sameFolder(mailbox, path)) {
-                        continue;
-                    }
-                    if (t.key().uidValidity() == listing.uidValidity()) {
-                        byKey.computeIfAbsent(t.key(), k -> new ArrayList<>()).add(t);
-                    } else {
-                        stale.add(t);
+                    SourceKey k = t.key();
+                    if (k.sameFolder(mailbox, path) && k.uidValidity() == uv) {
+                        byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(t);
+                    } else if (k.sameFolder(mailbox, path) || (k.mailbox().equals(mailbox) && !uids.has(k))) {
+                        // Renumbered, or moved here after its message (moved or in a renamed folder on the old server).
+                        stale.add(new ContentMatcher.Candidate(mapping.target(), t));
                     }
                 }
-                ContentMatcher matcher = new ContentMatcher(stale);
+                ContentMatcher matcher = new ContentMatcher(stale,
+                        c -> target.openCopy(c.folder(), c.copy()).map(HeaderDigest::of));
                 for (SourceMessage m : listing.messages()) {
                     sourceCount++;
-                    SourceKey key = new SourceKey(mailbox, path, listing.uidValidity(), m.uid());
+                    SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
                     onSource.add(key);
                     List<TargetMessage> copies = byKey.getOrDefault(key, List.of());
-                    TargetMessage copy = copies.isEmpty() ? matcher.take(m) : copies.get(0);
+                    TargetMessage copy = copies.isEmpty() ? null : copies.get(0);
+                    boolean byContent = false;
+                    if (copy == null && matcher.mayMatch(m)) {
+                        ContentMatcher.Candidate c = matcher.take(m, () -> HeaderDigest.of(source.open(path, uv, m.uid())));
+                        copy = c == null ? null : c.copy();
+                        byContent = copy != null;
+                    }
                     accounted.addAll(copies);
                     if (copy != null) {
                         accounted.add(copy);
                     }
                     if (copy == null && waivedKeys.contains(key)) {
                         waivedFound.add(problem(path, m, "waived (bma:waive): not copied on purpose"));
+                    } else if (copy == null && copiedFlags.copied(key)) {
+                        deleted.add(problem(path, m, "deleted (or moved away) on the target by the user after its copy;"
+                                + " the old server still has it"));
                     } else if (copy == null) {
                         missing.add(problem(path, m, "not on the target (" + mapping.target() + ")"));
                     } else if (copies.size() > 1) {
                         duplicated.add(problem(path, m, copies.size() + " copies on the target"));
                     } else {
-                        Optional<String> difference = difference(m, copy)
-                                .or(() -> byteDifference(source, target, mapping.target(), path, listing.uidValidity(), m, copy));
+                        TargetMessage found = copy;
+                        MessageFlags expected = copiedFlags.base(copy.key())
+                                .map(b -> SyncedFlags.merge(b, m.flags(), found.flags())).orElse(m.flags());
+                        Optional<String> difference = difference(m, copy, expected, !byContent)
+                                .or(() -> byteDifference(source, target, mapping.target(), path, uv, m, found));
                         if (difference.isPresent()) {
                             mismatched.add(problem(path, m, difference.get()));
                         } else {
@@ -162,10 +192,11 @@ public final class Verifier {
                 extra.addAll(extras(mailbox, folder.getKey(), folder.getValue(), accounted, listed, onSource));
             }
             return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, extra,
-                    Optional.empty(), waivedFound);
+                    Optional.empty(), waivedFound, deleted);
         } catch (RuntimeException e) {
             return new MailboxVerification(mailbox, sourceCount, present, missing, duplicated, mismatched, extra,
-                    Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), waivedFound);
+                    Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), waivedFound,
+                    deleted);
         }
     }
 
@@ -204,12 +235,17 @@ public final class Verifier {
         return result;
     }
 
-    private static Optional<String> difference(SourceMessage m, TargetMessage t) {
+    /**
+     * What differs: flags other than {@code expected} (the old server's, but for those the user changed
+     * on the target since the copy) and, unless the copy was found by content (the old server may have
+     * re-dated a renumbered folder; the copy keeps the date it had), the received date.
+     */
+    private static Optional<String> difference(SourceMessage m, TargetMessage t, MessageFlags expected, boolean dates) {
         List<String> d = new ArrayList<>();
-        if (!m.flags().equals(t.flags())) {
-            d.add("flags " + t.flags() + " instead of " + m.flags());
+        if (!expected.equals(t.flags())) {
+            d.add("flags " + t.flags() + " instead of " + expected);
         }
-        if (m.internalDate().getEpochSecond() != t.internalDate().getEpochSecond()) {
+        if (dates && m.internalDate().getEpochSecond() != t.internalDate().getEpochSecond()) {
             d.add("date " + t.internalDate() + " instead of " + m.internalDate());
         }
         return d.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", d));

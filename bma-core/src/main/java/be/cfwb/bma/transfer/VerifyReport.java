@@ -57,6 +57,7 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
             m.error().ifPresent(e -> n.put("error", e));
             problems(n.putArray("missing"), m.missing());
             problems(n.putArray("waived"), m.waived());
+            problems(n.putArray("deletedOnTarget"), m.deletedOnTarget());
             problems(n.putArray("duplicated"), m.duplicated());
             problems(n.putArray("mismatched"), m.mismatched());
             ArrayNode extra = n.putArray("extra");
@@ -94,9 +95,10 @@ public record VerifyReport(Instant started, Duration duration, List<MailboxVerif
                 isSuccess() ? "every source message is on the target exactly once" + (waived() == 0 ? ""
                         : ", except " + waived() + " waived (bma:waive)") : "PROBLEMS FOUND"));
         for (MailboxVerification m : mailboxes) {
-            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%s%s%n",
+            sb.append(String.format(Locale.ROOT, "  %s: %d/%d present, %d missing, %d duplicated, %d different%s%s%s%s%n",
                     m.mailbox(), m.present(), m.source(), m.missing().size(), m.duplicated().size(), m.mismatched().size(),
                     m.waived().isEmpty() ? "" : ", " + m.waived().size() + " waived",
+                    m.deletedOnTarget().isEmpty() ? "" : ", " + m.deletedOnTarget().size() + " deleted on the target by the user",
                     m.extra().isEmpty() ? "" : ", " + m.extraCopies() + " extra on the target",
                     m.error().map(e -> ", error: " + e).orElse("")));
             // Per target folder: what ops (or the user) will see there.

@@ -149,6 +149,11 @@ class WaiveTest {
         MigrateResult after = bma.migrate(one(), Pass.PRESTAGE);
         assertThat(after.isSuccess()).as(after.report().summary()).isTrue();
         assertThat(after.report().mailboxes().get(0).waived()).isEqualTo(1);
+        List<String> rows = Files.readAllLines(temp.resolve("out").resolve("migrate-report.csv"), StandardCharsets.UTF_8);
+        int waivedColumn = List.of(rows.get(0).split(";", -1)).indexOf("waived");
+        assertThat(waivedColumn).as("a waived column in migrate-report.csv: " + rows.get(0)).isPositive();
+        assertThat(rows.stream().skip(1).filter(r -> r.split(";", -1)[1].equals("INBOX"))
+                .map(r -> r.split(";", -1)[waivedColumn])).containsExactly("1");
         assertThat(step(bma)).isEqualTo(MailboxStep.PRESTAGED);
 
         // The target would now take it: the waive still holds, at the final pass too.

@@ -65,6 +65,19 @@ public final class MailboxSeeder implements AutoCloseable {
         }
     }
 
+    /** Deletes a folder and its messages (as a server rebuilding it, or a user removing it, does). */
+    public MailboxSeeder deleteFolder(FolderPath path) {
+        try {
+            Folder f = store.getFolder(ImapTestConnection.fullName(store, path));
+            if (!f.delete(true)) {
+                throw new IllegalStateException("The server refused to delete " + path);
+            }
+            return this;
+        } catch (MessagingException e) {
+            throw new IllegalStateException("Cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** APPENDs {@code raw} unchanged to {@code path} (created if missing); returns its UID, or -1 if unknown. */
     public long append(FolderPath path, byte[] raw, MessageFlags flags, Instant internalDate) {
         folder(path);
@@ -100,6 +113,47 @@ public final class MailboxSeeder implements AutoCloseable {
             return uid == null ? -1 : ((AppendUID) uid).uid;
         } catch (MessagingException e) {
             throw new IllegalStateException("Cannot append to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves a message to another folder (created if missing) as a mail client does where the
+     * server lacks MOVE: COPY (same bytes, flags and date, a new UID), then {@code \Deleted} and
+     * UID EXPUNGE of that one message.
+     */
+    public void move(FolderPath from, long uid, FolderPath to) {
+        folder(to);
+        try {
+            IMAPFolder folder = (IMAPFolder) store.getFolder(ImapTestConnection.fullName(store, from));
+            folder.open(Folder.READ_WRITE);
+            try {
+                jakarta.mail.Message m = folder.getMessageByUID(uid);
+                folder.copyMessages(new jakarta.mail.Message[] {m},
+                        store.getFolder(ImapTestConnection.fullName(store, to)));
+                m.setFlag(Flags.Flag.DELETED, true);
+                folder.expunge(new jakarta.mail.Message[] {m});
+            } finally {
+                folder.close(false);
+            }
+        } catch (MessagingException e) {
+            throw new IllegalStateException("Cannot move UID " + uid + " of " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a message for good: {@code \Deleted}, then UID EXPUNGE of that one message. */
+    public void delete(FolderPath path, long uid) {
+        try {
+            IMAPFolder folder = (IMAPFolder) store.getFolder(ImapTestConnection.fullName(store, path));
+            folder.open(Folder.READ_WRITE);
+            try {
+                jakarta.mail.Message m = folder.getMessageByUID(uid);
+                m.setFlag(Flags.Flag.DELETED, true);
+                folder.expunge(new jakarta.mail.Message[] {m});
+            } finally {
+                folder.close(false);
+            }
+        } catch (MessagingException e) {
+            throw new IllegalStateException("Cannot delete UID " + uid + " of " + path + ": " + e.getMessage(), e);
         }
     }
 

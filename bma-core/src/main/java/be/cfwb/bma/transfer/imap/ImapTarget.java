@@ -30,10 +30,7 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.iap.Response;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -320,7 +317,7 @@ public final class ImapTarget implements MailboxTarget {
             return AppendOutcome.copied(uid == null ? "" : Long.toString(uid.uid));
         } catch (MessagingException e) {
             throw ImapErrors.translate("APPEND of " + message.key() + " to " + target + " failed", e);
-        } catch (StreamFailure e) {
+        } catch (StreamingLiteral.StreamFailure e) {
             throw TransferException.retryable("Reading the spooled message " + message.key() + " failed: "
                     + ImapErrors.text(e.getCause()), e.getCause());
         }
@@ -380,7 +377,7 @@ public final class ImapTarget implements MailboxTarget {
             }
         } catch (MessagingException e) {
             throw ImapErrors.translate("APPEND of " + messages.size() + " messages to " + target + " failed", e);
-        } catch (StreamFailure e) {
+        } catch (StreamingLiteral.StreamFailure e) {
             throw TransferException.retryable("Reading a spooled message for " + target + " failed: "
                     + ImapErrors.text(e.getCause()), e.getCause());
         }
@@ -417,6 +414,26 @@ public final class ImapTarget implements MailboxTarget {
             return Optional.of(((org.eclipse.angus.mail.imap.IMAPMessage) m).getMimeStream());
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read " + message.key() + " in " + target, e);
+        }
+    }
+
+    @Override
+    public boolean move(TargetFolder from, TargetMessage message, TargetFolder to) {
+        try {
+            String destination = fullName(to);
+            IMAPFolder folder = select(fullName(from));
+            if (folder == null || !session.store().hasCapability("MOVE")) {
+                return false; // without MOVE it would take an EXPUNGE, which might remove what the user deleted
+            }
+            Message m = folder.getMessageByUID(Long.parseLong(message.targetId()));
+            if (m == null) {
+                throw TransferException.retryable("Message " + message.key() + " vanished from " + from, null);
+            }
+            folder.moveMessages(new Message[] {m}, session.store().getFolder(destination));
+            return true;
+        } catch (MessagingException | NumberFormatException e) {
+            throw ImapErrors.translate("Cannot move " + message.key() + " from " + from + " to " + to,
+                    e instanceof MessagingException me ? me : new MessagingException(e.getMessage()));
         }
     }
 
@@ -472,55 +489,5 @@ public final class ImapTarget implements MailboxTarget {
     @Override
     public String toString() {
         return "ImapTarget[" + mailbox() + " on " + session.endpoint() + "]";
-    }
-
-    /** A failure reading the spool while writing the literal; unchecked to cross Angus's writer. */
-    private static final class StreamFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StreamFailure(IOException cause) {
-            super(cause);
-        }
-    }
-
-    /** The APPEND literal: trace header, then the message streamed from its spool. */
-    private static final class StreamingLiteral implements Literal {
-        private final byte[] header;
-        private final MessageToCopy message;
-        private final int size;
-
-        StreamingLiteral(byte[] header, MessageToCopy message, int size) {
-            this.header = header;
-            this.message = message;
-            this.size = size;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public void writeTo(OutputStream os) throws IOException {
-            os.write(header);
-            long written = 0;
-            try (InputStream in = message.open()) {
-                if (in instanceof ByteArrayInputStream) {
-                    written = in.transferTo(os); // writes the array itself: no copy
-                } else {
-                    byte[] buffer = new byte[64 * 1024];
-                    int n;
-                    while ((n = in.read(buffer)) > 0) {
-                        os.write(buffer, 0, n);
-                        written += n;
-                    }
-                }
-            } catch (IOException e) {
-                throw new StreamFailure(e);
-            }
-            if (written != message.size()) {
-                throw new StreamFailure(new IOException("the spool gave " + written + " bytes, " + message.size() + " expected"));
-            }
-        }
     }
 }

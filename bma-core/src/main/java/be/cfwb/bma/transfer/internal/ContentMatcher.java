@@ -1,28 +1,49 @@
 package be.cfwb.bma.transfer.internal;
 
 import be.cfwb.bma.transfer.SourceMessage;
+import be.cfwb.bma.transfer.TargetFolder;
 import be.cfwb.bma.transfer.TargetMessage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Recognises copies made under an earlier UIDVALIDITY of a folder: their keys name UIDs that
- * no longer exist, so they are matched to source messages by content — received date (to
- * the second) and Message-ID (or its absence) — each copy used at most once, so two
- * identical source messages need two copies. Sizes are not compared: RFC822.SIZE is
- * approximate on some servers (Exchange, GreenMail).
+ * Recognises copies whose trace key names no message the old server still has: copies made
+ * under an earlier UIDVALIDITY of a folder, or of a message moved to another folder (or whose
+ * folder was renamed) there. They are matched to source messages by content: the same
+ * Message-ID (or both without one), then the same header block ({@link HeaderDigest}, without
+ * our trace line). INTERNALDATE is not trusted: a server that renumbers a folder may re-date it
+ * too. Only where the target does not keep the bytes (Graph) is the received date (to the
+ * second) compared instead of the header. Each copy is used at most once, so two identical
+ * source messages need two copies. Sizes are not compared: RFC822.SIZE is approximate on some
+ * servers (Exchange, GreenMail).
  */
 public final class ContentMatcher {
 
-    private final Map<String, List<TargetMessage>> pool = new HashMap<>();
+    /** A copy that may be matched, and the target folder it is in. */
+    public record Candidate(TargetFolder folder, TargetMessage copy) {
+    }
 
-    public ContentMatcher(List<TargetMessage> staleCopies) {
-        for (TargetMessage t : staleCopies) {
-            pool.computeIfAbsent(fingerprint(t.internalDate().getEpochSecond(), t.messageId().orElse("")),
-                    k -> new ArrayList<>()).add(t);
+    private final Map<String, List<Candidate>> pool = new HashMap<>();
+    private final Function<Candidate, Optional<byte[]>> targetDigest;
+    private final IdentityHashMap<Candidate, Optional<byte[]>> digests = new IdentityHashMap<>();
+
+    /**
+     * @param candidates   the copies that may be matched
+     * @param targetDigest the {@link HeaderDigest} of a copy, or empty where the target keeps no bytes
+     */
+    public ContentMatcher(List<Candidate> candidates, Function<Candidate, Optional<byte[]>> targetDigest) {
+        this.targetDigest = targetDigest;
+        for (Candidate c : candidates) {
+            pool.computeIfAbsent(c.copy().messageId().orElse(""), k -> new ArrayList<>()).add(c);
         }
     }
 
@@ -30,16 +51,40 @@ public final class ContentMatcher {
         return pool.isEmpty();
     }
 
-    /** Takes the copy of {@code m}, if one is left. */
-    public TargetMessage take(SourceMessage m) {
-        List<TargetMessage> candidates = pool.get(fingerprint(m.internalDate().getEpochSecond(), m.messageId().orElse("")));
-        if (candidates == null) {
-            return null;
-        }
-        return candidates.isEmpty() ? null : candidates.remove(0);
+    /** True if some copy left has {@code m}'s Message-ID (or none, as {@code m}): worth reading its header. */
+    public boolean mayMatch(SourceMessage m) {
+        List<Candidate> c = pool.get(m.messageId().orElse(""));
+        return c != null && !c.isEmpty();
     }
 
-    private static String fingerprint(long epochSecond, String messageId) {
-        return epochSecond + "\u0000" + messageId;
+    /**
+     * Takes the copy of {@code m}, if one is left.
+     *
+     * @param sourceDigest the {@link HeaderDigest} of {@code m}, asked at most once and only if a copy may match
+     */
+    public Candidate take(SourceMessage m, Supplier<byte[]> sourceDigest) {
+        List<Candidate> candidates = pool.get(m.messageId().orElse(""));
+        if (candidates == null || candidates.isEmpty()) {
+            return null;
+        }
+        byte[] mine = null;
+        for (Iterator<Candidate> it = candidates.iterator(); it.hasNext(); ) {
+            Candidate c = it.next();
+            Optional<byte[]> theirs = digests.computeIfAbsent(c, targetDigest);
+            boolean same;
+            if (theirs.isPresent()) {
+                if (mine == null) {
+                    mine = sourceDigest.get();
+                }
+                same = Arrays.equals(mine, theirs.get());
+            } else {
+                same = c.copy().internalDate().getEpochSecond() == m.internalDate().getEpochSecond();
+            }
+            if (same) {
+                it.remove();
+                return c;
+            }
+        }
+        return null;
     }
 }

@@ -9,11 +9,14 @@ import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.MessageFlags;
 import be.cfwb.bma.transfer.MessageProblem;
 import be.cfwb.bma.transfer.MessageWaivers;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SourceKey;
 import be.cfwb.bma.transfer.SourceMessage;
+import be.cfwb.bma.transfer.SyncedFlags;
+import be.cfwb.bma.transfer.TargetFolder;
 import be.cfwb.bma.transfer.TargetMessage;
 import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferListener;
@@ -41,9 +44,14 @@ final class FolderSync {
     private final Reconnecting connections;
     private final MailboxHistory history;
     private final CopyPipeline pipeline;
+    private final StaleCopies stale;
+    private final SyncedFlags synced;
 
     FolderSync(Ledger ledger, TransferListener listener, BmaAddress mailbox, Pass pass, boolean dryRun,
-               Reconnecting connections, MailboxHistory history, CopyPipeline pipeline) {
+               Reconnecting connections, MailboxHistory history, CopyPipeline pipeline, StaleCopies stale,
+               SyncedFlags synced) {
+        this.stale = stale;
+        this.synced = synced;
         this.ledger = ledger;
         this.listener = listener;
         this.mailbox = mailbox;
@@ -96,40 +104,93 @@ final class FolderSync {
             target.ensureFolder(mapping.target());
         }
 
-        TargetCopies copies = TargetCopies.read(target.messages(mapping.target()), mailbox, path, uv);
+        if (after == 0) {
+            stale.uids().known(path, listing);
+        }
+        List<TargetMessage> onTarget = target.messages(mapping.target());
+        TargetCopies copies = TargetCopies.read(onTarget, mailbox, path, uv);
         if (copies.duplicates() > 0) {
             tally.notes.add(copies.duplicates()
                     + " message(s) are on the target more than once (not by this run); see bma:verify");
         }
-        if (!copies.matcher().isEmpty()) {
-            // Copies made under an earlier UIDVALIDITY are recognised by Message-ID: read them now.
-            FolderListing withIds = source.list(path, after, true);
-            if (withIds.uidValidity() != uv) {
-                throw TransferException.retryable("UIDVALIDITY of " + path + " changed again during the pass", null);
+        ContentMatcher matcher = null;
+        if (listing.messages().stream().anyMatch(m -> unmatched(copies, tally, new SourceKey(mailbox, path, uv, m.uid())))) {
+            matcher = stale.matcher(mapping.target(), onTarget, path, uv);
+            if (!matcher.isEmpty()) {
+                // Stale copies are recognised by Message-ID and header: read the Message-IDs now.
+                FolderListing withIds = source.list(path, after, true);
+                if (withIds.uidValidity() != uv) {
+                    throw TransferException.retryable("UIDVALIDITY of " + path + " changed again during the pass", null);
+                }
+                listing = withIds;
+                unreadable(path, listing, tally);
+                tally.found = listing.messages().size() + listing.unreadable().size();
+                tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
             }
-            listing = withIds;
-            unreadable(path, listing, tally);
-            tally.found = listing.messages().size() + listing.unreadable().size();
-            tally.foundBytes = listing.messages().stream().mapToLong(SourceMessage::size).sum();
         }
 
         List<SourceMessage> toCopy = new ArrayList<>();
         Set<Long> waived = MessageWaivers.waived(ledger, mailbox, path, uv);
         int present = 0;
+        int deleted = 0;
         for (SourceMessage m : listing.messages()) {
-            TargetMessage t = copies.copyOf(new SourceKey(mailbox, path, uv, m.uid()), m);
+            SourceKey key = new SourceKey(mailbox, path, uv, m.uid());
+            TargetMessage t = copies.byKey().get(key);
+            TargetFolder where = mapping.target();
+            if (t == null) {
+                t = tally.moved.get(m.uid());
+            }
+            if (t == null && synced.copied(key)) {
+                // The ledger knows it was copied, and its copy is gone: the user deleted (or moved)
+                // it on the new mailbox. The user's action wins; the old server still has it.
+                deleted++;
+                continue;
+            }
+            if (t == null && matcher != null && matcher.mayMatch(m)) {
+                ContentMatcher.Candidate c = matcher.take(m, () -> stale.sourceDigest(path, uv, m));
+                if (c != null) {
+                    t = c.copy();
+                    where = c.folder();
+                }
+            }
             if (t != null) {
                 if (!tally.copiedUids.contains(m.uid())) {
                     present++;
                 }
-                if (!dryRun && !t.flags().equals(m.flags()) && tally.flagsUpdated.add(m.uid())) {
-                    target.updateFlags(mapping.target(), t, m.flags());
+                TargetMessage copy = t;
+                MessageFlags wanted = synced.base(t.key()).map(b -> SyncedFlags.merge(b, m.flags(), copy.flags()))
+                        .orElse(m.flags());
+                if (!dryRun && !t.flags().equals(wanted) && tally.flagsUpdated.add(m.uid())) {
+                    target.updateFlags(where, t, wanted);
+                }
+                if (!where.equals(mapping.target()) && !dryRun) {
+                    // A message moved (or its folder renamed) on the old server: its copy follows it.
+                    if (target.move(where, t, mapping.target())) {
+                        tally.moved.put(m.uid(), t);
+                        tally.movedCount++;
+                    } else {
+                        present--;
+                        toCopy.add(m);
+                        continue;
+                    }
+                }
+                if (!dryRun) {
+                    synced.record(t.key(), m.flags());
                 }
             } else if (waived.contains(m.uid())) {
                 tally.waived.add(m.uid()); // ops gave it up (bma:waive): never copied, never a problem again
             } else if (!tally.problems.containsKey(m.uid())) {
                 toCopy.add(m);
             }
+        }
+        tally.deletedOnTarget = deleted;
+        if (tally.movedCount > 0 && tally.notes.stream().noneMatch(n -> n.contains("moved on the old server"))) {
+            tally.notes.add(tally.movedCount + " message(s) moved on the old server (or in a renamed folder) since their"
+                    + " copy: the copy moved here on the target, not copied again");
+        }
+        if (deleted > 0) {
+            tally.notes.add(deleted + " message(s) deleted on the target after their copy (by the user): not copied"
+                    + " again; the old server still has them");
         }
         tally.alreadyPresent = present;
         listener.folderStarted(mailbox, mapping, listing.messages().size(), toCopy.size());
@@ -139,7 +200,16 @@ final class FolderSync {
             tally.copiedBytes = toCopy.stream().mapToLong(SourceMessage::size).sum();
             return;
         }
-        pipeline.copyAll(mapping, path, uv, toCopy, tally);
+        try {
+            pipeline.copyAll(mapping, path, uv, toCopy, tally);
+        } finally {
+            for (SourceMessage m : toCopy) {
+                if (tally.copiedUids.contains(m.uid())) {
+                    synced.record(new SourceKey(mailbox, path, uv, m.uid()), m.flags());
+                }
+            }
+            synced.flush(ledger);
+        }
         long highest = after;
         long firstUnreadable = listing.unreadable().isEmpty() ? Long.MAX_VALUE : listing.unreadable().get(0).uid();
         for (SourceMessage m : listing.messages()) {
@@ -173,34 +243,24 @@ final class FolderSync {
         }
     }
 
-    /** The target's copies of one source folder: by key under the current UIDVALIDITY, else by content. */
-    private record TargetCopies(Map<SourceKey, TargetMessage> byKey, ContentMatcher matcher, int duplicates) {
+    /** True if {@code key}'s message has neither its own copy, nor one moved, nor a record of a copy the user deleted. */
+    private boolean unmatched(TargetCopies copies, FolderTally tally, SourceKey key) {
+        return !copies.byKey().containsKey(key) && !tally.moved.containsKey(key.uid()) && !synced.copied(key);
+    }
+
+    /** The target's copies of one source folder under its current UIDVALIDITY, by key. */
+    private record TargetCopies(Map<SourceKey, TargetMessage> byKey, int duplicates) {
 
         static TargetCopies read(List<TargetMessage> onTarget, BmaAddress mailbox, FolderPath path, long uv) {
             Map<SourceKey, TargetMessage> byKey = new HashMap<>();
-            List<TargetMessage> stale = new ArrayList<>();
             int duplicates = 0;
             for (TargetMessage t : onTarget) {
                 SourceKey k = t.key();
-                if (!k.sameFolder(mailbox, path)) {
-                    continue;
-                }
-                if (k.uidValidity() != uv) {
-                    stale.add(t);
-                } else if (byKey.putIfAbsent(k, t) != null) {
+                if (k.sameFolder(mailbox, path) && k.uidValidity() == uv && byKey.putIfAbsent(k, t) != null) {
                     duplicates++;
                 }
             }
-            return new TargetCopies(byKey, new ContentMatcher(stale), duplicates);
-        }
-
-        /** The copy of {@code m} on the target, or null; a copy found by content is used once. */
-        TargetMessage copyOf(SourceKey key, SourceMessage m) {
-            TargetMessage t = byKey.get(key);
-            if (t == null && !matcher.isEmpty()) {
-                t = matcher.take(m);
-            }
-            return t;
+            return new TargetCopies(byKey, duplicates);
         }
     }
 }

@@ -3,6 +3,7 @@ package be.cfwb.bma.transfer.internal;
 import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderReport;
 import be.cfwb.bma.transfer.MessageProblem;
+import be.cfwb.bma.transfer.TargetMessage;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,10 @@ final class FolderTally {
     final Map<Long, Integer> blame = new HashMap<>();
     final Set<Long> waived = new HashSet<>();
     final List<String> notes = new ArrayList<>();
+    /** Copies moved to this folder on the target after their message, by source UID (kept across attempts). */
+    final Map<Long, TargetMessage> moved = new HashMap<>();
+    int movedCount;
+    int deletedOnTarget;
     boolean oneByOne;
     String error;
 
@@ -42,6 +47,6 @@ final class FolderTally {
         List<MessageProblem> failed = problems.values().stream().filter(p -> p.failed).map(Problem::problem).toList();
         return new FolderReport(mapping.source().path(), mapping.target().toString(), allNotes, uidValidity, found,
                 foundBytes, copied, copiedBytes, alreadyPresent, flagsUpdated.size(), skipped, failed,
-                Optional.ofNullable(error), waived.size());
+                Optional.ofNullable(error), waived.size(), deletedOnTarget);
     }
 }

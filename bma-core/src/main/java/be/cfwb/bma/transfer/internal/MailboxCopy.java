@@ -14,6 +14,8 @@ import be.cfwb.bma.transfer.SourceFolder;
 import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.SyncedFlags;
+import be.cfwb.bma.transfer.TargetFolder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -46,6 +51,7 @@ public final class MailboxCopy {
     private final Reconnecting connections;
     private final MailboxHistory history;
     private final FolderSync folderSync;
+    private final StaleCopies stale;
     /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
     private Optional<Character> reserved;
     /** The old server's personal namespace as this pass knows it; null until known. */
@@ -64,7 +70,9 @@ public final class MailboxCopy {
         this.history = new MailboxHistory(ledger, mailbox);
         CopyPipeline pipeline = new CopyPipeline(connections, new MessageReader(settings, connections, mailbox),
                 new MessageWriter(settings, connections, listener, mailbox, ledger, dryRun), mailbox);
-        this.folderSync = new FolderSync(ledger, listener, mailbox, pass, dryRun, connections, history, pipeline);
+        this.stale = new StaleCopies(connections, mailbox, pass);
+        this.folderSync = new FolderSync(ledger, listener, mailbox, pass, dryRun, connections, history, pipeline, stale,
+                SyncedFlags.load(ledger, mailbox));
     }
 
     public MailboxReport run() {
@@ -95,6 +103,9 @@ public final class MailboxCopy {
                 reserved = connections.retrying(() -> connections.target().reservedNameCharacter());
                 namespace = connections.retrying(() -> connections.source().personalNamespace());
                 List<FolderMapping> mappings = settings.folderMapper().map(sourceFolders, reserved, namespace);
+                if (pass == Pass.FINAL) {
+                    stale.searchAlso(targetFolders(sourceFolders, mappings));
+                }
                 for (FolderMapping mapping : mappings) {
                     syncFolder(mapping, folders);
                 }
@@ -131,6 +142,27 @@ public final class MailboxCopy {
         }
         listener.mailboxFinished(report);
         return report;
+    }
+
+    /**
+     * Where copies of this mailbox may be on the target: the target folders of the current folders,
+     * and of the folders an earlier pass copied that the old server no longer has (renamed or deleted).
+     */
+    private List<TargetFolder> targetFolders(List<SourceFolder> sourceFolders, List<FolderMapping> mappings) {
+        Set<FolderPath> current = new HashSet<>();
+        sourceFolders.forEach(f -> current.add(f.path()));
+        List<SourceFolder> gone = history.recordedFolders().stream().filter(p -> !current.contains(p))
+                .map(SourceFolder::of).toList();
+        Set<TargetFolder> targets = new LinkedHashSet<>();
+        for (FolderMapping m : mappings) {
+            if (m.source().holdsMessages()) {
+                targets.add(m.target());
+            }
+        }
+        if (!gone.isEmpty()) {
+            settings.folderMapper().map(gone, reserved, namespace).forEach(m -> targets.add(m.target()));
+        }
+        return List.copyOf(targets);
     }
 
     /** True if every folder holding messages was done before and has nothing new (one STATUS each). */

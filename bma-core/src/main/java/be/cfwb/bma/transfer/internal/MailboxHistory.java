@@ -70,4 +70,10 @@ final class MailboxHistory {
         }
         return Optional.ofNullable(highWaters.get(folder.encoded()));
     }
+
+    /** Every folder an earlier pass synced, as the ledger recorded it (also those the old server no longer has). */
+    List<FolderPath> recordedFolders() {
+        highWater(FolderPath.inbox());
+        return highWaters.keySet().stream().map(FolderPath::decode).toList();
+    }
 }

@@ -76,6 +76,7 @@ class SpreadsheetFormulaTest {
         assertThat(column(csv, "target")).containsExactly("'=cmd");
         assertThat(column(csv, "error")).containsExactly("'-ERR " + HYPERLINK);
         assertThat(column(csv, "found_bytes")).containsExactly("0");
+        assertThat(column(csv, "waived")).containsExactly("0");
     }
 
     private static List<String> column(Path csv, String name) throws IOException {
