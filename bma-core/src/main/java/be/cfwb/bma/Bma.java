@@ -1,6 +1,8 @@
 package be.cfwb.bma;
 
+import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.address.Inventory;
+import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.cutover.CutoverHook;
 import be.cfwb.bma.cutover.CutoverResult;
@@ -9,6 +11,7 @@ import be.cfwb.bma.ledger.MailboxLeases;
 import be.cfwb.bma.calendar.PlanningSettings;
 import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.lifecycle.RunResult;
+import be.cfwb.bma.lifecycle.Stage;
 import be.cfwb.bma.notify.DeliveryResult;
 import be.cfwb.bma.notify.NotificationKind;
 import be.cfwb.bma.notify.NotificationSettings;
@@ -268,6 +271,12 @@ public final class Bma {
      */
     public MigrateResult migrate(MailboxSelection selection, Pass pass, boolean dryRun, TransferListener listener) {
         try (RunSession session = RunSession.writing(settings)) {
+            if (listener instanceof RunListener run && settings.transfer() != null) {
+                // What the pass is expected to copy, so that progress can be told in bytes (CopyProgress).
+                List<BmaAddress> selected = settings.inventory().select(selection).mailboxes().stream()
+                        .map(Mailbox::address).toList();
+                run.copyStarted(pass == Pass.FINAL ? Stage.FINAL_DELTA : Stage.PRESTAGE, session.expectedBytes(selected, pass));
+            }
             return session.migrate(selection, pass, dryRun, listener);
         }
     }

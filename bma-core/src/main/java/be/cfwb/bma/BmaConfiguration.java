@@ -201,7 +201,8 @@ public final class BmaConfiguration {
      * {@link BmaAssembly} reads the rest (servers, notifications) with a {@code SecretResolver}.
      */
     public BmaConfiguration properties(BmaSettingsReader properties) {
-        PlanningSettings checkedPlanning = planning.toBuilder().read(properties).build();
+        PlanningSettings checkedPlanning = planning.toBuilder().read(properties)
+                .prestage(planning.prestage().read(properties)).build();
         Safeguards checkedSafeguards = safeguards.read(properties);
         Optional<Path> inv = properties.path(BmaProperties.INVENTORY);
         Optional<LedgerLocation> ledger = properties.string(BmaProperties.LEDGER).map(BmaConfiguration::parsedLedger);

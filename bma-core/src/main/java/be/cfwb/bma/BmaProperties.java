@@ -93,6 +93,11 @@ public final class BmaProperties {
     public static final String ANNOUNCE_FROM = "bma.announceFrom";
     /** Planning: working days from the migration day to the access date of the new interface (default 0, the same day). */
     public static final String ACCESS_DELAY_DAYS = "bma.accessDelayDays";
+    /**
+     * Planning: working days between a mailbox's pre-stage copy and its migration day (0: the day
+     * itself); unset or {@code auto}: sized from the day's volume ({@code PrestageSettings}).
+     */
+    public static final String PRESTAGE_DAYS = "bma.prestageDays";
 
     /**
      * Notifications: whether the password of mail 2 must be changed at the first sign-in

@@ -35,8 +35,9 @@ public record MigrateResult(TransferReport report, Path file) {
 
     /** One line for a build log. */
     public String summaryLine() {
-        return String.format(Locale.ROOT, "%s%s: %d mailbox(es), %d copied, %d already present, %d skipped, %d failed",
-                report.dryRun() ? "dry run " : "", report.pass(), report.mailboxes().size(), report.copied(),
+        return String.format(Locale.ROOT, "%s%s: %d mailbox(es), %d copied (%.1f MB), %d already present,"
+                        + " %d skipped, %d failed", report.dryRun() ? "dry run " : "", report.pass(), report.mailboxes().size(),
+                report.copied(), report.copiedBytes() / (1024.0 * 1024.0),
                 report.alreadyPresent(), report.skipped(), report.failed());
     }
 }

@@ -111,7 +111,8 @@ final class MigrationDay {
         List<PlannedMailbox> selected = plan.plan().mailboxes().stream().filter(p -> selection.includes(p.address())).toList();
         List<BmaAddress> mailOneDue = selected.stream().filter(p -> !p.mailDate(1).isAfter(day)).map(PlannedMailbox::address).toList();
         List<BmaAddress> migrating = selected.stream().filter(p -> !p.migrationDate().isAfter(day)).map(PlannedMailbox::address).toList();
-        for (DayStage stage : stages(day, mailOneDue, migrating)) {
+        List<BmaAddress> ahead = selected.stream().filter(p -> p.prestageDueAhead(day)).map(PlannedMailbox::address).toList();
+        for (DayStage stage : stages(day, mailOneDue, migrating, ahead)) {
             outcomes.add(run(stage));
         }
         return migrating;
@@ -133,8 +134,13 @@ final class MigrationDay {
         return new RunResult(day, outcomes, due, report, session.refusedLogins(), waiting, dryRun);
     }
 
-    /** The stages after the plan, in the circular's order. */
-    private List<DayStage> stages(LocalDate day, List<BmaAddress> mailOneDue, List<BmaAddress> migrating) {
+    /**
+     * The stages after the plan, in the circular's order, then the bulk copies due ahead of later
+     * days ({@code ahead}: their pre-stage date is today or past, their migration day later), so
+     * that a migration day only copies what arrived since.
+     */
+    private List<DayStage> stages(LocalDate day, List<BmaAddress> mailOneDue, List<BmaAddress> migrating,
+                                  List<BmaAddress> ahead) {
         List<DayStage> stages = new ArrayList<>();
         stages.add(new DayStage(Stage.MAIL1, () -> ready(mailOneDue, Set.of(), MailboxStep.MAIL1_SENT),
                 s -> notifyOutcome(Stage.MAIL1, s, session.notify(selection(s), day, false, NotificationKind.MAIL1))));
@@ -149,8 +155,10 @@ final class MigrationDay {
         stages.add(new DayStage(Stage.MAILS_2_3, () -> ready(migrating, Set.of(MailboxStep.PROVISIONED), MailboxStep.MAIL3_SENT),
                 s -> notifyOutcome(Stage.MAILS_2_3, s, session.notify(selection(s), day, false, NotificationKind.MAIL3))));
         stages.add(new DayStage(Stage.PRESTAGE, () -> ready(migrating, Set.of(MailboxStep.MAIL3_SENT), MailboxStep.PRESTAGED),
-                s -> migrateOutcome(Stage.PRESTAGE, s, session.migrate(selection(s), Pass.PRESTAGE, false, listener))));
-        stages.add(new DayStage(Stage.MAIL4, () -> ready(migrating, Set.of(MailboxStep.PRESTAGED), MailboxStep.MAIL4_SENT),
+                s -> copy(Stage.PRESTAGE, s, Pass.PRESTAGE)));
+        // Mail 3 too: a mailbox pre-staged ahead reaches PRESTAGED before its mails 2 and 3.
+        stages.add(new DayStage(Stage.MAIL4, () -> ready(migrating, Set.of(MailboxStep.MAIL3_SENT, MailboxStep.PRESTAGED),
+                MailboxStep.MAIL4_SENT),
                 s -> notifyOutcome(Stage.MAIL4, s, session.notify(selection(s), day, false, NotificationKind.MAIL4))));
         if (cutoverHook.isPresent()) {
             stages.add(new DayStage(Stage.CUTOVER, () -> ready(migrating, Set.of(MailboxStep.MAIL4_SENT), MailboxStep.CUT_OVER),
@@ -158,13 +166,21 @@ final class MigrationDay {
         }
         stages.add(new DayStage(Stage.FINAL_DELTA,
                 () -> ready(migrating, Set.of(MailboxStep.CUT_OVER), MailboxStep.FINAL_DELTA_DONE),
-                s -> migrateOutcome(Stage.FINAL_DELTA, s, session.migrate(selection(s), Pass.FINAL, false, listener))));
+                s -> copy(Stage.FINAL_DELTA, s, Pass.FINAL)));
         stages.add(new DayStage(Stage.VERIFY, () -> ready(migrating, Set.of(MailboxStep.FINAL_DELTA_DONE), MailboxStep.VERIFIED),
                 s -> {
                     VerifyResult result = session.verify(selection(s), false);
                     return new StageOutcome(Stage.VERIFY, s, result.isSuccess(), result.summaryLine());
                 }));
+        stages.add(new DayStage(Stage.PRESTAGE_AHEAD, () -> ready(ahead, Set.of(), MailboxStep.PRESTAGED),
+                s -> copy(Stage.PRESTAGE_AHEAD, s, Pass.PRESTAGE)));
         return stages;
+    }
+
+    /** Runs a copy stage, telling the listener first what it is expected to copy, for progress in bytes. */
+    private StageOutcome copy(Stage stage, List<BmaAddress> mailboxes, Pass pass) {
+        listener.copyStarted(stage, session.expectedBytes(mailboxes, pass));
+        return migrateOutcome(stage, mailboxes, session.migrate(selection(mailboxes), pass, false, listener));
     }
 
     private StageOutcome cutover(List<BmaAddress> mailboxes) {
@@ -231,7 +247,7 @@ final class MigrationDay {
             case MAIL1 -> Set.of(MailboxStep.MAIL1_SENT);
             case PROVISION -> Set.of(MailboxStep.PROVISIONED);
             case MAILS_2_3 -> Set.of(MailboxStep.MAIL2_SENT, MailboxStep.MAIL3_SENT);
-            case PRESTAGE -> Set.of(MailboxStep.PRESTAGED);
+            case PRESTAGE, PRESTAGE_AHEAD -> Set.of(MailboxStep.PRESTAGED);
             case MAIL4 -> Set.of(MailboxStep.MAIL4_SENT);
             case CUTOVER -> Set.of(MailboxStep.CUT_OVER);
             case FINAL_DELTA -> Set.of(MailboxStep.FINAL_DELTA_DONE);

@@ -55,6 +55,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -282,6 +283,24 @@ final class RunSession implements AutoCloseable {
         Path file = settings.outputDirectory().resolve(dryRun ? "migrate-dry-run-report.json" : "migrate-report.json");
         report.write(file);
         return new MigrateResult(report, file);
+    }
+
+    /**
+     * What each of {@code mailboxes} is expected to copy in {@code pass}, in bytes: for a first
+     * pass, what its survey found on the old server, else its known size ({@code bma.mailboxSizes}),
+     * else 0 (unknown until its folders are listed); 0 for the final delta, which copies only what
+     * arrived since.
+     */
+    Map<BmaAddress, Long> expectedBytes(List<BmaAddress> mailboxes, Pass pass) {
+        Map<BmaAddress, Long> expected = new LinkedHashMap<>();
+        for (BmaAddress a : mailboxes) {
+            long bytes = pass == Pass.FINAL ? 0 : ledger().lastOfEachKind(a).stream()
+                    .filter(e -> e.event() instanceof Event.MailboxSurveyed s && s.error().isEmpty())
+                    .mapToLong(e -> ((Event.MailboxSurveyed) e.event()).bytes()).findFirst()
+                    .orElseGet(() -> settings.planning().mailboxSizes().bytes(a).orElse(0L));
+            expected.put(a, bytes);
+        }
+        return expected;
     }
 
     /**

@@ -23,9 +23,11 @@ import java.util.Objects;
  *                      announced by mail 1 and mail 3
  * @param mail1LeadDays working days from mail 1 to the migration day: {@link PlanningSettings#leadDays()},
  *                      or fewer when mail 1 could not leave before {@link PlanningSettings#announceFrom()}
+ * @param prestageDate  the day its bulk is copied ahead ({@link PlanningSettings#prestage()}): working days
+ *                      before the migration day, or the migration day itself
  */
 public record PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDate, List<LocalDateTime> mails,
-                             List<String> constraints, LocalDate accessDate, int mail1LeadDays)
+                             List<String> constraints, LocalDate accessDate, int mail1LeadDays, LocalDate prestageDate)
         implements Comparable<PlannedMailbox> {
 
     public PlannedMailbox {
@@ -44,6 +46,21 @@ public record PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDa
         if (mail1LeadDays < 1) {
             throw new IllegalArgumentException("mail 1 lead of " + mail1LeadDays + " working days; it must be at least 1");
         }
+        Objects.requireNonNull(prestageDate, "prestageDate");
+        if (prestageDate.isAfter(migrationDate)) {
+            throw new IllegalArgumentException("pre-stage date " + prestageDate + " is after the migration date " + migrationDate);
+        }
+    }
+
+    /** A row pre-staged on its migration day, as plans were before {@code prestage_date}. */
+    public PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDate, List<LocalDateTime> mails,
+                          List<String> constraints, LocalDate accessDate, int mail1LeadDays) {
+        this(mailbox, wave, migrationDate, mails, constraints, accessDate, mail1LeadDays, migrationDate);
+    }
+
+    /** True if its bulk copy is due on {@code day}, ahead of its migration day: on or after its pre-stage date, before the day. */
+    public boolean prestageDueAhead(LocalDate day) {
+        return !prestageDate.isAfter(day) && migrationDate.isAfter(day);
     }
 
     /** True if mail 1 leaves fewer than {@code leadDays} working days ahead (it could not leave earlier). */

@@ -54,7 +54,8 @@ import java.util.TreeMap;
  * <p>The jobs are shared out: {@link SameDayGroups} makes the units, {@link DayAllocator} gives
  * them their days (balancing the load kept by {@link DayLoad} within {@link DayCapacity}),
  * {@link LeadTimes} dates mail 1 and knows which days have the full lead, and
- * {@link PlanChanges} says what moved and why. This class checks the totals, writes the rows and
+ * {@link PlanChanges} says what moved and why, {@link PrestageDates} dates the copy ahead of each day.
+ * This class checks the totals, writes the rows and
  * sums up the waves.
  */
 public final class Planner {
@@ -112,11 +113,16 @@ public final class Planner {
         if (!placement.problems.isEmpty()) {
             throw infeasible("No day fits " + placement.problems.size() + " mailbox group(s)", placement.problems);
         }
+        PrestageDates prestage = new PrestageDates(settings, workingDays);
+        for (PlanUnit unit : units) {
+            LocalDate day = placement.days.get(unit);
+            unit.members.forEach(m -> prestage.add(m, day));
+        }
         List<PlannedMailbox> rows = new ArrayList<>(mailboxes.size());
         for (PlanUnit unit : units) {
             LocalDate day = placement.days.get(unit);
             for (Mailbox m : unit.members) {
-                rows.add(row(m, day, unit, announced.containsKey(m.address())));
+                rows.add(row(m, day, unit, announced.containsKey(m.address()), prestage.of(m, day)));
             }
         }
         List<PlanChange> changes = new PlanChanges(settings, workingDays, leadTimes, capacity, groups)
@@ -208,7 +214,7 @@ public final class Planner {
         }
     }
 
-    private PlannedMailbox row(Mailbox m, LocalDate day, PlanUnit unit, boolean announced) {
+    private PlannedMailbox row(Mailbox m, LocalDate day, PlanUnit unit, boolean announced, LocalDate prestageDate) {
         LocalDate mail1 = leadTimes.mail1Date(day, m.kind());
         List<LocalDateTime> mails = List.of(
                 mail1.atTime(settings.mailTime(1)),
@@ -244,7 +250,7 @@ public final class Planner {
         }
         return new PlannedMailbox(m, wave.name(), day, mails, constraints,
                 workingDays.plusWorkingDays(day, settings.accessDelayDays(), m.kind()),
-                Math.max(1, workingDays.workingDaysBetween(mail1, day, m.kind())));
+                Math.max(1, workingDays.workingDaysBetween(mail1, day, m.kind())), prestageDate);
     }
 
     private List<WaveSummary> summaries(List<PlannedMailbox> rows) {

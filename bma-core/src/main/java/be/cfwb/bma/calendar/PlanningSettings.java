@@ -82,6 +82,7 @@ public final class PlanningSettings {
     private final Map<BmaKind, Long> volumePerDay;
     private final MailboxSizes sizes;
     private final SortedSet<BmaAddress> keepTogether;
+    private final PrestageSettings prestage;
 
     private PlanningSettings(Builder b) {
         this.waves = Collections.unmodifiableMap(new EnumMap<>(b.waves));
@@ -96,6 +97,7 @@ public final class PlanningSettings {
         this.volumePerDay = Collections.unmodifiableMap(new EnumMap<>(b.volumePerDay));
         this.sizes = b.sizes;
         this.keepTogether = Collections.unmodifiableSortedSet(new TreeSet<>(b.keepTogether));
+        this.prestage = b.prestage;
     }
 
     /**
@@ -210,6 +212,11 @@ public final class PlanningSettings {
         return accessDelayDays;
     }
 
+    /** How far ahead of its migration day each mailbox is pre-staged. */
+    public PrestageSettings prestage() {
+        return prestage;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PlanningSettings p && waves.equals(p.waves) && leadDays == p.leadDays
@@ -217,13 +224,13 @@ public final class PlanningSettings {
                 && schoolCalendar.equals(p.schoolCalendar) && blackouts.equals(p.blackouts)
                 && announceFrom.equals(p.announceFrom) && accessDelayDays == p.accessDelayDays
                 && volumePerDay.equals(p.volumePerDay) && sizes.equals(p.sizes)
-                && keepTogether.equals(p.keepTogether);
+                && keepTogether.equals(p.keepTogether) && prestage.equals(p.prestage);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(waves, leadDays, mailTimes, mailsPerHour, closedDays, schoolCalendar, blackouts, announceFrom,
-                accessDelayDays, volumePerDay, sizes, keepTogether);
+                accessDelayDays, volumePerDay, sizes, keepTogether, prestage);
     }
 
     @Override
@@ -233,7 +240,7 @@ public final class PlanningSettings {
                 + announceFrom.map(d -> ", announceFrom=" + d).orElse("")
                 + (accessDelayDays == 0 ? "" : ", accessDelayDays=" + accessDelayDays)
                 + (volumePerDay.isEmpty() ? "" : ", volumePerDay=" + volumePerDay + " MB, " + sizes)
-                + (keepTogether.isEmpty() ? "" : ", keepTogether=" + keepTogether) + "]";
+                + (keepTogether.isEmpty() ? "" : ", keepTogether=" + keepTogether) + ", " + prestage + "]";
     }
 
     /** Builds {@link PlanningSettings}; each setter refuses a bad value at once, naming it. */
@@ -252,6 +259,7 @@ public final class PlanningSettings {
         private final Map<BmaKind, Long> volumePerDay = new EnumMap<>(BmaKind.class);
         private MailboxSizes sizes = MailboxSizes.NONE;
         private final SortedSet<BmaAddress> keepTogether = new TreeSet<>();
+        private PrestageSettings prestage = PrestageSettings.defaults();
 
         private Builder() {
             waves.put(BmaKind.PO, new Wave(BmaKind.PO, DateRange.parse("2024-10-01..2024-10-25"), 100, true));
@@ -267,6 +275,7 @@ public final class PlanningSettings {
             closedDays.addAll(s.closedDays);
             schoolCalendar.clear();
             schoolCalendar.addAll(s.schoolCalendar);
+            prestage = s.prestage;
             blackouts.clear();
             blackouts.addAll(s.blackouts);
             announceFrom = s.announceFrom;
@@ -374,6 +383,12 @@ public final class PlanningSettings {
                         + organisingBody + " is not a po address");
             }
             keepTogether.add(organisingBody);
+            return this;
+        }
+
+        /** How far ahead of the migration day to pre-stage ({@link PrestageSettings#defaults()} by default). */
+        public Builder prestage(PrestageSettings prestage) {
+            this.prestage = Objects.requireNonNull(prestage, "prestage");
             return this;
         }
 

@@ -12,6 +12,11 @@ public enum Stage {
     CUTOVER("cutover"),
     FINAL_DELTA("final delta"),
     VERIFY("verification"),
+    /**
+     * The bulk copy of mailboxes migrating on a later day, due by their pre-stage date: after the
+     * day's own mailboxes, whose mails and cutover have set times.
+     */
+    PRESTAGE_AHEAD("pre-stage ahead"),
     REPORT("report");
 
     private final String label;

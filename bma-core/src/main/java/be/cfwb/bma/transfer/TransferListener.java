@@ -22,6 +22,15 @@ public interface TransferListener {
     default void folderStarted(BmaAddress mailbox, FolderMapping mapping, int listed, int toCopy) {
     }
 
+    /**
+     * As {@link #folderStarted(BmaAddress, FolderMapping, int, int)}, with the bytes of the messages
+     * to copy (their RFC822.SIZE), so that progress can be told in bytes; calls the four-argument
+     * form by default. The engine calls this one.
+     */
+    default void folderStarted(BmaAddress mailbox, FolderMapping mapping, int listed, int toCopy, long bytesToCopy) {
+        folderStarted(mailbox, mapping, listed, toCopy);
+    }
+
     default void messageCopied(BmaAddress mailbox, FolderPath folder, long uid, long bytes) {
     }
 

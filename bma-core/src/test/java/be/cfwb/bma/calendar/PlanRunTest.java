@@ -82,8 +82,8 @@ class PlanRunTest {
         assertThat(lines).hasSize(4065);
         assertThat(lines).anyMatch(l -> l.matches("ec000006@adm\\.cfwb\\.be,EC,6,.*,po001136@adm\\.cfwb\\.be,ec-2024-11,"
                 + "2024-11-\\d\\d,2024-1\\d-\\d\\dT09:00,2024-11-\\d\\dT07:00,2024-11-\\d\\dT07:30,2024-11-\\d\\dT08:00,"
-                + ",2024-11-\\d\\d,5"));
-        assertThat(lines.get(0)).endsWith(",constraints,access_date,mail1_lead_days");
+                + ",2024-11-\\d\\d,5,2024-1\\d-\\d\\d"));
+        assertThat(lines.get(0)).endsWith(",constraints,access_date,mail1_lead_days,prestage_date");
         assertThat(result.summaryLines().get(0)).isEqualTo(
                 "po-2024-10 (PO 2024-10-01..2024-10-25): 1035 mailboxes on 19 of 19 available days, peak 69/day, mean 54.5/day, capacity 100/day");
         assertThat(result.summaryLines().get(1)).startsWith("ec-2024-11 (EC 2024-11-04..2024-11-30): 3029 mailboxes on 19 of 19");

@@ -9,6 +9,8 @@ import be.cfwb.bma.address.Inventory;
 import be.cfwb.bma.address.Mailbox;
 import be.cfwb.bma.address.MailboxSelection;
 import be.cfwb.bma.calendar.PlannedMailbox;
+import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.calendar.PrestageSettings;
 import be.cfwb.bma.credentials.CredentialIssuer;
 import be.cfwb.bma.credentials.MailboxCredentials;
 import be.cfwb.bma.credentials.Secret;
@@ -187,8 +189,12 @@ class MigrationDayTest {
                 .spoolDirectory(dir)
                 .retries(2, Duration.ofMillis(10))
                 .build();
+        // Pre-staged on the day itself (bma.prestageDays=0): every step in the circular's order, one
+        // day; PrestageDayTest covers the copy ahead of the day.
+        PlanningSettings onTheDay = PlanningSettings.defaults2024().toBuilder()
+                .prestage(PrestageSettings.defaults().withDays(0)).build();
         return Bma.configure().inventory(inventory).ledgerDirectory(dir.resolve("ledger")).outputDirectory(dir.resolve("out"))
-                .clock(clock).allowFutureDate(true).notifications(notifications).transfer(transfer).load();
+                .clock(clock).allowFutureDate(true).planning(onTheDay).notifications(notifications).transfer(transfer).load();
     }
 
     private CutoverHook hook() {

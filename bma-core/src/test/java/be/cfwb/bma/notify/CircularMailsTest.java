@@ -97,8 +97,8 @@ class CircularMailsTest {
 
         Path out = work.resolve("out");
         List<String> csv = Files.readAllLines(out.resolve(PlanFiles.CSV));
-        assertThat(csv.get(0)).endsWith(",access_date,mail1_lead_days");
-        assertThat(csv.get(1)).startsWith(SCHOOL + ",").endsWith(",2024-11-06,5");
+        assertThat(csv.get(0)).endsWith(",access_date,mail1_lead_days,prestage_date");
+        assertThat(csv.get(1)).startsWith(SCHOOL + ",").contains(",2024-11-06,5,");
         JsonNode json = new ObjectMapper().readTree(out.resolve(PlanFiles.JSON).toFile());
         assertThat(json.path("settings").path("access_delay_days").asInt()).isEqualTo(2);
         assertThat(json.path("mailboxes").get(0).path("access_date").asText()).isEqualTo("2024-11-06");

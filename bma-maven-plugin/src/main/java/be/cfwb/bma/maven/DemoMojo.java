@@ -53,7 +53,7 @@ public class DemoMojo extends AbstractMojo {
         requireDemoArtifact();
         DemoResult result;
         try {
-            result = new Demo(state.toPath(), outputDirectory.toPath(), mailboxes, getLog()::info, new ProgressLog(getLog()))
+            result = new Demo(state.toPath(), outputDirectory.toPath(), mailboxes, getLog()::info, ProgressLog.of(getLog()))
                     .target(target).run();
         } catch (BmaException e) {
             throw new MojoExecutionException("[" + e.code() + "] " + e.getMessage(), e);

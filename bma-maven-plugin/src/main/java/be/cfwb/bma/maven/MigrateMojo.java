@@ -5,8 +5,9 @@ import be.cfwb.bma.BmaAssembly;
 import be.cfwb.bma.BmaProperties;
 import be.cfwb.bma.MigrateResult;
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.lifecycle.CopyProgress;
+import be.cfwb.bma.lifecycle.RunListener;
 import be.cfwb.bma.transfer.MailboxReport;
-import be.cfwb.bma.transfer.TransferListener;
 
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -47,7 +48,7 @@ public class MigrateMojo extends AbstractTransferMojo {
     protected void run(Bma bma) throws MojoFailureException {
         // Mailboxes not attempted after a refused admin login share one error text: it is logged once.
         Set<String> errorsLogged = ConcurrentHashMap.newKeySet();
-        MigrateResult result = bma.migrate(selection(), assembly().pass(), dryRun, new TransferListener() {
+        MigrateResult result = bma.migrate(selection(), assembly().pass(), dryRun, CopyProgress.around(new RunListener() {
             @Override
             public void retrying(BmaAddress mailbox, String reason, int attempt, Duration wait) {
                 getLog().warn(mailbox + ": " + reason + "; retry " + attempt + " in " + wait.toMillis() + " ms");
@@ -60,7 +61,13 @@ public class MigrateMojo extends AbstractTransferMojo {
                         r.alreadyPresent(), r.skipped().size(), r.failed().size()));
                 r.error().filter(errorsLogged::add).ifPresent(e -> getLog().error(r.mailbox() + ": " + e));
             }
-        });
+
+            @Override
+            public void copyProgress(CopyProgress.Snapshot progress) {
+                // In bytes: a long mailbox shows progress while it copies, the ETA counts what is left.
+                getLog().info("  " + progress.line());
+            }
+        }));
         for (String line : result.report().summary().split("\\R")) {
             getLog().info(line);
         }

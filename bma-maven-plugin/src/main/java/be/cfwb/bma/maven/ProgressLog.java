@@ -1,8 +1,8 @@
 package be.cfwb.bma.maven;
 
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.lifecycle.CopyProgress;
 import be.cfwb.bma.lifecycle.RunListener;
-import be.cfwb.bma.lifecycle.Stage;
 import be.cfwb.bma.lifecycle.StageOutcome;
 import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.MessageProblem;
@@ -10,38 +10,24 @@ import be.cfwb.bma.transfer.Pass;
 
 import org.apache.maven.plugin.logging.Log;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Renders a run's progress in the build log: a line per stage, a line per mailbox copied,
- * and an overall bar (mailboxes done of total, messages, MB, rate, ETA) after each mailbox.
+ * Renders a run's progress in the build log: a line per stage, a line per mailbox copied, and the
+ * copy's progress in bytes ({@link CopyProgress}: the mailbox's MB, the stage's MB of MB expected,
+ * rate and ETA) while a mailbox copies and after each one.
  */
 final class ProgressLog implements RunListener {
 
     private final Log log;
-    private final AtomicInteger total = new AtomicInteger();
-    private final AtomicInteger done = new AtomicInteger();
-    private final AtomicLong messages = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
-    private volatile Instant started = Instant.now();
 
-    ProgressLog(Log log) {
+    private ProgressLog(Log log) {
         this.log = log;
     }
 
-    @Override
-    public void stageStarted(Stage stage, int mailboxes) {
-        if (stage == Stage.PRESTAGE || stage == Stage.FINAL_DELTA) {
-            total.set(mailboxes);
-            done.set(0);
-            messages.set(0);
-            bytes.set(0);
-            started = Instant.now();
-        }
+    /** The build log's progress, in bytes, a line every 64 MB or 10 s a mailbox copies. */
+    static CopyProgress of(Log log) {
+        return CopyProgress.around(new ProgressLog(log));
     }
 
     @Override
@@ -63,32 +49,25 @@ final class ProgressLog implements RunListener {
     }
 
     @Override
-    public void messageCopied(BmaAddress mailbox, be.cfwb.bma.transfer.FolderPath folder, long uid, long size) {
-        messages.incrementAndGet();
-        bytes.addAndGet(size);
-    }
-
-    @Override
     public void messageProblem(BmaAddress mailbox, MessageProblem problem) {
         log.warn("    " + mailbox + ": " + problem);
     }
 
     @Override
     public void mailboxFinished(MailboxReport report) {
-        int n = done.incrementAndGet();
-        double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
-        double mb = bytes.get() / 1048576.0;
-        long eta = n == 0 ? 0 : Math.round(seconds / n * (total.get() - n));
         log.info(String.format(Locale.ROOT, "    %-21s %s: %d copied, %d already there, %d skipped, %d failed",
                 report.mailbox(), report.pass(), report.copied(), report.alreadyPresent(), report.skipped().size(),
                 report.failed().size()));
-        log.info(String.format(Locale.ROOT, "    [%s] %d/%d mailboxes, %d messages, %.1f MB, %.1f MB/s, ETA %d s",
-                bar(n, total.get()), n, total.get(), messages.get(), mb, mb / seconds, eta));
     }
 
-    private static String bar(int done, int total) {
+    @Override
+    public void copyProgress(CopyProgress.Snapshot progress) {
+        log.info(String.format(Locale.ROOT, "    [%s] %s", bar(progress.percent()), progress.line()));
+    }
+
+    private static String bar(int percent) {
         int width = 20;
-        int filled = total == 0 ? width : Math.min(width, done * width / total);
+        int filled = Math.min(width, percent * width / 100);
         return "#".repeat(filled) + ".".repeat(width - filled);
     }
 }

@@ -59,7 +59,7 @@ public class RunMojo extends AbstractBmaMojo {
         Optional<CutoverHook> hook = cutoverHook();
         getLog().info("Migration day " + day + (hook.isEmpty() ? " (cutover recorded by ops: bma:cutover)" : "")
                 + (dryRun ? " (dry run: nothing is sent, reset, copied or recorded)" : ""));
-        RunResult result = bma.run(day, selection(), hook, new ProgressLog(getLog()), dryRun);
+        RunResult result = bma.run(day, selection(), hook, ProgressLog.of(getLog()), dryRun);
         if (result.dryRun()) {
             getLog().info("Dry run of " + day + ": nothing was sent, reset, copied or recorded; what would be done: "
                     + result.report().map(r -> r.toAbsolutePath().toString()).orElse(""));

@@ -206,6 +206,7 @@ public final class Demo {
         Set<LocalDate> days = new TreeSet<>();
         for (PlannedMailbox p : bma.plan(MailboxSelection.all()).plan().mailboxes()) {
             days.add(p.mailDate(1));
+            days.add(p.prestageDate());
             days.add(p.migrationDate());
         }
         return new ArrayList<>(days);

@@ -16,11 +16,12 @@ public final class PlanCsv {
     /**
      * The columns, a contract: tools read them by name. {@code access_date}: the day the new
      * interface can be reached; {@code mail1_lead_days}: working days from mail 1 to the
-     * migration day, fewer than {@code bma.leadDays} when mail 1 could not leave earlier.
+     * migration day, fewer than {@code bma.leadDays} when mail 1 could not leave earlier;
+     * {@code prestage_date}: the day the bulk is copied ahead of the migration day (always last).
      */
     public static final List<String> HEADER = List.of("address", "kind", "fase", "name", "po", "wave",
             "migration_date", "mail1_at", "mail2_at", "mail3_at", "mail4_at", "constraints", "access_date",
-            "mail1_lead_days");
+            "mail1_lead_days", "prestage_date");
 
     private PlanCsv() {
     }
@@ -34,7 +35,7 @@ public final class PlanCsv {
                     p.mailbox().organisingBody().map(BmaAddress::toString).orElse(""), p.wave(), p.migrationDate(),
                     Formats.dateTime(p.mailAt(1)), Formats.dateTime(p.mailAt(2)), Formats.dateTime(p.mailAt(3)),
                     Formats.dateTime(p.mailAt(4)), String.join("; ", p.constraints()), p.accessDate(),
-                    p.mail1LeadDays());
+                    p.mail1LeadDays(), p.prestageDate());
         }
         return out.toString();
     }

@@ -57,7 +57,10 @@ public final class PlanHtml {
                 .append(s.mailTime(2)).append(", mail 3 à ").append(s.mailTime(3)).append(", mail 4 à ")
                 .append(s.mailTime(4)).append(" puis bascule (heure de Bruxelles). Accès à la nouvelle interface : ")
                 .append(s.accessDelayDays() == 0 ? "le jour de la migration"
-                        : s.accessDelayDays() + " jour(s) ouvrable(s) après la migration").append(".</p>\n");
+                        : s.accessDelayDays() + " jour(s) ouvrable(s) après la migration").append(". Copie préalable : ")
+                .append(s.prestage().days().map(n -> n == 0 ? "le jour de la migration" : n + " jour(s) ouvrable(s) avant")
+                        .orElse("selon le volume du jour (" + s.prestage().parallelism() + " boîtes à la fois, 150 Mo par 5 minutes"
+                                + " et par boîte)")).append(".</p>\n");
         shortened(h, plan);
         h.append("<p class=\"legend\"><span class=\"l\" style=\"background:#cfe8cf\">migrations</span>")
                 .append("<span style=\"background:#f6c6c6\">jour férié</span><span style=\"background:#fbe3b5\">vacances scolaires</span>")
@@ -177,6 +180,9 @@ public final class PlanHtml {
                     .append(" boîte(s)</summary>\n<ul>\n");
             for (PlannedMailbox p : rows) {
                 h.append("<li>").append(Html.escape(p.address() + " - " + p.mailbox().name()));
+                if (!p.prestageDate().equals(p.migrationDate())) {
+                    h.append(" ; copie préalable le ").append(FrenchDates.dayMonthYear(p.prestageDate()));
+                }
                 if (!p.accessDate().equals(p.migrationDate())) {
                     h.append(" ; accès le ").append(FrenchDates.dayMonthYear(p.accessDate()));
                 }

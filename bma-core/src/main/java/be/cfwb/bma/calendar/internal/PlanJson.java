@@ -13,6 +13,7 @@ import be.cfwb.bma.calendar.NamedPeriod;
 import be.cfwb.bma.calendar.PlannedMailbox;
 import be.cfwb.bma.calendar.Planner;
 import be.cfwb.bma.calendar.PlanningSettings;
+import be.cfwb.bma.calendar.PrestageSettings;
 import be.cfwb.bma.calendar.Wave;
 import be.cfwb.bma.calendar.WaveSummary;
 
@@ -84,6 +85,7 @@ public final class PlanJson {
             p.constraints().forEach(c::add);
             n.put("access_date", p.accessDate().toString());
             n.put("mail1_lead_days", p.mail1LeadDays());
+            n.put("prestage_date", p.prestageDate().toString());
         }
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -118,6 +120,8 @@ public final class PlanJson {
         s.blackouts().stream().map(Blackout::toString).forEach(blackouts::add);
         s.announceFrom().ifPresentOrElse(d -> n.put("announce_from", d.toString()), () -> n.putNull("announce_from"));
         n.put("access_delay_days", s.accessDelayDays());
+        s.prestage().days().ifPresentOrElse(d -> n.put("prestage_days", d), () -> n.put("prestage_days", "auto"));
+        n.put("parallelism", s.prestage().parallelism());
         ObjectNode volume = n.putObject("volume_per_day_mb");
         for (BmaKind kind : BmaKind.values()) {
             s.volumePerDay(kind).ifPresent(mb -> volume.put(kind.name(), mb));
@@ -165,6 +169,9 @@ public final class PlanJson {
             // Absent from plans written before it had a default: no limit then.
             b.announceFrom(s.hasNonNull("announce_from") ? LocalDate.parse(s.path("announce_from").asText()) : null);
             b.accessDelayDays(s.path("access_delay_days").asInt(0));
+            // Absent from plans written before pre-stage dates: sized from the volume, as by default.
+            b.prestage(new PrestageSettings(s.path("prestage_days").isInt() ? Optional.of(s.path("prestage_days").asInt())
+                    : Optional.empty(), s.path("parallelism").asInt(PrestageSettings.defaults().parallelism())));
             PlanningSettings settings = b.build();
             List<PlannedMailbox> rows = new ArrayList<>();
             for (JsonNode row : root.path("mailboxes")) {
@@ -179,10 +186,12 @@ public final class PlanJson {
                 List<String> constraints = new ArrayList<>();
                 row.path("constraints").forEach(n -> constraints.add(n.asText()));
                 LocalDate day = LocalDate.parse(row.path("migration_date").asText());
-                // Plans written before these columns: access on the day, the lead as planned.
+                // Plans written before these columns: access on the day, the lead as planned, and
+                // the pre-stage on the migration day, as those plans ran it.
                 LocalDate access = row.hasNonNull("access_date") ? LocalDate.parse(row.path("access_date").asText()) : day;
+                LocalDate prestage = row.hasNonNull("prestage_date") ? LocalDate.parse(row.path("prestage_date").asText()) : day;
                 rows.add(new PlannedMailbox(mailbox, row.path("wave").asText(), day, mails, constraints, access,
-                        row.path("mail1_lead_days").asInt(settings.leadDays())));
+                        row.path("mail1_lead_days").asInt(settings.leadDays()), prestage));
             }
             return new Planner(settings).planOf(rows);
         } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException e) {

@@ -193,7 +193,8 @@ final class FolderSync {
                     + " again; the old server still has them");
         }
         tally.alreadyPresent = present;
-        listener.folderStarted(mailbox, mapping, listing.messages().size(), toCopy.size());
+        listener.folderStarted(mailbox, mapping, listing.messages().size(), toCopy.size(),
+                toCopy.stream().mapToLong(SourceMessage::size).sum());
         if (dryRun) {
             // What would be copied, by the sizes the source reports; nothing is written anywhere.
             tally.copied = toCopy.size();
