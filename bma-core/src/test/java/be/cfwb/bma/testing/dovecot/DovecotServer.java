@@ -504,7 +504,7 @@ public final class DovecotServer implements AutoCloseable {
                 .append("mail_location = ").append(settings.storage.location).append('\n')
                 .append("mail_fsync = ").append(settings.fsync ? "optimized" : "never").append('\n')
                 .append("first_valid_uid = 1\n")
-                .append("mail_max_userip_connections = 500\n")
+                .append("mail_max_userip_connections = ").append(settings.maxUserIpConnections).append('\n')
                 .append("default_process_limit = 200\n");
         if (settings.throughputTuned) {
             // Benchmarks only: what an operator tuning a server for a bulk import would set.
@@ -532,6 +532,9 @@ public final class DovecotServer implements AutoCloseable {
             conf.append("default_internal_user = ").append(me).append('\n')
                     .append("default_internal_group = ").append(group).append('\n')
                     .append("default_login_user = ").append(me).append('\n');
+        }
+        if (settings.imapCapability != null) {
+            conf.append("imap_capability = ").append(settings.imapCapability).append('\n');
         }
         List<String> plugins = new ArrayList<>(List.of("listescape"));
         if (settings.maxMessageSize > 0 || settings.quotaBytes > 0 || settings.userQuotas) {
@@ -681,8 +684,33 @@ public final class DovecotServer implements AutoCloseable {
         private Storage storage = Storage.MAILDIR;
         private boolean throughputTuned;
         private boolean fastLogins;
+        private int maxUserIpConnections = 500;
+        private String imapCapability;
 
         private Builder() {
+        }
+
+        /**
+         * Connections one user may hold open from one address at once (Dovecot's
+         * {@code mail_max_userip_connections}; a master login counts for the mailbox); 500 by
+         * default, so that tests are not limited. Beyond it a login is refused.
+         */
+        public Builder maxUserIpConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxUserIpConnections must be >= 1, was " + connections);
+            }
+            this.maxUserIpConnections = connections;
+            return this;
+        }
+
+        /**
+         * The capabilities the server announces after login instead of Dovecot's own list
+         * ({@code imap_capability}), e.g. to mimic a server without MULTIAPPEND; null (the default)
+         * keeps Dovecot's.
+         */
+        public Builder imapCapability(String capabilities) {
+            this.imapCapability = capabilities;
+            return this;
         }
 
         /**
@@ -793,8 +821,9 @@ public final class DovecotServer implements AutoCloseable {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "DovecotServer.Builder[%s, %s, specialUse=%s, maxMessageSize=%d, quota=%d,"
-                    + " throughputTuned=%s, fastLogins=%s]", hierarchy, storage, specialUse, maxMessageSize, quotaBytes,
-                    throughputTuned, fastLogins);
+                    + " throughputTuned=%s, fastLogins=%s, maxUserIpConnections=%d, imapCapability=%s]", hierarchy,
+                    storage, specialUse, maxMessageSize, quotaBytes, throughputTuned, fastLogins, maxUserIpConnections,
+                    imapCapability);
         }
     }
 }

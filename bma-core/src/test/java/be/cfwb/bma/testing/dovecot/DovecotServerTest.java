@@ -186,6 +186,29 @@ class DovecotServerTest {
     }
 
     @Test
+    void anExchangeLikeServerAnnouncesNoMultiappendAndRefusesAThirdConnectionOfAMailbox() throws Exception {
+        try (DovecotServer server = DovecotServer.builder()
+                .imapCapability("IMAP4rev1 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+")
+                .maxUserIpConnections(2).start()) {
+            server.addUser(USER, PASSWORD);
+            try (Store first = store(server, new Properties(), USER, PASSWORD);
+                 Store second = store(server, new Properties(), USER, PASSWORD)) {
+                org.eclipse.angus.mail.imap.IMAPStore imap = (org.eclipse.angus.mail.imap.IMAPStore) first;
+                assertThat(imap.hasCapability("UIDPLUS")).isTrue();
+                assertThat(imap.hasCapability("MULTIAPPEND")).isFalse();
+                assertThat(imap.hasCapability("LIST-STATUS")).isFalse();
+                assertThat(second.isConnected()).isTrue();
+                assertThatThrownBy(() -> subjects(store(server, new Properties(), USER, PASSWORD), "INBOX"))
+                        .isInstanceOf(MessagingException.class);
+            }
+            // Below the limit again, a login is accepted.
+            try (Store again = store(server, new Properties(), USER, PASSWORD)) {
+                assertThat(subjects(again, "INBOX")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void stopEndsEveryProcessFreesThePortAndDeletesTheDirectory() throws Exception {
         DovecotServer server = DovecotServer.start();
         server.addUser(USER, PASSWORD);

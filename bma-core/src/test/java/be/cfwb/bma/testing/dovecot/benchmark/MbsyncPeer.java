@@ -51,13 +51,22 @@ final class MbsyncPeer {
     /** Runs the copy; returns the CPU time of the mbsync processes, in nanoseconds. */
     static long copy(DovecotServer source, DovecotServer target, List<BmaAddress> mailboxes, int threads, Path work)
             throws Exception {
+        return copy(source, source.imapPort(), target, target.imapPort(), mailboxes, threads, work);
+    }
+
+    /**
+     * As {@link #copy(DovecotServer, DovecotServer, List, int, Path)}, reaching each server through
+     * a loopback port of its own (a relay's).
+     */
+    static long copy(DovecotServer source, int sourcePort, DovecotServer target, int targetPort,
+                     List<BmaAddress> mailboxes, int threads, Path work) throws Exception {
         AtomicLong cpuTicks = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (BmaAddress mailbox : mailboxes) {
                 futures.add(pool.submit(() -> {
-                    cpuTicks.addAndGet(copyMailbox(source, target, mailbox.toString(), work));
+                    cpuTicks.addAndGet(copyMailbox(source, sourcePort, target, targetPort, mailbox.toString(), work));
                     return null;
                 }));
             }
@@ -70,12 +79,12 @@ final class MbsyncPeer {
         return cpuTicks.get() * 10_000_000L; // USER_HZ = 100
     }
 
-    private static long copyMailbox(DovecotServer source, DovecotServer target, String mailbox, Path work)
-            throws IOException, InterruptedException {
+    private static long copyMailbox(DovecotServer source, int sourcePort, DovecotServer target, int targetPort,
+                                    String mailbox, Path work) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(work, "mbsync-");
         Path state = Files.createDirectories(dir.resolve("state"));
         Path config = dir.resolve("mbsyncrc");
-        String conf = account("far", source, mailbox) + account("near", target, mailbox)
+        String conf = account("far", source, sourcePort, mailbox) + account("near", target, targetPort, mailbox)
                 + "Channel copy\nFar :far:\nNear :near:\nPatterns *\nCreate Near\nSync Pull\nExpunge None\n"
                 + "Remove None\nCopyArrivalDate yes\nSyncState " + state + "/\n";
         Files.writeString(config, conf, StandardCharsets.UTF_8);
@@ -95,8 +104,8 @@ final class MbsyncPeer {
         return Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
-    private static String account(String name, DovecotServer server, String mailbox) {
-        return "IMAPAccount " + name + "\nHost " + server.host() + "\nPort " + server.imapPort() + "\nUser "
+    private static String account(String name, DovecotServer server, int port, String mailbox) {
+        return "IMAPAccount " + name + "\nHost " + server.host() + "\nPort " + port + "\nUser "
                 + server.masterLogin(mailbox) + "\nPass " + server.masterPassword() + "\nSSLType None\n"
                 + "AuthMechs PLAIN LOGIN\n\nIMAPStore " + name + "\nAccount " + name + "\n\n";
     }

@@ -67,13 +67,18 @@ final class RawImapCopy {
      * folder whether anything is above the last UID copied. Returns the folders seen.
      */
     static long statusProbe(DovecotServer source, List<BmaAddress> mailboxes, int threads) throws Exception {
+        return statusProbe(source, source.imapPort(), mailboxes, threads);
+    }
+
+    /** As {@link #statusProbe(DovecotServer, List, int)}, through the loopback {@code port} (a relay's). */
+    static long statusProbe(DovecotServer source, int port, List<BmaAddress> mailboxes, int threads) throws Exception {
         AtomicLong folders = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (BmaAddress mailbox : mailboxes) {
                 futures.add(pool.submit(() -> {
-                    try (Store store = connect(source, mailbox.toString())) {
+                    try (Store store = connect(source, port, mailbox.toString())) {
                         IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
                         Object n = inbox.doCommand(p -> {
                             long count = 0;
@@ -159,12 +164,16 @@ final class RawImapCopy {
     }
 
     private static Store connect(DovecotServer server, String mailbox) throws MessagingException {
+        return connect(server, server.imapPort(), mailbox);
+    }
+
+    private static Store connect(DovecotServer server, int port, String mailbox) throws MessagingException {
         Properties p = new Properties();
         p.setProperty("mail.imap.peek", "true");
         p.setProperty("mail.imap.fetchsize", Integer.toString(1 << 20));
         p.setProperty("mail.imap.timeout", "120000");
         Store store = Session.getInstance(p).getStore("imap");
-        store.connect(server.host(), server.imapPort(), server.masterLogin(mailbox), server.masterPassword());
+        store.connect(server.host(), port, server.masterLogin(mailbox), server.masterPassword());
         return store;
     }
 }

@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * {@code bma.benchmark.targetStorage} of the targets ({@code mdbox}; the source is Maildir),
  * {@code bma.benchmark.reruns}: how many times the no-op rerun is measured (5),
  * {@code bma.benchmark.fastLogins} (true: {@link DovecotServer.Builder#fastLogins}, for every client alike),
- * {@code bma.benchmark.quick} (false; true runs only the first passes and the reruns and prints them, for exploring).
+ * {@code bma.benchmark.quick} (false; true runs only the first passes and the reruns and prints them, for exploring),
+ * {@code bma.benchmark.wan} (false; true runs {@link WanBenchmark} instead: the same copy through latency relays).
  * Where isync's {@code mbsync} is installed, each repetition also copies the corpus with it
  * ({@link MbsyncPeer}) to a fresh target: the peer reference.
  */
@@ -58,11 +59,11 @@ public final class TransferBenchmark {
     /** How many times the no-op rerun is measured (best and median reported). */
     private static final int RERUNS = Integer.getInteger("bma.benchmark.reruns", 5);
     /** Dovecot's login high-performance mode on every server (see {@link DovecotServer.Builder#fastLogins}). */
-    private static final boolean FAST_LOGINS = Boolean.parseBoolean(System.getProperty("bma.benchmark.fastLogins",
+    static final boolean FAST_LOGINS = Boolean.parseBoolean(System.getProperty("bma.benchmark.fastLogins",
             "true"));
-    private static final boolean TUNED = Boolean.parseBoolean(System.getProperty("bma.benchmark.tuned", "true"));
+    static final boolean TUNED = Boolean.parseBoolean(System.getProperty("bma.benchmark.tuned", "true"));
     /** How the targets store mail; the source stays Maildir, as the legacy server. */
-    private static final DovecotServer.Storage TARGET_STORAGE = DovecotServer.Storage.valueOf(
+    static final DovecotServer.Storage TARGET_STORAGE = DovecotServer.Storage.valueOf(
             System.getProperty("bma.benchmark.targetStorage", "MDBOX").toUpperCase(Locale.ROOT));
 
     private TransferBenchmark() {
@@ -74,6 +75,10 @@ public final class TransferBenchmark {
             System.exit(2);
         }
         Path output = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/transfer.md");
+        if (Boolean.getBoolean("bma.benchmark.wan")) {
+            WanBenchmark.run(output);
+            return;
+        }
         Spec spec = new Spec(Long.getLong("bma.benchmark.seed", Spec.standard().seed()),
                 Integer.getInteger("bma.benchmark.mailboxes", Spec.standard().mailboxes()),
                 Integer.getInteger("bma.benchmark.messages", Spec.standard().messagesPerMailbox()));
@@ -272,7 +277,7 @@ public final class TransferBenchmark {
     }
 
     /** Messages in every folder of every mailbox of {@code server}, by {@code doveadm mailbox status}. */
-    private static long messageCount(DovecotServer server, List<BmaAddress> mailboxes) throws IOException,
+    static long messageCount(DovecotServer server, List<BmaAddress> mailboxes) throws IOException,
             InterruptedException {
         long total = 0;
         for (BmaAddress a : mailboxes) {
@@ -301,7 +306,7 @@ public final class TransferBenchmark {
     }
 
     /** Indexes the generated Maildirs (and reads them once) so that no run pays Dovecot's first scan. */
-    private static Duration warmUp(DovecotServer source, List<BmaAddress> mailboxes) throws IOException,
+    static Duration warmUp(DovecotServer source, List<BmaAddress> mailboxes) throws IOException,
             InterruptedException {
         long t0 = System.nanoTime();
         for (BmaAddress a : mailboxes) {
@@ -315,7 +320,7 @@ public final class TransferBenchmark {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    private static void check(boolean ok, String what) {
+    static void check(boolean ok, String what) {
         if (!ok) {
             throw new IllegalStateException("benchmark run is not correct: " + what);
         }
@@ -440,9 +445,12 @@ public final class TransferBenchmark {
                 .reduce((a, b) -> a + "\n" + b).orElse("")).append("\n```\n");
         Files.createDirectories(output.toAbsolutePath().getParent());
         String existing = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
-        int notes = existing.indexOf("\n## Analysis");
+        int notes = existing.indexOf("\n" + WanReport.HEADING);
+        if (notes < 0) {
+            notes = existing.indexOf("\n## Analysis");
+        }
         if (notes >= 0) {
-            // Keep the hand-written analysis below the generated figures.
+            // Keep the WAN mode's figures and the hand-written analysis below the generated figures.
             md.append(existing.substring(notes));
         }
         Files.writeString(output, md.toString(), StandardCharsets.UTF_8);
@@ -456,7 +464,7 @@ public final class TransferBenchmark {
                 m.load());
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " / " + f[1] + " / " + f[2];
@@ -465,7 +473,7 @@ public final class TransferBenchmark {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("?");
@@ -474,7 +482,7 @@ public final class TransferBenchmark {
         }
     }
 
-    private static String dovecotVersion() {
+    static String dovecotVersion() {
         try {
             Process p = new ProcessBuilder(DovecotServer.DOVECOT.toString(), "--version").redirectErrorStream(true).start();
             String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -488,7 +496,7 @@ public final class TransferBenchmark {
         }
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.printf(Locale.ROOT, "[benchmark %tT] " + format + "%n", prepend(java.time.LocalTime.now(java.time.ZoneOffset.UTC), args));
     }
 
@@ -499,7 +507,7 @@ public final class TransferBenchmark {
         return all;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
