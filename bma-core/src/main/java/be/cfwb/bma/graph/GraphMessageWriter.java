@@ -129,13 +129,13 @@ final class GraphMessageWriter {
         flag.setFlagStatus(copy.flagged() ? FollowupFlagStatus.Flagged : FollowupFlagStatus.NotFlagged);
         message.setFlag(flag);
 
-        List<MimeMapping.Attachment> later = new ArrayList<>();
+        List<MimeAttachment> later = new ArrayList<>();
         List<com.microsoft.graph.models.Attachment> inline = new ArrayList<>();
         long room = GraphSettings.MAX_REQUEST_BYTES - REQUEST_MARGIN - jsonSize(message);
         if (room < 0) {
             return Result.refused("its body alone is larger than Graph's 4 MB request limit; copy it with the IMAP target");
         }
-        for (MimeMapping.Attachment a : mapping.attachments) {
+        for (MimeAttachment a : mapping.attachments) {
             com.microsoft.graph.models.Attachment small = a.file == null ? graphAttachment(a) : null;
             long cost = small == null ? Long.MAX_VALUE : jsonSize(small) + 1024;
             if (small != null && cost <= room) {
@@ -176,7 +176,7 @@ final class GraphMessageWriter {
             return Result.written(id);
         }
         try {
-            for (MimeMapping.Attachment a : later) {
+            for (MimeAttachment a : later) {
                 attach(id, a);
             }
             SingleValueLegacyExtendedProperty key = property(MapiProperties.SOURCE_KEY, copy.sourceKey());
@@ -235,7 +235,7 @@ final class GraphMessageWriter {
         return p;
     }
 
-    private static com.microsoft.graph.models.Attachment graphAttachment(MimeMapping.Attachment a) {
+    private static com.microsoft.graph.models.Attachment graphAttachment(MimeAttachment a) {
         if (a.item) {
             ItemAttachment item = new ItemAttachment();
             item.setName(a.name);
@@ -253,7 +253,7 @@ final class GraphMessageWriter {
         return f;
     }
 
-    private void attach(String messageId, MimeMapping.Attachment a) throws IOException {
+    private void attach(String messageId, MimeAttachment a) throws IOException {
         if (a.file == null && (a.item || a.size < GraphSettings.UPLOAD_SESSION_THRESHOLD)) {
             com.microsoft.graph.models.Attachment small = graphAttachment(a);
             graph.call(mailbox, "attachment " + a.name, () -> graph.client().users().byUserId(mailbox).messages()
@@ -264,7 +264,7 @@ final class GraphMessageWriter {
     }
 
     /** An upload session and sequential ranged PUTs, each under Graph's 4 MB request limit. */
-    private void upload(String messageId, MimeMapping.Attachment a) throws IOException {
+    private void upload(String messageId, MimeAttachment a) throws IOException {
         CreateUploadSessionPostRequestBody request = new CreateUploadSessionPostRequestBody();
         AttachmentItem item = new AttachmentItem();
         item.setAttachmentType(AttachmentType.File);

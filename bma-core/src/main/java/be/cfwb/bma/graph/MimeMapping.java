@@ -58,38 +58,8 @@ final class MimeMapping implements AutoCloseable {
     /** A nested message larger than this goes as a .eml file: an item attachment must fit one request. */
     static final long MAX_ITEM_ATTACHMENT = 2_000_000L;
 
-    /** One attachment to add after the message is created (or inside it, when small). */
-    static final class Attachment {
-        final boolean item;
-        final String name;
-        final String contentType;
-        final boolean inline;
-        final String contentId;
-        final long size;
-        final byte[] data;
-        final Path file;
-        final Message nested;
-
-        Attachment(boolean item, String name, String contentType, boolean inline, String contentId, long size,
-                   byte[] data, Path file, Message nested) {
-            this.item = item;
-            this.name = name;
-            this.contentType = contentType;
-            this.inline = inline;
-            this.contentId = contentId;
-            this.size = size;
-            this.data = data;
-            this.file = file;
-            this.nested = nested;
-        }
-
-        InputStream open() throws IOException {
-            return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(data);
-        }
-    }
-
     final Message message;
-    final List<Attachment> attachments = new ArrayList<>();
+    final List<MimeAttachment> attachments = new ArrayList<>();
     Instant sentDate; // the Date header, if present and readable
     private final List<Path> spooled = new ArrayList<>();
     private final Path spool; // the transfer's spool directory
@@ -198,7 +168,7 @@ final class MimeMapping implements AutoCloseable {
      * body; everything else becomes an attachment, so no part is lost. Nested messages below the
      * top level are attached inside their item ({@code sink == null}).
      */
-    private void walk(Part part, Body body, List<Attachment> sink, Message owner) throws MessagingException, IOException {
+    private void walk(Part part, Body body, List<MimeAttachment> sink, Message owner) throws MessagingException, IOException {
         if (part.isMimeType("multipart/*")) {
             Object content = part.getContent();
             if (content instanceof Multipart mp) {
@@ -227,7 +197,7 @@ final class MimeMapping implements AutoCloseable {
             body.text = text(part);
             return;
         }
-        Attachment a = attachment(part);
+        MimeAttachment a = attachment(part);
         if (sink != null) {
             sink.add(a);
         } else {
@@ -235,7 +205,7 @@ final class MimeMapping implements AutoCloseable {
         }
     }
 
-    private Attachment attachment(Part part) throws MessagingException, IOException {
+    private MimeAttachment attachment(Part part) throws MessagingException, IOException {
         String contentId = contentId(part);
         boolean inline = contentId != null && !Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition());
         if (part.isMimeType("message/rfc822")) {
@@ -245,7 +215,7 @@ final class MimeMapping implements AutoCloseable {
                 Message item = new Message();
                 fill(item, nested, false);
                 String name = nested.getSubject() == null ? "message" : nested.getSubject();
-                return new Attachment(true, name, "message/rfc822", false, null, raw.length, null, null, item);
+                return new MimeAttachment(true, name, "message/rfc822", false, null, raw.length, null, null, item);
             }
             // Too big for an item attachment: keep the original bytes as a .eml file.
             return decoded(part, "message.eml", "message/rfc822", false, null);
@@ -258,7 +228,7 @@ final class MimeMapping implements AutoCloseable {
         return decoded(part, name, type, inline, contentId);
     }
 
-    private void addToItem(Message owner, Attachment a) {
+    private void addToItem(Message owner, MimeAttachment a) {
         if (a.item || a.file != null) {
             LOG.warn("A part of a nested message ({}, {} bytes) is too large to travel inside it and is dropped from"
                     + " the nested copy; the enclosing message keeps its text", a.name, a.size);
@@ -279,7 +249,7 @@ final class MimeMapping implements AutoCloseable {
     }
 
     /** Decodes the part's content into memory, or into a temporary file when it is large. */
-    private Attachment decoded(Part part, String name, String type, boolean inline, String contentId)
+    private MimeAttachment decoded(Part part, String name, String type, boolean inline, String contentId)
             throws MessagingException, IOException {
         try (InputStream in = part.getInputStream()) {
             byte[] buffer = new byte[64 * 1024];
@@ -304,7 +274,7 @@ final class MimeMapping implements AutoCloseable {
                     out.close();
                 }
             }
-            return new Attachment(false, name, type, inline, contentId, total,
+            return new MimeAttachment(false, name, type, inline, contentId, total,
                     file == null ? memory.toByteArray() : null, file, null);
         }
     }

@@ -3,6 +3,8 @@ package be.cfwb.bma.ledger;
 import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,8 +76,8 @@ public final class LedgerCopy {
                         out.write('\n');
                     }
                 }
-                try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(temporary,
-                        java.nio.file.StandardOpenOption.WRITE)) {
+                try (FileChannel c = FileChannel.open(temporary,
+                        StandardOpenOption.WRITE)) {
                     c.force(true);
                 }
                 Files.move(temporary, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -12,6 +12,9 @@ import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -60,7 +63,7 @@ public final class PostgresLedger extends Ledger {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String RUN_WIDE = "";
     /** The databases this process has brought up to date: each verb opens the ledger, Flyway need not look every time. */
-    private static final Set<String> MIGRATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> MIGRATED = ConcurrentHashMap.newKeySet();
 
     private final LedgerLocation.Database location;
     private final Clock clock;
@@ -150,7 +153,7 @@ public final class PostgresLedger extends Ledger {
             throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, failure.getMessage(), failure);
         }
         refuseSecrets(entry);
-        java.time.Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             return inTransaction(c -> {
                 long seq;
@@ -373,7 +376,7 @@ public final class PostgresLedger extends Ledger {
         void bind(PreparedStatement s) throws SQLException;
     }
 
-    private void query(String sql, Binder binder, java.util.function.Consumer<LedgerEvent> sink) {
+    private void query(String sql, Binder binder, Consumer<LedgerEvent> sink) {
         inRead(c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setFetchSize(10_000);

@@ -17,6 +17,7 @@ import be.cfwb.bma.internal.FrenchDates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Objects;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -109,7 +110,7 @@ public final class NotificationRun {
 
     /** Asks {@code gate} before the first mail or password of each mailbox leaves (not in a dry run). */
     public NotificationRun gate(MailboxGate gate) {
-        this.gate = java.util.Objects.requireNonNull(gate, "gate");
+        this.gate = Objects.requireNonNull(gate, "gate");
         return this;
     }
 
