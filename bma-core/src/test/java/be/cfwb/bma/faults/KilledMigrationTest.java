@@ -99,9 +99,10 @@ class KilledMigrationTest {
         try (MailboxInspector neu = h.newBox(a)) {
             before = neu.messages(FolderPath.inbox()).size();
         }
-        // the engine may read ahead of its APPENDs: frozen on the third FETCH, the second APPEND may still be running
+        // The engine reads ahead of its APPENDs: frozen on the third FETCH, the first APPEND may not
+        // have finished yet (seen once the servers answered faster), the second may still be running.
         assertThat(before).as("copies before the kill")
-                .isBetween(point.equals("fetch") ? 1 : point.equals("ledger") ? 3 : 2, point.equals("ledger") ? 3 : 2);
+                .isBetween(point.equals("fetch") ? 0 : point.equals("ledger") ? 3 : 2, point.equals("ledger") ? 3 : 2);
 
         Path spool = temp.resolve("spool");
         List<Path> left = spoolFiles(spool);
