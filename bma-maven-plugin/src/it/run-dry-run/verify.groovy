@@ -4,7 +4,7 @@ def mailServers = evaluate(new File(basedir, '../../../src/it/mail-servers.groov
 try {
     def log = new File(basedir, 'build.log').getText('UTF-8')
     def ledger = new File(basedir, 'target/ledger/ledger.jsonl').readLines('UTF-8').findAll { !it.isBlank() }
-    assert ledger.size() == 1 && ledger[0].contains('"plan.published"') : "the dry run recorded nothing: $ledger"
+    assert ledger.size() == 2 && ledger[0].contains('"campaign.created"') && ledger[1].contains('"plan.published"') : "the dry run recorded nothing: $ledger"
     ['ec001394@adm.cfwb.be', 'po000924@adm.cfwb.be'].each { mailbox ->
         assert mailServers.messageCount(context.bmaSourcePort, mailbox) == 3 : "$mailbox: no mail sent to the old mailbox"
         assert mailServers.messageCount(context.bmaTargetPort, mailbox) == 0 : "$mailbox: nothing copied"

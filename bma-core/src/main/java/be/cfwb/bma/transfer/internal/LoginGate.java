@@ -3,6 +3,9 @@ package be.cfwb.bma.transfer.internal;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.LoginRefusedException;
 import be.cfwb.bma.transfer.MailboxConnector;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.TargetTraces;
+import be.cfwb.bma.transfer.TraceProbe;
 import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferSettings;
 
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * Keeps a wrong shared login (an admin login used for every mailbox, an app's token) from
@@ -59,7 +63,11 @@ public final class LoginGate {
         if (settings.source() instanceof Gated<?> && settings.target() instanceof Gated<?>) {
             return settings;
         }
-        return settings.withConnectors(guarded("source", settings.source()), guarded("target", settings.target()));
+        MailboxConnector<MailboxTarget> target = guarded("target", settings.target());
+        TransferSettings.Builder gated = settings.withConnectors(guarded("source", settings.source()), target).toBuilder();
+        // The campaign check logs in to the target too: the same gate, so a wrong token is tried once a day.
+        settings.probe().filter(p -> !(p instanceof GatedProbe)).ifPresent(p -> gated.probe(new GatedProbe(((Gated<?>) target).gate(), p)));
+        return gated.build();
     }
 
     private static <T extends AutoCloseable> MailboxConnector<T> guarded(String side, MailboxConnector<T> connector) {
@@ -104,7 +112,20 @@ public final class LoginGate {
         }
     }
 
+    /** A probe behind the target's gate. */
+    private record GatedProbe(LoginGate gate, TraceProbe probe) implements TraceProbe {
+        @Override
+        public TargetTraces probe(BmaAddress mailbox, Optional<String> ours) {
+            return gate.call(mailbox, () -> probe.probe(mailbox, ours));
+        }
+    }
+
     private <T extends AutoCloseable> T open(MailboxConnector<T> connector, BmaAddress mailbox) {
+        return call(mailbox, () -> connector.open(mailbox));
+    }
+
+    /** Runs {@code login} (a login and what it opens) through the gate. */
+    private <T> T call(BmaAddress mailbox, Supplier<T> login) {
         checkOpen();
         try {
             oneAtATime.acquire();
@@ -116,7 +137,7 @@ public final class LoginGate {
             checkOpen();
             T opened;
             try {
-                opened = connector.open(mailbox);
+                opened = login.get();
             } catch (LoginRefusedException e) {
                 throw refused(e);
             }
