@@ -5,16 +5,12 @@ import be.cfwb.bma.address.BmaAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -123,8 +119,12 @@ final class IndexSnapshot {
 
         private boolean isThis(FileChannel ch) {
             try {
-                DataInputStream in = new DataInputStream(Channels.newInputStream(ch.position(0)));
-                return in.readUTF().equals(MAGIC) && in.readLong() == id;
+                ByteBuffer header = ByteBuffer.allocate(Integer.BYTES + MAGIC.length() + Long.BYTES);
+                while (header.hasRemaining() && ch.read(header, header.position()) > 0) {
+                    // until the header is read, or the file ends
+                }
+                header.flip();
+                return header.remaining() == header.capacity() && isMagic(header) && header.getLong() == id;
             } catch (IOException e) {
                 return false;
             }
@@ -146,37 +146,37 @@ final class IndexSnapshot {
     /** The index saved for {@code journal}, if there is one that matches it: the last events read, the offsets left on disk. */
     static Optional<JournalIndex.Index> read(Path dir, FileChannel journal) {
         Path file = dir.resolve(FILE);
-        try (CountingStream counting = new CountingStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-             DataInputStream in = new DataInputStream(counting)) {
-            String magic = in.readUTF();
-            if (!magic.equals(MAGIC)) {
-                LOG.info("Ledger index {} is of another version ({}); reading the journal whole", file, magic);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            // Mapped, not streamed: the section of last events is read value by value, without a call per byte.
+            ByteBuffer in = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+            if (!isMagic(in)) {
+                LOG.info("Ledger index {} is not of this version ({}); reading the journal whole", file, MAGIC);
                 return Optional.empty();
             }
-            long id = in.readLong();
-            long length = in.readLong();
-            long count = in.readLong();
-            byte[] tail = new byte[in.readInt()];
-            in.readFully(tail);
+            long id = in.getLong();
+            long length = in.getLong();
+            long count = in.getLong();
+            byte[] tail = new byte[in.getInt()];
+            in.get(tail);
             if (length > journal.size() || !Arrays.equals(tail, tail(journal, length))) {
                 LOG.info("Ledger index {} does not match the journal; reading the journal whole", file);
                 return Optional.empty();
             }
-            String[] strings = new String[in.readInt()];
+            String[] strings = new String[in.getInt()];
             for (int i = 0; i < strings.length; i++) {
-                strings[i] = in.readUTF();
+                strings[i] = readString(in);
             }
             JournalIndex.Index index = new JournalIndex.Index();
             index.length = length;
             index.count = count;
             index.snapshotCount = count;
             index.runWide = readTrack(in, strings, null);
-            int mailboxes = in.readInt();
+            int mailboxes = in.getInt();
             for (int i = 0; i < mailboxes; i++) {
-                BmaAddress mailbox = BmaAddress.parse(strings[in.readInt()]);
+                BmaAddress mailbox = BmaAddress.parse(strings[in.getInt()]);
                 index.byMailbox.put(mailbox, readTrack(in, strings, mailbox));
             }
-            index.stored = new Stored(file, id, length, counting.count);
+            index.stored = new Stored(file, id, length, in.position());
             return Optional.of(index);
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -204,7 +204,7 @@ final class IndexSnapshot {
             long id = IDS.nextLong();
             long offsetsAt;
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                out.writeUTF(MAGIC);
+                writeString(out, MAGIC);
                 out.writeLong(id);
                 out.writeLong(length);
                 out.writeLong(index.count);
@@ -213,7 +213,7 @@ final class IndexSnapshot {
                 out.write(tail);
                 out.writeInt(strings.size());
                 for (String s : strings.keySet()) {
-                    out.writeUTF(s);
+                    writeString(out, s);
                 }
                 long entry = writeTrack(out, index.runWide, strings, 0);
                 out.writeInt(tracks.size());
@@ -252,6 +252,34 @@ final class IndexSnapshot {
                 // nothing more to do: the snapshot is only a cache
             }
         }
+    }
+
+    /** A string as its length then its UTF-8 bytes (no length limit, unlike {@code writeUTF}). */
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /** True if {@code in} starts with this version's {@link #MAGIC} (read past it); an older index starts otherwise. */
+    private static boolean isMagic(ByteBuffer in) {
+        byte[] magic = MAGIC.getBytes(StandardCharsets.UTF_8);
+        if (in.remaining() < Integer.BYTES + magic.length || in.getInt() != magic.length) {
+            return false;
+        }
+        byte[] read = new byte[magic.length];
+        in.get(read);
+        return Arrays.equals(read, magic);
+    }
+
+    private static String readString(ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
+            throw new IllegalStateException("a string of " + n + " bytes where " + in.remaining() + " are left");
+        }
+        byte[] bytes = new byte[n];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static byte[] tail(FileChannel journal, long length) throws IOException {
@@ -319,55 +347,28 @@ final class IndexSnapshot {
         return entry + track.stored;
     }
 
-    private static JournalIndex.Track readTrack(DataInputStream in, String[] strings, BmaAddress mailbox) throws IOException {
+    private static JournalIndex.Track readTrack(ByteBuffer in, String[] strings, BmaAddress mailbox) {
         JournalIndex.Track track = new JournalIndex.Track();
-        track.stored = in.readInt();
-        track.storedAt = in.readLong();
+        track.stored = in.getInt();
+        track.storedAt = in.getLong();
         track.offsets = new long[0];
         track.lengths = new int[0];
-        int kinds = in.readInt();
+        int kinds = in.getInt();
         Map<String, LedgerEvent> last = new HashMap<>(kinds * 2);
         Optional<BmaAddress> owner = Optional.ofNullable(mailbox);
         for (int i = 0; i < kinds; i++) {
-            String kind = strings[in.readInt()];
-            long seq = in.readLong();
-            Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
-            String type = strings[in.readInt()];
-            int n = in.readInt();
+            String kind = strings[in.getInt()];
+            long seq = in.getLong();
+            Instant at = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            String type = strings[in.getInt()];
+            int n = in.getInt();
             TreeMap<String, String> data = new TreeMap<>();
             for (int j = 0; j < n; j++) {
-                data.put(strings[in.readInt()], strings[in.readInt()]);
+                data.put(strings[in.getInt()], strings[in.getInt()]);
             }
             last.put(kind, new LedgerEvent(seq, at, type, owner, data));
         }
         track.last.putAll(last);
         return track;
-    }
-
-    /** Counts the bytes read, to know where the offsets section starts without a pointer to patch. */
-    private static final class CountingStream extends FilterInputStream {
-        long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

@@ -106,7 +106,8 @@ class LedgerIndexTest {
             assertThat(Snapshot.of(reader)).isEqualTo(whole);
         }
         try (DataInputStream in = new DataInputStream(Files.newInputStream(index))) {
-            assertThat(in.readUTF()).as("rebuilt by the open that read the journal whole").isEqualTo(IndexSnapshot.MAGIC);
+            assertThat(new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8))
+                    .as("rebuilt by the open that read the journal whole").isEqualTo(IndexSnapshot.MAGIC);
         }
         try (Ledger reader = Ledger.openReadOnly(dir, CLOCK)) {
             assertThat(Snapshot.of(reader)).isEqualTo(whole);
