@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +42,8 @@ import java.util.function.Predicate;
  *
  * <p>Opening streams the journal once and keeps an index, not the events: per mailbox, where its
  * lines are and the last event of each kind ({@link #lastOfEachKind}), from which its step is
- * read; {@link #history} and {@link #events} read the lines again from the file.
+ * read; {@link #history} and {@link #events} read the lines again from the file. Opened from a
+ * saved index ({@link IndexSnapshot}), where the lines are stays in that file until a history asks.
  *
  * <p>After a crash the last line may be torn (written in part). It is set aside in
  * {@value #TORN} and reported by {@link #recovery()}: the event it held was never
@@ -255,10 +255,10 @@ public final class JsonlLedger extends Ledger {
         }
         try {
             JournalIndex.Index scan = new JournalIndex.Index();
-            scan.collected = new ArrayList<>();
+            scan.collected = events;
+            scan.keep = filter;
             // The prefix up to length is complete lines only: a scan never repairs anything.
             JournalFile.load(journal, 0, length, directory.resolve(JOURNAL), directory, scan, false, new long[1]);
-            scan.collected.stream().filter(filter).forEach(events::add);
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -280,7 +280,7 @@ public final class JsonlLedger extends Ledger {
             return List.of();
         }
         try {
-            return JournalFile.readLines(journal, directory.resolve(JOURNAL), track.offsets, track.lengths, track.size);
+            return index.source(directory.resolve(JOURNAL), track, Optional.of(mailbox)).read(journal);
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -294,8 +294,7 @@ public final class JsonlLedger extends Ledger {
         if (track == null) {
             return List.of();
         }
-        return new LedgerHistory(directory.resolve(JOURNAL), Arrays.copyOf(track.offsets, track.size),
-                Arrays.copyOf(track.lengths, track.size));
+        return new LedgerHistory(index.source(directory.resolve(JOURNAL), track, Optional.of(mailbox)));
     }
 
     /**
@@ -360,6 +359,9 @@ public final class JsonlLedger extends Ledger {
         closed = true;
         if (lock != null && failure == null && index.count - snapshotCount >= SNAPSHOT_EVERY) {
             IndexSnapshot.write(directory, journal, index, length);
+        }
+        if (index.stored != null) {
+            index.stored.close();
         }
         closeQuietly(journal);
         if (lock != null) {

@@ -4,9 +4,6 @@ import be.cfwb.bma.BmaErrorCode;
 import be.cfwb.bma.BmaException;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.RandomAccess;
@@ -18,15 +15,11 @@ import java.util.RandomAccess;
  */
 public final class LedgerHistory extends AbstractList<LedgerEvent> implements RandomAccess {
 
-    private final Path journal;
-    private final long[] offsets;
-    private final int[] lengths;
+    private final HistorySource source;
     private List<LedgerEvent> events;
 
-    LedgerHistory(Path journal, long[] offsets, int[] lengths) {
-        this.journal = journal;
-        this.offsets = offsets;
-        this.lengths = lengths;
+    LedgerHistory(HistorySource source) {
+        this.source = source;
     }
 
     @Override
@@ -36,15 +29,15 @@ public final class LedgerHistory extends AbstractList<LedgerEvent> implements Ra
 
     @Override
     public int size() {
-        return offsets.length;
+        return source.size();
     }
 
     private synchronized List<LedgerEvent> events() {
         if (events == null) {
-            try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
-                events = List.copyOf(JournalFile.readLines(channel, journal, offsets, lengths, offsets.length));
+            try {
+                events = List.copyOf(source.read(null));
             } catch (IOException e) {
-                throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, "Ledger " + journal + " cannot be read: "
+                throw new BmaException(BmaErrorCode.LEDGER_UNAVAILABLE, "Ledger " + source.journal() + " cannot be read: "
                         + e.getMessage(), e);
             }
         }

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * delta, again and again) up to 4× and 16× as many events. Each measure runs in a JVM of its own
  * with {@code -Xmx256m}. Not a test: a main class, see {@code docs/benchmarks/ledger.md}.
  *
- * <p>Arguments: a work directory, then the scales (default 1 4 16).
+ * <p>Arguments: a work directory, then the scales (default 1 4 16); or {@code breakdown} and a
+ * ledger directory, for where the time of a status goes.
  */
 public final class LedgerBenchmark {
 
@@ -47,6 +48,10 @@ public final class LedgerBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("measure")) {
             measure(Path.of(args[1]));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("breakdown")) {
+            breakdown(Path.of(args[1]));
             return;
         }
         Path work = Path.of(args.length > 0 ? args[0] : "target/bench-ledger");
@@ -112,6 +117,34 @@ public final class LedgerBenchmark {
         }
         System.out.printf("%s | %s (%d events) | %s | %d MB%n", ms(t1 - t0), ms(t2 - t1), history, ms(t3 - t2),
                 peak / 1_000_000);
+    }
+
+    /**
+     * Where the time of a status goes, without a profiler (run in a fresh JVM, {@code -Xmx256m}):
+     * opening the ledger, then a row per mailbox, then a whole status again with the JVM warm.
+     */
+    private static void breakdown(Path dir) {
+        Inventory inventory = Inventory.bundledOpenData();
+        long t0 = System.nanoTime();
+        Ledger ledger = Ledger.openReadOnly(dir, CLOCK);
+        long t1 = System.nanoTime();
+        int kinds = 0;
+        for (Mailbox mailbox : inventory.mailboxes()) {
+            List<LedgerEvent> last = ledger.lastOfEachKind(mailbox.address());
+            kinds += last.size();
+            be.cfwb.bma.MailboxStep.of(last);
+            be.cfwb.bma.MailboxStep.lastStepEvent(last);
+            ledger.historyView(mailbox.address());
+        }
+        long t2 = System.nanoTime();
+        ledger.close();
+        Bma bma = Bma.configure().inventory(inventory).ledgerDirectory(dir).outputDirectory(dir.resolve("out"))
+                .clock(CLOCK).load();
+        long t3 = System.nanoTime();
+        bma.status(MailboxSelection.all());
+        long t4 = System.nanoTime();
+        System.out.printf("open %s | rows %s (%d last events) | status again, warm %s%n", ms(t1 - t0), ms(t2 - t1), kinds,
+                ms(t4 - t3));
     }
 
     private static String ms(long nanos) {

@@ -8,10 +8,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -83,6 +86,73 @@ class LedgerIndexTest {
             assertThat(reader.size()).isEqualTo(fewer);
             assertThat(reader.history(m)).hasSize(2);
         }
+    }
+
+    @Test
+    void anIndexOfAnotherVersionIsIgnoredAndWrittenAgainInThisOne() throws IOException {
+        long events = write(dir, 60);
+        Path index = dir.resolve(IndexSnapshot.FILE);
+        Snapshot whole;
+        try (Ledger reader = Ledger.openReadOnly(dir, CLOCK)) {
+            whole = Snapshot.of(reader);
+        }
+        // What the first version wrote: its magic, then data this version cannot read as its own.
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(index))) {
+            out.writeUTF("bma-ledger-index/1");
+            out.writeLong(Files.size(dir.resolve(Ledger.JOURNAL)));
+            out.writeLong(events);
+        }
+        try (Ledger reader = Ledger.openReadOnly(dir, CLOCK)) {
+            assertThat(Snapshot.of(reader)).isEqualTo(whole);
+        }
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(index))) {
+            assertThat(new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8))
+                    .as("rebuilt by the open that read the journal whole").isEqualTo(IndexSnapshot.MAGIC);
+        }
+        try (Ledger reader = Ledger.openReadOnly(dir, CLOCK)) {
+            assertThat(Snapshot.of(reader)).isEqualTo(whole);
+        }
+    }
+
+    @Test
+    void aHistoryIsReadFromTheIndexItWasOpenedWithEvenAfterANewerOneReplacedIt() throws IOException {
+        long events = write(dir, 60);
+        BmaAddress m = BmaAddress.of(BmaKind.EC, 42);
+        List<LedgerEvent> expected;
+        try (Ledger first = Ledger.openReadOnly(dir, CLOCK)) {
+            expected = first.history(m); // read whole: writes the index
+        }
+        Path index = dir.resolve(IndexSnapshot.FILE);
+        List<LedgerEvent> view;
+        try (Ledger early = Ledger.openReadOnly(dir, CLOCK)) {
+            Ledger reader = Ledger.openReadOnly(dir, CLOCK);
+            view = reader.historyView(m);
+            assertThat(early.history(m)).as("read before the index is replaced").isEqualTo(expected);
+            // Another process appends and a reader saves a newer index in its place.
+            long seq = events;
+            try (BufferedWriter out = Files.newBufferedWriter(dir.resolve(Ledger.JOURNAL), StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND)) {
+                for (int i = 0; i < Ledger.SNAPSHOT_EVERY; i++) {
+                    Event e = new Event.FolderSynced("G", 1, i, "final");
+                    out.write(Ledger.toJson(new LedgerEvent(++seq, CLOCK.instant(), e.type(), Optional.of(m), e.data())));
+                    out.write('\n');
+                }
+            }
+            byte[] before = Files.readAllBytes(index);
+            try (Ledger later = Ledger.openReadOnly(dir, CLOCK)) {
+                assertThat(later.history(m)).hasSize(expected.size() + Ledger.SNAPSHOT_EVERY);
+            }
+            assertThat(Files.readAllBytes(index)).as("replaced by a newer index").isNotEqualTo(before);
+
+            try {
+                assertThat(reader.history(m)).as("the journal as it was when opened").isEqualTo(expected);
+            } finally {
+                reader.close();
+            }
+            assertThat(early.history(m)).isEqualTo(expected);
+        }
+        Files.delete(index);
+        assertThat(view).as("a view read after its ledger was closed and its index deleted").isEqualTo(expected);
     }
 
     /** A ledger of {@code perMailbox} folder syncs for each of 100 mailboxes, written as the ledger writes it. */
