@@ -50,7 +50,9 @@ class LatencyRelayTest {
             OutputStream out = socket.getOutputStream();
             assertThat(in.read()).as("the echo server's greeting").isEqualTo('*');
             long greeting = System.nanoTime() - connected;
-            assertThat(greeting).isBetween(nanos(rtt.multipliedBy(3).dividedBy(2)), nanos(rtt.plusSeconds(2)));
+            // The relay's clock starts at accept, which the kernel completes a little before connect()
+            // returns here: a few milliseconds of slack below one and a half round trips.
+            assertThat(greeting).isBetween(nanos(rtt.multipliedBy(3).dividedBy(2).minusMillis(5)), nanos(rtt.plusSeconds(2)));
 
             long fastest = Long.MAX_VALUE;
             for (int i = 0; i < 5; i++) {
