@@ -49,11 +49,9 @@ final class SharedDay {
     RunResult run(LocalDate day, MailboxSelection selection) {
         List<StageOutcome> outcomes = new ArrayList<>();
         PlanResult plan = stages.plan(outcomes);
-        // Due today: mail 1, the first step, is due by the day, or the bulk copy ahead of a later
-        // day (its pre-stage date can come before mail 1 when bma.prestageDays is large); the
-        // stages decide the rest. A mailbox is leased whatever it is due for, so no two runners copy it.
+        // A mailbox is leased whatever the day has to do for it, so no two runners work it.
         List<BmaAddress> due = plan.plan().mailboxes().stream()
-                .filter(p -> selection.includes(p.address()) && (!p.mailDate(1).isAfter(day) || p.prestageDueAhead(day)))
+                .filter(p -> selection.includes(p.address()) && p.hasWorkOn(day))
                 .map(PlannedMailbox::address).toList();
         List<MailboxStatus> mine = new ArrayList<>();
         Map<BmaAddress, RunResult.Waiting> waiting = new TreeMap<>();

@@ -63,6 +63,15 @@ public record PlannedMailbox(Mailbox mailbox, String wave, LocalDate migrationDa
         return !prestageDate.isAfter(day) && migrationDate.isAfter(day);
     }
 
+    /**
+     * True if the run of {@code day} has something to do for it: its mail 1 is due (the first step;
+     * the stages decide the rest), or its bulk copy ahead of a later day, which can come before mail 1
+     * when the pre-stage lead is long.
+     */
+    public boolean hasWorkOn(LocalDate day) {
+        return !mailDate(1).isAfter(day) || prestageDueAhead(day);
+    }
+
     /** True if mail 1 leaves fewer than {@code leadDays} working days ahead (it could not leave earlier). */
     public boolean leadShortened(int leadDays) {
         return mail1LeadDays < leadDays;

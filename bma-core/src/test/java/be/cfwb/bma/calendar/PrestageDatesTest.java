@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,5 +161,18 @@ class PrestageDatesTest {
         assertThat(p.prestageDueAhead(d("2024-11-08"))).isTrue();
         assertThat(p.prestageDueAhead(d("2024-11-11"))).isTrue();
         assertThat(p.prestageDueAhead(d("2024-11-12"))).isFalse();
+    }
+
+    @Test
+    void aMailboxHasWorkOnItsPrestageDateEvenBeforeItsMailOne() {
+        LocalDateTime seven = LocalDateTime.of(2024, 11, 5, 7, 0);
+        PlannedMailbox p = new PlannedMailbox(ec(1), "W1", d("2024-11-12"),
+                List.of(seven, seven.plusDays(4), seven.plusDays(5), seven.plusDays(6)), List.of(), d("2024-11-12"), 5,
+                d("2024-11-01"));
+        assertThat(p.hasWorkOn(d("2024-10-31"))).isFalse();
+        assertThat(p.hasWorkOn(d("2024-11-01"))).as("the bulk copy ahead, before mail 1").isTrue();
+        assertThat(p.hasWorkOn(d("2024-11-04"))).isTrue();
+        assertThat(p.hasWorkOn(d("2024-11-05"))).as("mail 1").isTrue();
+        assertThat(p.hasWorkOn(d("2024-11-12"))).as("the migration day").isTrue();
     }
 }

@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -225,6 +226,11 @@ public final class KilledMigrationChild {
             @Override
             public InputStream open() throws IOException {
                 return new FreezingStream(message.open(), message.size() / 2, point);
+            }
+
+            @Override
+            public Optional<String> campaign() {
+                return message.campaign(); // the frozen copy carries its trace as the engine writes it
             }
         };
     }
