@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +26,13 @@ import java.util.function.Supplier;
  * pre-stage, final delta, verification share one set of gates, so a wrong password is tried
  * once a day, not once per stage):
  * <ul>
- * <li>logins go one at a time (a login takes milliseconds, a mailbox minutes: the workers
- *     hardly wait), so a wrong password is tried once, not once per worker;</li>
+ * <li>logins go one at a time until one works, so a wrong password is tried once, not once per
+ *     worker; then up to {@value #PARALLEL_LOGINS} at once (at 20 ms a round trip, a login is
+ *     several of them, and workers waiting for each other's logins cost a rerun more than its
+ *     commands); a shared login refused sends the gate back to one at a time until one works
+ *     again, so a shared login that stopped working is tried at most
+ *     max({@value #REFUSALS_AFTER_SUCCESS}, {@value #PARALLEL_LOGINS}) times after its last success:
+ *     the logins already under way when the first refusal came, or the refusals in a row below;</li>
  * <li>a refused shared login that never worked in this run closes the gate: every later
  *     mailbox fails at once with one message naming the server and the login, without
  *     connecting; so does a shared login refused {@value #REFUSALS_AFTER_SUCCESS} times in a row
@@ -43,10 +47,14 @@ public final class LoginGate {
     private static final Logger LOG = LoggerFactory.getLogger(LoginGate.class);
     /** Refusals of a shared login in a row, after it worked in this run, that stop its use. */
     static final int REFUSALS_AFTER_SUCCESS = 3;
+    /** Logins at once while the shared login works. */
+    static final int PARALLEL_LOGINS = 8;
 
     private final String side;
-    private final Semaphore oneAtATime = new Semaphore(1, true);
     private boolean everAccepted;
+    /** True from a success to the next refusal of a shared login. */
+    private boolean parallel;
+    private int underWay;
     private int refusalsInARow;
     private LoginRefusedException closedBy;
 
@@ -126,15 +134,8 @@ public final class LoginGate {
 
     /** Runs {@code login} (a login and what it opens) through the gate. */
     private <T> T call(BmaAddress mailbox, Supplier<T> login) {
-        checkOpen();
+        enter(mailbox);
         try {
-            oneAtATime.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw TransferException.permanent("Interrupted while waiting to log in to the " + side + " for " + mailbox, e);
-        }
-        try {
-            checkOpen();
             T opened;
             try {
                 opened = login.get();
@@ -144,8 +145,30 @@ public final class LoginGate {
             accepted();
             return opened;
         } finally {
-            oneAtATime.release();
+            leave();
         }
+    }
+
+    /** Waits for a turn to log in; a gate closed meanwhile turns the caller away without connecting. */
+    private synchronized void enter(BmaAddress mailbox) {
+        while (true) {
+            checkOpen();
+            if (underWay < (parallel ? PARALLEL_LOGINS : 1)) {
+                underWay++;
+                return;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw TransferException.permanent("Interrupted while waiting to log in to the " + side + " for " + mailbox, e);
+            }
+        }
+    }
+
+    private synchronized void leave() {
+        underWay--;
+        notifyAll();
     }
 
     private synchronized void checkOpen() {
@@ -159,6 +182,7 @@ public final class LoginGate {
 
     private synchronized void accepted() {
         everAccepted = true;
+        parallel = true;
         refusalsInARow = 0;
     }
 
@@ -167,6 +191,9 @@ public final class LoginGate {
             return e;
         }
         refusalsInARow++;
+        // Perhaps only this mailbox's (absent, no access), perhaps the password changed: no new
+        // login starts until those under way have answered, and then one at a time.
+        parallel = false;
         if (everAccepted && refusalsInARow < REFUSALS_AFTER_SUCCESS) {
             return e;
         }

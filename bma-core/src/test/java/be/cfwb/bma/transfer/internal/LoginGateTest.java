@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +44,11 @@ class LoginGateTest {
         final AtomicInteger inside = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
         final Set<BmaAddress> tried = ConcurrentHashMap.newKeySet();
+        /** For each login in the order they came, how many were under way with it then. */
+        final List<Integer> underWayAtStart = new CopyOnWriteArrayList<>();
         volatile Predicate<BmaAddress> refuses;
+        /** Logins that wait (up to a second) for this many to be under way: the most at once is then reached, not hoped for. */
+        volatile int meet = 1;
         final boolean shared;
 
         Server(Predicate<BmaAddress> refuses, boolean shared) {
@@ -55,9 +60,15 @@ class LoginGateTest {
         public AutoCloseable open(BmaAddress mailbox) {
             calls.incrementAndGet();
             tried.add(mailbox);
-            mostAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            int now = inside.incrementAndGet();
+            underWayAtStart.add(now);
+            mostAtOnce.accumulateAndGet(now, Math::max);
             try {
                 Thread.sleep(20);
+                long until = System.nanoTime() + 1_000_000_000L;
+                while (inside.get() < meet && System.nanoTime() < until) {
+                    Thread.sleep(2);
+                }
                 if (refuses.test(mailbox)) {
                     throw refusal(mailbox, shared);
                 }
@@ -123,7 +134,48 @@ class LoginGateTest {
 
         assertThat(outcomes).filteredOn(e -> e != null).hasSize(1); // mailbox 3, tried again: its own refusal
         assertThat(server.tried).hasSize(12);
+        assertThat(server.mostAtOnce).as("never more than the parallel bound").hasValueLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void loginsGoOneAtATimeUntilOneWorks() throws Exception {
+        Server server = new Server(m -> true, false); // every mailbox's own password wrong: nothing ever works
+        server.meet = 2;
+
+        List<Throwable> outcomes = openAll(new LoginGate("source").guard(server), 6, 6);
+
+        assertThat(server.calls).hasValue(6);
         assertThat(server.mostAtOnce).as("one login at a time").hasValue(1);
+        assertThat(outcomes).allMatch(e -> e instanceof LoginRefusedException r && r.wasAttempted());
+    }
+
+    @Test
+    void onceALoginWorkedUpToEightLogInAtOnce() throws Exception {
+        Server server = new Server(m -> false, true);
+        MailboxConnector<AutoCloseable> gated = new LoginGate("target").guard(server);
+        gated.open(mailbox(0)).close();
+        server.meet = LoginGate.PARALLEL_LOGINS;
+
+        List<Throwable> outcomes = openAll(gated, 24, 16);
+
+        assertThat(outcomes).allMatch(e -> e == null);
+        assertThat(server.mostAtOnce).as("logins at once").hasValue(LoginGate.PARALLEL_LOGINS);
+    }
+
+    @Test
+    void aSharedRefusalSendsTheGateBackToOneAtATimeUntilALoginWorksAgain() throws Exception {
+        BmaAddress absent = mailbox(99);
+        Server server = new Server(absent::equals, true);
+        MailboxConnector<AutoCloseable> gated = new LoginGate("source").guard(server);
+        gated.open(mailbox(0)).close();
+        assertThatThrownBy(() -> gated.open(absent)).isInstanceOf(LoginRefusedException.class);
+        server.meet = LoginGate.PARALLEL_LOGINS;
+        server.underWayAtStart.clear();
+
+        assertThat(openAll(gated, 24, 16)).allMatch(e -> e == null);
+        // the first login after the refusal waits a second for company that the gate holds back
+        assertThat(server.underWayAtStart.get(0)).as("alone until a login works again").isEqualTo(1);
+        assertThat(server.mostAtOnce).as("then in parallel again").hasValue(LoginGate.PARALLEL_LOGINS);
     }
 
     @Test
@@ -131,14 +183,36 @@ class LoginGateTest {
         Server server = new Server(m -> false, true);
         MailboxConnector<AutoCloseable> gated = new LoginGate("source").guard(server);
         gated.open(mailbox(0)).close();
+        gated.open(mailbox(1)).close();
         server.refuses = m -> true; // the admin password was changed mid-run
+        assertThatThrownBy(() -> gated.open(mailbox(2))).isInstanceOf(LoginRefusedException.class); // back to one at a time
+        server.calls.set(0);
+        server.mostAtOnce.set(0);
 
         List<Throwable> outcomes = openAll(gated, 10, 4);
 
-        assertThat(server.calls).as("1 success + " + LoginGate.REFUSALS_AFTER_SUCCESS + " refusals")
-                .hasValue(1 + LoginGate.REFUSALS_AFTER_SUCCESS);
+        assertThat(server.calls).as("the two refusals in a row still allowed, one at a time")
+                .hasValue(LoginGate.REFUSALS_AFTER_SUCCESS - 1);
         assertThat(server.mostAtOnce).as("one login at a time").hasValue(1);
-        assertThat(outcomes).filteredOn(e -> !((LoginRefusedException) e).wasAttempted()).hasSize(10 - LoginGate.REFUSALS_AFTER_SUCCESS);
+        assertThat(outcomes).filteredOn(e -> !((LoginRefusedException) e).wasAttempted())
+                .hasSize(10 - (LoginGate.REFUSALS_AFTER_SUCCESS - 1));
+    }
+
+    @Test
+    void aSharedLoginChangedWhileEightLogInAtOnceIsTriedAtMostEightTimesAfterItsLastSuccess() throws Exception {
+        Server server = new Server(m -> false, true);
+        MailboxConnector<AutoCloseable> gated = new LoginGate("source").guard(server);
+        gated.open(mailbox(0)).close();
+        server.refuses = m -> true;
+        server.meet = LoginGate.PARALLEL_LOGINS;
+        server.calls.set(0);
+
+        List<Throwable> outcomes = openAll(gated, 40, 16);
+
+        int bound = Math.max(LoginGate.REFUSALS_AFTER_SUCCESS, LoginGate.PARALLEL_LOGINS);
+        assertThat(server.calls).as("tries after the last success").hasValueBetween(LoginGate.REFUSALS_AFTER_SUCCESS, bound);
+        assertThat(outcomes).allMatch(e -> e instanceof LoginRefusedException);
+        assertThat(outcomes).filteredOn(e -> !((LoginRefusedException) e).wasAttempted()).hasSize(40 - server.calls.get());
     }
 
     @Test
