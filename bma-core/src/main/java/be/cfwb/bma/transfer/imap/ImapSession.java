@@ -18,6 +18,7 @@ import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,6 +195,7 @@ final class ImapSession implements AutoCloseable {
         if (said.contains(secret.reveal())) {
             said = said.replace(secret.reveal(), Secret.MASK);
         }
+        said = withoutTheLoginLine(said, secret);
         String login;
         boolean shared;
         String check;
@@ -213,6 +215,17 @@ final class ImapSession implements AutoCloseable {
         }
         return new LoginRefusedException("Login to " + endpoint + " for " + mailbox + " refused" + note + ": "
                 + said + "; " + check, endpoint.toString(), login, shared);
+    }
+
+    /** {@code said} without the PLAIN message a login with {@code secret} sent where the server offers SASL-IR. */
+    private String withoutTheLoginLine(String said, Secret secret) {
+        if (credentials instanceof MailboxCredentials.Master m) {
+            return PlainInitialResponse.of(m.mailbox(), m.admin(), secret.reveal()).masked(said);
+        }
+        if (credentials instanceof MailboxCredentials.Password pw) {
+            return PlainInitialResponse.of(null, pw.login(), secret.reveal()).masked(said);
+        }
+        return said;
     }
 
     @Override
@@ -329,6 +342,11 @@ final class ImapSession implements AutoCloseable {
             // and uses it for every connection the store opens: per store, the one Session of
             // the endpoint serves every mailbox's master login.
             this.authorizationID = authorizationId;
+        }
+
+        @Override
+        protected IMAPProtocol newIMAPProtocol(String host, int port) throws IOException, ProtocolException {
+            return new OneTripPlainProtocol(name, host, port, session.getProperties(), isSSL, logger);
         }
 
         @Override
