@@ -66,6 +66,7 @@ class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixt
             TransferReport first = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
             assertThat(first.copied()).isEqualTo(9);
             Map<String, Integer> oldBefore = counts(toOld);
+            long oldLinesBefore = toOld.trace().size();
             Map<String, Integer> newBefore = counts(toNew);
 
             TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
@@ -76,6 +77,9 @@ class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixt
                     .isEqualTo(targets(first)).contains("[Sent Items]", "Archives 2023 › Septembre");
             Map<String, Integer> oldAsked = minus(counts(toOld), oldBefore);
             assertThat(oldAsked.get("LOGIN") + oldAsked.get("AUTHENTICATE")).as("logins %s", oldAsked).isEqualTo(1);
+            assertThat(toOld.trace().subList((int) oldLinesBefore, toOld.trace().size()))
+                    .as("the login in one line (SASL-IR): no continuation, no CAPABILITY after it")
+                    .noneMatch(l -> l.endsWith("(continuation not traced)")).noneMatch(l -> l.contains(" CAPABILITY"));
             assertThat(oldAsked).as("commands on the old server").containsEntry("LIST", 1).containsEntry("STATUS", 0)
                     .containsEntry("EXAMINE", 0).containsEntry("SELECT", 0).containsEntry("FETCH", 0)
                     .containsEntry("UID FETCH", 0).containsEntry("NAMESPACE", 0).containsEntry("LOGOUT", 1);
