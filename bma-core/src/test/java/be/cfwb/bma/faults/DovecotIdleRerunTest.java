@@ -87,6 +87,38 @@ class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixt
         }
     }
 
+    @Test
+    void aRerunWithNewMailInOneFolderAsksNoStatusBesidesItsListAndOpensOnlyThatFolder() throws Exception {
+        BmaAddress a = h.newMailbox();
+        FolderPath sent = FolderPath.of("INBOX", "Éléments envoyés");
+        List<FolderPath> folders = List.of(FolderPath.inbox(), sent, FolderPath.of("INBOX", "Archives 2023", "Septembre"));
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < 9; i++) {
+                s.append(folders.get(i % 3), TestMessage.builder().subject("Circulaire " + i).build(), flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+        try (ThrottlingImapProxy toOld = ThrottlingImapProxy.to(oldServer.imapEndpoint().port());
+             ThrottlingImapProxy toNew = ThrottlingImapProxy.to(newServer.imapEndpoint().port())) {
+            TransferSettings settings = FaultHarness.settings(endpoint(toOld), endpoint(toNew), temp)
+                    .folderMapper(FolderMapper.exchange()).build();
+            assertThat(FaultHarness.run(settings, ledger, Pass.PRESTAGE, a).copied()).isEqualTo(9);
+            try (MailboxSeeder s = h.seeder(a)) {
+                // the last folder the mailbox-wide check reads: every other folder's status was read before it
+                s.append(sent, TestMessage.builder().subject("Nouvelle").build(), flags(), Instant.parse("2024-10-02T08:00:00Z"));
+            }
+            Map<String, Integer> oldBefore = counts(toOld);
+
+            TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+
+            assertThat(rerun.isComplete()).isTrue();
+            assertThat(rerun.copied()).isEqualTo(1);
+            Map<String, Integer> oldAsked = minus(counts(toOld), oldBefore);
+            assertThat(oldAsked).as("commands on the old server: the LIST's statuses serve the whole pass %s", toOld.trace())
+                    .containsEntry("LIST", 1).containsEntry("STATUS", 0);
+        }
+    }
+
     private static List<String> targets(TransferReport report) {
         return report.mailboxes().get(0).folders().stream().map(FolderReport::target).toList();
     }

@@ -26,7 +26,6 @@ import org.eclipse.angus.mail.imap.protocol.ListInfo;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.iap.ByteArray;
-import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.Response;
 
 import java.io.InputStream;
@@ -53,11 +52,10 @@ import java.util.regex.Pattern;
 public final class ImapSource implements MailboxSource {
 
     static final int BATCH = 1000;
-    private static final String LIST_STATUS = "LIST \"\" \"*\" RETURN (STATUS (UIDNEXT UIDVALIDITY))";
 
     private final ImapSession session;
-    /** Folder statuses from the last LIST where LIST-STATUS is offered, each used once (see {@link #nothingAbove}). */
-    private Map<String, Status> statuses;
+    /** The folder statuses of this pass, from its LIST (see {@link #nothingAbove}). */
+    private FolderStatuses statuses;
     private IMAPFolder open;
     private FolderPath openPath;
 
@@ -137,39 +135,12 @@ public final class ImapSource implements MailboxSource {
      * besides the login and LOGOUT.
      */
     private List<ListInfo> list() throws MessagingException {
-        List<ListInfo> folders = new ArrayList<>();
-        Map<String, Status> found = new HashMap<>();
-        ((IMAPFolder) session.store().getDefaultFolder()).doCommand(p -> {
-            boolean listStatus = p.hasCapability("LIST-STATUS");
-            Response[] responses = p.command(listStatus ? LIST_STATUS : "LIST \"\" \"*\"", null);
-            Response result = responses[responses.length - 1];
-            if (result.isOK()) {
-                for (int i = 0; i < responses.length - 1; i++) {
-                    if (!(responses[i] instanceof IMAPResponse ir)) {
-                        continue;
-                    }
-                    if (ir.keyEquals("LIST")) {
-                        folders.add(new ListInfo(ir));
-                        responses[i] = null;
-                    } else if (ir.keyEquals("STATUS")) {
-                        try {
-                            Status st = new Status(ir);
-                            found.put(st.mbox, st);
-                        } catch (ParsingException e) {
-                            // that folder is asked with its own STATUS
-                        }
-                        responses[i] = null;
-                    }
-                }
-            }
-            p.notifyResponseHandlers(responses);
-            p.handleResult(result);
-            return null;
-        });
-        statuses = found;
-        folders.stream().filter(f -> f.name.equalsIgnoreCase("INBOX")).findFirst()
+        FolderStatuses.Listing listing = (FolderStatuses.Listing) ((IMAPFolder) session.store().getDefaultFolder())
+                .doCommand(FolderStatuses::list);
+        statuses = listing.statuses();
+        listing.folders().stream().filter(f -> f.name.equalsIgnoreCase("INBOX")).findFirst()
                 .ifPresent(inbox -> session.knownSeparator(inbox.separator));
-        return folders;
+        return listing.folders();
     }
 
     static FolderPath path(String fullName, char separator) {
@@ -383,13 +354,9 @@ public final class ImapSource implements MailboxSource {
             if (statuses == null) {
                 list();
             }
-            // Each folder's answer to the one LIST-STATUS serves once; later checks ask again.
-            Status listed = statuses.remove(name);
-            Status status = listed != null ? listed : (Status) ((IMAPFolder) session.store().getDefaultFolder()).doCommand(
-                    p -> p.status(name, new String[]{"UIDNEXT", "UIDVALIDITY"}));
-            // UIDNEXT only grows: at most one past the highest UID done means nothing arrived since.
-            return status != null && status.uidvalidity == uidValidity && status.uidnext > 0
-                    && status.uidnext <= highestUid + 1;
+            IMAPFolder store = (IMAPFolder) session.store().getDefaultFolder();
+            return statuses.nothingAbove(name, uidValidity, highestUid,
+                    (folder, items) -> (Status) store.doCommand(p -> p.status(folder, items)));
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
         }

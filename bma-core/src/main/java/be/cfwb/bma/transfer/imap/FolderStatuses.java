@@ -1,0 +1,95 @@
+package be.cfwb.bma.transfer.imap;
+
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.ParsingException;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Status;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a source knows of its folders' UIDNEXT and UIDVALIDITY in this pass: each folder's answer
+ * to the one {@code LIST ... RETURN (STATUS ...)} (RFC 5819) where the server offers LIST-STATUS,
+ * else its own STATUS, asked once. A status serves the whole pass: the mailbox-wide "nothing new?"
+ * check and each folder's own check read the same answer, so a folder costs at most one STATUS.
+ * That an answer is a little old only leaves a message that arrived since to the next pass, as if
+ * it had arrived after this one; a pass that compares everything (the final one) does not ask.
+ * Not thread-safe: one per source connection.
+ */
+final class FolderStatuses {
+
+    static final String LIST = "LIST \"\" \"*\"";
+    static final String LIST_STATUS = LIST + " RETURN (STATUS (UIDNEXT UIDVALIDITY))";
+    private static final String[] ITEMS = {"UIDNEXT", "UIDVALIDITY"};
+
+    /** The folders of one LIST, and their statuses where it gave them. */
+    record Listing(List<ListInfo> folders, FolderStatuses statuses) {
+    }
+
+    /** Asks the server for one folder's status. */
+    @FunctionalInterface
+    interface StatusCommand {
+        Status status(String name, String[] items) throws MessagingException;
+    }
+
+    private final Map<String, Status> byName;
+
+    private FolderStatuses(Map<String, Status> byName) {
+        this.byName = byName;
+    }
+
+    /**
+     * Every folder in one LIST, with their statuses where the server offers LIST-STATUS. Answers
+     * that are not ours go to the protocol's handlers, as Angus's own commands do.
+     */
+    static Listing list(IMAPProtocol p) throws ProtocolException {
+        List<ListInfo> folders = new ArrayList<>();
+        Map<String, Status> found = new HashMap<>();
+        Response[] responses = p.command(p.hasCapability("LIST-STATUS") ? LIST_STATUS : LIST, null);
+        Response result = responses[responses.length - 1];
+        if (result.isOK()) {
+            for (int i = 0; i < responses.length - 1; i++) {
+                if (!(responses[i] instanceof IMAPResponse ir)) {
+                    continue;
+                }
+                if (ir.keyEquals("LIST")) {
+                    folders.add(new ListInfo(ir));
+                    responses[i] = null;
+                } else if (ir.keyEquals("STATUS")) {
+                    try {
+                        Status st = new Status(ir);
+                        found.put(st.mbox, st);
+                    } catch (ParsingException e) {
+                        // that folder is asked with its own STATUS
+                    }
+                    responses[i] = null;
+                }
+            }
+        }
+        p.notifyResponseHandlers(responses);
+        p.handleResult(result);
+        return new Listing(folders, new FolderStatuses(found));
+    }
+
+    /**
+     * True only if folder {@code name} held no message above {@code highestUid} under
+     * {@code uidValidity} when its status was taken; {@code ask} is used for a folder the LIST did
+     * not give, once in the pass.
+     */
+    boolean nothingAbove(String name, long uidValidity, long highestUid, StatusCommand ask) throws MessagingException {
+        Status status = byName.get(name);
+        if (status == null && !byName.containsKey(name)) {
+            status = ask.status(name, ITEMS);
+            byName.put(name, status);
+        }
+        // UIDNEXT only grows: at most one past the highest UID done means nothing had arrived.
+        return status != null && status.uidvalidity == uidValidity && status.uidnext > 0 && status.uidnext <= highestUid + 1;
+    }
+}
