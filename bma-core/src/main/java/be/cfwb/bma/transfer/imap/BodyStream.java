@@ -262,6 +262,9 @@ final class BodyStream extends InputStream {
                 }
                 return;
             }
+            // Angus's folder takes a FETCH answer (a flag change, say) only parsed.
+            p.notifyResponseHandlers(new Response[]{fr});
+            return;
         }
         p.notifyResponseHandlers(new Response[]{r});
     }
