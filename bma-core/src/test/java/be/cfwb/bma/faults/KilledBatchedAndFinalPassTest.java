@@ -124,6 +124,27 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
     }
 
     @Test
+    void killedHalfwayThroughTheSecondBatchOfAUidFetch() throws Exception {
+        // 14 messages of about 400 kB: batches of about 2 MiB, so several; killed with the second half received.
+        BmaAddress a = h.newMailbox();
+        int total = 14;
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < total; i++) {
+                s.append(INBOX, TestMessage.builder().subject("h" + i).messageId("kh" + i + "@x")
+                        .attachment(300_000, i).build(), i % 2 == 0 ? flags("\\Seen") : flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+        Path ledgerDir = temp.resolve("ledger-fetch-batch-half");
+
+        killAt("fetch-batch-half", a, ledgerDir, Pass.PRESTAGE);
+
+        int before = copies(a);
+        assertThat(before).as("at most the first batch copied before the kill").isLessThan(total / 2);
+        rerunCompletes(a, ledgerDir, Pass.PRESTAGE, total, before);
+    }
+
+    @Test
     void killedHalfwayThroughAMultiappend() throws Exception {
         BmaAddress a = seeded(0, COUNT);
         Path ledgerDir = temp.resolve("ledger-multiappend");

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * literal sent to the target), {@code ledger} (the APPEND done, before the engine records it).
  * On the batched paths: {@code fetch-batch} (a multi-message {@code UID FETCH} sent, its answer
  * held back by a stalling proxy), {@code multiappend} (half the last literal of a MULTIAPPEND
- * sent). Arguments: old and new server (a port on loopback or an imap:// URL), ledger dir, spool
+ * sent), {@code fetch-batch-half} (the second multi-message {@code UID FETCH}'s answer half
+ * received, after the first batch's messages went on to the target). Arguments: old and new server (a port on loopback or an imap:// URL), ledger dir, spool
  * dir, point, mailbox, and optionally the pass ({@code final}; a pre-stage otherwise).
  */
 public final class KilledMigrationChild {
@@ -53,6 +54,12 @@ public final class KilledMigrationChild {
         if (point.equals("fetch-batch")) {
             oldServer = stallingBatchedFetches(oldServer);
         }
+        if (point.equals("fetch-batch-half")) {
+            java.net.URI uri = java.net.URI.create(oldServer.toString());
+            // About half of a 2 MiB batch, whatever the messages' sizes.
+            HalfBatchProxy proxy = HalfBatchProxy.to(uri.getPort(), 2, 1 << 20, () -> freeze("fetch-batch-half"));
+            oldServer = ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "old, frozen in a batch");
+        }
         TransferSettings settings = FaultHarness.settings(oldServer, endpoint(args[1], "new"), spool).parallelism(1)
                 .memoryThreshold(1024).build();
         AtomicInteger opened = new AtomicInteger();
@@ -63,7 +70,7 @@ public final class KilledMigrationChild {
         }, m -> {
             MailboxTarget t = settings.target().open(m);
             return switch (point) {
-                case "fetch", "fetch-batch" -> t;
+                case "fetch", "fetch-batch", "fetch-batch-half" -> t;
                 case "multiappend" -> new FreezingMultiappendTarget(t);
                 default -> new FreezingTarget(t, appended, point);
             };

@@ -15,15 +15,31 @@ final class RecordingSource implements MailboxSource {
 
     private final MailboxSource delegate;
     private final Set<Long> read;
+    private final Runnable beforeFirstRead;
 
-    private RecordingSource(MailboxSource delegate, Set<Long> read) {
+    private RecordingSource(MailboxSource delegate, Set<Long> read, Runnable beforeFirstRead) {
         this.delegate = delegate;
         this.read = read;
+        this.beforeFirstRead = beforeFirstRead;
     }
 
     /** {@code connector}'s sources, each recording into {@code read}. */
     static MailboxConnector<MailboxSource> recording(MailboxConnector<MailboxSource> connector, Set<Long> read) {
-        return mailbox -> new RecordingSource(connector.open(mailbox), read);
+        return recording(connector, read, () -> { });
+    }
+
+    /**
+     * As {@link #recording(MailboxConnector, Set)}, running {@code beforeFirstRead} once before the
+     * first bytes are asked for (e.g. a user deleting a message after the listing).
+     */
+    static MailboxConnector<MailboxSource> recording(MailboxConnector<MailboxSource> connector, Set<Long> read,
+                                                     Runnable beforeFirstRead) {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        return mailbox -> new RecordingSource(connector.open(mailbox), read, () -> {
+            if (ran.compareAndSet(false, true)) {
+                beforeFirstRead.run();
+            }
+        });
     }
 
     static Set<Long> newRecord() {
@@ -57,12 +73,14 @@ final class RecordingSource implements MailboxSource {
 
     @Override
     public InputStream open(FolderPath folder, long uidValidity, long uid) {
+        beforeFirstRead.run();
         read.add(uid);
         return delegate.open(folder, uidValidity, uid);
     }
 
     @Override
     public Map<Long, ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
+        beforeFirstRead.run();
         read.addAll(uids);
         return delegate.readAll(folder, uidValidity, uids);
     }

@@ -477,6 +477,56 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void aMessageDeletedBetweenListingAndABatchedReadIsReportedGoneAndTheOthersArrive() {
+        BmaAddress a = newMailbox();
+        try (MailboxSeeder s = seeder(a)) {
+            for (int i = 0; i < 6; i++) {
+                s.append(INBOX, TestMessage.builder().subject("m" + i).messageId("v" + i + "@x").attachment(20_000, i)
+                        .build(), flags(), at("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+        TransferSettings plain = settings(FolderMapper.preserve()).build();
+        java.util.Set<Long> read = RecordingSource.newRecord();
+        // The user deletes UID 3 after the listing, before the one UID FETCH that asks for all six.
+        TransferSettings vanishing = plain.withConnectors(RecordingSource.recording(plain.source(), read, () -> {
+            try (MailboxSeeder s = seeder(a)) {
+                s.delete(INBOX, 3);
+            }
+        }), plain.target());
+
+        TransferReport report = run(vanishing, Pass.PRESTAGE, a);
+
+        assertThat(read).as("asked for in one batch").contains(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(report.isAccountedFor()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(5);
+        assertThat(report.mailboxes().get(0).failed()).singleElement().satisfies(p -> {
+            assertThat(p.uid()).isEqualTo(3);
+            assertThat(p.reason()).contains("gone from the source");
+        });
+        assertCopied(a, INBOX, INBOX);
+    }
+
+    @Test
+    void smallMessagesInBatchesAndLargeOnesInBlocksArriveByteForByte() {
+        BmaAddress a = newMailbox();
+        // Around the batch limit (1 MiB) and the block size (256 KiB): exact multiples, one byte either side.
+        int[] attachments = {2_000, 700_000, 3 << 20, 30_000, (1 << 20) + 1, 5_000, 1 << 20, 10_000, (2 << 20) - 100};
+        try (MailboxSeeder s = seeder(a)) {
+            for (int i = 0; i < attachments.length; i++) {
+                s.append(INBOX, TestMessage.builder().subject("mix" + i).messageId("mix" + i + "@x")
+                        .attachment(attachments[i], i).build(), flags(i % 2 == 0 ? "\\Seen" : "\\Flagged"),
+                        at("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+
+        TransferReport report = run(settings(FolderMapper.preserve()).build(), Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(attachments.length);
+        assertCopied(a, INBOX, INBOX);
+    }
+
+    @Test
     void oversizeMessageIsReportedNotLost() {
         BmaAddress a = newMailbox();
         try (MailboxSeeder s = seeder(a)) {

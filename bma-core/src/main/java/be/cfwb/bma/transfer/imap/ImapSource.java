@@ -28,6 +28,7 @@ import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -45,7 +46,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads an old mailbox over IMAP without changing it: folders are opened read-only (EXAMINE),
- * bodies fetched with BODY.PEEK in blocks of {@value ImapSession#FETCH_BLOCK} bytes, metadata
+ * bodies fetched with BODY.PEEK, several small ones per command or a large one in blocks of
+ * {@value BodyStream#BLOCK} bytes asked ahead ({@link BodyStream}), metadata
  * (UID, FLAGS, RFC822.SIZE, INTERNALDATE, Message-ID) in batched FETCH ranges of
  * {@value #BATCH} messages. Folder names arrive decoded from modified UTF-7.
  */
@@ -406,14 +408,33 @@ public final class ImapSource implements MailboxSource {
                 throw TransferException.permanent("UIDVALIDITY of " + path + " in " + mailbox() + " changed from "
                         + uidValidity + " to " + folder.getUIDValidity() + " during the pass", null);
             }
-            Message m = folder.getMessageByUID(uid);
-            if (m == null) {
+            // No FETCH (UID) first to learn whether the message is still there: the first block's
+            // answer says it, a round trip less per message.
+            String what = "Reading UID " + uid + " of " + path + " in " + mailbox();
+            BodyStream body = new BodyStream(folder, uid, what);
+            boolean exists;
+            try {
+                exists = body.exists();
+            } catch (IOException e) {
+                closeQuietly(body);
+                throw e.getCause() instanceof TransferException t ? t : TransferException.retryable(e.getMessage(), e);
+            }
+            if (!exists) {
+                closeQuietly(body);
                 throw TransferException.permanent("UID " + uid + " of " + path + " in " + mailbox()
                         + " is gone from the source (deleted while we copied)", null);
             }
-            return new BodyStream(folder, uid, "Reading UID " + uid + " of " + path + " in " + mailbox());
+            return body;
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read UID " + uid + " of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // only drains what was asked; a broken connection is reopened before the next command
         }
     }
 

@@ -124,9 +124,9 @@ final class CopyPipeline {
             next += batch.size();
             Map<Long, ByteBuffer> read;
             try {
-                read = batch.size() > 1
-                        ? connections.source().readAll(path, uv, batch.stream().map(SourceMessage::uid).toList())
-                        : Map.of();
+                // One announced far over the target's limit is not downloaded at all (fetch() says so).
+                List<Long> uids = batch.stream().filter(m -> !reader.announcedTooLarge(m)).map(SourceMessage::uid).toList();
+                read = uids.size() > 1 ? connections.source().readAll(path, uv, uids) : Map.of();
             } catch (TransferException e) {
                 // Each message is then read on its own, and its failure is its own; the
                 // failed batch still counts as a retry, so the report shows the trouble.

@@ -15,8 +15,11 @@ import java.util.List;
 /** Reads messages of one mailbox from the source and spools them; a failure is the message's own. */
 final class MessageReader {
 
-    /** Messages listed at most this large are read several at a time (one request for the set). */
-    private static final long BATCH_MESSAGE = 256 * 1024;
+    /**
+     * Messages listed at most this large are read several at a time (one request for the set): a
+     * round trip each would cost more than the bytes over a WAN. Larger ones stream in blocks.
+     */
+    private static final long BATCH_MESSAGE = 1024 * 1024;
     /** Listed bytes one such request may bring into memory at most. */
     private static final long BATCH_BUDGET = 2 * 1024 * 1024;
     private static final int BATCH_COUNT = 250;
@@ -37,7 +40,7 @@ final class MessageReader {
      * (line ends counted otherwise), so only a size more than a tenth over the limit decides;
      * nearer the limit the message is read and its real size decides, as before.
      */
-    private boolean announcedTooLarge(SourceMessage m) {
+    boolean announcedTooLarge(SourceMessage m) {
         long limit = settings.maxMessageSize();
         return m.size() > limit + limit / 10;
     }

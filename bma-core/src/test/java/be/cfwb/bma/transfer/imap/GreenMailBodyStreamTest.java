@@ -1,0 +1,18 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.testing.GreenMailFixture;
+import be.cfwb.bma.testing.MailServerFixture;
+
+/** The body stream suite on GreenMail, which renders the whole message again for each block: too slow to time. */
+class GreenMailBodyStreamTest extends BodyStreamSuite {
+
+    @Override
+    protected MailServerFixture startServer() {
+        return GreenMailFixture.start();
+    }
+
+    @Override
+    protected boolean fastServer() {
+        return false;
+    }
+}
