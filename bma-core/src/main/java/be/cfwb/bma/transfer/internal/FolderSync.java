@@ -75,9 +75,10 @@ final class FolderSync {
             return;
         }
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
-        if (after > 0 && source.nothingAbove(path, hw.get().uidValidity(), after)) {
+        if (pass == Pass.PRESTAGE && hw.isPresent() && source.nothingAbove(path, hw.get().uidValidity(), after)) {
             // A pre-stage rerun with nothing new: one STATUS instead of EXAMINE and FETCH, and the
-            // target is not read (the final pass compares everything).
+            // target is not read (the final pass compares everything). Also for a folder done
+            // empty: UIDNEXT 1 says no message has ever been in it.
             tally.uidValidity = hw.get().uidValidity();
             return;
         }
