@@ -143,6 +143,11 @@ public final class BmaProperties {
     public static final String TARGET_CREDENTIALS = "bma.target.credentials";
     /** Mailboxes copied at once. */
     public static final String PARALLELISM = "bma.parallelism";
+    /**
+     * Connections (source and target each) one mailbox's folders are copied over at once, 1 to 8
+     * (default 4: our assumption that Exchange Online takes a few concurrent IMAP connections per mailbox).
+     */
+    public static final String CONNECTIONS_PER_MAILBOX = "bma.connectionsPerMailbox";
     /** {@code prestage} or {@code final}. */
     public static final String PASS = "bma.pass";
     /** A command that switches one mailbox's routing ({@code {address}}, {@code {fase}} replaced); unset: ops record cutovers. */

@@ -126,6 +126,9 @@ class ConfigurationErrorsTest {
                         List.of(BmaProperties.PARALLELISM, "'quatre'"), List.of()),
                 new Case(BmaProperties.PARALLELISM + " range", () -> transfer(Map.of(BmaProperties.PARALLELISM, "0")),
                         List.of(BmaProperties.PARALLELISM, "0", "1 to 64"), List.of()),
+                new Case(BmaProperties.CONNECTIONS_PER_MAILBOX + " range", () -> transfer(Map.of(
+                        BmaProperties.CONNECTIONS_PER_MAILBOX, "12")),
+                        List.of(BmaProperties.CONNECTIONS_PER_MAILBOX, "12", "1 to 8"), List.of()),
                 new Case(BmaProperties.FOLDER_MAPPING, () -> transfer(Map.of(BmaProperties.FOLDER_MAPPING, "flat")),
                         List.of(BmaProperties.FOLDER_MAPPING, "'flat'", "exchange", "preserve"), List.of()),
                 new Case(BmaProperties.TARGET_MAX_MESSAGE_SIZE, () -> transfer(Map.of(BmaProperties.TARGET_MAX_MESSAGE_SIZE, "35MB")),

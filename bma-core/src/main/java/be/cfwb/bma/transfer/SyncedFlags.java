@@ -31,7 +31,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>Copies made by a version that did not record flags have no base: the old server's flags
- * are applied to them as before. Not thread-safe: one per mailbox and pass (or verification).
+ * are applied to them as before. One per mailbox and pass (or verification); thread-safe, as the
+ * folders of a mailbox are copied over several connections at once.
  */
 public final class SyncedFlags {
 
@@ -62,7 +63,7 @@ public final class SyncedFlags {
     }
 
     /** The old server's flags of the message {@code key} names when its copy was last synced, if recorded. */
-    public Optional<MessageFlags> base(SourceKey key) {
+    public synchronized Optional<MessageFlags> base(SourceKey key) {
         if (!key.mailbox().equals(mailbox)) {
             return Optional.empty();
         }
@@ -70,12 +71,12 @@ public final class SyncedFlags {
     }
 
     /** True if the ledger records that the message {@code key} names was copied (or found copied) to the target. */
-    public boolean copied(SourceKey key) {
+    public synchronized boolean copied(SourceKey key) {
         return base(key).isPresent();
     }
 
     /** Remembers {@code flags} as the old server's flags of {@code key}'s message, now in sync; see {@link #flush}. */
-    public void record(SourceKey key, MessageFlags flags) {
+    public synchronized void record(SourceKey key, MessageFlags flags) {
         Map<Long, MessageFlags> f = folder(key);
         if (!flags.equals(f.put(key.uid(), flags))) {
             changed.add(group(key.folder().encoded(), key.uidValidity()));
@@ -83,7 +84,7 @@ public final class SyncedFlags {
     }
 
     /** Writes one event per folder whose record changed since loaded or last flushed. */
-    public void flush(Ledger ledger) {
+    public synchronized void flush(Ledger ledger) {
         for (String g : changed) {
             int hash = g.lastIndexOf('#');
             String folder = g.substring(0, hash);

@@ -38,6 +38,7 @@ public final class TransferSettings {
     private final MailboxConnector<MailboxTarget> target;
     private final String description;
     private final int parallelism;
+    private final int connectionsPerMailbox;
     private final FolderMapper folderMapper;
     private final long maxMessageSize;
     private final int memoryThreshold;
@@ -56,6 +57,7 @@ public final class TransferSettings {
                 ? spooling.spoolingIn(b.spoolDirectory) : b.target;
         this.description = b.description;
         this.parallelism = b.parallelism;
+        this.connectionsPerMailbox = b.connectionsPerMailbox;
         this.folderMapper = b.folderMapper;
         this.maxMessageSize = b.maxMessageSize;
         this.memoryThreshold = b.memoryThreshold;
@@ -130,6 +132,7 @@ public final class TransferSettings {
                     + BmaProperties.TARGET_AUTH);
         }
         p.integer(BmaProperties.PARALLELISM).ifPresent(b::parallelism);
+        p.integer(BmaProperties.CONNECTIONS_PER_MAILBOX).ifPresent(b::connectionsPerMailbox);
         p.parsed(BmaProperties.FOLDER_MAPPING, v -> FolderMapper.of(FolderMapper.Mode.parse(v))).ifPresent(b::folderMapper);
         p.longValue(BmaProperties.TARGET_MAX_MESSAGE_SIZE).ifPresent(b::maxMessageSize);
         return b;
@@ -187,6 +190,11 @@ public final class TransferSettings {
 
     public int parallelism() {
         return parallelism;
+    }
+
+    /** Connections over which one mailbox's folders are copied at once ({@value BmaProperties#CONNECTIONS_PER_MAILBOX}). */
+    public int connectionsPerMailbox() {
+        return connectionsPerMailbox;
     }
 
     public FolderMapper folderMapper() {
@@ -261,6 +269,7 @@ public final class TransferSettings {
         b.target = target;
         b.description = description;
         b.parallelism = parallelism;
+        b.connectionsPerMailbox = connectionsPerMailbox;
         b.folderMapper = folderMapper;
         b.maxMessageSize = maxMessageSize;
         b.memoryThreshold = memoryThreshold;
@@ -276,7 +285,8 @@ public final class TransferSettings {
 
     @Override
     public String toString() {
-        return "TransferSettings[" + description + ", parallelism=" + parallelism + ", " + folderMapper
+        return "TransferSettings[" + description + ", parallelism=" + parallelism + ", connectionsPerMailbox="
+                + connectionsPerMailbox + ", " + folderMapper
                 + ", maxMessageSize=" + maxMessageSize + "]";
     }
 
@@ -290,6 +300,7 @@ public final class TransferSettings {
         private String targetDescription = "?";
         private String description = "";
         private int parallelism = 4;
+        private int connectionsPerMailbox = 4;
         private FolderMapper folderMapper = FolderMapper.exchange();
         private long maxMessageSize = EXCHANGE_MAX_MESSAGE_SIZE;
         private int memoryThreshold = 1 << 20;
@@ -339,6 +350,20 @@ public final class TransferSettings {
                         "bma.parallelism " + parallelism + " is out of range; use 1 to 64");
             }
             this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * Connections per mailbox ({@code bma.connectionsPerMailbox}), 1 to 8: its folders are copied
+         * over that many source and target connections at once; 1 copies them one after the other.
+         * The default 4 is our assumption of what Exchange Online allows per mailbox.
+         */
+        public Builder connectionsPerMailbox(int connections) {
+            if (connections < 1 || connections > 8) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.CONNECTIONS_PER_MAILBOX + " "
+                        + connections + " is out of range; use 1 to 8 (Exchange Online takes a few connections per mailbox)");
+            }
+            this.connectionsPerMailbox = connections;
             return this;
         }
 

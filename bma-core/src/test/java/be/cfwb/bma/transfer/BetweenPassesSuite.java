@@ -111,6 +111,49 @@ public abstract class BetweenPassesSuite {
     }
 
     @Test
+    void messagesMovedBetweenFoldersCopiedOverTwoConnectionsAreMovedNotCopiedAgain() {
+        BmaAddress a = newMailbox();
+        FolderPath projects = FolderPath.of("Projets");
+        long toArchives;
+        long toProjects;
+        long toInbox;
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, message("reste", "r@x"), flags("\\Seen"), at("2024-10-01T08:00:00Z"));
+            toArchives = s.append(INBOX, message("vers archives", "a@x"), flags(), at("2024-10-02T08:00:00Z"));
+            toProjects = s.append(ARCHIVES, message("vers projets", null), flags("\\Flagged"), at("2024-10-03T08:00:00Z"));
+            s.append(ARCHIVES, message("archive", "k@x"), flags(), at("2024-10-04T08:00:00Z"));
+            toInbox = s.append(projects, message("vers inbox", "i@x"), flags("\\Seen"), at("2024-10-05T08:00:00Z"));
+        }
+        assertThat(prestage(a, 2).copied()).isEqualTo(5);
+        try (MailboxSeeder s = seeder(a)) {
+            // The folders are synced at the same time: a copy may be taken from a folder another connection is in.
+            s.move(INBOX, toArchives, ARCHIVES);
+            s.move(ARCHIVES, toProjects, projects);
+            s.move(projects, toInbox, INBOX);
+        }
+
+        TransferReport last = finalPass(a, 2);
+
+        assertThat(last.isComplete()).as(last.summary()).isTrue();
+        assertThat(last.copied()).as("each copy followed its message: " + last.summary()).isZero();
+        try (MailboxInspector neu = newBox(a)) {
+            assertThat(subjects(neu, INBOX)).containsExactlyInAnyOrder("reste", "vers inbox");
+            assertThat(subjects(neu, ARCHIVES)).containsExactlyInAnyOrder("archive", "vers archives");
+            assertThat(subjects(neu, projects)).containsExactly("vers projets");
+        }
+        MailboxVerification v = verify(a);
+        assertThat(v.isSuccess()).as(v.toString()).isTrue();
+        assertThat(v.present()).isEqualTo(5);
+        assertThat(v.extra()).isEmpty();
+        TransferReport rerun = finalPass(a, 1);
+        assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
+        assertThat(rerun.copied()).as("a rerun finds every moved copy by its key").isZero();
+        assertThat(last.mailboxes().get(0).folders()).extracting(FolderReport::source)
+                .as("reported in the mapping's order, as with one connection")
+                .containsExactlyElementsOf(rerun.mailboxes().get(0).folders().stream().map(FolderReport::source).toList());
+    }
+
+    @Test
     void aFolderRenamedOnTheOldServerIsFollowedOnTheTargetNotCopiedAgain() {
         BmaAddress a = newMailbox();
         FolderPath projects = FolderPath.of("Projets");
@@ -288,25 +331,38 @@ public abstract class BetweenPassesSuite {
     }
 
     private TransferSettings settings() {
+        return settings(1);
+    }
+
+    private TransferSettings settings(int connections) {
         CredentialSource passwords = m -> new MailboxCredentials.Password(m.toString(), Secret.of(password(m)));
         return TransferSettings.builder()
                 .imapSource(oldServer.imapEndpoint(), passwords, CLOCK)
                 .imapTarget(newServer.imapEndpoint(), passwords, CLOCK)
                 .folderMapper(FolderMapper.preserve())
                 .parallelism(1)
+                .connectionsPerMailbox(connections)
                 .spoolDirectory(temp)
                 .retries(3, Duration.ofMillis(10))
                 .build();
     }
 
     private TransferReport prestage(BmaAddress a) {
-        TransferReport r = new SyncEngine(settings(), ledger, CLOCK, TransferListener.NONE).run(List.of(a), Pass.PRESTAGE);
+        return prestage(a, 1);
+    }
+
+    private TransferReport prestage(BmaAddress a, int connections) {
+        TransferReport r = new SyncEngine(settings(connections), ledger, CLOCK, TransferListener.NONE).run(List.of(a), Pass.PRESTAGE);
         assertThat(r.isComplete()).as(r.summary()).isTrue();
         return r;
     }
 
     private TransferReport finalPass(BmaAddress a) {
-        return new SyncEngine(settings(), ledger, CLOCK, TransferListener.NONE).run(List.of(a), Pass.FINAL);
+        return finalPass(a, 1);
+    }
+
+    private TransferReport finalPass(BmaAddress a, int connections) {
+        return new SyncEngine(settings(connections), ledger, CLOCK, TransferListener.NONE).run(List.of(a), Pass.FINAL);
     }
 
     private TransferReport prestageOrFinalRerun(BmaAddress a) {

@@ -37,6 +37,7 @@ class GreenMailTransferTest extends TransferSuite {
         };
         TransferSettings settings = settings(FolderMapper.preserve())
                 .imapTarget(newServer.imapEndpoint(), CredentialSource.oauth2(tokens), CLOCK)
+                .connectionsPerMailbox(1) // one target connection: one token asked
                 .build();
 
         TransferReport report = run(settings, Pass.PRESTAGE, a);

@@ -48,6 +48,10 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.parallelism", defaultValue = "4")
     protected int parallelism;
 
+    /** Connections over which one mailbox's folders are copied at once, 1 to 8. */
+    @Parameter(property = "bma.connectionsPerMailbox", defaultValue = "4")
+    protected int connectionsPerMailbox;
+
     /** {@code exchange} (special folders to Exchange's) or {@code preserve} (every name as in the source). */
     @Parameter(property = "bma.folderMapping", defaultValue = "exchange")
     protected String folderMapping;
@@ -66,6 +70,7 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
         put(p, BmaProperties.SOURCE_CREDENTIALS, sourceCredentials == null ? null : sourceCredentials.getPath());
         put(p, BmaProperties.TARGET_CREDENTIALS, targetCredentials == null ? null : targetCredentials.getPath());
         put(p, BmaProperties.PARALLELISM, Integer.toString(parallelism));
+        put(p, BmaProperties.CONNECTIONS_PER_MAILBOX, Integer.toString(connectionsPerMailbox));
         put(p, BmaProperties.FOLDER_MAPPING, folderMapping);
         put(p, BmaProperties.TARGET_MAX_MESSAGE_SIZE, maxMessageSize == null ? null : maxMessageSize.toString());
     }

@@ -85,12 +85,25 @@ final class ImapErrors {
             if (t instanceof CommandFailedException || t instanceof BadCommandException) {
                 return false;
             }
+            if (isBareConnectionFailure(t)) {
+                return true;
+            }
             if (t instanceof MessagingException me && me.getNextException() != null && me.getNextException() != t.getCause()
                     && isConnectionTrouble(me.getNextException())) {
                 return true;
             }
         }
         return e instanceof ProtocolException && !(e instanceof CommandFailedException) && !(e instanceof BadCommandException);
+    }
+
+    /**
+     * Angus' IMAPStore says "connection failure", without a cause, when it could not open a new
+     * protocol connection for a folder (the server dropped or refused it): trouble of the line, not
+     * of the command, so worth a reconnect.
+     */
+    private static boolean isBareConnectionFailure(Throwable t) {
+        return t.getClass() == MessagingException.class && t.getCause() == null
+                && "connection failure".equalsIgnoreCase(String.valueOf(t.getMessage()).trim());
     }
 
     /**

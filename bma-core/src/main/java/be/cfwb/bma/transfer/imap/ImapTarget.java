@@ -160,7 +160,8 @@ public final class ImapTarget implements MailboxTarget {
                     continue;
                 }
                 Folder f = session.store().getFolder(n);
-                if (!f.exists() && !f.create(Folder.HOLDS_MESSAGES | Folder.HOLDS_FOLDERS)) {
+                // Refused because another connection of this mailbox created it meanwhile is not refused.
+                if (!f.exists() && !f.create(Folder.HOLDS_MESSAGES | Folder.HOLDS_FOLDERS) && !f.exists()) {
                     throw TransferException.permanent("The target refused to create folder '" + n + "' in " + mailbox(), null);
                 }
                 ensured.add(n);

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * too. Only where the target does not keep the bytes (Graph) is the received date (to the
  * second) compared instead of the header. Each copy is used at most once, so two identical
  * source messages need two copies. Sizes are not compared: RFC822.SIZE is approximate on some
- * servers (Exchange, GreenMail).
+ * servers (Exchange, GreenMail). Thread-safe: on the final pass the folder workers of a mailbox
+ * share one, and a copy is still taken at most once.
  */
 public final class ContentMatcher {
 
@@ -47,12 +48,12 @@ public final class ContentMatcher {
         }
     }
 
-    public boolean isEmpty() {
+    public synchronized boolean isEmpty() {
         return pool.isEmpty();
     }
 
     /** True if some copy left has {@code m}'s Message-ID (or none, as {@code m}): worth reading its header. */
-    public boolean mayMatch(SourceMessage m) {
+    public synchronized boolean mayMatch(SourceMessage m) {
         List<Candidate> c = pool.get(m.messageId().orElse(""));
         return c != null && !c.isEmpty();
     }
@@ -63,6 +64,15 @@ public final class ContentMatcher {
      * @param sourceDigest the {@link HeaderDigest} of {@code m}, asked at most once and only if a copy may match
      */
     public Candidate take(SourceMessage m, Supplier<byte[]> sourceDigest) {
+        return take(m, sourceDigest, targetDigest);
+    }
+
+    /**
+     * As {@link #take(SourceMessage, Supplier)}, reading a copy's header with {@code targetDigest}:
+     * the caller's own connection, when several share this matcher.
+     */
+    public synchronized Candidate take(SourceMessage m, Supplier<byte[]> sourceDigest,
+                                       Function<Candidate, Optional<byte[]>> targetDigest) {
         List<Candidate> candidates = pool.get(m.messageId().orElse(""));
         if (candidates == null || candidates.isEmpty()) {
             return null;

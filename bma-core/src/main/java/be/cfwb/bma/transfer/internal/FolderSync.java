@@ -148,7 +148,7 @@ final class FolderSync {
                 continue;
             }
             if (t == null && matcher != null && matcher.mayMatch(m)) {
-                ContentMatcher.Candidate c = matcher.take(m, () -> stale.sourceDigest(path, uv, m));
+                ContentMatcher.Candidate c = stale.take(matcher, path, uv, m);
                 if (c != null) {
                     t = c.copy();
                     where = c.folder();

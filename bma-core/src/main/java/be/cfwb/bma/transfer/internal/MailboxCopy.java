@@ -30,12 +30,15 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * One pass over one mailbox: the engine's worker. Not thread-safe; one per mailbox and run.
  * Its parts: {@link Reconnecting} (retry and reconnect), {@link MailboxHistory} (what earlier
- * passes recorded), {@link FolderSync} (one folder's comparison) and {@link CopyPipeline}
- * (reading and appending the missing messages).
+ * passes recorded), {@link FolderWorkers} (folders over several connections at once),
+ * {@link FolderSync} (one folder's comparison) and {@link CopyPipeline} (reading and appending
+ * the missing messages). What the workers of a mailbox share is thread-safe: the history, the
+ * synced flags, the stale copies' knowledge and the listener (called one at a time).
  */
 public final class MailboxCopy {
 
@@ -50,8 +53,9 @@ public final class MailboxCopy {
     private final boolean dryRun;
     private final Reconnecting connections;
     private final MailboxHistory history;
-    private final FolderSync folderSync;
+    private final SyncedFlags synced;
     private final StaleCopies stale;
+    private final FolderWorkers workers;
     /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
     private Optional<Character> reserved;
     /** The old server's personal namespace as this pass knows it; null until known. */
@@ -62,17 +66,24 @@ public final class MailboxCopy {
         this.settings = settings;
         this.ledger = ledger;
         this.clock = clock;
-        this.listener = listener;
+        this.listener = new SerializedListener(listener);
         this.mailbox = mailbox;
         this.pass = pass;
         this.dryRun = dryRun;
-        this.connections = new Reconnecting(settings, listener, mailbox);
+        this.connections = new Reconnecting(settings, this.listener, mailbox);
         this.history = new MailboxHistory(ledger, mailbox);
-        CopyPipeline pipeline = new CopyPipeline(connections, new MessageReader(settings, connections, mailbox),
-                new MessageWriter(settings, connections, listener, mailbox, ledger, dryRun), mailbox);
+        this.synced = SyncedFlags.load(ledger, mailbox);
         this.stale = new StaleCopies(connections, mailbox, pass);
-        this.folderSync = new FolderSync(ledger, listener, mailbox, pass, dryRun, connections, history, pipeline, stale,
-                SyncedFlags.load(ledger, mailbox));
+        this.workers = new FolderWorkers(settings.connectionsPerMailbox(), connections,
+                () -> new Reconnecting(settings, this.listener, mailbox), mailbox);
+    }
+
+    /** The folder comparison of one worker: its own connections, the mailbox's shared records. */
+    private FolderSync folderSync(Reconnecting worker) {
+        CopyPipeline pipeline = new CopyPipeline(worker, new MessageReader(settings, worker, mailbox),
+                new MessageWriter(settings, worker, listener, mailbox, ledger, dryRun), mailbox);
+        StaleCopies view = worker == connections ? stale : stale.forWorker(worker);
+        return new FolderSync(ledger, listener, mailbox, pass, dryRun, worker, history, pipeline, view, synced);
     }
 
     public MailboxReport run() {
@@ -106,9 +117,10 @@ public final class MailboxCopy {
                 if (pass == Pass.FINAL) {
                     stale.searchAlso(targetFolders(sourceFolders, mappings));
                 }
-                for (FolderMapping mapping : mappings) {
-                    syncFolder(mapping, folders);
-                }
+                workers.run(mappings, this::size, worker -> {
+                    FolderSync sync = folderSync(worker);
+                    return (mapping, report) -> syncFolder(worker, sync, mapping, report);
+                }, folders);
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());
@@ -124,7 +136,7 @@ public final class MailboxCopy {
             connections.disconnect();
         }
         MailboxReport report = new MailboxReport(mailbox, pass, started, Duration.ofNanos(System.nanoTime() - t0),
-                connections.stats(), folders, error);
+                connections.stats().plus(workers.moreStats()), folders, error);
         if (dryRun) {
             listener.mailboxFinished(report);
             return report;
@@ -179,25 +191,36 @@ public final class MailboxCopy {
         return true;
     }
 
-    /** Copies one folder and adds its report to {@code folders}, also when a refused login stops the mailbox. */
-    private void syncFolder(FolderMapping mapping, List<FolderReport> folders) {
+    /**
+     * How much a folder holds, as far as known before it is listed: the highest UID an earlier pass
+     * did; a folder not done before may be the largest, and one holding no messages is the smallest.
+     */
+    private long size(FolderMapping mapping) {
+        if (!mapping.source().holdsMessages()) {
+            return -1;
+        }
+        return history.highWater(mapping.source().path()).map(MailboxHistory.HighWater::highestUid).orElse(Long.MAX_VALUE);
+    }
+
+    /** Copies one folder over {@code worker} and hands over its report, also when a refused login stops the mailbox. */
+    private void syncFolder(Reconnecting worker, FolderSync sync, FolderMapping mapping, Consumer<FolderReport> report) {
         FolderTally tally = new FolderTally();
         try {
-            connections.retryingRun(() -> {
-                if (!connections.isConnected()) {
-                    connections.connect();
+            worker.retryingRun(() -> {
+                if (!worker.isConnected()) {
+                    worker.connect();
                 }
-                folderSync.syncOnce(mapping, tally);
+                sync.syncOnce(mapping, tally);
             });
         } catch (LoginRefusedException e) {
             // Every other folder would meet the same refusal: the mailbox stops here, with the reason.
             tally.error = e.getMessage();
-            folders.add(tally.report(mapping));
+            report.accept(tally.report(mapping));
             throw e;
         } catch (TransferException e) {
             tally.error = e.getMessage();
             LOG.warn("{}: folder {} failed: {}", mailbox, mapping.source().path(), e.getMessage());
         }
-        folders.add(tally.report(mapping));
+        report.accept(tally.report(mapping));
     }
 }

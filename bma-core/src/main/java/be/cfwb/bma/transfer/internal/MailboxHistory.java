@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the ledger remembers of one mailbox's earlier passes: the high-water marks and the servers' traits. */
+/**
+ * What the ledger remembers of one mailbox's earlier passes: the high-water marks and the servers'
+ * traits. Thread-safe: the folder workers of a mailbox share it.
+ */
 final class MailboxHistory {
 
     /** The last UIDVALIDITY of a folder and the highest UID done under it. */
@@ -58,7 +61,7 @@ final class MailboxHistory {
     }
 
     /** The last recorded UIDVALIDITY and highest UID done of a folder; the ledger is scanned once per mailbox. */
-    Optional<HighWater> highWater(FolderPath folder) {
+    synchronized Optional<HighWater> highWater(FolderPath folder) {
         if (highWaters == null) {
             highWaters = new HashMap<>();
             // The ledger keeps the last synced event of each folder in memory: no scan.
@@ -72,7 +75,7 @@ final class MailboxHistory {
     }
 
     /** Every folder an earlier pass synced, as the ledger recorded it (also those the old server no longer has). */
-    List<FolderPath> recordedFolders() {
+    synchronized List<FolderPath> recordedFolders() {
         highWater(FolderPath.inbox());
         return highWaters.keySet().stream().map(FolderPath::decode).toList();
     }

@@ -20,21 +20,40 @@ import java.util.Optional;
  * folder is searched; on the final pass, every target folder of the mailbox (also those of
  * folders the old server no longer has, {@link #searchAlso}), read once at first need, so that the
  * copy of a moved message is found wherever it is and moved after it, not copied again.
+ *
+ * <p>Each folder worker of a mailbox has its own view ({@link #forWorker}), reading through its
+ * own connections; what was listed and the mailbox-wide matcher are shared, so that a copy is
+ * taken at most once whichever worker finds its message.
  */
 final class StaleCopies {
+
+    /** What the views of one mailbox share; the matcher is built under its lock. */
+    private static final class Shared {
+        private volatile List<TargetFolder> folders = List.of();
+        private ContentMatcher mailboxWide;
+    }
 
     private final Reconnecting connections;
     private final BmaAddress mailbox;
     private final Pass pass;
     private final SourceUids uids;
-    private List<TargetFolder> folders = List.of();
-    private ContentMatcher mailboxWide;
+    private final Shared shared;
 
     StaleCopies(Reconnecting connections, BmaAddress mailbox, Pass pass) {
+        this(connections, mailbox, pass, new SourceUids(connections::source), new Shared());
+    }
+
+    private StaleCopies(Reconnecting connections, BmaAddress mailbox, Pass pass, SourceUids uids, Shared shared) {
         this.connections = connections;
         this.mailbox = mailbox;
         this.pass = pass;
-        this.uids = new SourceUids(connections::source);
+        this.uids = uids;
+        this.shared = shared;
+    }
+
+    /** The view of another worker of the same mailbox, reading through {@code worker}. */
+    StaleCopies forWorker(Reconnecting worker) {
+        return new StaleCopies(worker, mailbox, pass, uids.using(worker::source), shared);
     }
 
     SourceUids uids() {
@@ -43,7 +62,7 @@ final class StaleCopies {
 
     /** The target folders the final pass searches: every one a folder of this mailbox maps to, or did. */
     void searchAlso(List<TargetFolder> targets) {
-        this.folders = List.copyOf(targets);
+        shared.folders = List.copyOf(targets);
     }
 
     /**
@@ -51,23 +70,14 @@ final class StaleCopies {
      * {@code target}) may be matched with.
      */
     ContentMatcher matcher(TargetFolder target, List<TargetMessage> here, FolderPath path, long uv) {
+        List<TargetFolder> folders = shared.folders;
         if (pass == Pass.FINAL && !folders.isEmpty()) {
-            if (mailboxWide == null) {
-                List<ContentMatcher.Candidate> all = new ArrayList<>();
-                List<TargetFolder> search = new ArrayList<>(folders);
-                if (!search.contains(target)) {
-                    search.add(target);
+            synchronized (shared) {
+                if (shared.mailboxWide == null) {
+                    shared.mailboxWide = mailboxWide(folders, target, here);
                 }
-                for (TargetFolder f : search) {
-                    for (TargetMessage t : f.equals(target) ? here : connections.target().messages(f)) {
-                        if (t.key().mailbox().equals(mailbox) && !uids.has(t.key())) {
-                            all.add(new ContentMatcher.Candidate(f, t));
-                        }
-                    }
-                }
-                mailboxWide = new ContentMatcher(all, this::digest);
+                return shared.mailboxWide;
             }
-            return mailboxWide;
         }
         List<ContentMatcher.Candidate> local = new ArrayList<>();
         for (TargetMessage t : here) {
@@ -79,6 +89,31 @@ final class StaleCopies {
             }
         }
         return new ContentMatcher(local, this::digest);
+    }
+
+    /** Every stale copy of the mailbox in {@code folders} and {@code target} (whose copies are {@code here}). */
+    private ContentMatcher mailboxWide(List<TargetFolder> folders, TargetFolder target, List<TargetMessage> here) {
+        List<ContentMatcher.Candidate> all = new ArrayList<>();
+        List<TargetFolder> search = new ArrayList<>(folders);
+        if (!search.contains(target)) {
+            search.add(target);
+        }
+        for (TargetFolder f : search) {
+            for (TargetMessage t : f.equals(target) ? here : connections.target().messages(f)) {
+                if (t.key().mailbox().equals(mailbox) && !uids.has(t.key())) {
+                    all.add(new ContentMatcher.Candidate(f, t));
+                }
+            }
+        }
+        return new ContentMatcher(all, this::digest);
+    }
+
+    /**
+     * Takes the stale copy of {@code m} (of {@code path}, UIDVALIDITY {@code uv}) from
+     * {@code matcher}, if one is left, reading headers through this worker's connections.
+     */
+    ContentMatcher.Candidate take(ContentMatcher matcher, FolderPath path, long uv, SourceMessage m) {
+        return matcher.take(m, () -> sourceDigest(path, uv, m), this::digest);
     }
 
     /** The header digest of a message of the old server. */

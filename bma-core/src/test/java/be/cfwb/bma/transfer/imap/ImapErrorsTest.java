@@ -6,6 +6,7 @@ import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.Response;
+import jakarta.mail.MessagingException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,5 +43,14 @@ class ImapErrorsTest {
         assertThat(t.isRetryable()).isTrue();
         assertThat(t.backoff()).isEmpty();
         assertThat(ImapErrors.translate("SELECT", no("Mailbox does not exist")).isRetryable()).isFalse();
+    }
+
+    @Test
+    void angusBareConnectionFailureIsADroppedConnection() {
+        // IMAPStore throws it, without a cause, when it cannot open a folder's connection
+        assertThat(ImapErrors.translate("SELECT", new MessagingException("connection failure")).isRetryable()).isTrue();
+        assertThat(ImapErrors.translate("SELECT", new MessagingException("connection failure", no("x"))).isRetryable())
+                .as("a refusal behind it is the refusal's verdict").isFalse();
+        assertThat(ImapErrors.translate("SELECT", new MessagingException("folder not found")).isRetryable()).isFalse();
     }
 }

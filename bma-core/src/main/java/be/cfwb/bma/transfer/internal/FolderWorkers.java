@@ -1,0 +1,216 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.transfer.FolderMapping;
+import be.cfwb.bma.transfer.FolderReport;
+import be.cfwb.bma.transfer.RetryStats;
+import be.cfwb.bma.transfer.TransferException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import java.util.stream.IntStream;
+
+/**
+ * Copies one mailbox's folders over several connections at once ({@code bma.connectionsPerMailbox}),
+ * so that one folder's round trips overlap another's. Each worker has its own {@link Reconnecting}
+ * (a source and a target session); the first is the mailbox's own, already connected, and works on
+ * the calling thread. Folders are handed out largest first, so the longest one does not start last;
+ * the reports come back in the order of the mappings, as with one connection.
+ *
+ * <p>A failure a folder does not absorb (a refused login, which every folder would meet) stops the
+ * mailbox: no worker takes another folder, the folders done are reported, and it is thrown. A
+ * further connection the servers refuse (too many connections for the mailbox, say) leaves its
+ * folders to the others. With one connection the folders are copied in order on the calling thread.
+ */
+final class FolderWorkers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FolderWorkers.class);
+
+    /** One folder's copy on one worker; hands over its report, also before it throws. */
+    interface FolderCopy {
+        void sync(FolderMapping mapping, Consumer<FolderReport> report);
+    }
+
+    private final int connections;
+    private final Reconnecting first;
+    private final Supplier<Reconnecting> more;
+    private final BmaAddress mailbox;
+    /** The retries and waits of the further workers, once each is closed. */
+    private final AtomicReference<RetryStats> moreStats = new AtomicReference<>(RetryStats.NONE);
+
+    /**
+     * @param connections the workers at most, 1 to 8
+     * @param first       the mailbox's connections, already open
+     * @param more        a further worker's connections, not yet open
+     */
+    FolderWorkers(int connections, Reconnecting first, Supplier<Reconnecting> more, BmaAddress mailbox) {
+        this.connections = connections;
+        this.first = first;
+        this.more = more;
+        this.mailbox = mailbox;
+    }
+
+    /** The retries and waits of the workers other than the first (whose own are its to tell). */
+    RetryStats moreStats() {
+        return moreStats.get();
+    }
+
+    /**
+     * Copies every folder of {@code mappings}, each once, with {@code copier}'s copy for the worker
+     * it falls to, and adds their reports to {@code reports} in the order of {@code mappings}.
+     *
+     * @param size how large a folder is, for the order in which they are handed out (largest first)
+     */
+    void run(List<FolderMapping> mappings, ToLongFunction<FolderMapping> size,
+             Function<Reconnecting, FolderCopy> copier, List<FolderReport> reports) {
+        int workers = Math.min(connections, mappings.size());
+        if (workers <= 1) {
+            FolderCopy copy = copier.apply(first);
+            for (FolderMapping m : mappings) {
+                copy.sync(m, reports::add);
+            }
+            return;
+        }
+        List<Integer> order = IntStream.range(0, mappings.size()).boxed()
+                .sorted(Comparator.comparingLong((Integer i) -> size.applyAsLong(mappings.get(i))).reversed()).toList();
+        Hand hand = new Hand(mappings, order);
+        String name = Thread.currentThread().getName();
+        ExecutorService pool = Executors.newFixedThreadPool(workers - 1, r -> {
+            Thread t = new Thread(r, name + "-c" + (hand.threads.incrementAndGet() + 1));
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (int w = 1; w < workers; w++) {
+                int number = w + 1;
+                futures.add(pool.submit(() -> further(number, workers, hand, copier)));
+            }
+            hand.work(copier.apply(first));
+        } finally {
+            // The others end after their current folder once one failed: wait for them, whatever happened here.
+            boolean interrupted = false;
+            for (Future<?> f : futures) {
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        hand.failed(TransferException.permanent("Interrupted while the folders were copied", e));
+                    } catch (ExecutionException e) {
+                        hand.failed(e.getCause() instanceof RuntimeException r ? r
+                                : new IllegalStateException("A folder worker of " + mailbox + " stopped", e.getCause()));
+                        break;
+                    }
+                }
+            }
+            pool.shutdown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            for (int i = 0; i < mappings.size(); i++) {
+                FolderReport r = hand.reports.get(i);
+                if (r != null) {
+                    reports.add(r);
+                }
+            }
+        }
+        RuntimeException failure = hand.failure.get();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A further worker: opens its own connections, then takes folders until none are left. */
+    private void further(int number, int workers, Hand hand, Function<Reconnecting, FolderCopy> copier) {
+        Reconnecting worker = more.get();
+        try {
+            if (!opened(worker, number, workers)) {
+                return;
+            }
+            FolderCopy copy = copier.apply(worker);
+            while (hand.failure.get() == null) {
+                // Lost between folders and refused again: the rest is the others' to do.
+                if (!worker.isConnected() && !opened(worker, number, workers)) {
+                    return;
+                }
+                if (!hand.takeOne(copy)) {
+                    return;
+                }
+            }
+        } finally {
+            worker.disconnect();
+            moreStats.accumulateAndGet(worker.stats(), RetryStats::plus);
+        }
+    }
+
+    private boolean opened(Reconnecting worker, int number, int workers) {
+        try {
+            worker.connect();
+            return true;
+        } catch (TransferException e) {
+            LOG.info("{}: connection {} of {} could not be opened ({}); the other connections copy its folders",
+                    mailbox, number, workers, e.getMessage());
+            worker.disconnect();
+            return false;
+        }
+    }
+
+    /** The folders left to hand out, the reports so far and the failure that stops the mailbox. */
+    private static final class Hand {
+        private final List<FolderMapping> mappings;
+        private final List<Integer> order;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger threads = new AtomicInteger();
+        private final AtomicReferenceArray<FolderReport> reports;
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+        Hand(List<FolderMapping> mappings, List<Integer> order) {
+            this.mappings = mappings;
+            this.order = order;
+            this.reports = new AtomicReferenceArray<>(mappings.size());
+        }
+
+        void work(FolderCopy copy) {
+            while (failure.get() == null && takeOne(copy)) {
+                // next folder
+            }
+        }
+
+        /** Copies the next folder with {@code copy}; false if none was left. */
+        boolean takeOne(FolderCopy copy) {
+            int at = next.getAndIncrement();
+            if (at >= order.size()) {
+                return false;
+            }
+            int index = order.get(at);
+            try {
+                copy.sync(mappings.get(index), r -> reports.set(index, r));
+            } catch (RuntimeException e) {
+                failed(e);
+                return false;
+            }
+            return true;
+        }
+
+        void failed(RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+}

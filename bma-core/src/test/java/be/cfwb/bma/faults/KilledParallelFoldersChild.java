@@ -1,0 +1,66 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.transfer.AppendOutcome;
+import be.cfwb.bma.transfer.ForwardingTarget;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.MessageToCopy;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TargetFolder;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pre-stage over four connections per mailbox in a JVM of its own: the APPEND numbered
+ * {@code stopAt} across all connections stops dead halfway through its literal and announces
+ * {@code AT append}, while the other connections go on copying their folders until the parent
+ * kills the JVM. Arguments: old and new server ports on loopback, ledger dir, spool dir, mailbox,
+ * stopAt.
+ */
+public final class KilledParallelFoldersChild {
+
+    private KilledParallelFoldersChild() {
+    }
+
+    public static void main(String[] args) {
+        TransferSettings settings = FaultHarness.settings(endpoint(args[0]), endpoint(args[1]), Path.of(args[3]))
+                .parallelism(1).connectionsPerMailbox(4).memoryThreshold(1024).build();
+        BmaAddress mailbox = BmaAddress.parse(args[4]);
+        int stopAt = Integer.parseInt(args[5]);
+        AtomicInteger appends = new AtomicInteger();
+        TransferSettings dying = settings.withConnectors(settings.source(), m -> new StoppingTarget(settings.target().open(m),
+                appends, stopAt));
+        try (Ledger ledger = Ledger.open(Path.of(args[2]), FaultHarness.CLOCK)) {
+            FaultHarness.run(dying, ledger, Pass.PRESTAGE, mailbox);
+        }
+        System.out.println("FINISHED without reaching append");
+    }
+
+    private static ImapEndpoint endpoint(String port) {
+        return ImapEndpoint.parse("imap://127.0.0.1:" + port, "loopback");
+    }
+
+    /** One connection's target; the APPENDs of all of them counted together. */
+    private static final class StoppingTarget extends ForwardingTarget {
+        private final AtomicInteger appends;
+        private final int stopAt;
+
+        StoppingTarget(MailboxTarget delegate, AtomicInteger appends, int stopAt) {
+            super(delegate);
+            this.appends = appends;
+            this.stopAt = stopAt;
+        }
+
+        @Override
+        public AppendOutcome append(TargetFolder folder, MessageToCopy message) {
+            if (appends.incrementAndGet() == stopAt) {
+                return delegate.append(folder, KilledMigrationChild.halfThenFreeze(message, "append"));
+            }
+            return delegate.append(folder, message);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.GreenMailFixture;
+import be.cfwb.bma.testing.MailboxInspector;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Process death while a mailbox's folders are copied over four connections at once: the child
+ * ({@link KilledParallelFoldersChild}) is killed with SIGKILL halfway through an APPEND while the
+ * other connections are copying other folders; a rerun (also over four connections) completes,
+ * and every message is on the target exactly once with its bytes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KilledParallelFoldersTest {
+
+    private static final int FOLDERS = 8;
+    private static final int PER_FOLDER = 6;
+
+    private GreenMailFixture oldServer;
+    private GreenMailFixture newServer;
+    private FaultHarness h;
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    void start() {
+        oldServer = GreenMailFixture.start();
+        newServer = GreenMailFixture.start();
+        h = new FaultHarness(oldServer, newServer);
+    }
+
+    @AfterAll
+    void stop() {
+        oldServer.close();
+        newServer.close();
+    }
+
+    @Test
+    void killedWhileFourConnectionsCopyThenRerunLosesAndDuplicatesNothing() throws Exception {
+        BmaAddress a = h.newMailbox();
+        List<FolderPath> folders = new ArrayList<>();
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int f = 0; f < FOLDERS; f++) {
+                FolderPath folder = f == 0 ? FolderPath.inbox() : FolderPath.of("Dossier " + f);
+                folders.add(folder);
+                for (int i = 0; i < PER_FOLDER; i++) {
+                    s.append(folder, TestMessage.builder().subject("f" + f + " m" + i).messageId("f" + f + "m" + i + "@x")
+                            .attachment(8_000, f * 10L + i).build(), flags(),
+                            Instant.parse("2024-10-01T08:00:00Z").plusSeconds(f * 10L + i));
+                }
+            }
+        }
+        Path ledgerDir = temp.resolve("ledger");
+        Path spool = temp.resolve("spool");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                KilledParallelFoldersChild.class.getName(), Integer.toString(oldServer.imapPort()),
+                Integer.toString(newServer.imapPort()), ledgerDir.toString(), spool.toString(), a.toString(), "20")
+                .redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        boolean reached = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                output.add(line);
+                if (line.equals("AT append")) {
+                    reached = true;
+                    child.destroyForcibly(); // SIGKILL while the other connections copy on
+                    break;
+                }
+            }
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(reached).as("the child reached its 20th APPEND: %s", output).isTrue();
+        int before = 0;
+        int foldersStarted = 0;
+        try (MailboxInspector neu = h.newBox(a)) {
+            for (FolderPath f : folders) {
+                int n = neu.folders().contains(f) ? neu.messages(f).size() : 0;
+                before += n;
+                foldersStarted += n > 0 ? 1 : 0;
+            }
+        }
+        int total = FOLDERS * PER_FOLDER;
+        // 19 APPENDs began before the frozen one; the other three connections may have had one each under way
+        assertThat(before).as("copies before the kill").isBetween(16, total - 1);
+        assertThat(foldersStarted).as("several folders under way at once").isGreaterThan(1);
+
+        TransferReport rerun;
+        try (Ledger ledger = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
+            rerun = FaultHarness.run(h.settings(spool).connectionsPerMailbox(4).build(), ledger, Pass.PRESTAGE, a);
+        }
+
+        assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
+        assertThat(rerun.copied() + rerun.alreadyPresent()).isEqualTo(total);
+        assertThat(rerun.copied()).as("only what the killed run had not stored").isEqualTo(total - before);
+        h.assertVerified(temp, a);
+        for (FolderPath f : folders) {
+            assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(PER_FOLDER);
+        }
+    }
+}

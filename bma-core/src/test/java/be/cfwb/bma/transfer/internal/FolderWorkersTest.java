@@ -1,0 +1,212 @@
+package be.cfwb.bma.transfer.internal;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.transfer.FolderMapping;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.FolderReport;
+import be.cfwb.bma.transfer.LoginRefusedException;
+import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.MailboxTarget;
+import be.cfwb.bma.transfer.RetryStats;
+import be.cfwb.bma.transfer.SourceFolder;
+import be.cfwb.bma.transfer.TargetFolder;
+import be.cfwb.bma.transfer.TransferException;
+import be.cfwb.bma.transfer.TransferListener;
+import be.cfwb.bma.transfer.TransferSettings;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** How {@link FolderWorkers} hands out a mailbox's folders to its connections (no servers: stub sessions). */
+class FolderWorkersTest {
+
+    private static final BmaAddress MAILBOX = BmaAddress.of(BmaKind.EC, 4242);
+
+    /** Opened sessions, and the number of the open that is refused (0: none). */
+    private final AtomicInteger opened = new AtomicInteger();
+    private volatile int refuseFrom = Integer.MAX_VALUE;
+
+    private final TransferSettings settings = TransferSettings.builder()
+            .source(m -> stub(MailboxSource.class))
+            .target(m -> {
+                if (opened.incrementAndGet() >= refuseFrom) {
+                    throw TransferException.permanent("NO [UNAVAILABLE] too many connections for this mailbox", null);
+                }
+                return stub(MailboxTarget.class);
+            })
+            .build();
+
+    @Test
+    void oneConnectionCopiesTheFoldersInOrderOnTheCallingThread() {
+        List<FolderMapping> mappings = mappings(5);
+        Reconnecting first = connected();
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        List<FolderReport> reports = new ArrayList<>();
+
+        new FolderWorkers(1, first, () -> {
+            throw new AssertionError("no further connection with one");
+        }, MAILBOX).run(mappings, m -> index(m), w -> (m, report) -> {
+            seen.add(m.source().path().encoded() + "@" + Thread.currentThread().getName());
+            report.accept(report(m));
+        }, reports);
+
+        String thread = Thread.currentThread().getName();
+        assertThat(seen).containsExactly("f0@" + thread, "f1@" + thread, "f2@" + thread, "f3@" + thread, "f4@" + thread);
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3", "f4");
+    }
+
+    @Test
+    void foldersAreCopiedAtOnceEachOnceAndReportedInTheMappingsOrder() {
+        List<FolderMapping> mappings = mappings(12);
+        List<FolderReport> reports = new ArrayList<>();
+        Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+        Set<Reconnecting> workers = Collections.synchronizedSet(new HashSet<>());
+        List<String> copied = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch together = new CountDownLatch(4);
+
+        new FolderWorkers(4, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), w -> (m, report) -> {
+            threads.add(Thread.currentThread().getName());
+            workers.add(w);
+            together.countDown();
+            await(together); // each of the first four folders waits until all four connections work at once
+            copied.add(m.source().path().encoded());
+            report.accept(report(m));
+        }, reports);
+
+        assertThat(together.getCount()).as("four folders copied at the same time").isZero();
+        assertThat(threads).hasSize(4);
+        assertThat(workers).as("each worker its own connections").hasSize(4);
+        assertThat(copied).as("each folder once").hasSize(12).doesNotHaveDuplicates();
+        assertThat(sources(reports)).containsExactlyElementsOf(IntStream.range(0, 12).mapToObj(i -> "f" + i).toList());
+    }
+
+    @Test
+    void aConnectionTheServerRefusesLeavesItsFoldersToTheOthersWhichTakeTheLargestFirst() {
+        refuseFrom = 2; // the first connection is open; every further one is refused
+        List<FolderMapping> mappings = mappings(6);
+        List<String> order = new ArrayList<>();
+        List<FolderReport> reports = new ArrayList<>();
+        Reconnecting first = connected();
+
+        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m), w -> (m, report) -> {
+            assertThat(w).isSameAs(first);
+            order.add(m.source().path().encoded());
+            report.accept(report(m));
+        }, reports);
+
+        assertThat(opened.get()).as("the first, and three refused").isEqualTo(4);
+        assertThat(order).as("largest (here: the highest index) first").containsExactly("f5", "f4", "f3", "f2", "f1", "f0");
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+    }
+
+    @Test
+    void aRefusedLoginStopsTheMailboxAfterTheFoldersUnderWay() {
+        List<FolderMapping> mappings = mappings(20);
+        List<FolderReport> reports = new ArrayList<>();
+        AtomicBoolean refused = new AtomicBoolean();
+        AtomicInteger startedAfter = new AtomicInteger();
+        LoginRefusedException refusal = new LoginRefusedException("Login refused: check the credentials", "imap://new",
+                MAILBOX.toString(), false);
+
+        assertThatThrownBy(() -> new FolderWorkers(3, connected(), this::unopened, MAILBOX).run(mappings,
+                m -> -index(m), w -> (m, report) -> {
+                    if (refused.get()) {
+                        startedAfter.incrementAndGet();
+                    }
+                    report.accept(report(m));
+                    if (m.source().path().encoded().equals("f2")) {
+                        refused.set(true);
+                        throw refusal;
+                    }
+                }, reports)).isSameAs(refusal);
+
+        assertThat(startedAfter.get()).as("at most the two other connections' folders under way").isLessThanOrEqualTo(2);
+        assertThat(sources(reports)).contains("f2").doesNotHaveDuplicates().hasSizeLessThan(20);
+        assertThat(sources(reports)).as("in the mappings' order").isSortedAccordingTo(
+                (x, y) -> Integer.compare(Integer.parseInt(x.substring(1)), Integer.parseInt(y.substring(1))));
+    }
+
+    @Test
+    void theWaitsOfEveryConnectionAreSummed() {
+        List<FolderReport> reports = new ArrayList<>();
+        CountDownLatch together = new CountDownLatch(3);
+        FolderWorkers workers = new FolderWorkers(3, connected(), this::unopened, MAILBOX);
+
+        workers.run(mappings(3), m -> index(m), w -> (m, report) -> {
+            together.countDown();
+            await(together);
+            report.accept(report(m));
+        }, reports);
+
+        // each stub session (a source and a target per further connection) waited out one throttling answer itself
+        assertThat(workers.moreStats()).isEqualTo(new RetryStats(0, 4, Duration.ofSeconds(4)));
+    }
+
+    private Reconnecting connected() {
+        Reconnecting r = unopened();
+        r.connect();
+        return r;
+    }
+
+    private Reconnecting unopened() {
+        return new Reconnecting(settings, TransferListener.NONE, MAILBOX);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<FolderMapping> mappings(int n) {
+        return IntStream.range(0, n).mapToObj(i -> {
+            FolderPath p = FolderPath.of("f" + i);
+            return new FolderMapping(SourceFolder.of(p), TargetFolder.of(p), List.of());
+        }).toList();
+    }
+
+    private static long index(FolderMapping m) {
+        return Long.parseLong(m.source().path().encoded().substring(1));
+    }
+
+    private static FolderReport report(FolderMapping m) {
+        return new FolderReport(m.source().path(), m.target().toString(), List.of(), 1, 0, 0, 0, 0, 0, 0, List.of(),
+                List.of(), Optional.empty(), 0, 0);
+    }
+
+    private static List<String> sources(List<FolderReport> reports) {
+        return reports.stream().map(r -> r.source().encoded()).toList();
+    }
+
+    /** A session that does nothing, and says it waited out one throttling answer of a second. */
+    @SuppressWarnings("unchecked")
+    private static <T> T stub(Class<T> type) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> switch (method.getName()) {
+            case "retryStats" -> new RetryStats(0, 1, Duration.ofSeconds(1));
+            case "toString" -> "stub " + type.getSimpleName();
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> null;
+        });
+    }
+}
