@@ -13,9 +13,9 @@ class ImapTargetTest {
 
     @Test
     void multiAppendFlagListsCarrySystemFlagsAndKeywords() {
-        assertThat(ImapTarget.flagList(MessageFlags.NONE)).isEqualTo("()");
-        assertThat(ImapTarget.flagList(new MessageFlags(true, true, true, true, new TreeSet<>(List.of("$Forwarded", "Urgent")))))
+        assertThat(ImapAppender.flagList(MessageFlags.NONE)).isEqualTo("()");
+        assertThat(ImapAppender.flagList(new MessageFlags(true, true, true, true, new TreeSet<>(List.of("$Forwarded", "Urgent")))))
                 .isEqualTo("(\\Answered \\Draft \\Flagged \\Seen $Forwarded Urgent)");
-        assertThat(ImapTarget.flagList(new MessageFlags(true, false, false, false, new TreeSet<>()))).isEqualTo("(\\Seen)");
+        assertThat(ImapAppender.flagList(new MessageFlags(true, false, false, false, new TreeSet<>()))).isEqualTo("(\\Seen)");
     }
 }

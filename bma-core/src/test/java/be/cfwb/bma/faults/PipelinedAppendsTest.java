@@ -1,0 +1,85 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.testing.MailServerFixture;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.testing.net.LatencyRelay;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * APPENDs pipelined to an Exchange-like target (Dovecot announcing LITERAL+ without MULTIAPPEND)
+ * over a link with a round trip: several are in flight at once, each carries its own
+ * non-synchronising literal, and every message lands exactly once with its bytes. Skipped
+ * without Dovecot.
+ */
+@RequiresDovecot
+@Timeout(120)
+class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServerFixture> {
+
+    private static final FolderPath INBOX = FolderPath.inbox();
+    private static final Duration ROUND_TRIP = Duration.ofMillis(40);
+
+    @Override
+    protected MailServerFixture startOld() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
+    }
+
+    @Override
+    protected MailServerFixture startNew() {
+        return ExchangeLikeDovecot.start();
+    }
+
+    private BmaAddress seeded(int count) {
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < count; i++) {
+                s.append(INBOX, TestMessage.builder().subject("Pipeline " + i).messageId("p" + i + "." + a.localPart()
+                        + "@cfwb.be").attachment(2_000 + 131 * i, i).build(), i % 3 == 0 ? flags("\\Seen") : flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+        return a;
+    }
+
+    @Test
+    void severalAppendsAreInFlightOverALatentLinkAndEachMessageLandsOnce() throws Exception {
+        int count = 40;
+        BmaAddress a = seeded(count);
+        int port = ((DovecotFixture) newServer).server().imapPort();
+        try (LatencyRelay wan = LatencyRelay.start(port, ROUND_TRIP);
+                AppendWatchingRelay watcher = AppendWatchingRelay.to(wan.port())) {
+            ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + watcher.port(), "Exchange-like over a WAN");
+            TransferReport report = FaultHarness.run(FaultHarness.settings(oldServer.imapEndpoint(), target, temp)
+                    .parallelism(1).build(), ledger, Pass.PRESTAGE, a);
+
+            assertThat(report.isComplete()).as(report.summary()).isTrue();
+            assertThat(report.copied()).as(report.summary()).isEqualTo(count);
+            assertThat(watcher.appends()).as("one APPEND per message, none repeated").isEqualTo(count);
+            assertThat(watcher.nonSynchronising()).as("every literal sent without waiting (LITERAL+)").isEqualTo(count);
+            assertThat(watcher.maxInFlight()).as("APPENDs sent before the earlier ones were answered")
+                    .isGreaterThan(1).isLessThanOrEqualTo(16);
+        }
+        h.assertVerified(temp, a);
+        assertThat(h.assertCopiedByteForByte(a, INBOX)).isEqualTo(count);
+
+        TransferReport rerun = FaultHarness.run(h.settings(temp).build(), ledger, Pass.PRESTAGE, a);
+        assertThat(rerun.copied()).as("a rerun finds every copy by its trace").isZero();
+        h.assertVerified(temp, a);
+    }
+}
