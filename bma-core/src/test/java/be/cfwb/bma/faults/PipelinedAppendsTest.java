@@ -82,4 +82,46 @@ class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServ
         assertThat(rerun.copied()).as("a rerun finds every copy by its trace").isZero();
         h.assertVerified(temp, a);
     }
+
+    @Test
+    void throttledAppendsInFlightAreCountedAndRepeatedAloneWhileTheOthersCount() throws Exception {
+        int count = 30;
+        BmaAddress a = seeded(count);
+        try (ThrottlingImapProxy proxy = ThrottlingImapProxy.to(((DovecotFixture) newServer).server().imapPort())) {
+            proxy.storm(ThrottlingImapProxy.Storm.of(4, Duration.ofMillis(40), "APPEND").every(3));
+            ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "throttling Exchange-like");
+            TransferReport report = FaultHarness.run(FaultHarness.settings(oldServer.imapEndpoint(), target, temp)
+                    .parallelism(1).retries(8, Duration.ofMillis(20)).build(), ledger, Pass.PRESTAGE, a);
+
+            assertThat(report.isComplete()).as(report.summary()).isTrue();
+            assertThat(report.copied()).as(report.summary()).isEqualTo(count);
+            assertThat(report.alreadyPresent()).as("what was answered OK behind a throttled APPEND was counted then")
+                    .isZero();
+            assertThat(proxy.forwarded("APPEND")).as("each message reached the server once").isEqualTo(count);
+            assertThat(report.mailboxes().get(0).throttled()).as("every throttled answer counted, also those that "
+                    + "shared a wait").isEqualTo(proxy.throttled()).isEqualTo(4);
+            assertThat(report.mailboxes().get(0).retries()).isBetween(1, 4);
+        }
+        h.assertVerified(temp, a);
+        assertThat(h.assertCopiedByteForByte(a, INBOX)).isEqualTo(count);
+    }
+
+    @Test
+    void aFinalNoInTheWindowFailsOnlyItsMessage() throws Exception {
+        int count = 20;
+        BmaAddress a = seeded(count);
+        try (MalformingImapProxy proxy = MalformingImapProxy.to(((DovecotFixture) newServer).server().imapPort())) {
+            int rule = proxy.add(MalformingImapProxy.Rule.of("APPEND", "^\\S+ OK", MalformingImapProxy.Fault.NO)
+                    .saying("Cannot store this message").times(1));
+            ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "refusing Exchange-like");
+            TransferReport report = FaultHarness.run(FaultHarness.settings(oldServer.imapEndpoint(), target, temp)
+                    .parallelism(1).build(), ledger, Pass.PRESTAGE, a);
+
+            assertThat(proxy.hits(rule)).isEqualTo(1);
+            assertThat(report.mailboxes().get(0).skipped()).as(report.summary()).singleElement()
+                    .satisfies(p -> assertThat(p.reason()).contains("Cannot store this message"));
+            assertThat(report.copied()).as(report.summary()).isEqualTo(count - 1);
+            assertThat(report.mailboxes().get(0).retries()).as("a final NO is not retried").isZero();
+        }
+    }
 }
