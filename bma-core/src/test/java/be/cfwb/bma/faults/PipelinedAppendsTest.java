@@ -15,6 +15,8 @@ import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServerFixture> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PipelinedAppendsTest.class);
     private static final FolderPath INBOX = FolderPath.inbox();
     private static final Duration ROUND_TRIP = Duration.ofMillis(40);
 
@@ -65,8 +68,11 @@ class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServ
         try (LatencyRelay wan = LatencyRelay.start(port, ROUND_TRIP);
                 AppendWatchingRelay watcher = AppendWatchingRelay.to(wan.port())) {
             ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + watcher.port(), "Exchange-like over a WAN");
+            long t0 = System.nanoTime();
             TransferReport report = FaultHarness.run(FaultHarness.settings(oldServer.imapEndpoint(), target, temp)
                     .parallelism(1).build(), ledger, Pass.PRESTAGE, a);
+            LOG.info("{} messages over a {} ms round trip in {} ms, at most {} APPENDs in flight", count,
+                    ROUND_TRIP.toMillis(), (System.nanoTime() - t0) / 1_000_000, watcher.maxInFlight());
 
             assertThat(report.isComplete()).as(report.summary()).isTrue();
             assertThat(report.copied()).as(report.summary()).isEqualTo(count);
