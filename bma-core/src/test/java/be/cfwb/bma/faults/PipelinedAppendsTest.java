@@ -130,4 +130,26 @@ class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServ
             assertThat(report.mailboxes().get(0).retries()).as("a final NO is not retried").isZero();
         }
     }
+
+    /** Angus's folder.fetch took a refused FETCH for an empty answer: the listing missed copies, made again. */
+    @Test
+    void aThrottledListingFetchOnTheTargetIsRetriedAndCountedAndCopiesNothingTwice() throws Exception {
+        int count = 12;
+        BmaAddress a = seeded(count);
+        TransferReport first = FaultHarness.run(h.settings(temp).build(), ledger, Pass.PRESTAGE, a);
+        assertThat(first.copied()).as(first.summary()).isEqualTo(count);
+        try (ThrottlingImapProxy proxy = ThrottlingImapProxy.to(((DovecotFixture) newServer).server().imapPort())) {
+            proxy.storm(ThrottlingImapProxy.Storm.of(2, Duration.ofMillis(40), "FETCH"));
+            ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "throttling Exchange-like");
+            TransferReport report = FaultHarness.run(FaultHarness.settings(oldServer.imapEndpoint(), target, temp)
+                    .parallelism(1).retries(8, Duration.ofMillis(20)).build(), ledger, Pass.FINAL, a);
+
+            assertThat(proxy.throttled()).isEqualTo(2);
+            assertThat(report.isComplete()).as(report.summary()).isTrue();
+            assertThat(report.copied()).as("every copy found despite the refused listing: " + report.summary()).isZero();
+            assertThat(report.mailboxes().get(0).throttled()).as(report.summary()).isEqualTo(2);
+            assertThat(proxy.forwarded("APPEND")).isZero();
+        }
+        h.assertVerified(temp, a);
+    }
 }
