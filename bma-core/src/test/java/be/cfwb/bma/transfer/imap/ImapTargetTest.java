@@ -2,6 +2,7 @@ package be.cfwb.bma.transfer.imap;
 
 import be.cfwb.bma.transfer.MessageFlags;
 
+import org.eclipse.angus.mail.iap.Response;
 import org.junit.jupiter.api.Test;
 
 import java.util.TreeSet;
@@ -13,9 +14,15 @@ class ImapTargetTest {
 
     @Test
     void multiAppendFlagListsCarrySystemFlagsAndKeywords() {
-        assertThat(ImapTarget.flagList(MessageFlags.NONE)).isEqualTo("()");
-        assertThat(ImapTarget.flagList(new MessageFlags(true, true, true, true, new TreeSet<>(List.of("$Forwarded", "Urgent")))))
+        assertThat(ImapAppender.flagList(MessageFlags.NONE)).isEqualTo("()");
+        assertThat(ImapAppender.flagList(new MessageFlags(true, true, true, true, new TreeSet<>(List.of("$Forwarded", "Urgent")))))
                 .isEqualTo("(\\Answered \\Draft \\Flagged \\Seen $Forwarded Urgent)");
-        assertThat(ImapTarget.flagList(new MessageFlags(true, false, false, false, new TreeSet<>()))).isEqualTo("(\\Seen)");
+        assertThat(ImapAppender.flagList(new MessageFlags(true, false, false, false, new TreeSet<>()))).isEqualTo("(\\Seen)");
+    }
+
+    @Test
+    void aPipelinedAppendsCopyIsNamedByItsAppendUidWhereTheServerGivesOne() {
+        assertThat(PipelinedAppends.appendUid(new Response("A7 OK [APPENDUID 1733 42] Append completed."))).isEqualTo("42");
+        assertThat(PipelinedAppends.appendUid(new Response("A8 OK APPEND completed"))).isEmpty();
     }
 }
