@@ -173,6 +173,10 @@ public final class ImapTarget implements MailboxTarget {
                 throw TransferException.retryable("Message " + message.key() + " vanished from " + from, null);
             }
             folder.moveMessages(new Message[] {m}, session.store().getFolder(destination));
+            // Angus keeps counting the moved message in the open folder; the listing numbers
+            // messages from that count, and a number past the end is refused. Selected afresh
+            // when next needed (moves are rare: the final pass following the old server's).
+            closeSelected();
             return true;
         } catch (MessagingException | NumberFormatException e) {
             throw ImapErrors.translate("Cannot move " + message.key() + " from " + from + " to " + to,

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
@@ -74,11 +75,16 @@ final class FolderWorkers {
      * Copies every folder of {@code mappings}, each once, with {@code copier}'s copy for the worker
      * it falls to, and adds their reports to {@code reports} in the order of {@code mappings}.
      *
-     * @param size how large a folder is, for the order in which they are handed out (largest first)
+     * @param size  how large a folder is, for the order in which they are handed out (largest first)
+     * @param light true for a folder that needs no connection of its own (nothing new by the status
+     *              listing, or no messages): done on the mailbox's own connection, first, so that a
+     *              rerun with new mail in one folder opens no further connection
      */
-    void run(List<FolderMapping> mappings, ToLongFunction<FolderMapping> size,
+    void run(List<FolderMapping> mappings, ToLongFunction<FolderMapping> size, Predicate<FolderMapping> light,
              Function<Reconnecting, FolderCopy> copier, List<FolderReport> reports) {
-        int workers = Math.min(connections, mappings.size());
+        List<Integer> heavy = IntStream.range(0, mappings.size()).filter(i -> !light.test(mappings.get(i)))
+                .boxed().toList();
+        int workers = Math.min(connections, heavy.size());
         if (workers <= 1) {
             FolderCopy copy = copier.apply(first);
             for (FolderMapping m : mappings) {
@@ -86,9 +92,19 @@ final class FolderWorkers {
             }
             return;
         }
-        List<Integer> order = IntStream.range(0, mappings.size()).boxed()
+        List<Integer> order = heavy.stream()
                 .sorted(Comparator.comparingLong((Integer i) -> size.applyAsLong(mappings.get(i))).reversed()).toList();
         Hand hand = new Hand(mappings, order);
+        FolderCopy own = copier.apply(first);
+        for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
+            if (light.test(mappings.get(i))) {
+                hand.copy(own, i);
+            }
+        }
+        if (hand.failure.get() != null) {
+            hand.addReports(reports);
+            throw hand.failure.get();
+        }
         String name = Thread.currentThread().getName();
         ExecutorService pool = Executors.newFixedThreadPool(workers - 1, r -> {
             Thread t = new Thread(r, name + "-c" + (hand.threads.incrementAndGet() + 1));
@@ -101,7 +117,7 @@ final class FolderWorkers {
                 int number = w + 1;
                 futures.add(pool.submit(() -> further(number, workers, hand, copier)));
             }
-            hand.work(copier.apply(first));
+            hand.work(own);
         } finally {
             // The others end after their current folder once one failed: wait for them, whatever happened here.
             boolean interrupted = false;
@@ -124,12 +140,7 @@ final class FolderWorkers {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            for (int i = 0; i < mappings.size(); i++) {
-                FolderReport r = hand.reports.get(i);
-                if (r != null) {
-                    reports.add(r);
-                }
-            }
+            hand.addReports(reports);
         }
         RuntimeException failure = hand.failure.get();
         if (failure != null) {
@@ -199,7 +210,11 @@ final class FolderWorkers {
             if (at >= order.size()) {
                 return false;
             }
-            int index = order.get(at);
+            return copy(copy, order.get(at));
+        }
+
+        /** Copies the folder at {@code index}; false if that failed (and stops the mailbox). */
+        boolean copy(FolderCopy copy, int index) {
             try {
                 copy.sync(mappings.get(index), r -> reports.set(index, r));
             } catch (RuntimeException e) {
@@ -207,6 +222,16 @@ final class FolderWorkers {
                 return false;
             }
             return true;
+        }
+
+        /** The reports so far, in the order of the mappings. */
+        void addReports(List<FolderReport> to) {
+            for (int i = 0; i < mappings.size(); i++) {
+                FolderReport r = reports.get(i);
+                if (r != null) {
+                    to.add(r);
+                }
+            }
         }
 
         void failed(RuntimeException e) {

@@ -117,7 +117,7 @@ public final class MailboxCopy {
                 if (pass == Pass.FINAL) {
                     stale.searchAlso(targetFolders(sourceFolders, mappings));
                 }
-                workers.run(mappings, this::size, worker -> {
+                workers.run(mappings, this::size, this::light, worker -> {
                     FolderSync sync = folderSync(worker);
                     return (mapping, report) -> syncFolder(worker, sync, mapping, report);
                 }, folders);
@@ -189,6 +189,20 @@ public final class MailboxCopy {
             }
         }
         return true;
+    }
+
+    /**
+     * True for a folder that takes no connection of its own: one holding no messages, or, on a
+     * pre-stage rerun, one whose status from the listing says nothing is new (no round trip: the
+     * statuses came with the folder list).
+     */
+    private boolean light(FolderMapping mapping) {
+        if (!mapping.source().holdsMessages()) {
+            return true;
+        }
+        Optional<MailboxHistory.HighWater> hw = history.highWater(mapping.source().path());
+        return pass == Pass.PRESTAGE && hw.isPresent() && connections.retrying(() -> connections.source()
+                .nothingAbove(mapping.source().path(), hw.get().uidValidity(), hw.get().highestUid()));
     }
 
     /**

@@ -63,7 +63,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(1, first, () -> {
             throw new AssertionError("no further connection with one");
-        }, MAILBOX).run(mappings, m -> index(m), w -> (m, report) -> {
+        }, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
             seen.add(m.source().path().encoded() + "@" + Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -82,7 +82,7 @@ class FolderWorkersTest {
         List<String> copied = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch together = new CountDownLatch(4);
 
-        new FolderWorkers(4, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), w -> (m, report) -> {
+        new FolderWorkers(4, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
             threads.add(Thread.currentThread().getName());
             workers.add(w);
             together.countDown();
@@ -106,7 +106,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
         Reconnecting first = connected();
 
-        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m), w -> (m, report) -> {
+        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
             assertThat(w).isSameAs(first);
             order.add(m.source().path().encoded());
             report.accept(report(m));
@@ -127,7 +127,7 @@ class FolderWorkersTest {
                 MAILBOX.toString(), false);
 
         assertThatThrownBy(() -> new FolderWorkers(3, connected(), this::unopened, MAILBOX).run(mappings,
-                m -> -index(m), w -> (m, report) -> {
+                m -> -index(m), m -> false, w -> (m, report) -> {
                     if (refused.get()) {
                         startedAfter.incrementAndGet();
                     }
@@ -145,12 +145,48 @@ class FolderWorkersTest {
     }
 
     @Test
+    void foldersThatNeedNoConnectionAreDoneOnTheMailboxsOwnAndOpenNoOther() {
+        List<FolderMapping> mappings = mappings(6);
+        Reconnecting first = connected();
+        int openedBefore = opened.get();
+        String caller = Thread.currentThread().getName();
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        List<FolderReport> reports = new ArrayList<>();
+
+        // one folder with work among six: no further connection for it alone
+        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
+                m -> !m.source().path().encoded().equals("f3"), w -> (m, report) -> {
+                    threads.add(Thread.currentThread().getName());
+                    report.accept(report(m));
+                }, reports);
+
+        assertThat(opened.get()).as("sessions opened beyond the mailbox's own").isEqualTo(openedBefore);
+        assertThat(threads).hasSize(6).containsOnly(caller);
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+
+        // two folders with work: one further connection, and the light ones stay on the caller's
+        threads.clear();
+        reports.clear();
+        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
+                m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), w -> (m, report) -> {
+                    if (!Set.of("f1", "f4").contains(m.source().path().encoded())) {
+                        assertThat(Thread.currentThread().getName()).isEqualTo(caller);
+                    }
+                    threads.add(Thread.currentThread().getName());
+                    report.accept(report(m));
+                }, reports);
+
+        assertThat(opened.get() - openedBefore).as("one further connection (its target session)").isEqualTo(1);
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+    }
+
+    @Test
     void theWaitsOfEveryConnectionAreSummed() {
         List<FolderReport> reports = new ArrayList<>();
         CountDownLatch together = new CountDownLatch(3);
         FolderWorkers workers = new FolderWorkers(3, connected(), this::unopened, MAILBOX);
 
-        workers.run(mappings(3), m -> index(m), w -> (m, report) -> {
+        workers.run(mappings(3), m -> index(m), m -> false, w -> (m, report) -> {
             together.countDown();
             await(together);
             report.accept(report(m));
