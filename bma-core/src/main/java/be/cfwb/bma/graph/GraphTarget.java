@@ -112,8 +112,11 @@ public final class GraphTarget implements MailboxTarget {
      * tenant's message size limit as the transfer's limit (larger messages are reported, not sent).
      */
     public static TransferSettings.Builder configure(TransferSettings.Builder transfer, GraphConnection graph) {
+        // One folder at a time per mailbox: Graph's own limits per mailbox (4 concurrent requests,
+        // 150 MB per 5 minutes, kept by the connection's budget) bound the copy, not round trips;
+        // more connections would only share that budget and meet more 429s.
         return transfer.target(connector(graph)).probe(new GraphTraceProbe(graph))
-                .maxMessageSize(graph.settings().maxMessageSize());
+                .maxMessageSize(graph.settings().maxMessageSize()).connectionsPerMailbox(1);
     }
 
     /** The Graph folder for a transfer target folder: well-known bases by their Graph names. */

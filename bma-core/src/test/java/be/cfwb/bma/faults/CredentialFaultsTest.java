@@ -65,11 +65,20 @@ class CredentialFaultsTest extends GreenMailPairTestBase {
     }
 
     private BmaAddress seeded(int count) {
+        return seeded(count, 4_000);
+    }
+
+    /**
+     * Messages of {@code attachment} bytes; large enough ones (some 100 kB) are read a few per
+     * batch and appended a few per window, so that a cut after the fourth leaves work for a new
+     * connection (small ones would all be in flight at once).
+     */
+    private BmaAddress seeded(int count, int attachment) {
         BmaAddress a = h.newMailbox();
         try (MailboxSeeder s = h.seeder(a)) {
             for (int i = 0; i < count; i++) {
                 s.append(INBOX, TestMessage.builder().subject("Circulaire " + i).messageId("c" + i + "@cfwb.be")
-                        .attachment(4_000, i).build(), flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+                        .attachment(attachment, i).build(), flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
             }
         }
         return a;
@@ -106,9 +115,11 @@ class CredentialFaultsTest extends GreenMailPairTestBase {
     }
 
     private TransferSettings.Builder oauth2Target(TokenSupplier tokens) {
+        // One connection: these tests follow one session's token through a cut and a renewal.
         return FaultHarness.settings(oldServer.imapEndpoint(), through(toNew), temp)
                 .imapTarget(through(toNew).withTimeout(Duration.ofMillis(1000)), CredentialSource.oauth2(tokens),
-                        FaultHarness.CLOCK);
+                        FaultHarness.CLOCK)
+                .connectionsPerMailbox(1);
     }
 
     private TransferReport run(TransferSettings settings, TransferListener listener, List<BmaAddress> mailboxes) {
@@ -117,7 +128,7 @@ class CredentialFaultsTest extends GreenMailPairTestBase {
 
     @Test
     void aTokenRefusedMidRunIsReplacedAndTheMigrationGoesOn() {
-        BmaAddress a = seeded(12);
+        BmaAddress a = seeded(12, 400_000);
         String first = "tok-1-" + a.localPart();
         String second = "tok-2-" + a.localPart();
         serverAccepts(a, first);
@@ -152,7 +163,7 @@ class CredentialFaultsTest extends GreenMailPairTestBase {
 
     @Test
     void aTokenAboutToExpireIsRenewedMidRunBeforeTheServerRefusesIt() {
-        BmaAddress a = seeded(12);
+        BmaAddress a = seeded(12, 400_000);
         String first = "tok-a-" + a.localPart();
         String second = "tok-b-" + a.localPart();
         serverAccepts(a, first);
@@ -190,6 +201,7 @@ class CredentialFaultsTest extends GreenMailPairTestBase {
         });
         TransferSettings settings = FaultHarness.settings(oldServer.imapEndpoint(), through(toNew), temp)
                 .imapTarget(through(toNew).withTimeout(Duration.ofMillis(1000)), CredentialSource.oauth2(tokens), clock)
+                .connectionsPerMailbox(1)
                 .build();
 
         TransferReport report = run(settings, nineMinutesLater, List.of(a));

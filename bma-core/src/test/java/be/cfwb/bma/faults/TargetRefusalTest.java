@@ -97,7 +97,9 @@ class TargetRefusalTest extends TwoServerTestBase<GreenMailFixture, DovecotFixtu
         long quota = 3 * (bigSize + 200) + smallTotal + SMALL_COUNT * 200L + bigSize / 2;
         assertThat(bigSize / 2).as("a fourth large message cannot fit").isGreaterThan(smallTotal + SMALL_COUNT * 200L);
         newServer.server().userQuota(full.toString(), quota);
-        TransferSettings settings = h.settings(temp).parallelism(3).build();
+        // One connection per mailbox: Dovecot's quota is checked per session, so two sessions
+        // saving at once may both pass where one message fits; the exact count needs one.
+        TransferSettings settings = h.settings(temp).parallelism(3).connectionsPerMailbox(1).build();
 
         TransferReport first = FaultHarness.run(settings, ledger, Pass.PRESTAGE, full, other1, other2);
 

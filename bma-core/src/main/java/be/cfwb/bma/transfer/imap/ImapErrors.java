@@ -97,6 +97,19 @@ final class ImapErrors {
     }
 
     /**
+     * True for a login the server turned away for a reason other than the credentials: too many
+     * connections for the mailbox (Dovecot's {@code [LIMIT]}, Exchange's limit per mailbox), or
+     * the service busy for now (RFC 5530 {@code [UNAVAILABLE]}, {@code [INUSE]}). Counted as a
+     * wrong password, it would stop a shared admin login for the whole run.
+     */
+    static boolean isBusyLogin(Throwable e) {
+        String upper = text(e).toUpperCase(Locale.ROOT);
+        return upper.contains("[LIMIT]") || upper.contains("[UNAVAILABLE]") || upper.contains("[INUSE]")
+                || upper.contains("MAXIMUM NUMBER OF CONNECTIONS") || upper.contains("TOO MANY CONNECTIONS")
+                || upper.contains("TOO MANY SIMULTANEOUS");
+    }
+
+    /**
      * Angus' IMAPStore says "connection failure", without a cause, when it could not open a new
      * protocol connection for a folder (the server dropped or refused it): trouble of the line, not
      * of the command, so worth a reconnect.

@@ -6,6 +6,7 @@ import be.cfwb.bma.credentials.AccessToken;
 import be.cfwb.bma.credentials.MailboxCredentials;
 import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.transfer.LoginRefusedException;
+import be.cfwb.bma.transfer.LoginTurnedAwayException;
 import be.cfwb.bma.transfer.TransferException;
 
 import jakarta.mail.AuthenticationFailedException;
@@ -176,6 +177,12 @@ final class ImapSession implements AutoCloseable {
         try {
             s.connect(endpoint.host(), endpoint.port(), user, password.reveal());
         } catch (AuthenticationFailedException e) {
+            if (ImapErrors.isBusyLogin(e)) {
+                // Not the credentials: no further connection for now. Retried (a further
+                // connection of a mailbox leaves its folders to the others), never counted as refused.
+                throw new LoginTurnedAwayException("Login to " + endpoint + " for " + mailbox
+                        + " turned away for now, not refused: " + masked(e, password));
+            }
             throw e;
         } catch (MessagingException e) {
             if (s.refusal != null) {
@@ -191,11 +198,7 @@ final class ImapSession implements AutoCloseable {
      * echoes what it was sent has {@code secret} masked); not retried.
      */
     private LoginRefusedException refused(AuthenticationFailedException e, String note, Secret secret) {
-        String said = ImapErrors.text(e);
-        if (said.contains(secret.reveal())) {
-            said = said.replace(secret.reveal(), Secret.MASK);
-        }
-        said = withoutTheLoginLine(said, secret);
+        String said = masked(e, secret);
         String login;
         boolean shared;
         String check;
@@ -215,6 +218,15 @@ final class ImapSession implements AutoCloseable {
         }
         return new LoginRefusedException("Login to " + endpoint + " for " + mailbox + " refused" + note + ": "
                 + said + "; " + check, endpoint.toString(), login, shared);
+    }
+
+    /** The server's words on a login, {@code secret} masked (a server may echo what it was sent). */
+    private String masked(AuthenticationFailedException e, Secret secret) {
+        String said = ImapErrors.text(e);
+        if (said.contains(secret.reveal())) {
+            said = said.replace(secret.reveal(), Secret.MASK);
+        }
+        return withoutTheLoginLine(said, secret);
     }
 
     /** {@code said} without the PLAIN message a login with {@code secret} sent where the server offers SASL-IR. */

@@ -3,6 +3,7 @@ package be.cfwb.bma.transfer.internal;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderReport;
+import be.cfwb.bma.transfer.LoginTurnedAwayException;
 import be.cfwb.bma.transfer.RetryStats;
 import be.cfwb.bma.transfer.TransferException;
 
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,11 +97,11 @@ final class FolderWorkers {
         }
         List<Integer> order = heavy.stream()
                 .sorted(Comparator.comparingLong((Integer i) -> size.applyAsLong(mappings.get(i))).reversed()).toList();
-        Hand hand = new Hand(mappings, order);
+        Hand hand = new Hand(mappings, order, mailbox);
         FolderCopy own = copier.apply(first);
         for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
             if (light.test(mappings.get(i))) {
-                hand.copy(own, i);
+                hand.copy(own, i, false);
             }
         }
         if (hand.failure.get() != null) {
@@ -139,6 +142,9 @@ final class FolderWorkers {
             pool.shutdown();
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            } else {
+                // Handed back after this thread ran out of folders: nobody else is left to take them.
+                hand.workHandedBack(own);
             }
             hand.addReports(reports);
         }
@@ -161,7 +167,7 @@ final class FolderWorkers {
                 if (!worker.isConnected() && !opened(worker, number, workers)) {
                     return;
                 }
-                if (!hand.takeOne(copy)) {
+                if (!hand.takeOne(copy, true)) {
                     return;
                 }
             }
@@ -191,32 +197,60 @@ final class FolderWorkers {
         private final AtomicInteger threads = new AtomicInteger();
         private final AtomicReferenceArray<FolderReport> reports;
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final Queue<Integer> handedBack = new ConcurrentLinkedQueue<>();
+        private final BmaAddress mailbox;
 
-        Hand(List<FolderMapping> mappings, List<Integer> order) {
+        Hand(List<FolderMapping> mappings, List<Integer> order, BmaAddress mailbox) {
+            this.mailbox = mailbox;
             this.mappings = mappings;
             this.order = order;
             this.reports = new AtomicReferenceArray<>(mappings.size());
         }
 
         void work(FolderCopy copy) {
-            while (failure.get() == null && takeOne(copy)) {
+            while (failure.get() == null && takeOne(copy, false)) {
                 // next folder
             }
         }
 
-        /** Copies the next folder with {@code copy}; false if none was left. */
-        boolean takeOne(FolderCopy copy) {
+        /** The folders further connections handed back, copied on the mailbox's own once the others ended. */
+        void workHandedBack(FolderCopy copy) {
+            Integer index;
+            while (failure.get() == null && (index = handedBack.poll()) != null) {
+                copy(copy, index, false);
+            }
+        }
+
+        /** Copies the next folder with {@code copy}; false if none was left, or this worker stops. */
+        boolean takeOne(FolderCopy copy, boolean further) {
+            Integer back = further ? null : handedBack.poll();
+            if (back != null) {
+                return copy(copy, back, false);
+            }
             int at = next.getAndIncrement();
             if (at >= order.size()) {
                 return false;
             }
-            return copy(copy, order.get(at));
+            return copy(copy, order.get(at), further);
         }
 
-        /** Copies the folder at {@code index}; false if that failed (and stops the mailbox). */
-        boolean copy(FolderCopy copy, int index) {
+        /**
+         * Copies the folder at {@code index}; false if that failed (and stops the mailbox), or if
+         * the server turned away this further connection (the folder is handed back).
+         */
+        boolean copy(FolderCopy copy, int index, boolean further) {
             try {
                 copy.sync(mappings.get(index), r -> reports.set(index, r));
+            } catch (LoginTurnedAwayException e) {
+                if (!further) {
+                    failed(e);
+                    return false;
+                }
+                LOG.info("{}: a further connection was turned away ({}); its folder goes back to the others",
+                        mailbox, e.getMessage());
+                reports.set(index, null);
+                handedBack.add(index);
+                return false;
             } catch (RuntimeException e) {
                 failed(e);
                 return false;

@@ -8,6 +8,7 @@ import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.FolderReport;
 import be.cfwb.bma.transfer.LoginRefusedException;
+import be.cfwb.bma.transfer.LoginTurnedAwayException;
 import be.cfwb.bma.transfer.MailboxReport;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SourceFolder;
@@ -75,7 +76,7 @@ public final class MailboxCopy {
         this.synced = SyncedFlags.load(ledger, mailbox);
         this.stale = new StaleCopies(connections, mailbox, pass);
         this.workers = new FolderWorkers(settings.connectionsPerMailbox(), connections,
-                () -> new Reconnecting(settings, this.listener, mailbox), mailbox);
+                () -> new Reconnecting(settings, this.listener, mailbox, true), mailbox);
     }
 
     /** The folder comparison of one worker: its own connections, the mailbox's shared records. */
@@ -226,6 +227,12 @@ public final class MailboxCopy {
                 }
                 sync.syncOnce(mapping, tally);
             });
+        } catch (LoginTurnedAwayException e) {
+            if (worker != connections) {
+                throw e; // a further connection the server no longer admits: the folder goes back to the others
+            }
+            tally.error = e.getMessage();
+            LOG.warn("{}: folder {} failed: {}", mailbox, mapping.source().path(), e.getMessage());
         } catch (LoginRefusedException e) {
             // Every other folder would meet the same refusal: the mailbox stops here, with the reason.
             tally.error = e.getMessage();

@@ -6,6 +6,7 @@ import be.cfwb.bma.retry.RetryPolicy;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.RetryStats;
+import be.cfwb.bma.transfer.LoginTurnedAwayException;
 import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferSettings;
@@ -42,7 +43,15 @@ final class Reconnecting {
     /** Messages copied or given up: a retry that follows progress starts counting again. */
     private long progress;
 
+    /** A further connection of the mailbox: one the server turns away is not waited for (the others copy on). */
+    private final boolean further;
+
     Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox) {
+        this(settings, listener, mailbox, false);
+    }
+
+    Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox, boolean further) {
+        this.further = further;
         this.settings = settings;
         this.policy = settings.retryPolicy();
         this.listener = listener;
@@ -152,7 +161,7 @@ final class Reconnecting {
             try {
                 return op.get();
             } catch (TransferException e) {
-                if (!e.isRetryable()) {
+                if (!e.isRetryable() || (further && e instanceof LoginTurnedAwayException)) {
                     throw e;
                 }
                 if (progress > progressAtFailure) {

@@ -14,7 +14,6 @@ import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.TransferException;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -45,9 +44,6 @@ abstract class BodyStreamSuite {
     protected MailServerFixture server;
 
     protected abstract MailServerFixture startServer();
-
-    /** Whether the server answers fast enough for a round-trip count to show in the time a read takes. */
-    protected abstract boolean fastServer();
 
     @BeforeAll
     void start() {
@@ -114,9 +110,11 @@ abstract class BodyStreamSuite {
         }
     }
 
-    @Test
-    void blocksAreAskedAheadSoALargeMessageDoesNotWaitARoundTripPerBlock() throws Exception {
-        Assumptions.assumeTrue(fastServer(), "the server's own time per block would hide the round trips");
+    /**
+     * Run as a test only where the server answers fast enough for a round-trip count to show in
+     * the time a read takes (Dovecot; GreenMail renders the whole message again for each block).
+     */
+    protected void blocksAreAskedAheadSoALargeMessageDoesNotWaitARoundTripPerBlock() throws Exception {
         BmaAddress a = newMailbox();
         int blocks = 24;
         byte[] raw = message(blocks * BodyStream.BLOCK - 1000);
