@@ -10,8 +10,6 @@ import be.cfwb.bma.testing.dovecot.RequiresDovecot;
 import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.FolderReport;
-import be.cfwb.bma.transfer.MailboxSource;
-import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.SyncEngine;
 import be.cfwb.bma.transfer.TransferListener;
