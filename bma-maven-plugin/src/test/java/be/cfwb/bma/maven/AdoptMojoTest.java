@@ -34,6 +34,7 @@ class AdoptMojoTest {
         mojo.target = "imap";
         mojo.targetAuth = "password";
         mojo.parallelism = 1;
+        mojo.connectionsPerMailbox = 4;
         mojo.folderMapping = "exchange";
         mojo.settings.addServer(server(AbstractBmaMojo.SOURCE_SERVER));
         mojo.settings.addServer(server(AbstractBmaMojo.TARGET_SERVER));

@@ -106,6 +106,7 @@ class TransferGoalsTest {
         mojo.sourceUrl = oldServer.imapEndpoint().toString();
         mojo.targetUrl = newServer.imapEndpoint().toString();
         mojo.parallelism = 2;
+        mojo.connectionsPerMailbox = 4;
         mojo.folderMapping = "exchange";
         mojo.settings = settings;
         return mojo;
