@@ -15,14 +15,9 @@ import be.cfwb.bma.transfer.TransferReport;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,28 +64,9 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
     /** Runs the child until it announces {@code point}, kills it there, and returns its output. */
     private List<String> killAt(String point, BmaAddress a, Path ledgerDir, Pass pass) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                KilledMigrationChild.class.getName(), oldServer.imapEndpoint().toString(),
+        return KillPoint.killAt(point, KilledMigrationChild.class, oldServer.imapEndpoint().toString(),
                 newServer.imapEndpoint().toString(), ledgerDir.toString(), temp.resolve("spool").toString(), point,
-                a.toString(), pass == Pass.FINAL ? "final" : "prestage")
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        boolean reached = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.add(line);
-                if (line.equals("AT " + point)) {
-                    reached = true;
-                    child.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
-                    break;
-                }
-            }
-        }
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(reached).as("the child reached %s: %s", point, output).isTrue();
-        return output;
+                a.toString(), pass == Pass.FINAL ? "final" : "prestage");
     }
 
     private int copies(BmaAddress a) {

@@ -17,16 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
@@ -74,27 +69,9 @@ class KilledMigrationTest {
             }
         }
         Path ledgerDir = temp.resolve("ledger-" + point);
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                KilledMigrationChild.class.getName(), Integer.toString(oldServer.imapPort()),
-                Integer.toString(newServer.imapPort()), ledgerDir.toString(),
-                temp.resolve("spool").toString(), point, a.toString())
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        boolean reached = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.add(line);
-                if (line.equals("AT " + point)) {
-                    reached = true;
-                    child.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
-                    break;
-                }
-            }
-        }
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(reached).as("the child reached %s: %s", point, output).isTrue();
+        KillPoint.killAt(point, KilledMigrationChild.class, Integer.toString(oldServer.imapPort()),
+                Integer.toString(newServer.imapPort()), ledgerDir.toString(), temp.resolve("spool").toString(), point,
+                a.toString());
         int before;
         try (MailboxInspector neu = h.newBox(a)) {
             before = neu.messages(FolderPath.inbox()).size();

@@ -16,14 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,26 +72,9 @@ class KilledParallelFoldersTest {
         }
         Path ledgerDir = temp.resolve("ledger");
         Path spool = temp.resolve("spool");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                KilledParallelFoldersChild.class.getName(), Integer.toString(oldServer.imapPort()),
-                Integer.toString(newServer.imapPort()), ledgerDir.toString(), spool.toString(), a.toString(), "20")
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        boolean reached = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.add(line);
-                if (line.equals("AT append")) {
-                    reached = true;
-                    child.destroyForcibly(); // SIGKILL while the other connections copy on
-                    break;
-                }
-            }
-        }
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(reached).as("the child reached its 20th APPEND: %s", output).isTrue();
+        // SIGKILL at the 20th APPEND while the other connections copy on
+        KillPoint.killAt("append", KilledParallelFoldersChild.class, Integer.toString(oldServer.imapPort()),
+                Integer.toString(newServer.imapPort()), ledgerDir.toString(), spool.toString(), a.toString(), "20");
         int before = 0;
         int foldersStarted = 0;
         try (MailboxInspector neu = h.newBox(a)) {

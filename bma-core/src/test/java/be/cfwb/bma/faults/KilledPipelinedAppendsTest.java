@@ -15,14 +15,9 @@ import be.cfwb.bma.transfer.TransferReport;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,26 +58,9 @@ class KilledPipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, Ma
             }
         }
         Path ledgerDir = temp.resolve("ledger-pipelined");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                KilledMigrationChild.class.getName(), oldServer.imapEndpoint().toString(),
-                newServer.imapEndpoint().toString(), ledgerDir.toString(), temp.resolve("spool").toString(),
-                "multiappend", a.toString()).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        boolean reached = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.add(line);
-                if (line.equals("AT multiappend")) {
-                    reached = true;
-                    child.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
-                    break;
-                }
-            }
-        }
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(reached).as("the child reached its pipelined batch: %s", output).isTrue();
+        List<String> output = KillPoint.killAt("multiappend", KilledMigrationChild.class,
+                oldServer.imapEndpoint().toString(), newServer.imapEndpoint().toString(), ledgerDir.toString(),
+                temp.resolve("spool").toString(), "multiappend", a.toString());
         int batch = output.stream().filter(l -> l.startsWith("MULTIAPPEND of ")).findFirst()
                 .map(l -> Integer.parseInt(l.substring("MULTIAPPEND of ".length()))).orElseThrow();
         assertThat(batch).isGreaterThanOrEqualTo(2);
