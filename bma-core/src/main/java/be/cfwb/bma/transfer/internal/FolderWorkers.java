@@ -85,8 +85,11 @@ final class FolderWorkers {
      */
     void run(List<FolderMapping> mappings, ToLongFunction<FolderMapping> size, Predicate<FolderMapping> light,
              Function<Reconnecting, FolderCopy> copier, List<FolderReport> reports) {
-        List<Integer> heavy = IntStream.range(0, mappings.size()).filter(i -> !light.test(mappings.get(i)))
-                .boxed().toList();
+        boolean[] isLight = new boolean[mappings.size()];
+        for (int i = 0; i < isLight.length && connections > 1; i++) {
+            isLight[i] = light.test(mappings.get(i));
+        }
+        List<Integer> heavy = IntStream.range(0, mappings.size()).filter(i -> !isLight[i]).boxed().toList();
         int workers = Math.min(connections, heavy.size());
         if (workers <= 1) {
             FolderCopy copy = copier.apply(first);
@@ -100,7 +103,7 @@ final class FolderWorkers {
         Hand hand = new Hand(mappings, order, mailbox);
         FolderCopy own = copier.apply(first);
         for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
-            if (light.test(mappings.get(i))) {
+            if (isLight[i]) {
                 hand.copy(own, i, false);
             }
         }
