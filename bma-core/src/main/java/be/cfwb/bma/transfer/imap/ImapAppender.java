@@ -101,9 +101,9 @@ final class ImapAppender {
         }
         try {
             IMAPFolder folder = folders.commandFolder(name);
-            if (session.store().hasCapability("MULTIAPPEND") && total <= Integer.MAX_VALUE) {
+            if (session.hasCapability("MULTIAPPEND") && total <= Integer.MAX_VALUE) {
                 multiAppend(folder, name, target, messages, headers, done);
-            } else if (session.store().hasCapability("LITERAL+")) {
+            } else if (session.hasCapability("LITERAL+")) {
                 pipelined(folder, name, target, messages, headers, done);
             } else {
                 oneByOne(name, target, messages, done);

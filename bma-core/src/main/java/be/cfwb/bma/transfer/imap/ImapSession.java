@@ -24,9 +24,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * One authenticated IMAP connection for one mailbox, shared code of source and target:
@@ -39,6 +42,8 @@ final class ImapSession implements AutoCloseable {
     /** Size of each partial FETCH of a message body: bounds what one read holds in memory. */
     static final int FETCH_BLOCK = 1 << 20;
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(2);
+    /** The capabilities the copy chooses its commands by; see {@link #hasCapability}. */
+    static final List<String> CAPABILITIES = List.of("MULTIAPPEND", "LITERAL+", "MOVE");
 
     private final ImapEndpoint endpoint;
     private final Sessions sessions;
@@ -49,6 +54,7 @@ final class ImapSession implements AutoCloseable {
     private Instant expiresAt = Instant.MAX;
     private char separator;
     private boolean separatorKnown;
+    private Set<String> capabilities = Set.of();
 
     ImapSession(Sessions sessions, MailboxCredentials credentials, BmaAddress mailbox, Clock clock) {
         this.sessions = sessions;
@@ -98,6 +104,19 @@ final class ImapSession implements AutoCloseable {
         separatorKnown = true;
     }
 
+    /**
+     * Whether the server announced {@code capability} (one of {@link #CAPABILITIES}) after the
+     * login. Read once per login, while the login's connection is free: Angus asks the store's
+     * connection each time, and an open folder holding it would make the store log in again.
+     */
+    boolean hasCapability(String capability) {
+        if (!CAPABILITIES.contains(capability)) {
+            throw new IllegalArgumentException("not a capability read at login: " + capability);
+        }
+        store();
+        return capabilities.contains(capability);
+    }
+
     /** True if the next {@link #store()} reconnects (caller must reopen its folders). */
     boolean needsReconnect() {
         return store == null || clock.instant().plus(TOKEN_MARGIN).isAfter(expiresAt);
@@ -130,6 +149,7 @@ final class ImapSession implements AutoCloseable {
         String required = kind.requiredCapability;
         try {
             store = login(session, proto, required, authorizationId, user, password);
+            capabilities = announced(store);
         } catch (AuthenticationFailedException e) {
             if (token == null) {
                 throw refused(e, "", password);
@@ -166,6 +186,20 @@ final class ImapSession implements AutoCloseable {
             throw TransferException.retryable("No XOAUTH2 token to log in to " + endpoint + " for " + mailbox + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private Set<String> announced(IMAPStore store) {
+        Set<String> announced = new HashSet<>();
+        try {
+            for (String c : CAPABILITIES) {
+                if (store.hasCapability(c)) {
+                    announced.add(c);
+                }
+            }
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the capabilities of " + endpoint + " for " + mailbox, e);
+        }
+        return Set.copyOf(announced);
     }
 
     /** One login attempt on a new connection; a refusal is Angus's, for the caller to word. */
@@ -313,10 +347,11 @@ final class ImapSession implements AutoCloseable {
             p.setProperty(pre + "auth.ntlm.disable", "true");
             // Angus's protocol trace (java.util.logging FINEST) must never show the login, whatever else is traced.
             p.setProperty("mail.debug.auth", "false");
-            // One connection for store commands (LIST, CREATE, APPEND) and one kept for the open
-            // folder: without this Angus logs in again each time a folder is opened or the store
-            // needs the connection an open folder holds.
-            p.setProperty(pre + "separatestoreconnection", "true");
+            // The login's connection serves the folders opened after it (a login costs the server a
+            // process and its mail set-up, about as much CPU as copying a few hundred kB); a second
+            // is opened only when a store command meets a folder holding the first, and both stay
+            // pooled so that a folder switch never logs in again.
+            p.setProperty(pre + "separatestoreconnection", "false");
             p.setProperty(pre + "connectionpoolsize", "2");
             p.setProperty(pre + "connectionpooltimeout", Long.toString(Math.max(timeout, 45_000)));
             if (!endpoint.tls() && !endpoint.plaintext()) {

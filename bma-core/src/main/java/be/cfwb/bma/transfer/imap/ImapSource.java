@@ -351,14 +351,16 @@ public final class ImapSource implements MailboxSource {
     @Override
     public boolean nothingAbove(FolderPath path, long uidValidity, long highestUid) {
         try {
-            // STATUS on the store's connection: no EXAMINE, no second connection for the folder.
+            // STATUS without EXAMINE, on the connection a folder already holds if one is open: the
+            // store would otherwise log in a second time while that folder keeps the first.
             String name = imapName(path);
             if (statuses == null) {
                 list();
             }
-            IMAPFolder store = (IMAPFolder) session.store().getDefaultFolder();
+            IMAPFolder channel = open != null && open.isOpen() && !session.needsReconnect() ? open
+                    : (IMAPFolder) session.store().getDefaultFolder();
             return statuses.nothingAbove(name, uidValidity, highestUid,
-                    (folder, items) -> (Status) store.doCommand(p -> p.status(folder, items)));
+                    (folder, items) -> (Status) channel.doCommand(p -> p.status(folder, items)));
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
         }

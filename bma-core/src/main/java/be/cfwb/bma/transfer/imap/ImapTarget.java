@@ -81,6 +81,10 @@ public final class ImapTarget implements MailboxTarget {
 
     @Override
     public void ensureFolder(TargetFolder folder) {
+        // A folder's copy starts here: the previous folder is done, and closing it lets the LIST
+        // and CREATE below reuse its connection (while a folder holds it, the store would log in
+        // a second time).
+        closeSelected();
         folders.ensure(folder);
     }
 
@@ -165,7 +169,7 @@ public final class ImapTarget implements MailboxTarget {
         try {
             String destination = fullName(to);
             IMAPFolder folder = select(fullName(from));
-            if (folder == null || !session.store().hasCapability("MOVE")) {
+            if (folder == null || !session.hasCapability("MOVE")) {
                 return false; // without MOVE it would take an EXPUNGE, which might remove what the user deleted
             }
             Message m = folder.getMessageByUID(Long.parseLong(message.targetId()));

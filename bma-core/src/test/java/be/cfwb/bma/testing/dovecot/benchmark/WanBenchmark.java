@@ -18,6 +18,7 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,6 +57,10 @@ final class WanBenchmark {
 
     private static final int RERUNS = Integer.getInteger("bma.benchmark.reruns", 5);
     private static final int EXCHANGE_CONNECTIONS = Integer.getInteger("bma.benchmark.exchangeConnections", 16);
+    /** The engine's connections per mailbox; the product's default unless set. */
+    private static final Integer CONNECTIONS = Integer.getInteger("bma.benchmark.connectionsPerMailbox");
+    /** Which runs to make (names of {@link Run}, comma-separated); all by default. */
+    private static final String RUNS = System.getProperty("bma.benchmark.runs", "");
 
     private WanBenchmark() {
     }
@@ -116,6 +121,9 @@ final class WanBenchmark {
                 List<Measure> reruns = new ArrayList<>();
                 for (int rep = 1; rep <= repetitions; rep++) {
                     for (Run run : Run.values()) {
+                        if (!RUNS.isBlank() && !Arrays.asList(RUNS.split(",")).contains(run.name())) {
+                            continue;
+                        }
                         if (run == Run.MBSYNC || run == Run.MBSYNC_EXCHANGE) {
                             if (!MbsyncPeer.isInstalled()) {
                                 continue;
@@ -166,8 +174,10 @@ final class WanBenchmark {
                         long count = TransferBenchmark.messageCount(target, mailboxes);
                         check(count == corpus.messages(), run.label + " left " + count + " messages on the target");
                         runs.computeIfAbsent(run, k -> new ArrayList<>()).add(m);
-                        log("  %.2f s, %.1f MB/s, client CPU %.1f s", m.seconds(), corpus.megabytes() / m.seconds(),
-                                m.cpuSeconds());
+                        log("  %.2f s, %.1f MB/s, client CPU %.1f s, source CPU %.1f s, target CPU %.1f s,"
+                                        + " source logins so far %d, target logins %d", m.seconds(),
+                                corpus.megabytes() / m.seconds(), m.cpuSeconds(), m.sourceNanos() / 1e9,
+                                (m.dovecotNanos() - m.sourceNanos()) / 1e9, logins(source), logins(target));
                         target.stop();
                     }
                 }
@@ -232,7 +242,7 @@ final class WanBenchmark {
 
     private static TransferSettings settings(DovecotServer source, int sourcePort, DovecotServer target,
                                              int targetPort, int parallelism, Path work, Clock clock) {
-        return TransferSettings.builder()
+        TransferSettings.Builder b = TransferSettings.builder()
                 .imapSource(ImapEndpoint.parse("imap://" + source.host() + ":" + sourcePort, "source"),
                         CredentialSource.master(source.masterUser(), Secret.of(source.masterPassword())), clock)
                 .imapTarget(ImapEndpoint.parse("imap://" + target.host() + ":" + targetPort, "target"),
@@ -240,8 +250,20 @@ final class WanBenchmark {
                 .folderMapper(FolderMapper.preserve())
                 .parallelism(parallelism)
                 .maxMessageSize(64L << 20)
-                .spoolDirectory(work)
-                .build();
+                .spoolDirectory(work);
+        if (CONNECTIONS != null) {
+            b.connectionsPerMailbox(CONNECTIONS);
+        }
+        return b.build();
+    }
+
+    /** Logins the server's log shows so far: what each tool's sessions cost the legacy server. */
+    private static long logins(DovecotServer server) {
+        try (var lines = Files.lines(server.logFile())) {
+            return lines.filter(l -> l.contains("Login: user=<")).count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** A peer's measure with the peer processes' CPU as the client's and no JVM heap. */
