@@ -148,6 +148,13 @@ public final class BmaProperties {
      * (default 4: our assumption that Exchange Online takes a few concurrent IMAP connections per mailbox).
      */
     public static final String CONNECTIONS_PER_MAILBOX = "bma.connectionsPerMailbox";
+    /**
+     * The round trip, in ms, from which a mailbox's further connections ({@link #CONNECTIONS_PER_MAILBOX}
+     * beyond the first) are opened: measured on its first connection to each server, the longer of
+     * the two counts. Nearer, one connection copies as fast and costs the servers fewer logins and
+     * sessions. 0: always. Default 5 (our assumption: Exchange Online is 10 ms or more away).
+     */
+    public static final String FURTHER_CONNECTIONS_FROM_MS = "bma.furtherConnectionsFromMs";
     /** {@code prestage} or {@code final}. */
     public static final String PASS = "bma.pass";
     /** A command that switches one mailbox's routing ({@code {address}}, {@code {fase}} replaced); unset: ops record cutovers. */

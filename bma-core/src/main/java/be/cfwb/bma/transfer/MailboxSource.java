@@ -4,6 +4,7 @@ import be.cfwb.bma.address.BmaAddress;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,16 @@ public interface MailboxSource extends AutoCloseable {
      */
     default boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
         return false;
+    }
+
+    /**
+     * How long a command takes to come back on this connection, measured now (a cheap command
+     * such as IMAP's NOOP), for the engine to judge whether further connections would hide any
+     * latency ({@link TransferSettings#furtherConnectionsFrom()}). Empty when the adapter cannot
+     * tell: the server is then treated as far.
+     */
+    default Optional<Duration> roundTrip() {
+        return Optional.empty();
     }
 
     /**

@@ -3,6 +3,7 @@ package be.cfwb.bma.transfer;
 import be.cfwb.bma.address.BmaAddress;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ObjIntConsumer;
@@ -78,6 +79,16 @@ public interface MailboxTarget extends AutoCloseable {
 
     /** Sets a copied message's flags to {@code flags} (flag sync on delta passes). */
     void updateFlags(TargetFolder folder, TargetMessage message, MessageFlags flags);
+
+    /**
+     * How long a command takes to come back on this connection, measured now (a cheap command
+     * such as IMAP's NOOP), for the engine to judge whether further connections would hide any
+     * latency ({@link TransferSettings#furtherConnectionsFrom()}). Empty when the adapter cannot
+     * tell: the server is then treated as far.
+     */
+    default Optional<Duration> roundTrip() {
+        return Optional.empty();
+    }
 
     /**
      * Throttling answers this target met and waited out itself since it was opened, for adapters

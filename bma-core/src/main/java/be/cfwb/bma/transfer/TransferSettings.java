@@ -33,12 +33,15 @@ public final class TransferSettings {
 
     /** Exchange Online's limit for messages written over IMAP. */
     public static final long EXCHANGE_MAX_MESSAGE_SIZE = 35L * 1024 * 1024;
+    /** See {@link Builder#furtherConnectionsFrom}; our assumption, below any round trip to Exchange Online. */
+    public static final Duration DEFAULT_FURTHER_CONNECTIONS_FROM = Duration.ofMillis(5);
 
     private final MailboxConnector<MailboxSource> source;
     private final MailboxConnector<MailboxTarget> target;
     private final String description;
     private final int parallelism;
     private final int connectionsPerMailbox;
+    private final Duration furtherConnectionsFrom;
     private final FolderMapper folderMapper;
     private final long maxMessageSize;
     private final int memoryThreshold;
@@ -58,6 +61,7 @@ public final class TransferSettings {
         this.description = b.description;
         this.parallelism = b.parallelism;
         this.connectionsPerMailbox = b.connectionsPerMailbox;
+        this.furtherConnectionsFrom = b.furtherConnectionsFrom;
         this.folderMapper = b.folderMapper;
         this.maxMessageSize = b.maxMessageSize;
         this.memoryThreshold = b.memoryThreshold;
@@ -133,6 +137,7 @@ public final class TransferSettings {
         }
         p.integer(BmaProperties.PARALLELISM).ifPresent(b::parallelism);
         p.integer(BmaProperties.CONNECTIONS_PER_MAILBOX).ifPresent(b::connectionsPerMailbox);
+        p.integer(BmaProperties.FURTHER_CONNECTIONS_FROM_MS).ifPresent(ms -> b.furtherConnectionsFrom(Duration.ofMillis(ms)));
         p.parsed(BmaProperties.FOLDER_MAPPING, v -> FolderMapper.of(FolderMapper.Mode.parse(v))).ifPresent(b::folderMapper);
         p.longValue(BmaProperties.TARGET_MAX_MESSAGE_SIZE).ifPresent(b::maxMessageSize);
         return b;
@@ -195,6 +200,11 @@ public final class TransferSettings {
     /** Connections over which one mailbox's folders are copied at once ({@value BmaProperties#CONNECTIONS_PER_MAILBOX}). */
     public int connectionsPerMailbox() {
         return connectionsPerMailbox;
+    }
+
+    /** The round trip from which a mailbox's further connections are opened ({@code bma.furtherConnectionsFromMs}). */
+    public Duration furtherConnectionsFrom() {
+        return furtherConnectionsFrom;
     }
 
     public FolderMapper folderMapper() {
@@ -270,6 +280,7 @@ public final class TransferSettings {
         b.description = description;
         b.parallelism = parallelism;
         b.connectionsPerMailbox = connectionsPerMailbox;
+        b.furtherConnectionsFrom = furtherConnectionsFrom;
         b.folderMapper = folderMapper;
         b.maxMessageSize = maxMessageSize;
         b.memoryThreshold = memoryThreshold;
@@ -286,7 +297,7 @@ public final class TransferSettings {
     @Override
     public String toString() {
         return "TransferSettings[" + description + ", parallelism=" + parallelism + ", connectionsPerMailbox="
-                + connectionsPerMailbox + ", " + folderMapper
+                + connectionsPerMailbox + " from " + furtherConnectionsFrom.toMillis() + " ms, " + folderMapper
                 + ", maxMessageSize=" + maxMessageSize + "]";
     }
 
@@ -301,6 +312,7 @@ public final class TransferSettings {
         private String description = "";
         private int parallelism = 4;
         private int connectionsPerMailbox = 4;
+        private Duration furtherConnectionsFrom = DEFAULT_FURTHER_CONNECTIONS_FROM;
         private FolderMapper folderMapper = FolderMapper.exchange();
         private long maxMessageSize = EXCHANGE_MAX_MESSAGE_SIZE;
         private int memoryThreshold = 1 << 20;
@@ -364,6 +376,21 @@ public final class TransferSettings {
                         + connections + " is out of range; use 1 to 8 (Exchange Online takes a few connections per mailbox)");
             }
             this.connectionsPerMailbox = connections;
+            return this;
+        }
+
+        /**
+         * The round trip from which further connections are opened ({@code bma.furtherConnectionsFromMs}):
+         * nearer servers get one connection per mailbox whatever {@link #connectionsPerMailbox} says,
+         * since there is no latency to hide and each connection costs both servers a login and a
+         * session. {@link Duration#ZERO}: always open them. Default 5 ms, our assumption.
+         */
+        public Builder furtherConnectionsFrom(Duration roundTrip) {
+            if (roundTrip.isNegative() || roundTrip.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new BmaException(BmaErrorCode.INVALID_CONFIGURATION, BmaProperties.FURTHER_CONNECTIONS_FROM_MS
+                        + " " + roundTrip.toMillis() + " is out of range; use 0 (always) to 10000 ms");
+            }
+            this.furtherConnectionsFrom = roundTrip;
             return this;
         }
 

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ class ConnectionLimitTest {
             TransferSettings settings = FaultHarness.adminLoginSettings(old.imapEndpoint().toString(), neu.imapEndpoint(),
                             targetCredentials, 3, new Login(old.server().masterUser(), Secret.of(old.server().masterPassword())),
                             FaultHarness.CLOCK)
-                    .connectionsPerMailbox(4)
+                    .connectionsPerMailbox(4).furtherConnectionsFrom(Duration.ZERO)
                     .spoolDirectory(temp)
                     .build();
 

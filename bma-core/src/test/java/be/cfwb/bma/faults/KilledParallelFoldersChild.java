@@ -12,6 +12,7 @@ import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +29,7 @@ public final class KilledParallelFoldersChild {
 
     public static void main(String[] args) {
         TransferSettings settings = FaultHarness.settings(endpoint(args[0]), endpoint(args[1]), Path.of(args[3]))
-                .parallelism(1).connectionsPerMailbox(4).memoryThreshold(1024).build();
+                .parallelism(1).connectionsPerMailbox(4).furtherConnectionsFrom(Duration.ZERO).memoryThreshold(1024).build();
         BmaAddress mailbox = BmaAddress.parse(args[4]);
         int stopAt = Integer.parseInt(args[5]);
         AtomicInteger appends = new AtomicInteger();

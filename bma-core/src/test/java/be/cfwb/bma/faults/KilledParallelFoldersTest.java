@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,7 @@ class KilledParallelFoldersTest {
 
         TransferReport rerun;
         try (Ledger ledger = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
-            rerun = FaultHarness.run(h.settings(spool).connectionsPerMailbox(4).build(), ledger, Pass.PRESTAGE, a);
+            rerun = FaultHarness.run(h.settings(spool).connectionsPerMailbox(4).furtherConnectionsFrom(Duration.ZERO).build(), ledger, Pass.PRESTAGE, a);
         }
 
         assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -132,6 +133,7 @@ class ParallelFoldersTest {
     }
 
     private TransferSettings settings(int connections) {
-        return h.settings(temp.resolve("spool")).connectionsPerMailbox(connections).build();
+        return h.settings(temp.resolve("spool")).connectionsPerMailbox(connections)
+                .furtherConnectionsFrom(Duration.ZERO).build();
     }
 }

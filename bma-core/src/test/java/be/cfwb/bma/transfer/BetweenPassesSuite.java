@@ -342,6 +342,7 @@ public abstract class BetweenPassesSuite {
                 .folderMapper(FolderMapper.preserve())
                 .parallelism(1)
                 .connectionsPerMailbox(connections)
+                .furtherConnectionsFrom(Duration.ZERO)
                 .spoolDirectory(temp)
                 .retries(3, Duration.ofMillis(10))
                 .build();

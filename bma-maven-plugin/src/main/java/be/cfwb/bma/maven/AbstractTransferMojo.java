@@ -52,6 +52,10 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.connectionsPerMailbox", defaultValue = "4")
     protected int connectionsPerMailbox;
 
+    /** The round trip (ms) from which a mailbox's further connections are opened; default the library's 5, 0: always. */
+    @Parameter(property = "bma.furtherConnectionsFromMs")
+    protected Integer furtherConnectionsFromMs;
+
     /** {@code exchange} (special folders to Exchange's) or {@code preserve} (every name as in the source). */
     @Parameter(property = "bma.folderMapping", defaultValue = "exchange")
     protected String folderMapping;
@@ -71,6 +75,8 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
         put(p, BmaProperties.TARGET_CREDENTIALS, targetCredentials == null ? null : targetCredentials.getPath());
         put(p, BmaProperties.PARALLELISM, Integer.toString(parallelism));
         put(p, BmaProperties.CONNECTIONS_PER_MAILBOX, Integer.toString(connectionsPerMailbox));
+        put(p, BmaProperties.FURTHER_CONNECTIONS_FROM_MS,
+                furtherConnectionsFromMs == null ? null : furtherConnectionsFromMs.toString());
         put(p, BmaProperties.FOLDER_MAPPING, folderMapping);
         put(p, BmaProperties.TARGET_MAX_MESSAGE_SIZE, maxMessageSize == null ? null : maxMessageSize.toString());
     }

@@ -14,6 +14,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -115,6 +117,28 @@ final class ImapSession implements AutoCloseable {
         }
         store();
         return capabilities.contains(capability);
+    }
+
+    /**
+     * The shorter of two NOOP round trips on {@code channel} (the open folder's connection, or the
+     * store's when none is open: never a new login); empty if the connection failed, which the
+     * next real command will meet and retry.
+     */
+    static Optional<Duration> roundTrip(IMAPFolder channel) {
+        long best = Long.MAX_VALUE;
+        try {
+            for (int i = 0; i < 2; i++) {
+                long t0 = System.nanoTime();
+                channel.doCommand(p -> {
+                    p.noop();
+                    return null;
+                });
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+        } catch (MessagingException e) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(best));
     }
 
     /** True if the next {@link #store()} reconnects (caller must reopen its folders). */

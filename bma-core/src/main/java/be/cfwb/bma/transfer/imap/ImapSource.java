@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -357,12 +358,26 @@ public final class ImapSource implements MailboxSource {
             if (statuses == null) {
                 list();
             }
-            IMAPFolder channel = open != null && open.isOpen() && !session.needsReconnect() ? open
-                    : (IMAPFolder) session.store().getDefaultFolder();
+            IMAPFolder channel = channel();
             return statuses.nothingAbove(name, uidValidity, highestUid,
                     (folder, items) -> (Status) channel.doCommand(p -> p.status(folder, items)));
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    /** The connection a folder holds if one is open, else the store's: a command here never logs in again. */
+    private IMAPFolder channel() throws MessagingException {
+        return open != null && open.isOpen() && !session.needsReconnect() ? open
+                : (IMAPFolder) session.store().getDefaultFolder();
+    }
+
+    @Override
+    public Optional<Duration> roundTrip() {
+        try {
+            return ImapSession.roundTrip(channel());
+        } catch (MessagingException e) {
+            return Optional.empty();
         }
     }
 

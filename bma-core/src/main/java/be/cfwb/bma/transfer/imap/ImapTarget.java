@@ -123,6 +123,15 @@ public final class ImapTarget implements MailboxTarget {
     }
 
     @Override
+    public Optional<Duration> roundTrip() {
+        try {
+            return ImapSession.roundTrip(commandFolder(selectedName != null ? selectedName : "INBOX"));
+        } catch (MessagingException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public AppendOutcome append(TargetFolder target, MessageToCopy message) {
         try {
             return appender.append(fullName(target), target, message);

@@ -10,9 +10,11 @@ import be.cfwb.bma.transfer.TransferException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +53,7 @@ final class FolderWorkers {
     }
 
     private final int connections;
+    private final Duration furtherFrom;
     private final Reconnecting first;
     private final Supplier<Reconnecting> more;
     private final BmaAddress mailbox;
@@ -59,11 +62,14 @@ final class FolderWorkers {
 
     /**
      * @param connections the workers at most, 1 to 8
+     * @param furtherFrom the round trip from which workers beyond the first are started (zero: always)
      * @param first       the mailbox's connections, already open
      * @param more        a further worker's connections, not yet open
      */
-    FolderWorkers(int connections, Reconnecting first, Supplier<Reconnecting> more, BmaAddress mailbox) {
+    FolderWorkers(int connections, Duration furtherFrom, Reconnecting first, Supplier<Reconnecting> more,
+                  BmaAddress mailbox) {
         this.connections = connections;
+        this.furtherFrom = furtherFrom;
         this.first = first;
         this.more = more;
         this.mailbox = mailbox;
@@ -90,7 +96,8 @@ final class FolderWorkers {
             isLight[i] = light.test(mappings.get(i));
         }
         List<Integer> heavy = IntStream.range(0, mappings.size()).filter(i -> !isLight[i]).boxed().toList();
-        int workers = Math.min(connections, heavy.size());
+        int wanted = Math.min(connections, heavy.size());
+        int workers = wanted > 1 && near() ? 1 : wanted;
         if (workers <= 1) {
             FolderCopy copy = copier.apply(first);
             for (FolderMapping m : mappings) {
@@ -155,6 +162,21 @@ final class FolderWorkers {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * True if both servers answer the mailbox's own connections within {@code furtherFrom}: no
+     * latency for further connections to hide, only their logins and sessions to pay.
+     */
+    private boolean near() {
+        if (furtherFrom.isZero()) {
+            return false;
+        }
+        Optional<Duration> roundTrip = first.roundTrip();
+        boolean near = roundTrip.isPresent() && roundTrip.get().compareTo(furtherFrom) < 0;
+        LOG.debug("{}: round trip {} against {}: {}", mailbox, roundTrip.map(Duration::toString).orElse("unknown"),
+                furtherFrom, near ? "one connection" : connections + " connections at most");
+        return near;
     }
 
     /** A further worker: opens its own connections, then takes folders until none are left. */

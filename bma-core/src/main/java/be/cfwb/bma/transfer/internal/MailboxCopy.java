@@ -75,7 +75,7 @@ public final class MailboxCopy {
         this.history = new MailboxHistory(ledger, mailbox);
         this.synced = SyncedFlags.load(ledger, mailbox);
         this.stale = new StaleCopies(connections, mailbox, pass);
-        this.workers = new FolderWorkers(settings.connectionsPerMailbox(), connections,
+        this.workers = new FolderWorkers(settings.connectionsPerMailbox(), settings.furtherConnectionsFrom(), connections,
                 () -> new Reconnecting(settings, this.listener, mailbox, true), mailbox);
     }
 

@@ -70,6 +70,22 @@ final class Reconnecting {
         return source != null && target != null;
     }
 
+    /**
+     * The longer of the source's and the target's round trip on these connections, or empty if
+     * either cannot tell (or is not connected): what further connections would have to hide.
+     */
+    Optional<Duration> roundTrip() {
+        if (!isConnected()) {
+            return Optional.empty();
+        }
+        Optional<Duration> from = source.roundTrip();
+        Optional<Duration> to = target.roundTrip();
+        if (from.isEmpty() || to.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(from.get().compareTo(to.get()) >= 0 ? from.get() : to.get());
+    }
+
     /** A message was copied or given up. */
     void madeProgress() {
         progress++;

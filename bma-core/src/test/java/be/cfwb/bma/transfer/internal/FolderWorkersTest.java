@@ -42,6 +42,9 @@ class FolderWorkersTest {
     /** Opened sessions, and the number of the open that is refused (0: none). */
     private final AtomicInteger opened = new AtomicInteger();
     private volatile int refuseFrom = Integer.MAX_VALUE;
+    /** What the stub sessions answer when asked their round trip, and how often they were asked. */
+    private volatile Optional<Duration> roundTrip = Optional.empty();
+    private final AtomicInteger roundTripsAsked = new AtomicInteger();
 
     private final TransferSettings settings = TransferSettings.builder()
             .source(m -> stub(MailboxSource.class))
@@ -60,7 +63,7 @@ class FolderWorkersTest {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         List<FolderReport> reports = new ArrayList<>();
 
-        new FolderWorkers(1, first, () -> {
+        new FolderWorkers(1, Duration.ZERO, first, () -> {
             throw new AssertionError("no further connection with one");
         }, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
             seen.add(m.source().path().encoded() + "@" + Thread.currentThread().getName());
@@ -81,7 +84,7 @@ class FolderWorkersTest {
         List<String> copied = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch together = new CountDownLatch(4);
 
-        new FolderWorkers(4, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
+        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
             threads.add(Thread.currentThread().getName());
             workers.add(w);
             together.countDown();
@@ -105,7 +108,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
         Reconnecting first = connected();
 
-        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
             assertThat(w).isSameAs(first);
             order.add(m.source().path().encoded());
             report.accept(report(m));
@@ -125,7 +128,7 @@ class FolderWorkersTest {
         LoginRefusedException refusal = new LoginRefusedException("Login refused: check the credentials", "imap://new",
                 MAILBOX.toString(), false);
 
-        assertThatThrownBy(() -> new FolderWorkers(3, connected(), this::unopened, MAILBOX).run(mappings,
+        assertThatThrownBy(() -> new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings,
                 m -> -index(m), m -> false, w -> (m, report) -> {
                     if (refused.get()) {
                         startedAfter.incrementAndGet();
@@ -153,7 +156,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
 
         // one folder with work among six: no further connection for it alone
-        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
                 m -> !m.source().path().encoded().equals("f3"), w -> (m, report) -> {
                     threads.add(Thread.currentThread().getName());
                     report.accept(report(m));
@@ -166,7 +169,7 @@ class FolderWorkersTest {
         // two folders with work: one further connection, and the light ones stay on the caller's
         threads.clear();
         reports.clear();
-        new FolderWorkers(4, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
                 m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), w -> (m, report) -> {
                     if (!Set.of("f1", "f4").contains(m.source().path().encoded())) {
                         assertThat(Thread.currentThread().getName()).isEqualTo(caller);
@@ -180,10 +183,67 @@ class FolderWorkersTest {
     }
 
     @Test
+    void nearServersGetOneConnectionWhateverTheSettingSays() {
+        roundTrip = Optional.of(Duration.ofMillis(1));
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        List<FolderReport> reports = new ArrayList<>();
+
+        new FolderWorkers(4, Duration.ofMillis(5), connected(), () -> {
+            throw new AssertionError("no further connection to servers 1 ms away");
+        }, MAILBOX).run(mappings(6), m -> index(m), m -> false, w -> (m, report) -> {
+            seen.add(Thread.currentThread().getName());
+            report.accept(report(m));
+        }, reports);
+
+        assertThat(seen).hasSize(6).containsOnly(Thread.currentThread().getName());
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+        assertThat(roundTripsAsked).as("asked of the source and the target once").hasValue(2);
+    }
+
+    @Test
+    void farOrUnmeasuredServersGetFurtherConnections() {
+        for (Optional<Duration> measured : List.of(Optional.of(Duration.ofMillis(20)), Optional.<Duration>empty())) {
+            roundTrip = measured;
+            Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+            CountDownLatch together = new CountDownLatch(3);
+            List<FolderReport> reports = new ArrayList<>();
+
+            new FolderWorkers(3, Duration.ofMillis(5), connected(), this::unopened, MAILBOX).run(mappings(3),
+                    m -> index(m), m -> false, w -> (m, report) -> {
+                        threads.add(Thread.currentThread().getName());
+                        together.countDown();
+                        await(together);
+                        report.accept(report(m));
+                    }, reports);
+
+            assertThat(threads).as("round trip %s", measured).hasSize(3);
+            assertThat(sources(reports)).containsExactly("f0", "f1", "f2");
+        }
+    }
+
+    @Test
+    void withNoThresholdTheRoundTripIsNotEvenMeasured() {
+        roundTrip = Optional.of(Duration.ofMillis(1));
+        Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+        CountDownLatch together = new CountDownLatch(2);
+
+        new FolderWorkers(2, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings(2), m -> index(m),
+                m -> false, w -> (m, report) -> {
+                    threads.add(Thread.currentThread().getName());
+                    together.countDown();
+                    await(together);
+                    report.accept(report(m));
+                }, new ArrayList<>());
+
+        assertThat(threads).hasSize(2);
+        assertThat(roundTripsAsked).hasValue(0);
+    }
+
+    @Test
     void theWaitsOfEveryConnectionAreSummed() {
         List<FolderReport> reports = new ArrayList<>();
         CountDownLatch together = new CountDownLatch(3);
-        FolderWorkers workers = new FolderWorkers(3, connected(), this::unopened, MAILBOX);
+        FolderWorkers workers = new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX);
 
         workers.run(mappings(3), m -> index(m), m -> false, w -> (m, report) -> {
             together.countDown();
@@ -235,9 +295,13 @@ class FolderWorkersTest {
 
     /** A session that does nothing, and says it waited out one throttling answer of a second. */
     @SuppressWarnings("unchecked")
-    private static <T> T stub(Class<T> type) {
+    private <T> T stub(Class<T> type) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> switch (method.getName()) {
             case "retryStats" -> new RetryStats(0, 1, Duration.ofSeconds(1));
+            case "roundTrip" -> {
+                roundTripsAsked.incrementAndGet();
+                yield roundTrip;
+            }
             case "toString" -> "stub " + type.getSimpleName();
             case "hashCode" -> System.identityHashCode(proxy);
             case "equals" -> proxy == args[0];

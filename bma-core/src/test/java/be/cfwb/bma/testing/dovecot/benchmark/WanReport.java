@@ -5,6 +5,7 @@ import be.cfwb.bma.testing.dovecot.benchmark.CorpusGenerator.Spec;
 import be.cfwb.bma.testing.dovecot.benchmark.TransferBenchmark.Measure;
 import be.cfwb.bma.testing.dovecot.benchmark.WanBenchmark.Rtt;
 import be.cfwb.bma.testing.dovecot.benchmark.WanBenchmark.Run;
+import be.cfwb.bma.transfer.TransferSettings;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,11 @@ final class WanReport {
                 .append("` (no MULTIAPPEND: one APPEND per message), `quota_max_mail_size = 35 MB`, ")
                 .append("`mail_max_userip_connections = ").append(exchangeConnections)
                 .append("` (per mailbox); dsync cannot write to it.\n")
+                .append("- The engine with the product's defaults (`bma.connectionsPerMailbox` 4, ")
+                .append("`bma.furtherConnectionsFromMs` ")
+                .append(TransferSettings.DEFAULT_FURTHER_CONNECTIONS_FROM.toMillis())
+                .append(": one connection per mailbox where both servers answer a NOOP faster, so at RTT 0) unless ")
+                .append("`-Dbma.benchmark.connectionsPerMailbox` says otherwise; the peers one connection per side.\n")
                 .append("- The engine's JVM first makes one unmeasured pass straight to a fresh target, so that the ")
                 .append("JIT compiles the copy path outside the measures (mbsync and doveadm are native programs).\n")
                 .append("- Client CPU: the engine's JVM (process CPU), the mbsync and doveadm processes' own; ")

@@ -1,0 +1,168 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.DovecotServer;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.testing.net.LatencyRelay;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a pass costs each server in logins, read from the Dovecots' own logs: one per connection
+ * the copy uses, however many folders that connection goes through. A login is the costliest
+ * thing a copy asks of the shared legacy server after the bytes themselves (a process and its
+ * mail set-up); a second login per connection (the store's and the open folder's) doubled it.
+ * Further connections open only to a server farther than {@code bma.furtherConnectionsFromMs}.
+ */
+@RequiresDovecot
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LoginsPerConnectionTest {
+
+    private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
+            FolderPath.of("Archives"), FolderPath.of("Projets", "2024"), FolderPath.of("Projets", "2025"));
+
+    private DovecotFixture oldServer;
+    private DovecotFixture newServer;
+    private FaultHarness h;
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    void start() {
+        oldServer = DovecotFixture.start(HierarchyStyle.SLASH);
+        newServer = DovecotFixture.start(HierarchyStyle.SLASH);
+        h = new FaultHarness(oldServer, newServer);
+    }
+
+    @AfterAll
+    void stop() {
+        if (oldServer != null) {
+            oldServer.close();
+        }
+        if (newServer != null) {
+            newServer.close();
+        }
+    }
+
+    @Test
+    void oneConnectionLogsInOnceOnEachServerForAWholeMailbox() {
+        BmaAddress a = seeded();
+        long oldBefore = logins(oldServer.server(), a);
+        long newBefore = logins(newServer.server(), a);
+
+        TransferReport first = pass(a, 1, Pass.PRESTAGE);
+        long oldAfterFirst = logins(oldServer.server(), a);
+        long newAfterFirst = logins(newServer.server(), a);
+        TransferReport rerun = pass(a, 1, Pass.FINAL);
+
+        assertThat(first.isComplete()).as(first.summary()).isTrue();
+        assertThat(first.copied()).isEqualTo(FOLDERS.size() * 3);
+        assertThat(oldAfterFirst - oldBefore).as("logins to the old server for five folders").isEqualTo(1);
+        assertThat(newAfterFirst - newBefore).as("logins to the new server for five folders").isEqualTo(1);
+        assertThat(rerun.copied()).as(rerun.summary()).isZero();
+        assertThat(logins(oldServer.server(), a) - oldAfterFirst).as("logins to the old server, final pass").isEqualTo(1);
+        h.assertVerified(temp, a);
+    }
+
+    @Test
+    void furtherConnectionsLogInOnceEach() {
+        BmaAddress a = seeded();
+        long oldBefore = logins(oldServer.server(), a);
+        long newBefore = logins(newServer.server(), a);
+
+        TransferReport first = pass(a, h.settings(temp.resolve("spool")).connectionsPerMailbox(3)
+                .furtherConnectionsFrom(Duration.ZERO), Pass.PRESTAGE);
+
+        assertThat(first.isComplete()).as(first.summary()).isTrue();
+        assertThat(first.copied()).isEqualTo(FOLDERS.size() * 3);
+        assertThat(logins(oldServer.server(), a) - oldBefore).as("logins to the old server, three connections")
+                .isEqualTo(3);
+        assertThat(logins(newServer.server(), a) - newBefore).as("logins to the new server, three connections")
+                .isEqualTo(3);
+        h.assertVerified(temp, a);
+    }
+
+    @Test
+    void furtherConnectionsOpenOnlyToAServerFartherThanTheThreshold() throws Exception {
+        BmaAddress near = seeded();
+        BmaAddress far = seeded();
+        long nearBefore = logins(newServer.server(), near);
+        long farBefore = logins(newServer.server(), far);
+        Duration threshold = Duration.ofMillis(15);
+
+        TransferReport nearCopy = pass(near, h.settings(temp.resolve("spool")).connectionsPerMailbox(3)
+                .furtherConnectionsFrom(threshold), Pass.PRESTAGE);
+        TransferReport farCopy;
+        try (LatencyRelay wan = LatencyRelay.start(newServer.server().imapPort(), Duration.ofMillis(30))) {
+            ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + wan.port(), "the new server 30 ms away");
+            farCopy = pass(far, FaultHarness.settings(oldServer.imapEndpoint(), target, temp.resolve("spool"))
+                    .connectionsPerMailbox(3).furtherConnectionsFrom(threshold), Pass.PRESTAGE);
+        }
+
+        assertThat(nearCopy.copied()).as(nearCopy.summary()).isEqualTo(FOLDERS.size() * 3);
+        assertThat(farCopy.copied()).as(farCopy.summary()).isEqualTo(FOLDERS.size() * 3);
+        assertThat(logins(newServer.server(), near) - nearBefore).as("a loopback server: one connection").isEqualTo(1);
+        assertThat(logins(newServer.server(), far) - farBefore).as("30 ms away: three connections").isEqualTo(3);
+        h.assertVerified(temp, near);
+        h.assertVerified(temp, far);
+    }
+
+    private BmaAddress seeded() {
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int f = 0; f < FOLDERS.size(); f++) {
+                for (int i = 0; i < 3; i++) {
+                    s.append(FOLDERS.get(f), TestMessage.builder().subject("f" + f + " m" + i)
+                                    .messageId("logins-f" + f + "m" + i + "@x").attachment(30_000, f * 10L + i).build(),
+                            flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(f * 10L + i));
+                }
+            }
+        }
+        return a;
+    }
+
+    private TransferReport pass(BmaAddress a, int connections, Pass pass) {
+        return pass(a, h.settings(temp.resolve("spool")).connectionsPerMailbox(connections), pass);
+    }
+
+    private TransferReport pass(BmaAddress a, TransferSettings.Builder settings, Pass pass) {
+        try (Ledger ledger = Ledger.open(temp.resolve("ledger-" + a.localPart()), FaultHarness.CLOCK)) {
+            return FaultHarness.run(settings.build(), ledger, pass, a);
+        }
+    }
+
+    /** The logins for {@code mailbox} the server has logged so far (a master login names the mailbox as user). */
+    private static long logins(DovecotServer server, BmaAddress mailbox) {
+        try (Stream<String> lines = Files.lines(server.logFile())) {
+            return lines.filter(l -> l.contains("Login: user=<" + mailbox + ">")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
