@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One authenticated IMAP connection for one mailbox, shared code of source and target:
@@ -120,11 +121,13 @@ final class ImapSession implements AutoCloseable {
     }
 
     /**
-     * The shorter of two NOOP round trips on {@code channel} (the open folder's connection, or the
-     * store's when none is open: never a new login); empty if the connection failed, which the
+     * The shortest round trip to this server in the run: two NOOPs on {@code channel} (the open
+     * folder's connection, or the store's when none is open: never a new login), and every earlier
+     * measure of the server's other sessions. A loaded machine only ever adds to a round trip, so
+     * the shortest seen is the nearest to the network's. Empty if the connection failed, which the
      * next real command will meet and retry.
      */
-    static Optional<Duration> roundTrip(IMAPFolder channel) {
+    Optional<Duration> roundTrip(IMAPFolder channel) {
         long best = Long.MAX_VALUE;
         try {
             for (int i = 0; i < 2; i++) {
@@ -138,7 +141,7 @@ final class ImapSession implements AutoCloseable {
         } catch (MessagingException e) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos(best));
+        return Optional.of(Duration.ofNanos(sessions.shortestRoundTrip(best)));
     }
 
     /** True if the next {@link #store()} reconnects (caller must reopen its folders). */
@@ -337,6 +340,7 @@ final class ImapSession implements AutoCloseable {
     static final class Sessions {
         private final ImapEndpoint endpoint;
         private final Map<Login, Session> byLogin = new EnumMap<>(Login.class);
+        private final AtomicLong shortestRoundTrip = new AtomicLong(Long.MAX_VALUE);
 
         Sessions(ImapEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -348,6 +352,11 @@ final class ImapSession implements AutoCloseable {
 
         String protocol() {
             return endpoint.tls() ? "imaps" : "imap";
+        }
+
+        /** The shortest of {@code nanos} and the round trips measured before on this endpoint. */
+        long shortestRoundTrip(long nanos) {
+            return shortestRoundTrip.accumulateAndGet(nanos, Math::min);
         }
 
         synchronized Session session(Login login) {

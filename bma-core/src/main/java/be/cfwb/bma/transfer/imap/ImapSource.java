@@ -375,7 +375,7 @@ public final class ImapSource implements MailboxSource {
     @Override
     public Optional<Duration> roundTrip() {
         try {
-            return ImapSession.roundTrip(channel());
+            return session.roundTrip(channel());
         } catch (MessagingException e) {
             return Optional.empty();
         }

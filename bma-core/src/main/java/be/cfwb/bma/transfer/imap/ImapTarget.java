@@ -96,10 +96,10 @@ public final class ImapTarget implements MailboxTarget {
             return selected;
         }
         closeSelected();
-        IMAPFolder folder = (IMAPFolder) session.store().getFolder(name);
-        if (!folder.exists()) {
+        if (!folders.exists(name)) {
             return null;
         }
+        IMAPFolder folder = (IMAPFolder) session.store().getFolder(name);
         folder.open(Folder.READ_WRITE);
         selected = folder;
         selectedName = name;
@@ -125,7 +125,7 @@ public final class ImapTarget implements MailboxTarget {
     @Override
     public Optional<Duration> roundTrip() {
         try {
-            return ImapSession.roundTrip(commandFolder(selectedName != null ? selectedName : "INBOX"));
+            return session.roundTrip(commandFolder(selectedName != null ? selectedName : "INBOX"));
         } catch (MessagingException e) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import be.cfwb.bma.transfer.TransferException;
 
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ final class TargetFolders {
 
     private final ImapSession session;
     private Map<SpecialUse, String> wellKnown;
+    /** The folders the session's one {@code LIST "" "*"} found, and those it created since. */
     private final Set<String> ensured = new HashSet<>();
+    private boolean listed;
 
     TargetFolders(ImapSession session) {
         this.session = session;
@@ -55,10 +58,27 @@ final class TargetFolders {
         if (use == SpecialUse.INBOX) {
             return "INBOX";
         }
-        if (wellKnown == null) {
-            wellKnown = listWellKnown();
-        }
+        listOnce();
         return wellKnown.get(use);
+    }
+
+    /**
+     * Every folder of the mailbox, in one {@code LIST "" "*"} per session: the well-known ones
+     * found, and the names kept so that a folder known to exist costs no round trip before its
+     * SELECT, and a missing one only its CREATE.
+     */
+    private void listOnce() throws MessagingException {
+        if (!listed) {
+            wellKnown = listWellKnown();
+            listed = true;
+        }
+    }
+
+    /** True if the folder exists: listed or created in this session, else asked (one LIST). */
+    boolean exists(String fullName) throws MessagingException {
+        listOnce();
+        return fullName.equalsIgnoreCase("INBOX") || ensured.contains(fullName)
+                || session.store().getFolder(fullName).exists();
     }
 
     private Map<SpecialUse, String> listWellKnown() throws MessagingException {
@@ -67,6 +87,7 @@ final class TargetFolders {
         char sep = separator();
         for (Folder f : session.store().getDefaultFolder().list("*")) {
             IMAPFolder folder = (IMAPFolder) f;
+            ensured.add(folder.getFullName());
             for (String attribute : folder.getAttributes()) {
                 SpecialUse.ofAttribute(attribute).ifPresent(u -> byAttribute.putIfAbsent(u, folder.getFullName()));
             }
@@ -90,10 +111,32 @@ final class TargetFolders {
         return resolved;
     }
 
+    /**
+     * One {@code CREATE}, where Angus's {@code Folder.create} adds three LISTs. A refusal is no
+     * failure if the folder exists after all (another connection of the mailbox created it, or the
+     * listing missed it): asked then, not before.
+     */
+    private void create(String name) throws MessagingException {
+        IMAPFolder store = (IMAPFolder) session.store().getDefaultFolder();
+        Object refused = store.doCommand(p -> {
+            try {
+                p.create(name);
+                return null;
+            } catch (CommandFailedException e) {
+                return e;
+            }
+        });
+        if (refused != null && !session.store().getFolder(name).exists()) {
+            throw TransferException.permanent("The target refused to create folder '" + name + "' in "
+                    + session.mailbox() + ": " + ((CommandFailedException) refused).getMessage(), null);
+        }
+    }
+
     /** Creates the folder and its missing parents. */
     void ensure(TargetFolder folder) {
         try {
             String full = fullName(folder);
+            listOnce();
             if (ensured.contains(full)) {
                 return;
             }
@@ -106,12 +149,7 @@ final class TargetFolders {
                 if (ensured.contains(n) || n.equalsIgnoreCase("INBOX")) {
                     continue;
                 }
-                Folder f = session.store().getFolder(n);
-                // Refused because another connection of this mailbox created it meanwhile is not refused.
-                if (!f.exists() && !f.create(Folder.HOLDS_MESSAGES | Folder.HOLDS_FOLDERS) && !f.exists()) {
-                    throw TransferException.permanent("The target refused to create folder '" + n + "' in "
-                            + session.mailbox(), null);
-                }
+                create(n);
                 ensured.add(n);
             }
             ensured.add(full);

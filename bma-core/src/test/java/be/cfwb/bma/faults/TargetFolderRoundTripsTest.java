@@ -1,0 +1,119 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.ledger.Ledger;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What preparing the target's folders costs in commands, each a round trip over a WAN: one
+ * {@code LIST "" "*"} per session, then a {@code CREATE} per missing folder (and missing parent)
+ * and a {@code SELECT} per folder copied into; nothing for a folder the listing found. Angus's
+ * own {@code exists()} and {@code create()} took four LISTs and a CREATE for each new folder.
+ */
+@RequiresDovecot
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TargetFolderRoundTripsTest {
+
+    private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
+            FolderPath.of("Projets", "2024"), FolderPath.of("Projets", "2025"));
+
+    private DovecotFixture oldServer;
+    private DovecotFixture newServer;
+    private FaultHarness h;
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    void start() {
+        oldServer = DovecotFixture.start(HierarchyStyle.SLASH);
+        newServer = DovecotFixture.start(HierarchyStyle.SLASH);
+        h = new FaultHarness(oldServer, newServer);
+    }
+
+    @AfterAll
+    void stop() {
+        if (oldServer != null) {
+            oldServer.close();
+        }
+        if (newServer != null) {
+            newServer.close();
+        }
+    }
+
+    @Test
+    void newFoldersCostOneCreateEachAndKnownOnesNothingBeforeTheirSelect() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a, 0);
+        TransferReport first;
+        TransferReport second;
+        int[] firstCounts;
+        int[] secondCounts;
+        try (Ledger ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK)) {
+            try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+                first = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
+                firstCounts = counts(target);
+            }
+            seed(a, 1);
+            try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+                second = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
+                secondCounts = counts(target);
+            }
+        }
+
+        assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 2);
+        // Sent, Projets, Projets/2024, Projets/2025 created (the INBOX is there); five folders
+        // selected, the empty parent Projets among them
+        assertThat(firstCounts).as("CREATE, LIST, SELECT on a fresh target").containsExactly(4, 2, 5);
+        assertThat(second.copied()).as(second.summary()).isEqualTo(FOLDERS.size() * 2);
+        assertThat(secondCounts).as("CREATE, LIST, SELECT once the folders exist").containsExactly(0, 2, FOLDERS.size());
+        h.assertVerified(temp, a);
+        for (FolderPath f : FOLDERS) {
+            h.assertCopiedByteForByte(a, f);
+        }
+    }
+
+    private TransferSettings settings(ThrottlingImapProxy target) {
+        return FaultHarness.settings(oldServer.imapEndpoint(),
+                        ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "counted target"), temp.resolve("spool"))
+                .parallelism(1).connectionsPerMailbox(1).build();
+    }
+
+    private static int[] counts(ThrottlingImapProxy target) {
+        return new int[] {target.forwarded("CREATE"), target.forwarded("LIST"), target.forwarded("SELECT")};
+    }
+
+    private void seed(BmaAddress a, int round) {
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int f = 0; f < FOLDERS.size(); f++) {
+                for (int i = 0; i < 2; i++) {
+                    s.append(FOLDERS.get(f), TestMessage.builder().subject("r" + round + " f" + f + " m" + i)
+                                    .messageId("rt-r" + round + "f" + f + "m" + i + "@x").attachment(5_000, f * 10L + i)
+                                    .build(), flags("\\Seen"),
+                            Instant.parse("2024-10-01T08:00:00Z").plusSeconds(round * 100L + f * 10L + i));
+                }
+            }
+        }
+    }
+}
