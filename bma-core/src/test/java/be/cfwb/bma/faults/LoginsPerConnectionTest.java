@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.DovecotFixture;
@@ -15,16 +14,11 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,33 +35,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Further connections open only to a server farther than {@code bma.furtherConnectionsFromMs}.
  */
 @RequiresDovecot
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LoginsPerConnectionTest {
+class LoginsPerConnectionTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
 
     private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
             FolderPath.of("Archives"), FolderPath.of("Projets", "2024"), FolderPath.of("Projets", "2025"));
 
-    private DovecotFixture oldServer;
-    private DovecotFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    void start() {
-        oldServer = DovecotFixture.start(HierarchyStyle.SLASH);
-        newServer = DovecotFixture.start(HierarchyStyle.SLASH);
-        h = new FaultHarness(oldServer, newServer);
+    @Override
+    protected DovecotFixture startOld() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
     }
 
-    @AfterAll
-    void stop() {
-        if (oldServer != null) {
-            oldServer.close();
-        }
-        if (newServer != null) {
-            newServer.close();
-        }
+    @Override
+    protected DovecotFixture startNew() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
     }
 
     @Test
@@ -152,9 +132,7 @@ class LoginsPerConnectionTest {
     }
 
     private TransferReport pass(BmaAddress a, TransferSettings.Builder settings, Pass pass) {
-        try (Ledger ledger = Ledger.open(temp.resolve("ledger-" + a.localPart()), FaultHarness.CLOCK)) {
-            return FaultHarness.run(settings.build(), ledger, pass, a);
-        }
+        return FaultHarness.run(settings.build(), ledger, pass, a);
     }
 
     /** The logins for {@code mailbox} the server has logged so far (a master login names the mailbox as user). */

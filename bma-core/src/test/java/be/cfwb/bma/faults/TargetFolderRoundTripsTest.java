@@ -1,7 +1,6 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.DovecotFixture;
@@ -13,13 +12,8 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -33,33 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own {@code exists()} and {@code create()} took four LISTs and a CREATE for each new folder.
  */
 @RequiresDovecot
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TargetFolderRoundTripsTest {
+class TargetFolderRoundTripsTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
 
     private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
             FolderPath.of("Projets", "2024"), FolderPath.of("Projets", "2025"));
 
-    private DovecotFixture oldServer;
-    private DovecotFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    void start() {
-        oldServer = DovecotFixture.start(HierarchyStyle.SLASH);
-        newServer = DovecotFixture.start(HierarchyStyle.SLASH);
-        h = new FaultHarness(oldServer, newServer);
+    @Override
+    protected DovecotFixture startOld() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
     }
 
-    @AfterAll
-    void stop() {
-        if (oldServer != null) {
-            oldServer.close();
-        }
-        if (newServer != null) {
-            newServer.close();
-        }
+    @Override
+    protected DovecotFixture startNew() {
+        return DovecotFixture.start(HierarchyStyle.SLASH);
     }
 
     @Test
@@ -70,16 +50,14 @@ class TargetFolderRoundTripsTest {
         TransferReport second;
         int[] firstCounts;
         int[] secondCounts;
-        try (Ledger ledger = Ledger.open(temp.resolve("ledger"), FaultHarness.CLOCK)) {
-            try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
-                first = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
-                firstCounts = counts(target);
-            }
-            seed(a, 1);
-            try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
-                second = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
-                secondCounts = counts(target);
-            }
+        try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+            first = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
+            firstCounts = counts(target);
+        }
+        seed(a, 1);
+        try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+            second = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
+            secondCounts = counts(target);
         }
 
         assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 2);
