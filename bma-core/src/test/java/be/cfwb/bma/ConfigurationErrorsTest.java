@@ -129,6 +129,12 @@ class ConfigurationErrorsTest {
                 new Case(BmaProperties.CONNECTIONS_PER_MAILBOX + " range", () -> transfer(Map.of(
                         BmaProperties.CONNECTIONS_PER_MAILBOX, "12")),
                         List.of(BmaProperties.CONNECTIONS_PER_MAILBOX, "12", "1 to 8"), List.of()),
+                new Case(BmaProperties.FURTHER_CONNECTIONS_FROM_MS + " range", () -> transfer(Map.of(
+                        BmaProperties.FURTHER_CONNECTIONS_FROM_MS, "-5")),
+                        List.of(BmaProperties.FURTHER_CONNECTIONS_FROM_MS, "-5", "0 (always) to 10000 ms"), List.of()),
+                new Case(BmaProperties.FURTHER_CONNECTIONS_FROM_MS, () -> transfer(Map.of(
+                        BmaProperties.FURTHER_CONNECTIONS_FROM_MS, "5ms")),
+                        List.of(BmaProperties.FURTHER_CONNECTIONS_FROM_MS, "'5ms'"), List.of()),
                 new Case(BmaProperties.FOLDER_MAPPING, () -> transfer(Map.of(BmaProperties.FOLDER_MAPPING, "flat")),
                         List.of(BmaProperties.FOLDER_MAPPING, "'flat'", "exchange", "preserve"), List.of()),
                 new Case(BmaProperties.TARGET_MAX_MESSAGE_SIZE, () -> transfer(Map.of(BmaProperties.TARGET_MAX_MESSAGE_SIZE, "35MB")),
