@@ -71,6 +71,32 @@ class LoginsPerConnectionTest extends TwoServerTestBase<DovecotFixture, DovecotF
     }
 
     @Test
+    void aRerunWithNewMailInOneFolderLogsInOnceOnAServerWithoutListStatus() {
+        // Without LIST-STATUS, each folder's "anything new?" is a STATUS: asked while the folder
+        // with new mail is open, it must go over that folder's connection, not a second login.
+        try (DovecotFixture legacy = DovecotFixture.of(DovecotServer.builder().hierarchy(HierarchyStyle.SLASH)
+                .imapCapability("IMAP4rev1 SASL-IR ID ENABLE IDLE LITERAL+ UIDPLUS NAMESPACE CHILDREN UNSELECT").start())) {
+            FaultHarness legacyHarness = new FaultHarness(legacy, newServer);
+            BmaAddress a = legacyHarness.newMailbox();
+            seed(legacyHarness, a, "first");
+            TransferReport first = FaultHarness.run(legacyHarness.settings(temp.resolve("spool")).connectionsPerMailbox(1)
+                    .build(), ledger, Pass.PRESTAGE, a);
+            try (MailboxSeeder s = legacyHarness.seeder(a)) {
+                s.append(FolderPath.inbox(), TestMessage.builder().subject("new").messageId("logins-new@x")
+                        .attachment(30_000, 99).build(), flags("\\Seen"), Instant.parse("2024-10-02T08:00:00Z"));
+            }
+            long before = logins(legacy.server(), a);
+
+            TransferReport rerun = FaultHarness.run(legacyHarness.settings(temp.resolve("spool"))
+                    .connectionsPerMailbox(1).build(), ledger, Pass.PRESTAGE, a);
+
+            assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 3);
+            assertThat(rerun.copied()).as(rerun.summary()).isEqualTo(1);
+            assertThat(logins(legacy.server(), a) - before).as("logins to the old server, rerun").isEqualTo(1);
+        }
+    }
+
+    @Test
     void furtherConnectionsLogInOnceEach() {
         BmaAddress a = seeded();
         long oldBefore = logins(oldServer.server(), a);
@@ -115,16 +141,20 @@ class LoginsPerConnectionTest extends TwoServerTestBase<DovecotFixture, DovecotF
 
     private BmaAddress seeded() {
         BmaAddress a = h.newMailbox();
-        try (MailboxSeeder s = h.seeder(a)) {
+        seed(h, a, "logins");
+        return a;
+    }
+
+    private static void seed(FaultHarness harness, BmaAddress a, String prefix) {
+        try (MailboxSeeder s = harness.seeder(a)) {
             for (int f = 0; f < FOLDERS.size(); f++) {
                 for (int i = 0; i < 3; i++) {
                     s.append(FOLDERS.get(f), TestMessage.builder().subject("f" + f + " m" + i)
-                                    .messageId("logins-f" + f + "m" + i + "@x").attachment(30_000, f * 10L + i).build(),
+                                    .messageId(prefix + "-f" + f + "m" + i + "@x").attachment(30_000, f * 10L + i).build(),
                             flags("\\Seen"), Instant.parse("2024-10-01T08:00:00Z").plusSeconds(f * 10L + i));
                 }
             }
         }
-        return a;
     }
 
     private TransferReport pass(BmaAddress a, int connections, Pass pass) {

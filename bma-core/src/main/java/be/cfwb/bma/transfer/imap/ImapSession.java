@@ -121,15 +121,24 @@ final class ImapSession implements AutoCloseable {
     }
 
     /**
-     * The shortest round trip to this server in the run: two NOOPs on {@code channel} (the open
-     * folder's connection, or the store's when none is open: never a new login), and every earlier
-     * measure of the server's other sessions. A loaded machine only ever adds to a round trip, so
-     * the shortest seen is the nearest to the network's. Empty if the connection failed, which the
-     * next real command will meet and retry.
+     * Where a command that needs no particular folder goes: the connection {@code open} holds if it
+     * is open, else the store's. Never a new login: while a folder holds the store's connection,
+     * Angus would log in again for a store command.
      */
-    Optional<Duration> roundTrip(IMAPFolder channel) {
+    IMAPFolder channel(IMAPFolder open) throws MessagingException {
+        return open != null && open.isOpen() && !needsReconnect() ? open : (IMAPFolder) store().getDefaultFolder();
+    }
+
+    /**
+     * The shortest round trip to this server in the run: two NOOPs on the {@link #channel} of
+     * {@code open}, and every earlier measure of the server's other sessions. A loaded machine only
+     * ever adds to a round trip, so the shortest seen is the nearest to the network's. Empty if the
+     * connection failed, which the next real command will meet and retry.
+     */
+    Optional<Duration> roundTrip(IMAPFolder open) {
         long best = Long.MAX_VALUE;
         try {
+            IMAPFolder channel = channel(open);
             for (int i = 0; i < 2; i++) {
                 long t0 = System.nanoTime();
                 channel.doCommand(p -> {

@@ -358,7 +358,7 @@ public final class ImapSource implements MailboxSource {
             if (statuses == null) {
                 list();
             }
-            IMAPFolder channel = channel();
+            IMAPFolder channel = session.channel(open);
             return statuses.nothingAbove(name, uidValidity, highestUid,
                     (folder, items) -> (Status) channel.doCommand(p -> p.status(folder, items)));
         } catch (MessagingException e) {
@@ -366,19 +366,9 @@ public final class ImapSource implements MailboxSource {
         }
     }
 
-    /** The connection a folder holds if one is open, else the store's: a command here never logs in again. */
-    private IMAPFolder channel() throws MessagingException {
-        return open != null && open.isOpen() && !session.needsReconnect() ? open
-                : (IMAPFolder) session.store().getDefaultFolder();
-    }
-
     @Override
     public Optional<Duration> roundTrip() {
-        try {
-            return session.roundTrip(channel());
-        } catch (MessagingException e) {
-            return Optional.empty();
-        }
+        return session.roundTrip(open);
     }
 
     @Override

@@ -124,11 +124,7 @@ public final class ImapTarget implements MailboxTarget {
 
     @Override
     public Optional<Duration> roundTrip() {
-        try {
-            return session.roundTrip(commandFolder(selectedName != null ? selectedName : "INBOX"));
-        } catch (MessagingException e) {
-            return Optional.empty();
-        }
+        return session.roundTrip(selected);
     }
 
     @Override
