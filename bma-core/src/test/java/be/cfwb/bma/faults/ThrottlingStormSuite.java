@@ -229,8 +229,10 @@ abstract class ThrottlingStormSuite extends TwoServerTestBase<MailServerFixture,
         FolderPath blocked = FolderPath.of("Bloque");
         BmaAddress stuck = seeded(4, blocked);
         BmaAddress other = seeded(4);
-        // Every SELECT or EXAMINE of that one folder on the target, for ever.
-        toNew.storm(ThrottlingImapProxy.Storm.of(1, SUGGESTED, "SELECT", "EXAMINE").forever().matching("Bloque"));
+        // Every SELECT, EXAMINE or APPEND of that one folder on the target, for ever (a folder
+        // the pass has just created is not selected: its first attempt meets the APPEND).
+        toNew.storm(ThrottlingImapProxy.Storm.of(1, SUGGESTED, "SELECT", "EXAMINE", "APPEND").forever()
+                .matching("Bloque"));
 
         TransferReport report = run(throughProxies().retries(4, DEFAULT_BACKOFF).build(), stuck, other);
 

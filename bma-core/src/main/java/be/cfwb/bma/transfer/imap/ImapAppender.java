@@ -32,20 +32,14 @@ import java.util.function.ObjIntConsumer;
  */
 final class ImapAppender {
 
-    /** The folder object a command on {@code name} is sent through. */
-    @FunctionalInterface
-    interface Folders {
-        IMAPFolder commandFolder(String name) throws MessagingException;
-    }
-
     private final ImapSession session;
-    private final Folders folders;
+    private final TargetFolders.Channel channel;
     /** Throttled answers whose wait another's retry covered (several in one pipelined window). */
     private int sharedThrottled;
 
-    ImapAppender(ImapSession session, Folders folders) {
+    ImapAppender(ImapSession session, TargetFolders.Channel channel) {
         this.session = session;
-        this.folders = folders;
+        this.channel = channel;
     }
 
     int sharedThrottled() {
@@ -59,7 +53,7 @@ final class ImapAppender {
             return AppendOutcome.rejected("too large for IMAP APPEND: " + total + " bytes");
         }
         try {
-            IMAPFolder folder = folders.commandFolder(name);
+            IMAPFolder folder = channel.get();
             Flags flags = ImapFlags.toFlags(message.flags());
             Date date = Date.from(message.internalDate());
             Literal literal = new StreamingLiteral(header, message, (int) total);
@@ -100,7 +94,7 @@ final class ImapAppender {
             }
         }
         try {
-            IMAPFolder folder = folders.commandFolder(name);
+            IMAPFolder folder = channel.get();
             if (session.hasCapability("MULTIAPPEND") && total <= Integer.MAX_VALUE) {
                 multiAppend(folder, name, target, messages, headers, done);
             } else if (session.hasCapability("LITERAL+")) {

@@ -44,7 +44,7 @@ public final class ImapTarget implements MailboxTarget {
 
     private ImapTarget(ImapSession session) {
         this.session = session;
-        this.folders = new TargetFolders(session);
+        this.folders = new TargetFolders(session, this::commandFolder);
         this.listing = new TargetListing(session.mailbox());
         this.appender = new ImapAppender(session, this::commandFolder);
     }
@@ -67,7 +67,7 @@ public final class ImapTarget implements MailboxTarget {
     @Override
     public Optional<Character> reservedNameCharacter() {
         try {
-            char c = session.separator();
+            char c = folders.serverSeparator();
             return c == 0 ? Optional.empty() : Optional.of(c);
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the hierarchy separator of " + mailbox(), e);
@@ -81,10 +81,6 @@ public final class ImapTarget implements MailboxTarget {
 
     @Override
     public void ensureFolder(TargetFolder folder) {
-        // A folder's copy starts here: the previous folder is done, and closing it lets the LIST
-        // and CREATE below reuse its connection (while a folder holds it, the store would log in
-        // a second time).
-        closeSelected();
         folders.ensure(folder);
     }
 
@@ -109,17 +105,24 @@ public final class ImapTarget implements MailboxTarget {
     @Override
     public List<TargetMessage> messages(TargetFolder target) {
         try {
-            IMAPFolder folder = select(fullName(target));
+            String name = fullName(target);
+            if (folders.takeCreatedEmpty(name)) {
+                return List.of(); // this session created it a moment ago: no SELECT, no listing
+            }
+            IMAPFolder folder = select(name);
             return folder == null ? List.of() : listing.list(folder, target);
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the messages of " + target + " in " + mailbox(), e);
         }
     }
 
-    /** The folder a command on {@code name} goes through: the selected one if it is that, else a closed one. */
-    private IMAPFolder commandFolder(String name) throws MessagingException {
-        return selected != null && name.equals(selectedName) && selected.isOpen() && !session.needsReconnect()
-                ? selected : (IMAPFolder) session.store().getFolder(name);
+    /**
+     * The folder a command that names its mailbox (APPEND, LIST, CREATE) goes through: the selected
+     * one, whichever it is (IMAP allows them in the selected state), else the store's. Neither
+     * costs an UNSELECT nor a second login.
+     */
+    private IMAPFolder commandFolder() throws MessagingException {
+        return session.channel(selected);
     }
 
     @Override

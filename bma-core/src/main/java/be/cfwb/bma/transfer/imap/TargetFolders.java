@@ -5,12 +5,13 @@ import be.cfwb.bma.transfer.SpecialUse;
 import be.cfwb.bma.transfer.TargetFolder;
 import be.cfwb.bma.transfer.TransferException;
 
-import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,23 +23,42 @@ import java.util.regex.Pattern;
  * The target's folders by name: a {@link TargetFolder}'s full IMAP name, its well-known base
  * found by SPECIAL-USE, else by its names in FR/NL/EN/DE (an Exchange mailbox in French calls
  * Sent Items {@code Éléments envoyés}), else Exchange's English name; and folders created with
- * their parents. What was listed or created is remembered for the life of the session.
+ * their parents. What was listed or created is remembered for the life of the session. Every
+ * command goes over the connection the target's selected folder holds, if any: IMAP allows LIST
+ * and CREATE in the selected state, and Angus would log in again for a store command meanwhile.
  */
 final class TargetFolders {
 
+    /** The folder object a command that needs no particular folder is sent through. */
+    @FunctionalInterface
+    interface Channel {
+        IMAPFolder get() throws MessagingException;
+    }
+
     private final ImapSession session;
+    private final Channel channel;
     private Map<SpecialUse, String> wellKnown;
     /** The folders the session's one {@code LIST "" "*"} found, and those it created since. */
     private final Set<String> ensured = new HashSet<>();
+    /** Folders this session's CREATE made and whose (empty) contents nobody has asked for yet. */
+    private final Set<String> createdUnread = new HashSet<>();
     private boolean listed;
 
-    TargetFolders(ImapSession session) {
+    TargetFolders(ImapSession session, Channel channel) {
         this.session = session;
+        this.channel = channel;
     }
 
+    /** The separator names are joined with: the server's, {@code /} where it has none. */
     char separator() throws MessagingException {
-        char c = session.separator();
+        char c = serverSeparator();
         return c == 0 ? '/' : c;
+    }
+
+    /** The server's hierarchy separator, 0 if it has none; learnt from the session's one listing. */
+    char serverSeparator() throws MessagingException {
+        listOnce();
+        return session.separator();
     }
 
     /** The full IMAP name of a target folder, resolving its well-known base. */
@@ -77,28 +97,49 @@ final class TargetFolders {
     /** True if the folder exists: listed or created in this session, else asked (one LIST). */
     boolean exists(String fullName) throws MessagingException {
         listOnce();
-        return fullName.equalsIgnoreCase("INBOX") || ensured.contains(fullName)
-                || session.store().getFolder(fullName).exists();
+        return fullName.equalsIgnoreCase("INBOX") || ensured.contains(fullName) || listed(fullName);
+    }
+
+    /**
+     * True, once, if this session created the folder and its contents were not asked for since:
+     * it is then known to be empty without a SELECT and a listing (two round trips). Asked once
+     * because the caller fills it next; a second attempt at the folder lists what is there.
+     */
+    boolean takeCreatedEmpty(String fullName) {
+        return createdUnread.remove(fullName);
+    }
+
+    /**
+     * One {@code LIST "" name}: true if the server has that folder, its name in any case (Exchange
+     * matches folder names regardless of case, and so do some Dovecot set-ups).
+     */
+    private boolean listed(String fullName) throws MessagingException {
+        ListInfo[] found = (ListInfo[]) channel.get().doCommand(p -> p.list("", fullName));
+        return found != null && Arrays.stream(found).anyMatch(f -> f.name.equalsIgnoreCase(fullName));
     }
 
     private Map<SpecialUse, String> listWellKnown() throws MessagingException {
         Map<SpecialUse, String> byAttribute = new EnumMap<>(SpecialUse.class);
         Map<SpecialUse, String> byName = new EnumMap<>(SpecialUse.class);
-        char sep = separator();
-        for (Folder f : session.store().getDefaultFolder().list("*")) {
-            IMAPFolder folder = (IMAPFolder) f;
-            ensured.add(folder.getFullName());
-            for (String attribute : folder.getAttributes()) {
-                SpecialUse.ofAttribute(attribute).ifPresent(u -> byAttribute.putIfAbsent(u, folder.getFullName()));
+        ListInfo[] folders = (ListInfo[]) channel.get().doCommand(p -> p.list("", "*"));
+        folders = folders == null ? new ListInfo[0] : folders;
+        Arrays.stream(folders).filter(f -> f.name.equalsIgnoreCase("INBOX")).findFirst()
+                .ifPresent(inbox -> session.knownSeparator(inbox.separator)); // spares the LIST "" "" that asks it
+        char c = session.separator();
+        char sep = c == 0 ? '/' : c;
+        for (ListInfo folder : folders) {
+            ensured.add(folder.name);
+            for (String attribute : folder.attrs) {
+                SpecialUse.ofAttribute(attribute).ifPresent(u -> byAttribute.putIfAbsent(u, folder.name));
             }
-            String[] parts = folder.getFullName().split(Pattern.quote(String.valueOf(sep)));
+            String[] parts = folder.name.split(Pattern.quote(String.valueOf(sep)));
             boolean topOrUnderInbox = parts.length == 1 || (parts.length == 2 && parts[0].equalsIgnoreCase("INBOX"));
             if (topOrUnderInbox) {
                 String name = parts[parts.length - 1];
                 FolderMapper.specialUseByName(name).ifPresent(u -> {
                     // Exchange's own name wins over a look-alike a user created.
                     if (name.equalsIgnoreCase(u.exchangeName()) || !byName.containsKey(u)) {
-                        byName.put(u, folder.getFullName());
+                        byName.put(u, folder.name);
                     }
                 });
             }
@@ -114,11 +155,10 @@ final class TargetFolders {
     /**
      * One {@code CREATE}, where Angus's {@code Folder.create} adds three LISTs. A refusal is no
      * failure if the folder exists after all (another connection of the mailbox created it, or the
-     * listing missed it): asked then, not before.
+     * listing missed it): asked then, not before. True if this CREATE made the folder.
      */
-    private void create(String name) throws MessagingException {
-        IMAPFolder store = (IMAPFolder) session.store().getDefaultFolder();
-        Object refused = store.doCommand(p -> {
+    private boolean create(String name) throws MessagingException {
+        Object refused = channel.get().doCommand(p -> {
             try {
                 p.create(name);
                 return null;
@@ -126,10 +166,11 @@ final class TargetFolders {
                 return e;
             }
         });
-        if (refused != null && !session.store().getFolder(name).exists()) {
+        if (refused != null && !listed(name)) {
             throw TransferException.permanent("The target refused to create folder '" + name + "' in "
                     + session.mailbox() + ": " + ((CommandFailedException) refused).getMessage(), null);
         }
+        return refused == null;
     }
 
     /** Creates the folder and its missing parents. */
@@ -149,8 +190,13 @@ final class TargetFolders {
                 if (ensured.contains(n) || n.equalsIgnoreCase("INBOX")) {
                     continue;
                 }
-                create(n);
+                boolean made = create(n);
                 ensured.add(n);
+                if (made && n.equals(full)) {
+                    // Only the folder asked for: its copy starts now, on this connection. A parent
+                    // made on the way may be another connection's folder, filled from there.
+                    createdUnread.add(full);
+                }
             }
             ensured.add(full);
         } catch (MessagingException e) {
