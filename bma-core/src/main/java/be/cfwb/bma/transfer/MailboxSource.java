@@ -89,6 +89,19 @@ public interface MailboxSource extends AutoCloseable {
     }
 
     /**
+     * The folder's UIDVALIDITY and UIDNEXT if the source already knows, without a command of its
+     * own, that it holds no message (IMAP: its answer to the pass's folder listing where the server
+     * offers LIST-STATUS); empty when unsure: the caller then lists the folder.
+     */
+    default Optional<EmptyFolder> knownEmpty(FolderPath folder) {
+        return Optional.empty();
+    }
+
+    /** A folder holding no message: its UIDVALIDITY, and the UID the next message in it will get. */
+    record EmptyFolder(long uidValidity, long uidNext) {
+    }
+
+    /**
      * How long a command takes to come back on this connection, measured now (a cheap command
      * such as IMAP's NOOP), for the engine to judge whether further connections would hide any
      * latency ({@link TransferSettings#furtherConnectionsFrom()}). Empty when the adapter cannot

@@ -1,5 +1,7 @@
 package be.cfwb.bma.transfer.imap;
 
+import be.cfwb.bma.transfer.MailboxSource;
+
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.ProtocolException;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a source knows of its folders' UIDNEXT and UIDVALIDITY in this pass: each folder's answer
@@ -26,7 +29,7 @@ import java.util.Map;
 final class FolderStatuses {
 
     static final String LIST = "LIST \"\" \"*\"";
-    static final String LIST_STATUS = LIST + " RETURN (STATUS (UIDNEXT UIDVALIDITY))";
+    static final String LIST_STATUS = LIST + " RETURN (STATUS (UIDNEXT UIDVALIDITY MESSAGES))";
     private static final String[] ITEMS = {"UIDNEXT", "UIDVALIDITY"};
 
     /** The folders of one LIST, and their statuses where it gave them. */
@@ -76,6 +79,16 @@ final class FolderStatuses {
         p.notifyResponseHandlers(responses);
         p.handleResult(result);
         return new Listing(folders, new FolderStatuses(found));
+    }
+
+    /**
+     * The status of folder {@code name} if the listing gave it and it held no message then; never
+     * asked: a STATUS of its own would cost as much as opening the folder saves.
+     */
+    Optional<MailboxSource.EmptyFolder> knownEmpty(String name) {
+        Status status = byName.get(name);
+        return status != null && status.total == 0 && status.uidvalidity > 0 && status.uidnext > 0
+                ? Optional.of(new MailboxSource.EmptyFolder(status.uidvalidity, status.uidnext)) : Optional.empty();
     }
 
     /**

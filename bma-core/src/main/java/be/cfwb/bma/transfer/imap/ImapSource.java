@@ -367,6 +367,15 @@ public final class ImapSource implements MailboxSource {
     }
 
     @Override
+    public Optional<EmptyFolder> knownEmpty(FolderPath path) {
+        try {
+            return statuses == null ? Optional.empty() : statuses.knownEmpty(imapName(path));
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    @Override
     public Optional<Duration> roundTrip() {
         return session.roundTrip(open);
     }

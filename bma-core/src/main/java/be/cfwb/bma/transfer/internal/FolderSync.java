@@ -74,6 +74,13 @@ final class FolderSync {
         if (!mapping.source().holdsMessages()) {
             return;
         }
+        if (pass == Pass.PRESTAGE && hw.isEmpty()) {
+            Optional<MailboxSource.EmptyFolder> empty = source.knownEmpty(path);
+            if (empty.isPresent()) {
+                knownEmpty(mapping, empty.get(), tally);
+                return;
+            }
+        }
         long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
         if (pass == Pass.PRESTAGE && hw.isPresent() && source.nothingAbove(path, hw.get().uidValidity(), after)) {
             // A pre-stage rerun with nothing new: one STATUS instead of EXAMINE and FETCH, and the
@@ -108,7 +115,8 @@ final class FolderSync {
         if (after == 0) {
             stale.uids().known(path, listing);
         }
-        List<TargetMessage> onTarget = target.messages(mapping.target());
+        // Nothing listed, nothing to compare: the target's copies would only be read to be ignored.
+        List<TargetMessage> onTarget = listing.messages().isEmpty() ? List.of() : target.messages(mapping.target());
         TargetCopies copies = TargetCopies.read(onTarget, mailbox, path, uv);
         if (copies.duplicates() > 0) {
             tally.notes.add(copies.duplicates()
@@ -227,6 +235,23 @@ final class FolderSync {
             return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(new Event.FolderSynced(path.encoded(), uv, highest, pass.label())).mailbox(mailbox));
+    }
+
+    /**
+     * A folder done for the first time that the pass's listing showed empty: its target folder is
+     * made (above), neither side is opened, and its mark is the last UID the folder ever gave, so
+     * that the next pre-stage finds nothing above it by its status alone. A message that arrived
+     * since the listing has a higher UID: the next pass copies it.
+     */
+    private void knownEmpty(FolderMapping mapping, MailboxSource.EmptyFolder empty, FolderTally tally) {
+        FolderPath path = mapping.source().path();
+        tally.uidValidity = empty.uidValidity();
+        stale.uids().known(path, new FolderListing(empty.uidValidity(), List.of()));
+        listener.folderStarted(mailbox, mapping, 0, 0, 0);
+        if (!dryRun) {
+            ledger.append(LedgerEntry.of(new Event.FolderSynced(path.encoded(), empty.uidValidity(),
+                    empty.uidNext() - 1, pass.label())).mailbox(mailbox));
+        }
     }
 
     /** Reports, once each, the messages the old server listed but whose answers could not be read. */

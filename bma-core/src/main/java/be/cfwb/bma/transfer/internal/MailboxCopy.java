@@ -194,15 +194,18 @@ public final class MailboxCopy {
 
     /**
      * True for a folder that takes no connection of its own: one holding no messages, or, on a
-     * pre-stage rerun, one whose status from the listing says nothing is new (no round trip: the
-     * statuses came with the folder list).
+     * pre-stage, one whose status from the listing says it is empty (done for the first time) or
+     * that nothing is new (done before); no round trip: the statuses came with the folder list.
      */
     private boolean light(FolderMapping mapping) {
         if (!mapping.source().holdsMessages()) {
             return true;
         }
         Optional<MailboxHistory.HighWater> hw = history.highWater(mapping.source().path());
-        return pass == Pass.PRESTAGE && hw.isPresent() && connections.retrying(() -> connections.source()
+        if (pass == Pass.PRESTAGE && hw.isEmpty()) {
+            return connections.retrying(() -> connections.source().knownEmpty(mapping.source().path()).isPresent());
+        }
+        return pass == Pass.PRESTAGE && connections.retrying(() -> connections.source()
                 .nothingAbove(mapping.source().path(), hw.get().uidValidity(), hw.get().highestUid()));
     }
 
