@@ -4,8 +4,6 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
-import be.cfwb.bma.testing.dovecot.DovecotFixture;
-import be.cfwb.bma.testing.dovecot.HierarchyStyle;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.Pass;
@@ -28,20 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * afterwards is still copied.
  */
 @RequiresDovecot
-class EmptyFolderRoundTripsTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
+class EmptyFolderRoundTripsTest extends TwoDovecotsTestBase {
 
     private static final FolderPath NEVER_USED = FolderPath.of("Corbeille");
     private static final FolderPath EMPTIED = FolderPath.of("Archives", "Vidé en 2023");
-
-    @Override
-    protected DovecotFixture startOld() {
-        return DovecotFixture.start(HierarchyStyle.SLASH);
-    }
-
-    @Override
-    protected DovecotFixture startNew() {
-        return DovecotFixture.start(HierarchyStyle.SLASH);
-    }
 
     @Test
     void emptyFoldersAreCreatedWithoutOpeningEitherSideAndStillGetWhatArrivesLater() throws Exception {
@@ -86,15 +74,40 @@ class EmptyFolderRoundTripsTest extends TwoServerTestBase<DovecotFixture, Doveco
         h.assertCopiedByteForByte(a, EMPTIED);
     }
 
-    /** One pre-stage of {@code a}, both servers behind counting proxies. */
+    @Test
+    void aPassThatListsAnEmptyFolderDoesNotReadItsTargetFolder() throws Exception {
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            s.folder(NEVER_USED);
+            append(s, FolderPath.inbox(), "final-inbox");
+        }
+        Counted prestage = pass(a);
+
+        // The final pass lists every folder (no status shortcut); the empty one has nothing to
+        // compare, so its copies on the target are not read.
+        Counted last = pass(a, Pass.FINAL);
+
+        assertThat(prestage.report.copied()).as(prestage.report.summary()).isEqualTo(1);
+        assertThat(last.report.isComplete()).as(last.report.summary()).isTrue();
+        assertThat(last.report.copied()).isZero();
+        assertThat(last.sourceExamines).as("EXAMINE on the old server: every folder").isEqualTo(2);
+        assertThat(last.targetSelects).as("SELECT on the new server: the INBOX only").isEqualTo(1);
+        h.assertVerified(temp, a);
+    }
+
     private Counted pass(BmaAddress a) throws Exception {
+        return pass(a, Pass.PRESTAGE);
+    }
+
+    /** One pass of {@code a}, both servers behind counting proxies. */
+    private Counted pass(BmaAddress a, Pass pass) throws Exception {
         try (ThrottlingImapProxy source = ThrottlingImapProxy.to(oldServer.server().imapPort());
              ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
             TransferSettings settings = FaultHarness.settings(
                             ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "counted source"),
                             ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "counted target"), temp.resolve("spool"))
                     .parallelism(1).connectionsPerMailbox(1).build();
-            TransferReport report = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
+            TransferReport report = FaultHarness.run(settings, ledger, pass, a);
             return new Counted(report, source.forwarded("EXAMINE") + source.forwarded("SELECT"),
                     target.forwarded("SELECT") + target.forwarded("EXAMINE"));
         }

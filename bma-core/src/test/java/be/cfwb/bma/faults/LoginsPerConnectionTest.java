@@ -35,20 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Further connections open only to a server farther than {@code bma.furtherConnectionsFromMs}.
  */
 @RequiresDovecot
-class LoginsPerConnectionTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
+class LoginsPerConnectionTest extends TwoDovecotsTestBase {
 
     private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
             FolderPath.of("Archives"), FolderPath.of("Projets", "2024"), FolderPath.of("Projets", "2025"));
-
-    @Override
-    protected DovecotFixture startOld() {
-        return DovecotFixture.start(HierarchyStyle.SLASH);
-    }
-
-    @Override
-    protected DovecotFixture startNew() {
-        return DovecotFixture.start(HierarchyStyle.SLASH);
-    }
 
     @Test
     void oneConnectionLogsInOnceOnEachServerForAWholeMailbox() {

@@ -3,8 +3,6 @@ package be.cfwb.bma.faults;
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
-import be.cfwb.bma.testing.dovecot.DovecotFixture;
-import be.cfwb.bma.testing.dovecot.HierarchyStyle;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.Pass;
@@ -31,20 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * UNSELECT or CLOSE.
  */
 @RequiresDovecot
-class TargetFolderRoundTripsTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
+class TargetFolderRoundTripsTest extends TwoDovecotsTestBase {
 
     private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
             FolderPath.of("Projets", "2024"), FolderPath.of("Projets", "2025"));
-
-    @Override
-    protected DovecotFixture startOld() {
-        return DovecotFixture.start(HierarchyStyle.SLASH);
-    }
-
-    @Override
-    protected DovecotFixture startNew() {
-        return DovecotFixture.start(HierarchyStyle.SLASH);
-    }
 
     @Test
     void newFoldersCostOneCreateEachAndKnownOnesNothingBeforeTheirSelect() throws Exception {
