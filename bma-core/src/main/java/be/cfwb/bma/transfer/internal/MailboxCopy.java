@@ -101,9 +101,11 @@ public final class MailboxCopy {
             if (knownReserved.isPresent() && connections.retrying(() -> nothingNew(sourceFolders))) {
                 // A pre-stage rerun with nothing new anywhere: the target is not even logged in to,
                 // and the namespace (which only names the folders in the report) is the one recorded.
+                // Both go into this pass's record, which replaces the earlier one: the next rerun needs them.
+                reserved = knownReserved.get();
                 namespace = history.recordedNamespace()
                         .orElseGet(() -> connections.retrying(() -> connections.source().personalNamespace()));
-                for (FolderMapping mapping : settings.folderMapper().map(sourceFolders, knownReserved.get(), namespace)) {
+                for (FolderMapping mapping : settings.folderMapper().map(sourceFolders, reserved, namespace)) {
                     FolderTally tally = new FolderTally();
                     if (mapping.source().holdsMessages()) {
                         tally.uidValidity = history.highWater(mapping.source().path()).orElseThrow().uidValidity();
