@@ -46,36 +46,42 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
      * is {@code "UID FETCH"}), every {@code every}-th of them counting from the first, at most
      * {@code limit} times (-1: forever), suggesting {@code backoff}; only command lines containing
      * {@code contains} if it is not null; {@code disconnect} closes the connection after the
-     * answer, as Exchange does after a while.
+     * answer, as Exchange does after a while; {@code silent} swallows the command and answers
+     * nothing, as a server that hangs does.
      */
     public record Storm(Set<String> commands, int every, int limit, Duration backoff, String contains,
-                        boolean disconnect) {
+                        boolean disconnect, boolean silent) {
 
-        public static final Storm CALM = new Storm(Set.of(), 1, 0, Duration.ZERO, null, false);
+        public static final Storm CALM = new Storm(Set.of(), 1, 0, Duration.ZERO, null, false, false);
 
         /** The next {@code limit} matching commands in a row. */
         public static Storm of(int limit, Duration backoff, String... commands) {
-            return new Storm(Set.of(commands), 1, limit, backoff, null, false);
+            return new Storm(Set.of(commands), 1, limit, backoff, null, false, false);
         }
 
         /** Only every {@code k}-th matching command (the first matching one included). */
         public Storm every(int k) {
-            return new Storm(commands, k, limit, backoff, contains, disconnect);
+            return new Storm(commands, k, limit, backoff, contains, disconnect, silent);
         }
 
         /** A storm that never ends. */
         public Storm forever() {
-            return new Storm(commands, every, -1, backoff, contains, disconnect);
+            return new Storm(commands, every, -1, backoff, contains, disconnect, silent);
         }
 
         /** Only commands whose first line contains {@code text} (e.g. a folder name). */
         public Storm matching(String text) {
-            return new Storm(commands, every, limit, backoff, text, disconnect);
+            return new Storm(commands, every, limit, backoff, text, disconnect, silent);
         }
 
         /** Close the connection after each throttled answer. */
         public Storm disconnecting() {
-            return new Storm(commands, every, limit, backoff, contains, true);
+            return new Storm(commands, every, limit, backoff, contains, true, silent);
+        }
+
+        /** Neither forward nor answer the matching commands: the client waits in vain. */
+        public Storm unanswered() {
+            return new Storm(commands, every, limit, backoff, contains, disconnect, true);
         }
 
         String reply(String tag) {
@@ -89,6 +95,7 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
     private int matched;
     private int thrown;
     private final AtomicInteger throttled = new AtomicInteger();
+    private final AtomicInteger swallowed = new AtomicInteger();
     private final Map<String, AtomicInteger> throttledByCommand = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> forwardedByCommand = new ConcurrentHashMap<>();
     private final AtomicInteger literalBytesDropped = new AtomicInteger();
@@ -148,6 +155,11 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
         while (trace.size() > 500) {
             trace.remove(0);
         }
+    }
+
+    /** Commands a {@link Storm#silent()} storm took without answering. */
+    public int swallowed() {
+        return swallowed.get();
     }
 
     /** Bytes of LITERAL+ literals read from the client and dropped with their throttled command. */
@@ -216,6 +228,11 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
                     lit = LITERAL.matcher(new String(next, StandardCharsets.ISO_8859_1));
                 }
                 Storm s = storm.get();
+                if (s.silent()) {
+                    trace("(proxy) no answer");
+                    swallowed.incrementAndGet();
+                    continue;
+                }
                 trace("(proxy) " + s.reply(tag));
                 synchronized (clientLock) {
                     down.write(s.reply(tag).getBytes(StandardCharsets.US_ASCII));

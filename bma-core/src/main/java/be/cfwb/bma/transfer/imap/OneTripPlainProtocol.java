@@ -17,12 +17,13 @@ import java.util.Properties;
  * Angus sends {@code AUTHENTICATE PLAIN} alone and waits for the server's empty challenge before
  * sending the credentials, a second round trip per connection (at 20 ms, a tenth of a no-op
  * rerun's work on the old server). Elsewhere Angus's own exchange is used. The line is never
- * traced: it holds the password.
+ * traced: it holds the password. Its LOGOUT does not wait for the server's answer.
  */
 final class OneTripPlainProtocol extends IMAPProtocol {
 
     private static final String SASL_IR = "SASL-IR";
     private boolean loggedIn;
+    private boolean loggedOut;
 
     OneTripPlainProtocol(String name, String host, int port, Properties props, boolean ssl, MailLogger logger)
             throws IOException, ProtocolException {
@@ -84,13 +85,25 @@ final class OneTripPlainProtocol extends IMAPProtocol {
 
     @Override
     public boolean isAuthenticated() {
-        return loggedIn || super.isAuthenticated();
+        return !loggedOut && (loggedIn || super.isAuthenticated());
     }
 
+    /**
+     * Sends LOGOUT and closes without waiting for the server's BYE and OK (Angus waits): nothing
+     * depends on them (every APPEND had its own OK before), and the wait is a round trip per
+     * connection, a fifth of a no-op rerun's time on the old server.
+     */
     @Override
-    public void logout() throws ProtocolException {
+    public void logout() {
         loggedIn = false;
-        super.logout();
+        loggedOut = true;
+        try {
+            writeCommand("LOGOUT", null);
+        } catch (IOException | ProtocolException e) {
+            // The connection is going in any case.
+        } finally {
+            disconnect();
+        }
     }
 
     @Override
