@@ -105,6 +105,30 @@ class LoginsPerConnectionTest extends TwoDovecotsTestBase {
     }
 
     @Test
+    void aFurtherConnectionLogsInToBothServersAtOnce() throws Exception {
+        BmaAddress a = seeded();
+        try (ThrottlingImapProxy source = ThrottlingImapProxy.to(oldServer.server().imapPort());
+             ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+            // The old server's second login (the further connection's) waits for the target's:
+            // logging in one after the other, it would wait the whole minute in vain.
+            source.hold("AUTHENTICATE", 2, () -> target.forwarded("AUTHENTICATE") >= 2, Duration.ofMinutes(1));
+            ImapEndpoint from = ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "held source");
+            ImapEndpoint to = ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "counted target");
+            Duration patient = Duration.ofMinutes(2);
+
+            TransferReport copy = pass(a, FaultHarness.settings(from, to, temp.resolve("spool"))
+                    .imapSource(from.withTimeout(patient), FaultHarness.passwords(), FaultHarness.CLOCK)
+                    .imapTarget(to.withTimeout(patient), FaultHarness.passwords(), FaultHarness.CLOCK)
+                    .connectionsPerMailbox(2).furtherConnectionsFrom(Duration.ZERO), Pass.PRESTAGE);
+
+            assertThat(copy.copied()).as(copy.summary()).isEqualTo(FOLDERS.size() * 3);
+            assertThat(source.holdOutcomes()).as("the further connection's source login, released by its target login")
+                    .containsExactly(true);
+        }
+        h.assertVerified(temp, a);
+    }
+
+    @Test
     void furtherConnectionsOpenOnlyToAServerFartherThanTheThreshold() throws Exception {
         BmaAddress near = seeded();
         BmaAddress far = seeded();

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,6 +98,13 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
     private int thrown;
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger swallowed = new AtomicInteger();
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
+    private final AtomicInteger holdSeen = new AtomicInteger();
+    private final List<Boolean> holdOutcomes = new CopyOnWriteArrayList<>();
+
+    /** Holds the {@code nth} {@code command} back until {@code release} says so, or {@code atMost} passed. */
+    private record Hold(String command, int nth, BooleanSupplier release, Duration atMost) {
+    }
     private final Map<String, AtomicInteger> throttledByCommand = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> forwardedByCommand = new ConcurrentHashMap<>();
     private final AtomicInteger literalBytesDropped = new AtomicInteger();
@@ -157,7 +166,22 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
         }
     }
 
-    /** Commands a {@link Storm#silent()} storm took without answering. */
+    /**
+     * Holds the {@code nth} {@code command} (counting from 1) back from the server until
+     * {@code release} is true or {@code atMost} has passed: the client sees a slow answer, and a
+     * test can tell what it did meanwhile elsewhere.
+     */
+    public ThrottlingImapProxy hold(String command, int nth, BooleanSupplier release, Duration atMost) {
+        hold.set(new Hold(command, nth, release, atMost));
+        return this;
+    }
+
+    /** For each command held so far: true if its release came, false if it went on after the longest wait. */
+    public List<Boolean> holdOutcomes() {
+        return List.copyOf(holdOutcomes);
+    }
+
+    /** Commands an {@link Storm#unanswered()} storm took without answering. */
     public int swallowed() {
         return swallowed.get();
     }
@@ -165,6 +189,22 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
     /** Bytes of LITERAL+ literals read from the client and dropped with their throttled command. */
     public int literalBytesDropped() {
         return literalBytesDropped.get();
+    }
+
+    private void awaitRelease(String command) {
+        Hold h = hold.get();
+        if (h == null || !h.command().equals(command) || holdSeen.incrementAndGet() != h.nth()) {
+            return;
+        }
+        long deadline = System.nanoTime() + h.atMost().toNanos();
+        while (!h.release().getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                holdOutcomes.add(false);
+                return;
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+        holdOutcomes.add(true);
     }
 
     private boolean shouldThrottle(String command, String line) {
@@ -209,6 +249,7 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
                 String command = tag == null ? null
                         : (c.group(2) == null ? "" : "UID ") + c.group(3).toUpperCase(Locale.ROOT);
                 if (!shouldThrottle(command, text)) {
+                    awaitRelease(command);
                     forwardCommand(in, up, line, UnaryOperator.identity());
                     if (command != null) {
                         forwardedByCommand.computeIfAbsent(command, k -> new AtomicInteger()).incrementAndGet();

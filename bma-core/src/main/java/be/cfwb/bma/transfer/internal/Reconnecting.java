@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -113,9 +115,54 @@ final class Reconnecting {
     }
 
     void connect() {
+        if (further && source == null && target == null) {
+            connectBoth();
+            return;
+        }
         connectSource();
         if (target == null) {
             target = settings.target().open(mailbox);
+        }
+    }
+
+    /**
+     * Logs in to both servers at once. A further connection's two logins are each a greeting and
+     * a login the copy waits for (2.5 round trips), and the mailbox's first connection already
+     * showed that both servers take its logins; the first connection stays source first, so that
+     * an old server that refuses the mailbox costs the target nothing.
+     */
+    private void connectBoth() {
+        CompletableFuture<MailboxTarget> opening = new CompletableFuture<>();
+        Thread login = new Thread(() -> {
+            try {
+                opening.complete(settings.target().open(mailbox));
+            } catch (Throwable e) {
+                opening.completeExceptionally(e);
+            }
+        }, Thread.currentThread().getName() + "-target-login");
+        login.setDaemon(true);
+        login.start();
+        try {
+            source = settings.source().open(mailbox);
+        } catch (RuntimeException | Error e) {
+            // The target login goes on: it is closed once it is done, whenever that is.
+            opening.whenComplete((opened, failed) -> {
+                if (opened != null) {
+                    closeQuietly(opened);
+                }
+            }).exceptionally(ignored -> null);
+            throw e;
+        }
+        try {
+            target = opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
