@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixture> {
 
     private static final List<String> COUNTED = List.of("LOGIN", "AUTHENTICATE", "LIST", "NAMESPACE", "STATUS",
-            "EXAMINE", "SELECT", "FETCH", "UID FETCH", "APPEND", "LOGOUT");
+            "EXAMINE", "SELECT", "FETCH", "UID FETCH", "APPEND", "CLOSE", "UNSELECT", "LOGOUT");
 
     @Override
     protected DovecotFixture startOld() {
@@ -117,6 +117,7 @@ class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixt
                 s.append(sent, TestMessage.builder().subject("Nouvelle").build(), flags(), Instant.parse("2024-10-02T08:00:00Z"));
             }
             Map<String, Integer> oldBefore = counts(toOld);
+            Map<String, Integer> newBefore = counts(toNew);
 
             TransferReport rerun = FaultHarness.run(settings, ledger, Pass.PRESTAGE, a);
 
@@ -126,6 +127,12 @@ class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixt
             // "INBOX.Archives 2023", which Dovecot made for Septembre, was done empty: not opened either
             assertThat(oldAsked).as("commands on the old server: the LIST's statuses serve the whole pass %s", toOld.trace())
                     .containsEntry("LIST", 1).containsEntry("STATUS", 0).containsEntry("EXAMINE", 1);
+            // The one folder opened on each side is left by the LOGOUT, not closed first.
+            assertThat(oldAsked).containsEntry("CLOSE", 0).containsEntry("UNSELECT", 0).containsEntry("LOGOUT", 1);
+            Map<String, Integer> newAsked = minus(counts(toNew), newBefore);
+            assertThat(newAsked).as("commands on the new server %s", toNew.trace()).containsEntry("SELECT", 1)
+                    .containsEntry("APPEND", 1).containsEntry("CLOSE", 0).containsEntry("UNSELECT", 0)
+                    .containsEntry("LOGOUT", 1);
         }
     }
 

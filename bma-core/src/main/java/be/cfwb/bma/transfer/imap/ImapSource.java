@@ -470,8 +470,9 @@ public final class ImapSource implements MailboxSource {
 
     @Override
     public void close() {
-        closeFolder();
-        session.close();
+        session.close(open);
+        open = null;
+        openPath = null;
     }
 
     @Override

@@ -241,8 +241,9 @@ public final class ImapTarget implements MailboxTarget {
 
     @Override
     public void close() {
-        closeSelected();
-        session.close();
+        session.close(selected);
+        selected = null;
+        selectedName = null;
     }
 
     @Override

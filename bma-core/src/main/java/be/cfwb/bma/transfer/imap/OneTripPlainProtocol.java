@@ -95,6 +95,10 @@ final class OneTripPlainProtocol extends IMAPProtocol {
      */
     @Override
     public void logout() {
+        if (loggedOut) {
+            disconnect(); // once is enough: the folder that held the connection logged it out
+            return;
+        }
         loggedIn = false;
         loggedOut = true;
         try {
