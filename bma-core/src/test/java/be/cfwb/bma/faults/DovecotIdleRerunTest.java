@@ -112,6 +112,10 @@ class DovecotIdleRerunTest extends TwoServerTestBase<DovecotFixture, DovecotFixt
             TransferSettings settings = FaultHarness.settings(endpoint(toOld), endpoint(toNew), temp)
                     .folderMapper(FolderMapper.exchange()).build();
             assertThat(FaultHarness.run(settings, ledger, Pass.PRESTAGE, a).copied()).isEqualTo(9);
+            // One connection went through the three folders: each EXAMINE leaves the previous
+            // folder, the LOGOUT the last; a CLOSE (a round trip) would remove nothing read-only.
+            assertThat(counts(toOld)).as("the first pass on the old server %s", toOld.trace())
+                    .containsEntry("EXAMINE", 3).containsEntry("CLOSE", 0).containsEntry("UNSELECT", 0);
             try (MailboxSeeder s = h.seeder(a)) {
                 // the last folder the mailbox-wide check reads: every other folder's status was read before it
                 s.append(sent, TestMessage.builder().subject("Nouvelle").build(), flags(), Instant.parse("2024-10-02T08:00:00Z"));

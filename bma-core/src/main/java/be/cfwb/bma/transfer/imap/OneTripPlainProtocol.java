@@ -2,7 +2,9 @@ package be.cfwb.bma.transfer.imap;
 
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
 import org.eclipse.angus.mail.util.MailLogger;
 
 import java.io.IOException;
@@ -17,13 +19,16 @@ import java.util.Properties;
  * Angus sends {@code AUTHENTICATE PLAIN} alone and waits for the server's empty challenge before
  * sending the credentials, a second round trip per connection (at 20 ms, a tenth of a no-op
  * rerun's work on the old server). Elsewhere Angus's own exchange is used. The line is never
- * traced: it holds the password. Its LOGOUT does not wait for the server's answer.
+ * traced: it holds the password. Its LOGOUT does not wait for the server's answer, and a
+ * mailbox opened read-only is not closed before the next one is opened.
  */
 final class OneTripPlainProtocol extends IMAPProtocol {
 
     private static final String SASL_IR = "SASL-IR";
     private boolean loggedIn;
     private boolean loggedOut;
+    /** The selected mailbox was opened read-only (EXAMINE): see {@link #close()}. */
+    private volatile boolean examined;
 
     OneTripPlainProtocol(String name, String host, int port, Properties props, boolean ssl, MailLogger logger)
             throws IOException, ProtocolException {
@@ -108,6 +113,35 @@ final class OneTripPlainProtocol extends IMAPProtocol {
         } finally {
             disconnect();
         }
+    }
+
+    @Override
+    public MailboxInfo examine(String mailbox, ResyncData resync) throws ProtocolException {
+        examined = false;
+        MailboxInfo info = super.examine(mailbox, resync);
+        examined = true;
+        return info;
+    }
+
+    @Override
+    public MailboxInfo select(String mailbox, ResyncData resync) throws ProtocolException {
+        examined = false;
+        return super.select(mailbox, resync);
+    }
+
+    /**
+     * The CLOSE of a mailbox opened with EXAMINE is not sent: it removes nothing there (RFC 3501
+     * 6.4.2), and the next EXAMINE or SELECT, or the LOGOUT, leaves the mailbox anyway (6.3.1).
+     * Angus closes a folder to hand its connection to the next one, and waiting for the answer
+     * cost the old server a round trip per folder. A mailbox opened with SELECT is closed as asked.
+     */
+    @Override
+    public void close() throws ProtocolException {
+        if (examined) {
+            examined = false;
+            return;
+        }
+        super.close();
     }
 
     @Override
