@@ -250,10 +250,11 @@ public final class ThrottlingImapProxy extends LoopbackRelay {
                         : (c.group(2) == null ? "" : "UID ") + c.group(3).toUpperCase(Locale.ROOT);
                 if (!shouldThrottle(command, text)) {
                     awaitRelease(command);
-                    forwardCommand(in, up, line, UnaryOperator.identity());
+                    // Counted first: once the server has it, a test may look (it may answer and close at once).
                     if (command != null) {
                         forwardedByCommand.computeIfAbsent(command, k -> new AtomicInteger()).incrementAndGet();
                     }
+                    forwardCommand(in, up, line, UnaryOperator.identity());
                     continue;
                 }
                 // Throttled: read what the client sends without waiting (LITERAL+), then answer NO.

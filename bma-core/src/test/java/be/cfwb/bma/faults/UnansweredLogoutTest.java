@@ -54,6 +54,8 @@ class UnansweredLogoutTest extends TwoDovecotsTestBase {
             TransferReport report = assertTimeoutPreemptively(PATIENT.dividedBy(4),
                     () -> FaultHarness.run(settings, ledger, Pass.PRESTAGE, a));
 
+            source.awaitQuiet(Duration.ofSeconds(10));
+            target.awaitQuiet(Duration.ofSeconds(10));
             assertThat(report.isComplete()).as(report.summary()).isTrue();
             assertThat(report.copied()).isEqualTo(3);
             assertThat(source.swallowed()).as("LOGOUTs the old server left unanswered").isPositive();

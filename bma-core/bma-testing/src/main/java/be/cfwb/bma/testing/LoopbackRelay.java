@@ -150,6 +150,23 @@ public abstract class LoopbackRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every connection relayed so far has ended, at most {@code atMost}: a client
+     * that closes without waiting for its last answer (LOGOUT) may be done before the relay has
+     * read that last command; after this, it has.
+     *
+     * @throws IllegalStateException if connections are still open after {@code atMost}
+     */
+    public void awaitQuiet(java.time.Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!open.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(open.size() / 2 + " connection(s) still open after " + atMost);
+            }
+            sleep(5);
+        }
+    }
+
     /** Closes both sides of a connection and forgets them. */
     protected final void end(Socket client, Socket upstream) {
         closeQuietly(client);

@@ -47,21 +47,26 @@ class OneTripPlainLoginTest {
         private final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         private final String capabilities;
         private final boolean accepts;
+        private final Thread serving;
 
         ScriptedServer(String capabilities, boolean accepts) throws IOException {
             this.capabilities = capabilities;
             this.accepts = accepts;
-            Thread t = new Thread(this::serve, "scripted-imap");
-            t.setDaemon(true);
-            t.start();
+            serving = new Thread(this::serve, "scripted-imap");
+            serving.setDaemon(true);
+            serving.start();
         }
 
         ImapEndpoint endpoint() {
             return ImapEndpoint.parse("imap://127.0.0.1:" + socket.getLocalPort(), "scripted server");
         }
 
-        /** The words of each command line (the tag dropped). */
-        List<String> commands() {
+        /**
+         * The words of each command line (the tag dropped), once the conversation is over: the
+         * client does not wait for the answer to its LOGOUT, so it may be done before this read it.
+         */
+        List<String> commands() throws InterruptedException {
+            serving.join(10_000);
             return lines.stream().map(l -> l.contains(" ") ? l.substring(l.indexOf(' ') + 1) : l).toList();
         }
 
