@@ -129,6 +129,55 @@ class LoginsPerConnectionTest extends TwoDovecotsTestBase {
     }
 
     @Test
+    void furtherConnectionsAskNeitherServerWhatTheFirstConnectionLearnt() throws Exception {
+        BmaAddress a = seeded();
+        try (ThrottlingImapProxy source = ThrottlingImapProxy.to(oldServer.server().imapPort());
+             ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+            ImapEndpoint from = ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "counted source");
+            ImapEndpoint to = ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "counted target");
+
+            TransferReport copy = pass(a, FaultHarness.settings(from, to, temp.resolve("spool"))
+                    .connectionsPerMailbox(3).furtherConnectionsFrom(Duration.ZERO), Pass.PRESTAGE);
+            source.awaitQuiet(Duration.ofSeconds(10));
+            target.awaitQuiet(Duration.ofSeconds(10));
+
+            assertThat(copy.copied()).as(copy.summary()).isEqualTo(FOLDERS.size() * 3);
+            assertThat(target.forwarded("AUTHENTICATE")).as("three connections").isEqualTo(3);
+            assertThat(commands(target, "LIST \"\" \"*\"")).as("the target's folder list, asked once for three connections")
+                    .isEqualTo(1);
+            assertThat(commands(source, "LIST \"\" \"\"")).as("the old server's separator, which its folder list gave")
+                    .isZero();
+        }
+        h.assertVerified(temp, a);
+    }
+
+    @Test
+    void aServersRoundTripIsMeasuredUntilTheRunKnowsIt() throws Exception {
+        List<BmaAddress> mailboxes = Stream.generate(this::seeded).limit(5).toList();
+        try (ThrottlingImapProxy source = ThrottlingImapProxy.to(oldServer.server().imapPort());
+             ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
+            ImapEndpoint from = ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "counted source");
+            ImapEndpoint to = ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "counted target");
+
+            TransferReport copy = FaultHarness.run(FaultHarness.settings(from, to, temp.resolve("spool"))
+                    .parallelism(1).connectionsPerMailbox(3).furtherConnectionsFrom(Duration.ofMillis(50)).build(),
+                    ledger, Pass.PRESTAGE, mailboxes.toArray(BmaAddress[]::new));
+            source.awaitQuiet(Duration.ofSeconds(10));
+            target.awaitQuiet(Duration.ofSeconds(10));
+
+            assertThat(copy.copied()).as(copy.summary()).isEqualTo(mailboxes.size() * FOLDERS.size() * 3);
+            // Two NOOPs a mailbox on each side, until the run has six measures of that server.
+            assertThat(source.forwarded("NOOP")).as("NOOPs to the old server for five mailboxes").isEqualTo(6);
+            assertThat(target.forwarded("NOOP")).as("NOOPs to the new server for five mailboxes").isEqualTo(6);
+            assertThat(target.forwarded("AUTHENTICATE")).as("loopback, nearer than 50 ms: one connection a mailbox")
+                    .isEqualTo(mailboxes.size());
+        }
+        for (BmaAddress a : mailboxes) {
+            h.assertVerified(temp, a);
+        }
+    }
+
+    @Test
     void furtherConnectionsOpenOnlyToAServerFartherThanTheThreshold() throws Exception {
         BmaAddress near = seeded();
         BmaAddress far = seeded();
@@ -151,6 +200,12 @@ class LoginsPerConnectionTest extends TwoDovecotsTestBase {
         assertThat(logins(newServer.server(), far) - farBefore).as("30 ms away: three connections").isEqualTo(3);
         h.assertVerified(temp, near);
         h.assertVerified(temp, far);
+    }
+
+    /** The commands the proxy forwarded whose text (after the tag) starts with {@code command}. */
+    private static long commands(ThrottlingImapProxy proxy, String command) {
+        return proxy.trace().stream().filter(l -> l.split(" ", 3).length == 3 && l.split(" ", 3)[2].startsWith(command))
+                .count();
     }
 
     private BmaAddress seeded() {

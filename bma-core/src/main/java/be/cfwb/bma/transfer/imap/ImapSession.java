@@ -30,8 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,8 +57,9 @@ final class ImapSession implements AutoCloseable {
     private final Clock clock;
     private IMAPStore store;
     private Instant expiresAt = Instant.MAX;
-    private char separator;
-    private boolean separatorKnown;
+    /** Read by a further connection's session of the same mailbox, on its own thread: known is set last. */
+    private volatile char separator;
+    private volatile boolean separatorKnown;
     private Set<String> capabilities = Set.of();
 
     ImapSession(Sessions sessions, MailboxCredentials credentials, BmaAddress mailbox, Clock clock) {
@@ -82,7 +85,9 @@ final class ImapSession implements AutoCloseable {
      */
     IMAPStore store() {
         if (needsReconnect()) {
-            close();
+            if (store != null) {
+                close(); // a token about to expire; the first login keeps what it was told (the separator)
+            }
             connect();
         }
         return store;
@@ -99,6 +104,11 @@ final class ImapSession implements AutoCloseable {
             separatorKnown = true;
         }
         return separator;
+    }
+
+    /** The hierarchy separator if this session learnt it already (0 if the server has none). */
+    Optional<Character> separatorIfKnown() {
+        return separatorKnown ? Optional.of(separator) : Optional.empty();
     }
 
     /** The hierarchy separator as a LIST answer just gave it, sparing {@link #separator()} its own LIST. */
@@ -132,11 +142,16 @@ final class ImapSession implements AutoCloseable {
     /**
      * The shortest round trip to this server in the run: two NOOPs on the {@link #channel} of
      * {@code open}, and every earlier measure of the server's other sessions. A loaded machine only
-     * ever adds to a round trip, so the shortest seen is the nearest to the network's. Empty if the
-     * connection failed, which the next real command will meet and retry.
+     * ever adds to a round trip, so the shortest seen is the nearest to the network's; once the run
+     * has {@value Sessions#ROUND_TRIP_SAMPLES} measures of the server, that is what it answers,
+     * without asking (at 20 ms, two NOOPs on each side were a tenth of a small mailbox's time).
+     * Empty if the connection failed, which the next real command will meet and retry.
      */
     Optional<Duration> roundTrip(IMAPFolder open) {
-        long best = Long.MAX_VALUE;
+        OptionalLong known = sessions.measuredRoundTrip();
+        if (known.isPresent()) {
+            return Optional.of(Duration.ofNanos(known.getAsLong()));
+        }
         try {
             IMAPFolder channel = channel(open);
             for (int i = 0; i < 2; i++) {
@@ -145,12 +160,12 @@ final class ImapSession implements AutoCloseable {
                     p.noop();
                     return null;
                 });
-                best = Math.min(best, System.nanoTime() - t0);
+                sessions.roundTripMeasured(System.nanoTime() - t0);
             }
         } catch (MessagingException e) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos(sessions.shortestRoundTrip(best)));
+        return Optional.of(Duration.ofNanos(sessions.shortestRoundTrip()));
     }
 
     /** True if the next {@link #store()} reconnects (caller must reopen its folders). */
@@ -370,7 +385,13 @@ final class ImapSession implements AutoCloseable {
     static final class Sessions {
         private final ImapEndpoint endpoint;
         private final Map<Login, Session> byLogin = new EnumMap<>(Login.class);
+        /**
+         * Measures of the round trip after which the shortest is taken as the server's (the
+         * network's distance does not change during a run; load only lengthens a measure).
+         */
+        static final int ROUND_TRIP_SAMPLES = 6;
         private final AtomicLong shortestRoundTrip = new AtomicLong(Long.MAX_VALUE);
+        private final AtomicInteger roundTripSamples = new AtomicInteger();
 
         Sessions(ImapEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -384,9 +405,20 @@ final class ImapSession implements AutoCloseable {
             return endpoint.tls() ? "imaps" : "imap";
         }
 
-        /** The shortest of {@code nanos} and the round trips measured before on this endpoint. */
-        long shortestRoundTrip(long nanos) {
-            return shortestRoundTrip.accumulateAndGet(nanos, Math::min);
+        /** The shortest round trip measured on this endpoint (in nanoseconds; {@link Long#MAX_VALUE} before any). */
+        long shortestRoundTrip() {
+            return shortestRoundTrip.get();
+        }
+
+        /** Counts a measure of the round trip, {@code nanos}, and keeps the shortest. */
+        void roundTripMeasured(long nanos) {
+            shortestRoundTrip.accumulateAndGet(nanos, Math::min);
+            roundTripSamples.incrementAndGet();
+        }
+
+        /** The shortest round trip, once measured {@value #ROUND_TRIP_SAMPLES} times on this endpoint. */
+        OptionalLong measuredRoundTrip() {
+            return roundTripSamples.get() >= ROUND_TRIP_SAMPLES ? OptionalLong.of(shortestRoundTrip.get()) : OptionalLong.empty();
         }
 
         synchronized Session session(Login login) {

@@ -68,12 +68,28 @@ public final class ImapSource implements MailboxSource {
 
     /** Opens sources on {@code endpoint} with the credentials {@code credentials} gives each mailbox. */
     public static MailboxConnector<MailboxSource> connector(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
-        ImapSession.Sessions sessions = new ImapSession.Sessions(endpoint);
-        return mailbox -> {
+        return new Connector(new ImapSession.Sessions(endpoint), credentials, clock);
+    }
+
+    /** Opens sources; a further one of a mailbox takes the hierarchy separator its first one learnt. */
+    private record Connector(ImapSession.Sessions sessions, CredentialSource credentials, Clock clock)
+            implements MailboxConnector<MailboxSource> {
+        @Override
+        public MailboxSource open(BmaAddress mailbox) {
             ImapSource source = new ImapSource(new ImapSession(sessions, credentials.credentialsFor(mailbox), mailbox, clock));
             source.session.store();
             return source;
-        };
+        }
+
+        @Override
+        public MailboxSource openBeside(BmaAddress mailbox, MailboxSource beside) {
+            ImapSource source = (ImapSource) open(mailbox);
+            if (beside instanceof ImapSource other && other.mailbox().equals(mailbox)) {
+                // Spares the LIST "" "" its first folder name would cost.
+                other.session.separatorIfKnown().ifPresent(source.session::knownSeparator);
+            }
+            return source;
+        }
     }
 
     @Override

@@ -42,21 +42,39 @@ public final class ImapTarget implements MailboxTarget {
     private IMAPFolder selected;
     private String selectedName;
 
-    private ImapTarget(ImapSession session) {
+    /** @param beside the folders of another open connection of the same mailbox, shared; null for a listing of its own */
+    private ImapTarget(ImapSession session, TargetFolders beside) {
         this.session = session;
-        this.folders = new TargetFolders(session, this::commandFolder);
+        this.folders = new TargetFolders(session, this::commandFolder, beside);
         this.listing = new TargetListing(session.mailbox());
         this.appender = new ImapAppender(session, this::commandFolder);
     }
 
     /** Opens targets on {@code endpoint} with the credentials {@code credentials} gives each mailbox. */
     public static MailboxConnector<MailboxTarget> connector(ImapEndpoint endpoint, CredentialSource credentials, Clock clock) {
-        ImapSession.Sessions sessions = new ImapSession.Sessions(endpoint);
-        return mailbox -> {
-            ImapTarget target = new ImapTarget(new ImapSession(sessions, credentials.credentialsFor(mailbox), mailbox, clock));
+        return new Connector(new ImapSession.Sessions(endpoint), credentials, clock);
+    }
+
+    /** Opens targets; a further one of a mailbox shares the folder list its first one read. */
+    private record Connector(ImapSession.Sessions sessions, CredentialSource credentials, Clock clock)
+            implements MailboxConnector<MailboxTarget> {
+        @Override
+        public MailboxTarget open(BmaAddress mailbox) {
+            return opened(mailbox, null);
+        }
+
+        @Override
+        public MailboxTarget openBeside(BmaAddress mailbox, MailboxTarget beside) {
+            // Spares the LIST "" "*" the further connection's first folder would cost.
+            return opened(mailbox, beside instanceof ImapTarget other && other.mailbox().equals(mailbox) ? other.folders : null);
+        }
+
+        private MailboxTarget opened(BmaAddress mailbox, TargetFolders beside) {
+            ImapTarget target = new ImapTarget(new ImapSession(sessions, credentials.credentialsFor(mailbox), mailbox, clock),
+                    beside);
             target.session.store();
             return target;
-        };
+        }
     }
 
     @Override

@@ -17,13 +17,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The target's folders by name: a {@link TargetFolder}'s full IMAP name, its well-known base
  * found by SPECIAL-USE, else by its names in FR/NL/EN/DE (an Exchange mailbox in French calls
  * Sent Items {@code Éléments envoyés}), else Exchange's English name; and folders created with
- * their parents. What was listed or created is remembered for the life of the session. Every
+ * their parents. What was listed or created is remembered for the life of the session, and
+ * shared with the mailbox's further connections of the pass. Every
  * command goes over the connection the target's selected folder holds, if any: IMAP allows LIST
  * and CREATE in the selected state, and Angus would log in again for a store command meanwhile.
  */
@@ -38,15 +40,33 @@ final class TargetFolders {
     private final ImapSession session;
     private final Channel channel;
     private Map<SpecialUse, String> wellKnown;
-    /** The folders the session's one {@code LIST "" "*"} found, and those it created since. */
-    private final Set<String> ensured = new HashSet<>();
+    /**
+     * The folders the one {@code LIST "" "*"} found, and those created since: this session's, and
+     * those of the other connections of the mailbox it is shared with (each of them may add).
+     */
+    private final Set<String> ensured;
     /** Folders this session's CREATE made and whose (empty) contents nobody has asked for yet. */
     private final Set<String> createdUnread = new HashSet<>();
-    private boolean listed;
+    /** Set once {@link #wellKnown} and {@link #ensured} are filled: another connection's thread reads it first. */
+    private volatile boolean listed;
 
-    TargetFolders(ImapSession session, Channel channel) {
+    /**
+     * @param beside the folders of another open connection of the same mailbox in this pass, or
+     *               null: once that one has listed, its listing is shared (a further connection
+     *               asks no LIST of its own); a folder it believes missing that another made
+     *               costs a refused CREATE and a LIST, as before
+     */
+    TargetFolders(ImapSession session, Channel channel, TargetFolders beside) {
         this.session = session;
         this.channel = channel;
+        if (beside != null && beside.listed) {
+            this.wellKnown = beside.wellKnown;
+            this.ensured = beside.ensured;
+            beside.session.separatorIfKnown().ifPresent(session::knownSeparator);
+            this.listed = true;
+        } else {
+            this.ensured = ConcurrentHashMap.newKeySet();
+        }
     }
 
     /** The separator names are joined with: the server's, {@code /} where it has none. */
@@ -89,7 +109,7 @@ final class TargetFolders {
      */
     private void listOnce() throws MessagingException {
         if (!listed) {
-            wellKnown = listWellKnown();
+            wellKnown = Map.copyOf(listWellKnown());
             listed = true;
         }
     }

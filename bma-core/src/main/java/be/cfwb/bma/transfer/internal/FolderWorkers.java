@@ -86,8 +86,9 @@ final class FolderWorkers {
      *
      * @param size  how large a folder is, for the order in which they are handed out (largest first)
      * @param light true for a folder that needs no connection of its own (nothing new by the status
-     *              listing, or no messages): done on the mailbox's own connection, first, so that a
-     *              rerun with new mail in one folder opens no further connection
+     *              listing, or no messages): done on the mailbox's own connection, first (while the
+     *              further ones log in), so that a rerun with new mail in one folder opens no
+     *              further connection
      */
     void run(List<FolderMapping> mappings, ToLongFunction<FolderMapping> size, Predicate<FolderMapping> light,
              Function<Reconnecting, FolderCopy> copier, List<FolderReport> reports) {
@@ -109,15 +110,6 @@ final class FolderWorkers {
                 .sorted(Comparator.comparingLong((Integer i) -> size.applyAsLong(mappings.get(i))).reversed()).toList();
         Hand hand = new Hand(mappings, order, mailbox);
         FolderCopy own = copier.apply(first);
-        for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
-            if (isLight[i]) {
-                hand.copy(own, i, false);
-            }
-        }
-        if (hand.failure.get() != null) {
-            hand.addReports(reports);
-            throw hand.failure.get();
-        }
         String name = Thread.currentThread().getName();
         ExecutorService pool = Executors.newFixedThreadPool(workers - 1, r -> {
             Thread t = new Thread(r, name + "-c" + (hand.threads.incrementAndGet() + 1));
@@ -129,6 +121,12 @@ final class FolderWorkers {
             for (int w = 1; w < workers; w++) {
                 int number = w + 1;
                 futures.add(pool.submit(() -> further(number, workers, hand, copier)));
+            }
+            // The further connections log in meanwhile: the light folders cost them no wait.
+            for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
+                if (isLight[i]) {
+                    hand.copy(own, i, false);
+                }
             }
             hand.work(own);
         } finally {

@@ -116,7 +116,12 @@ public final class LoginGate {
             implements MailboxConnector<T> {
         @Override
         public T open(BmaAddress mailbox) {
-            return gate.open(connector, mailbox);
+            return gate.call(mailbox, () -> connector.open(mailbox));
+        }
+
+        @Override
+        public T openBeside(BmaAddress mailbox, T beside) {
+            return gate.call(mailbox, () -> connector.openBeside(mailbox, beside));
         }
     }
 
@@ -126,10 +131,6 @@ public final class LoginGate {
         public TargetTraces probe(BmaAddress mailbox, Optional<String> ours) {
             return gate.call(mailbox, () -> probe.probe(mailbox, ours));
         }
-    }
-
-    private <T extends AutoCloseable> T open(MailboxConnector<T> connector, BmaAddress mailbox) {
-        return call(mailbox, () -> connector.open(mailbox));
     }
 
     /** Runs {@code login} (a login and what it opens) through the gate. */

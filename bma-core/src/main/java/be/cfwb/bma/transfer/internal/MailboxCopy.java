@@ -76,7 +76,7 @@ public final class MailboxCopy {
         this.synced = SyncedFlags.load(ledger, mailbox);
         this.stale = new StaleCopies(connections, mailbox, pass);
         this.workers = new FolderWorkers(settings.connectionsPerMailbox(), settings.furtherConnectionsFrom(), connections,
-                () -> new Reconnecting(settings, this.listener, mailbox, true), mailbox);
+                () -> new Reconnecting(settings, this.listener, mailbox, connections), mailbox);
     }
 
     /** The folder comparison of one worker: its own connections, the mailbox's shared records. */

@@ -35,8 +35,9 @@ final class Reconnecting {
     private final RetryPolicy policy;
     private final TransferListener listener;
     private final BmaAddress mailbox;
-    private MailboxSource source;
-    private MailboxTarget target;
+    /** Read by further connections of the mailbox as they open (see {@link #beside}). */
+    private volatile MailboxSource source;
+    private volatile MailboxTarget target;
     private int retries;
     /** Batched reads that failed and were redone message by message, on the reader thread. */
     private final AtomicInteger readRetries = new AtomicInteger();
@@ -47,13 +48,22 @@ final class Reconnecting {
 
     /** A further connection of the mailbox: one the server turns away is not waited for (the others copy on). */
     private final boolean further;
+    /**
+     * For a further connection, the mailbox's first: its first opening takes what that one's
+     * source and target learnt ({@link be.cfwb.bma.transfer.MailboxConnector#openBeside}); null otherwise.
+     */
+    private final Reconnecting beside;
+    private boolean openedBefore;
 
+    /** The mailbox's first connections. */
     Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox) {
-        this(settings, listener, mailbox, false);
+        this(settings, listener, mailbox, null);
     }
 
-    Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox, boolean further) {
-        this.further = further;
+    /** Further connections of the mailbox whose first connections are {@code beside}; null for the first. */
+    Reconnecting(TransferSettings settings, TransferListener listener, BmaAddress mailbox, Reconnecting beside) {
+        this.further = beside != null;
+        this.beside = beside;
         this.settings = settings;
         this.policy = settings.retryPolicy();
         this.listener = listener;
@@ -116,7 +126,9 @@ final class Reconnecting {
 
     void connect() {
         if (further && source == null && target == null) {
-            connectBoth();
+            boolean first = !openedBefore;
+            openedBefore = true;
+            connectBoth(first ? beside.source : null, first ? beside.target : null);
             return;
         }
         connectSource();
@@ -129,13 +141,16 @@ final class Reconnecting {
      * Logs in to both servers at once. A further connection's two logins are each a greeting and
      * a login the copy waits for (2.5 round trips), and the mailbox's first connection already
      * showed that both servers take its logins; the first connection stays source first, so that
-     * an old server that refuses the mailbox costs the target nothing.
+     * an old server that refuses the mailbox costs the target nothing. Opened beside the first
+     * connection's source and target where given (the first opening; null after a failure, when
+     * what they knew may be what failed).
      */
-    private void connectBoth() {
+    private void connectBoth(MailboxSource sourceBeside, MailboxTarget targetBeside) {
         CompletableFuture<MailboxTarget> opening = new CompletableFuture<>();
         Thread login = new Thread(() -> {
             try {
-                opening.complete(settings.target().open(mailbox));
+                opening.complete(targetBeside == null ? settings.target().open(mailbox)
+                        : settings.target().openBeside(mailbox, targetBeside));
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }
@@ -143,7 +158,8 @@ final class Reconnecting {
         login.setDaemon(true);
         login.start();
         try {
-            source = settings.source().open(mailbox);
+            source = sourceBeside == null ? settings.source().open(mailbox)
+                    : settings.source().openBeside(mailbox, sourceBeside);
         } catch (RuntimeException | Error e) {
             // The target login goes on: it is closed once it is done, whenever that is.
             opening.whenComplete((opened, failed) -> {
