@@ -28,6 +28,15 @@ public interface MailboxTarget extends AutoCloseable {
     void ensureFolder(TargetFolder folder);
 
     /**
+     * Makes ahead, in fewer round trips where the protocol allows, the folders the pass is about to
+     * {@link #ensureFolder ensure} one by one: an IMAP target sends the CREATEs of the missing ones
+     * all at once. Nothing is refused here: a folder not made is left to its own
+     * {@code ensureFolder}, which makes it or reports why not. By default nothing.
+     */
+    default void prepareFolders(List<TargetFolder> folders) {
+    }
+
+    /**
      * The messages of the folder that carry a source key (others, e.g. mail delivered to the
      * new mailbox, are not listed). A missing folder has none.
      */

@@ -66,7 +66,7 @@ class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServ
         BmaAddress a = seeded(count);
         int port = ((DovecotFixture) newServer).server().imapPort();
         try (LatencyRelay wan = LatencyRelay.start(port, ROUND_TRIP);
-                AppendWatchingRelay watcher = AppendWatchingRelay.to(wan.port())) {
+                CommandWatchingRelay watcher = CommandWatchingRelay.to(wan.port(), "APPEND")) {
             ImapEndpoint target = ImapEndpoint.parse("imap://127.0.0.1:" + watcher.port(), "Exchange-like over a WAN");
             long t0 = System.nanoTime();
             TransferReport report = FaultHarness.run(FaultHarness.settings(oldServer.imapEndpoint(), target, temp)
@@ -76,7 +76,7 @@ class PipelinedAppendsTest extends TwoServerTestBase<MailServerFixture, MailServ
 
             assertThat(report.isComplete()).as(report.summary()).isTrue();
             assertThat(report.copied()).as(report.summary()).isEqualTo(count);
-            assertThat(watcher.appends()).as("one APPEND per message, none repeated").isEqualTo(count);
+            assertThat(watcher.sent()).as("one APPEND per message, none repeated").isEqualTo(count);
             assertThat(watcher.nonSynchronising()).as("every literal sent without waiting (LITERAL+)").isEqualTo(count);
             assertThat(watcher.maxInFlight()).as("APPENDs sent before the earlier ones were answered")
                     .isGreaterThan(1).isLessThanOrEqualTo(16);

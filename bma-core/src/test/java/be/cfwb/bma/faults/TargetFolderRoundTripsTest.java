@@ -4,6 +4,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.testing.net.LatencyRelay;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferReport;
@@ -12,6 +13,7 @@ import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What preparing the target's folders costs in commands, each a round trip over a WAN: one
  * {@code LIST "" "*"} per session (which also gives the hierarchy separator), then a
- * {@code CREATE} per missing folder (and missing parent), sent while another folder is still
- * selected; a folder the session created is known empty, so it is neither selected nor listed,
+ * {@code CREATE} per missing folder (and missing parent), all sent before the first answer is
+ * read; a folder the session created is known empty, so it is neither selected nor listed,
  * and nothing is unselected: APPENDs name their folder. A folder that exists costs its
  * {@code SELECT} (and the listing of its copies); the last one is left by the session's LOGOUT,
  * which closes it on the server. Angus's own {@code exists()} and
@@ -69,9 +71,34 @@ class TargetFolderRoundTripsTest extends TwoDovecotsTestBase {
         }
     }
 
+    @Test
+    void aNewMailboxsFoldersAreCreatedInOneRoundTrip() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a, 0);
+        TransferReport copy;
+        try (LatencyRelay wan = LatencyRelay.start(newServer.server().imapPort(), Duration.ofMillis(40));
+             CommandWatchingRelay target = CommandWatchingRelay.to(wan.port(), "CREATE")) {
+            copy = FaultHarness.run(settings(target.port()), ledger, Pass.PRESTAGE, a);
+
+            // Sent, Projets, Projets/2024 and Projets/2025, parents first; one after the other,
+            // they cost a round trip each before their folder's copy
+            assertThat(target.sent()).as("CREATEs, none repeated").isEqualTo(4);
+            assertThat(target.maxInFlight()).as("CREATEs sent before the first was answered").isEqualTo(4);
+        }
+        assertThat(copy.copied()).as(copy.summary()).isEqualTo(FOLDERS.size() * 2);
+        h.assertVerified(temp, a);
+        for (FolderPath f : FOLDERS) {
+            h.assertCopiedByteForByte(a, f);
+        }
+    }
+
     private TransferSettings settings(ThrottlingImapProxy target) {
+        return settings(target.port());
+    }
+
+    private TransferSettings settings(int targetPort) {
         return FaultHarness.settings(oldServer.imapEndpoint(),
-                        ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "counted target"), temp.resolve("spool"))
+                        ImapEndpoint.parse("imap://127.0.0.1:" + targetPort, "counted target"), temp.resolve("spool"))
                 .parallelism(1).connectionsPerMailbox(1).build();
     }
 

@@ -102,6 +102,11 @@ public final class ImapTarget implements MailboxTarget {
         folders.ensure(folder);
     }
 
+    @Override
+    public void prepareFolders(List<TargetFolder> wanted) {
+        folders.prepare(wanted);
+    }
+
     private IMAPFolder select(String name) throws MessagingException {
         if (session.needsReconnect()) {
             selected = null;

@@ -6,14 +6,26 @@ import be.cfwb.bma.transfer.TargetFolder;
 import be.cfwb.bma.transfer.TransferException;
 
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.ConnectionException;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +43,8 @@ import java.util.regex.Pattern;
  */
 final class TargetFolders {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TargetFolders.class);
+
     /** The folder object a command that needs no particular folder is sent through. */
     @FunctionalInterface
     interface Channel {
@@ -45,8 +59,11 @@ final class TargetFolders {
      * those of the other connections of the mailbox it is shared with (each of them may add).
      */
     private final Set<String> ensured;
-    /** Folders this session's CREATE made and whose (empty) contents nobody has asked for yet. */
-    private final Set<String> createdUnread = new HashSet<>();
+    /**
+     * Folders a CREATE of the mailbox's connections made in this pass and whose (empty) contents
+     * nobody has asked for yet; shared as {@link #ensured} is, each taken once.
+     */
+    private final Set<String> createdUnread;
     /** Set once {@link #wellKnown} and {@link #ensured} are filled: another connection's thread reads it first. */
     private volatile boolean listed;
 
@@ -62,10 +79,12 @@ final class TargetFolders {
         if (beside != null && beside.listed) {
             this.wellKnown = beside.wellKnown;
             this.ensured = beside.ensured;
+            this.createdUnread = beside.createdUnread;
             beside.session.separatorIfKnown().ifPresent(session::knownSeparator);
             this.listed = true;
         } else {
             this.ensured = ConcurrentHashMap.newKeySet();
+            this.createdUnread = ConcurrentHashMap.newKeySet();
         }
     }
 
@@ -121,7 +140,8 @@ final class TargetFolders {
     }
 
     /**
-     * True, once, if this session created the folder and its contents were not asked for since:
+     * True, once, if the mailbox's connections created the folder in this pass and its contents
+     * were not asked for since:
      * it is then known to be empty without a SELECT and a listing (two round trips). Asked once
      * because the caller fills it next; a second attempt at the folder lists what is there.
      */
@@ -191,6 +211,86 @@ final class TargetFolders {
                     + session.mailbox() + ": " + ((CommandFailedException) refused).getMessage(), null);
         }
         return refused == null;
+    }
+
+    /**
+     * Creates the missing ones among {@code folders} and their parents, parents first, with all
+     * the CREATEs sent before the first answer is read: one round trip for a new mailbox's
+     * folders instead of one each. The server runs them in the order sent (RFC 3501 5.5: a CREATE
+     * affects no other's result). A refused CREATE, or a connection lost meanwhile, is left for
+     * {@link #ensure}: the folder's own copy meets it and reports it, or retries.
+     */
+    void prepare(List<TargetFolder> folders) {
+        try {
+            listOnce();
+            char sep = separator();
+            Set<String> missing = new LinkedHashSet<>();
+            Set<String> asked = new HashSet<>();
+            for (TargetFolder folder : folders) {
+                String full = fullName(folder);
+                if (ensured.contains(full)) {
+                    continue;
+                }
+                asked.add(full);
+                StringBuilder name = new StringBuilder();
+                for (String part : full.split(Pattern.quote(String.valueOf(sep)))) {
+                    name.append(name.length() == 0 ? "" : String.valueOf(sep)).append(part);
+                    String n = name.toString();
+                    if (!ensured.contains(n) && !n.equalsIgnoreCase("INBOX")) {
+                        missing.add(n);
+                    }
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            List<String> names = List.copyOf(missing);
+            boolean[] made = (boolean[]) channel.get().doCommand(p -> createAll(p, names));
+            for (int i = 0; i < made.length; i++) {
+                if (made[i]) {
+                    ensured.add(names.get(i));
+                    if (asked.contains(names.get(i))) {
+                        createdUnread.add(names.get(i));
+                    }
+                }
+            }
+        } catch (MessagingException e) {
+            LOG.debug("{}: the folders were not made ahead ({}); each is made as its copy starts",
+                    session.mailbox(), e.getMessage());
+        }
+    }
+
+    /** Sends a CREATE for each of {@code names}, then reads the answers: which of them it made. */
+    private static boolean[] createAll(IMAPProtocol p, List<String> names) throws ProtocolException {
+        Map<String, Integer> inFlight = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Argument args = new Argument();
+            args.writeString(BASE64MailboxEncoder.encode(names.get(i)));
+            try {
+                inFlight.put(p.writeCommand("CREATE", args), i);
+            } catch (IOException e) {
+                throw new ConnectionException(p, Response.byeResponse(e));
+            }
+        }
+        boolean[] made = new boolean[names.size()];
+        while (!inFlight.isEmpty()) {
+            Response r;
+            try {
+                r = p.readResponse();
+            } catch (IOException e) {
+                throw new ConnectionException(p, Response.byeResponse(e));
+            }
+            if (r.isBYE()) {
+                throw new ConnectionException(p, r);
+            }
+            Integer i = r.isTagged() ? inFlight.remove(r.getTag()) : null;
+            if (i == null) {
+                p.notifyResponseHandlers(new Response[] {r});
+                continue;
+            }
+            made[i] = r.isOK();
+        }
+        return made;
     }
 
     /** Creates the folder and its missing parents. */

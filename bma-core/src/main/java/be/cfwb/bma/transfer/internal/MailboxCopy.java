@@ -120,6 +120,10 @@ public final class MailboxCopy {
                 if (pass == Pass.FINAL) {
                     stale.searchAlso(targetFolders(sourceFolders, mappings));
                 }
+                if (!dryRun) {
+                    List<TargetFolder> made = mappings.stream().filter(this::ensuredThisPass).map(FolderMapping::target).toList();
+                    connections.retryingRun(() -> connections.target().prepareFolders(made));
+                }
                 workers.run(mappings, this::size, this::light, worker -> {
                     FolderSync sync = folderSync(worker);
                     return (mapping, report) -> syncFolder(worker, sync, mapping, report);
@@ -192,6 +196,12 @@ public final class MailboxCopy {
             }
         }
         return true;
+    }
+
+    /** True if the folder's copy ensures its target folder this pass ({@link FolderSync}: new to the pass, or the final one). */
+    private boolean ensuredThisPass(FolderMapping mapping) {
+        return pass == Pass.FINAL || !mapping.source().holdsMessages()
+                || history.highWater(mapping.source().path()).isEmpty();
     }
 
     /**

@@ -11,34 +11,40 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A faithful IMAP relay that watches the APPENDs pass: how many were sent, how many of them with
- * a non-synchronising literal (LITERAL+), and the most that were sent while earlier ones were
- * still unanswered (1 when each waits for its answer). Commands and answers are followed line by
- * line with their literals, so a message's text is never taken for a command or an answer.
+ * A faithful IMAP relay that watches one command pass (APPEND, CREATE...): how many were sent,
+ * how many of them with a non-synchronising literal (LITERAL+), and the most that were sent while
+ * earlier ones were still unanswered (1 when each waits for its answer). Commands and answers are
+ * followed line by line with their literals, so a message's text is never taken for a command or
+ * an answer.
  */
-final class AppendWatchingRelay extends LoopbackRelay {
+final class CommandWatchingRelay extends LoopbackRelay {
 
-    private static final Pattern APPEND = Pattern.compile("^(\\S+) APPEND ", Pattern.CASE_INSENSITIVE);
     private static final Pattern TAGGED = Pattern.compile("^(\\S+) (?:OK|NO|BAD)\\b", Pattern.CASE_INSENSITIVE);
 
+    private final Pattern command;
+
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger appends = new AtomicInteger();
+    private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger nonSynchronising = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
-    private AppendWatchingRelay(int targetPort) throws IOException {
-        super("append-watching relay", targetPort);
+    private CommandWatchingRelay(int targetPort, String verb) throws IOException {
+        super(verb.toLowerCase(Locale.ROOT) + "-watching relay", targetPort);
+        this.command = Pattern.compile("^(\\S+) " + Pattern.quote(verb) + " ", Pattern.CASE_INSENSITIVE);
     }
 
-    static AppendWatchingRelay to(int targetPort) throws IOException {
-        return started(new AppendWatchingRelay(targetPort));
+    /** A relay to {@code targetPort} watching the commands {@code verb} (e.g. {@code APPEND}). */
+    static CommandWatchingRelay to(int targetPort, String verb) throws IOException {
+        return started(new CommandWatchingRelay(targetPort, verb));
     }
 
-    int appends() {
-        return appends.get();
+    /** The commands watched that were sent. */
+    int sent() {
+        return sent.get();
     }
 
     int nonSynchronising() {
@@ -82,11 +88,11 @@ final class AppendWatchingRelay extends LoopbackRelay {
         }
     }
 
-    private void watch(String firstLine, boolean command) {
-        if (command) {
-            Matcher m = APPEND.matcher(firstLine);
+    private void watch(String firstLine, boolean fromClient) {
+        if (fromClient) {
+            Matcher m = command.matcher(firstLine);
             if (m.find()) {
-                appends.incrementAndGet();
+                sent.incrementAndGet();
                 if (firstLine.stripTrailing().endsWith("+}")) {
                     nonSynchronising.incrementAndGet();
                 }
