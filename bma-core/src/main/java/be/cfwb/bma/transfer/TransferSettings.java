@@ -33,6 +33,8 @@ public final class TransferSettings {
 
     /** Exchange Online's limit for messages written over IMAP. */
     public static final long EXCHANGE_MAX_MESSAGE_SIZE = 35L * 1024 * 1024;
+    /** See {@link Builder#connectionsPerMailbox}; our assumption, from the WAN benchmark. */
+    public static final int DEFAULT_CONNECTIONS_PER_MAILBOX = 2;
     /** See {@link Builder#furtherConnectionsFrom}; our assumption, below any round trip to Exchange Online. */
     public static final Duration DEFAULT_FURTHER_CONNECTIONS_FROM = Duration.ofMillis(5);
 
@@ -311,7 +313,7 @@ public final class TransferSettings {
         private String targetDescription = "?";
         private String description = "";
         private int parallelism = 4;
-        private int connectionsPerMailbox = 4;
+        private int connectionsPerMailbox = DEFAULT_CONNECTIONS_PER_MAILBOX;
         private Duration furtherConnectionsFrom = DEFAULT_FURTHER_CONNECTIONS_FROM;
         private FolderMapper folderMapper = FolderMapper.exchange();
         private long maxMessageSize = EXCHANGE_MAX_MESSAGE_SIZE;
@@ -368,7 +370,9 @@ public final class TransferSettings {
         /**
          * Connections per mailbox ({@code bma.connectionsPerMailbox}), 1 to 8: its folders are copied
          * over that many source and target connections at once; 1 copies them one after the other.
-         * The default 4 is our assumption of what Exchange Online allows per mailbox.
+         * The default 2 is our assumption: within what Exchange Online allows per mailbox, and in the
+         * WAN benchmark (20 ms) as fast as 4 once a folder costs few round trips, for half the logins
+         * and sessions on both servers (docs/benchmarks/transfer.md).
          */
         public Builder connectionsPerMailbox(int connections) {
             if (connections < 1 || connections > 8) {

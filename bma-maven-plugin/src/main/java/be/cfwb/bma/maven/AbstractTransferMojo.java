@@ -48,8 +48,8 @@ public abstract class AbstractTransferMojo extends AbstractBmaMojo {
     @Parameter(property = "bma.parallelism", defaultValue = "4")
     protected int parallelism;
 
-    /** Connections over which one mailbox's folders are copied at once, 1 to 8. */
-    @Parameter(property = "bma.connectionsPerMailbox", defaultValue = "4")
+    /** Connections over which one mailbox's folders are copied at once, 1 to 8; the library's default 2. */
+    @Parameter(property = "bma.connectionsPerMailbox", defaultValue = "2")
     protected int connectionsPerMailbox;
 
     /** The round trip (ms) from which a mailbox's further connections are opened; default the library's 5, 0: always. */
