@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * A faithful IMAP relay that watches one command pass (APPEND, CREATE...): how many were sent,
- * how many of them with a non-synchronising literal (LITERAL+), and the most that were sent while
- * earlier ones were still unanswered (1 when each waits for its answer). Commands and answers are
+ * how many of them with a non-synchronising literal (LITERAL+), the most that were sent while
+ * earlier ones were still unanswered (1 when each waits for its answer), and how many commands of
+ * any kind followed one of them before its answer. Commands and answers are
  * followed line by line with their literals, so a message's text is never taken for a command or
  * an answer.
  */
@@ -29,6 +30,7 @@ final class CommandWatchingRelay extends LoopbackRelay {
 
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicInteger sentBehind = new AtomicInteger();
     private final AtomicInteger nonSynchronising = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -40,6 +42,11 @@ final class CommandWatchingRelay extends LoopbackRelay {
     /** A relay to {@code targetPort} watching the commands {@code verb} (e.g. {@code APPEND}). */
     static CommandWatchingRelay to(int targetPort, String verb) throws IOException {
         return started(new CommandWatchingRelay(targetPort, verb));
+    }
+
+    /** The commands of any kind sent while one watched was still unanswered. */
+    int sentBehind() {
+        return sentBehind.get();
     }
 
     /** The commands watched that were sent. */
@@ -90,6 +97,9 @@ final class CommandWatchingRelay extends LoopbackRelay {
 
     private void watch(String firstLine, boolean fromClient) {
         if (fromClient) {
+            if (!unanswered.isEmpty()) {
+                sentBehind.incrementAndGet();
+            }
             Matcher m = command.matcher(firstLine);
             if (m.find()) {
                 sent.incrementAndGet();

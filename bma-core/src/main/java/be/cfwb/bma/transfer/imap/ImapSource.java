@@ -6,6 +6,7 @@ import be.cfwb.bma.transfer.FolderListing;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxConnector;
 import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.RetryStats;
 import be.cfwb.bma.transfer.SourceFolder;
 import be.cfwb.bma.transfer.SourceMessage;
 import be.cfwb.bma.transfer.SpecialUse;
@@ -20,12 +21,18 @@ import jakarta.mail.UIDFolder;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UID;
+import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 
 import java.io.IOException;
@@ -55,12 +62,16 @@ import java.util.regex.Pattern;
 public final class ImapSource implements MailboxSource {
 
     static final int BATCH = 1000;
+    /** The listing asked with a folder's EXAMINE when the whole folder is listed. */
+    static final String LISTING_AHEAD = "FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)";
 
     private final ImapSession session;
     /** The folder statuses of this pass, from its LIST (see {@link #nothingAbove}). */
     private FolderStatuses statuses;
     private IMAPFolder open;
     private FolderPath openPath;
+    /** Throttling answers met on FETCHes whose answers were set aside (see {@link #countThrottled}). */
+    private int throttledAside;
 
     private ImapSource(ImapSession session) {
         this.session = session;
@@ -192,6 +203,12 @@ public final class ImapSource implements MailboxSource {
     @Override
     public FolderListing list(FolderPath path, long afterUid, boolean messageIds) {
         try {
+            if (afterUid <= 0 && !messageIds && !isOpen(path)) {
+                Optional<FolderListing> listed = listedWithExamine(path);
+                if (listed.isPresent()) {
+                    return listed.get();
+                }
+            }
             IMAPFolder folder = examine(path);
             long uidValidity = folder.getUIDValidity();
             Message[] messages = afterUid <= 0 ? folder.getMessages()
@@ -263,6 +280,78 @@ public final class ImapSource implements MailboxSource {
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot list " + path + " of " + mailbox(), e);
         }
+    }
+
+    /**
+     * A whole folder's listing asked with its EXAMINE, in one round trip instead of two; empty
+     * where its answer is not the whole, plain listing (refused, a message missing or unparsable,
+     * other news from the server meanwhile): the folder is then listed the usual way, which finds
+     * and reports what is wrong; a throttling refusal set aside still counts.
+     */
+    private Optional<FolderListing> listedWithExamine(FolderPath path) throws MessagingException {
+        OneTripPlainProtocol.ListingAhead ahead = new OneTripPlainProtocol.ListingAhead(LISTING_AHEAD);
+        IMAPFolder folder;
+        OneTripPlainProtocol.listAheadOfNextExamine(ahead);
+        try {
+            folder = examine(path);
+        } catch (MessagingException | RuntimeException e) {
+            ahead.answer().ifPresent(this::countThrottled);
+            throw e;
+        } finally {
+            OneTripPlainProtocol.listAheadOfNextExamine(null);
+        }
+        if (ahead.answer().isEmpty()) {
+            return Optional.empty();
+        }
+        RawFetch answer = ahead.answer().get();
+        countThrottled(answer);
+        long uidValidity = folder.getUIDValidity();
+        int exists = folder.getMessageCount();
+        if (!answer.others().isEmpty()) {
+            // News the folder did not see (a message arrived, one was expunged): opened afresh.
+            closeFolder();
+            return Optional.empty();
+        }
+        if (exists == 0) {
+            return Optional.of(new FolderListing(uidValidity, List.of()));
+        }
+        if (!answer.result().isOK() || !answer.unparsable().isEmpty() || answer.fetches().size() != exists) {
+            return Optional.empty();
+        }
+        List<SourceMessage> result = new ArrayList<>(exists);
+        for (FetchResponse f : answer.fetches()) {
+            UID uid = f.getItem(UID.class);
+            FLAGS flags = f.getItem(FLAGS.class);
+            RFC822SIZE size = f.getItem(RFC822SIZE.class);
+            INTERNALDATE date = f.getItem(INTERNALDATE.class);
+            if (uid == null || flags == null || size == null || date == null || date.getDate() == null) {
+                return Optional.empty();
+            }
+            result.add(new SourceMessage(uid.uid, Math.max(0, size.size), ImapFlags.of(flags),
+                    date.getDate().toInstant(), Optional.empty()));
+        }
+        result.sort(Comparator.comparingLong(SourceMessage::uid));
+        return Optional.of(new FolderListing(uidValidity, result));
+    }
+
+    /** A FETCH's refusal, set aside for the usual listing, still counts if it was throttling. */
+    private void countThrottled(RawFetch answer) {
+        Response r = answer.result();
+        if (r.isNO() || r.isBAD()) {
+            ProtocolException e = r.isNO() ? new CommandFailedException(r) : new BadCommandException(r);
+            if (ImapErrors.throttle(e).isPresent()) {
+                throttledAside++;
+            }
+        }
+    }
+
+    @Override
+    public RetryStats retryStats() {
+        return new RetryStats(0, throttledAside, Duration.ZERO);
+    }
+
+    private boolean isOpen(FolderPath path) {
+        return open != null && path.equals(openPath) && open.isOpen() && !session.needsReconnect();
     }
 
     /**

@@ -1,5 +1,8 @@
 package be.cfwb.bma.transfer.imap;
 
+import jakarta.mail.Folder;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.ResyncData;
@@ -12,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -25,6 +29,7 @@ import java.util.Properties;
 final class OneTripPlainProtocol extends IMAPProtocol {
 
     private static final String SASL_IR = "SASL-IR";
+    private static final ThreadLocal<ListingAhead> AHEAD = new ThreadLocal<>();
     private boolean loggedIn;
     private boolean loggedOut;
     /** The selected mailbox was opened read-only (EXAMINE): see {@link #close()}. */
@@ -118,9 +123,81 @@ final class OneTripPlainProtocol extends IMAPProtocol {
     @Override
     public MailboxInfo examine(String mailbox, ResyncData resync) throws ProtocolException {
         examined = false;
-        MailboxInfo info = super.examine(mailbox, resync);
+        ListingAhead ahead = AHEAD.get();
+        AHEAD.remove();
+        MailboxInfo info = ahead == null || resync != null ? super.examine(mailbox, resync) : examine(mailbox, ahead);
         examined = true;
         return info;
+    }
+
+    /**
+     * EXAMINE, with {@code ahead}'s FETCH sent right behind it rather than after its answer: the
+     * server runs them in order, so the FETCH lists the mailbox just opened (or, if the EXAMINE
+     * failed, none or the one before, an answer then set aside). Its answers are read here and
+     * kept in {@code ahead}, none handed to the folder's handlers: the folder is not open yet.
+     */
+    private MailboxInfo examine(String mailbox, ListingAhead ahead) throws ProtocolException {
+        Argument args = new Argument();
+        writeMailboxName(args, mailbox);
+        String examineTag;
+        String fetchTag;
+        try {
+            examineTag = writeCommand("EXAMINE", args);
+            fetchTag = writeCommand(ahead.command, null);
+        } catch (IOException e) {
+            throw new ConnectionException(this, Response.byeResponse(e));
+        }
+        List<Response> answers = new ArrayList<>();
+        Response result;
+        do {
+            try {
+                result = readResponse();
+            } catch (IOException e) {
+                throw new ConnectionException(this, Response.byeResponse(e));
+            }
+            if (result.isBYE()) {
+                throw new ConnectionException(this, result);
+            }
+            answers.add(result);
+        } while (!(result.isTagged() && examineTag.equals(result.getTag())));
+        ahead.answer = RawFetch.answers(this, fetchTag);
+        if (ahead.answer.result().isBYE()) {
+            throw new ConnectionException(this, ahead.answer.result());
+        }
+        Response[] r = answers.toArray(new Response[0]);
+        MailboxInfo info = new MailboxInfo(r);
+        info.mode = Folder.READ_ONLY;
+        notifyResponseHandlers(r);
+        handleResult(result);
+        return info;
+    }
+
+    /**
+     * Asks the next EXAMINE on this thread to send {@code ahead}'s FETCH with it (null: none): a
+     * folder's listing then costs the old server no round trip of its own. Angus opens a folder
+     * on the caller's thread, through this protocol.
+     */
+    static void listAheadOfNextExamine(ListingAhead ahead) {
+        if (ahead == null) {
+            AHEAD.remove();
+        } else {
+            AHEAD.set(ahead);
+        }
+    }
+
+    /** A FETCH to send with the next EXAMINE, and its answers once read (null until then). */
+    static final class ListingAhead {
+        private final String command;
+        private RawFetch answer;
+
+        ListingAhead(String command) {
+            this.command = command;
+        }
+
+        /** The FETCH's answers, empty if it was not sent (the folder was opened another way). */
+        Optional<RawFetch> answer() {
+            return Optional.ofNullable(answer);
+        }
     }
 
     @Override

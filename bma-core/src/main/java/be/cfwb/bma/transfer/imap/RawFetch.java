@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * @param fetches     the FETCH answers that could be parsed
  * @param unparsable  the beginning of each answer that could not be, as the server sent it
  * @param result      the tagged result (OK, NO, BAD) or the BYE that ended the command
+ * @param others      the other untagged answers that came meanwhile (EXISTS, EXPUNGE...)
  */
-record RawFetch(List<FetchResponse> fetches, List<String> unparsable, Response result) {
+record RawFetch(List<FetchResponse> fetches, List<String> unparsable, Response result, List<Response> others) {
 
     /** How much of an unparsable answer is kept: enough to recognise it, never a whole message. */
     private static final int WORDS = 200;
@@ -35,15 +36,26 @@ record RawFetch(List<FetchResponse> fetches, List<String> unparsable, Response r
 
     /** Sends {@code command} and reads its answers; other untagged answers go to Angus's handlers. */
     static RawFetch run(IMAPProtocol p, String command) throws ProtocolException {
-        List<FetchResponse> fetches = new ArrayList<>();
-        List<String> unparsable = new ArrayList<>();
-        List<Response> others = new ArrayList<>();
         String tag;
         try {
             tag = p.writeCommand(command, null);
         } catch (IOException e) {
             throw new ConnectionException(p, Response.byeResponse(e));
         }
+        RawFetch f = answers(p, tag);
+        p.notifyResponseHandlers(f.others().toArray(new Response[0]));
+        return f;
+    }
+
+    /**
+     * Reads the answers to the command sent with {@code tag}, up to its result; the other untagged
+     * answers are kept in {@link #others}, for the caller to hand on (or not: a folder not yet
+     * open must not see them).
+     */
+    static RawFetch answers(IMAPProtocol p, String tag) throws ProtocolException {
+        List<FetchResponse> fetches = new ArrayList<>();
+        List<String> unparsable = new ArrayList<>();
+        List<Response> others = new ArrayList<>();
         Response result;
         while (true) {
             IMAPResponse r;
@@ -71,8 +83,7 @@ record RawFetch(List<FetchResponse> fetches, List<String> unparsable, Response r
                 others.add(r);
             }
         }
-        p.notifyResponseHandlers(others.toArray(new Response[0]));
-        return new RawFetch(fetches, unparsable, result);
+        return new RawFetch(fetches, unparsable, result, List.copyOf(others));
     }
 
     /**

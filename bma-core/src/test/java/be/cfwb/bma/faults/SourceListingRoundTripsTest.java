@@ -1,0 +1,74 @@
+package be.cfwb.bma.faults;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.TestMessage;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.testing.net.LatencyRelay;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.Pass;
+import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.imap.ImapEndpoint;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What listing a folder costs the old server in round trips: a folder copied for the first time
+ * is opened (EXAMINE) and listed (FETCH of every message's UID, flags, size and date) with both
+ * commands sent at once, one round trip instead of two; a rerun lists only above the last UID done,
+ * as before.
+ */
+@RequiresDovecot
+class SourceListingRoundTripsTest extends TwoDovecotsTestBase {
+
+    private static final List<FolderPath> FOLDERS = List.of(FolderPath.inbox(), FolderPath.of("Sent"),
+            FolderPath.of("Archives", "2024"));
+
+    @Test
+    void aFolderIsOpenedAndListedInOneRoundTrip() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a, 0);
+        TransferReport first;
+        TransferReport rerun;
+        try (LatencyRelay wan = LatencyRelay.start(oldServer.server().imapPort(), Duration.ofMillis(40));
+             CommandWatchingRelay source = CommandWatchingRelay.to(wan.port(), "EXAMINE")) {
+            first = FaultHarness.run(FaultHarness.settings(
+                    ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "watched source"), newServer.imapEndpoint(),
+                    temp.resolve("spool")).parallelism(1).connectionsPerMailbox(1).build(), ledger, Pass.PRESTAGE, a);
+
+            assertThat(source.sent()).as("one EXAMINE per folder").isEqualTo(FOLDERS.size());
+            assertThat(source.sentBehind()).as("each folder's listing sent behind its EXAMINE, before the answer")
+                    .isEqualTo(FOLDERS.size());
+        }
+        seed(a, 1);
+        rerun = FaultHarness.run(h.settings(temp.resolve("spool")).build(), ledger, Pass.PRESTAGE, a);
+
+        assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 2);
+        assertThat(first.found()).isEqualTo(FOLDERS.size() * 2);
+        assertThat(rerun.copied()).as(rerun.summary()).isEqualTo(FOLDERS.size() * 2);
+        h.assertVerified(temp, a);
+        for (FolderPath f : FOLDERS) {
+            assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(4);
+        }
+    }
+
+    private void seed(BmaAddress a, int round) {
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int f = 0; f < FOLDERS.size(); f++) {
+                for (int i = 0; i < 2; i++) {
+                    s.append(FOLDERS.get(f), TestMessage.builder().subject("r" + round + " f" + f + " m" + i)
+                                    .messageId("sl-r" + round + "f" + f + "m" + i + "@x").attachment(5_000, f * 10L + i)
+                                    .build(), i == 0 ? flags("\\Seen") : flags("\\Flagged", "$Label1"),
+                            Instant.parse("2024-10-01T08:00:00Z").plusSeconds(round * 100L + f * 10L + i));
+                }
+            }
+        }
+    }
+}
