@@ -7,18 +7,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * A faithful IMAP relay that watches one command pass (APPEND, CREATE...): how many were sent,
  * how many of them with a non-synchronising literal (LITERAL+), the most that were sent while
- * earlier ones were still unanswered (1 when each waits for its answer), and how many commands of
- * any kind followed one of them before its answer. Commands and answers are
+ * earlier ones on the same connection were still unanswered (1 when each waits for its answer),
+ * and how many commands of any kind followed one of them on its connection before its answer. Commands and answers are
  * followed line by line with their literals, so a message's text is never taken for a command or
  * an answer.
  */
@@ -28,7 +28,6 @@ final class CommandWatchingRelay extends LoopbackRelay {
 
     private final Pattern command;
 
-    private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger sentBehind = new AtomicInteger();
     private final AtomicInteger nonSynchronising = new AtomicInteger();
@@ -66,11 +65,13 @@ final class CommandWatchingRelay extends LoopbackRelay {
     protected void relay(Socket client, Socket upstream) throws IOException {
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
-        execute(() -> pump(client, upstream, client, upstream, true));
-        execute(() -> pump(upstream, client, client, upstream, false));
+        // What is in flight is counted per connection: another connection's commands are not "behind".
+        Set<String> unanswered = ConcurrentHashMap.newKeySet();
+        execute(() -> pump(client, upstream, client, upstream, true, unanswered));
+        execute(() -> pump(upstream, client, client, upstream, false, unanswered));
     }
 
-    private void pump(Socket from, Socket to, Socket client, Socket upstream, boolean commands) {
+    private void pump(Socket from, Socket to, Socket client, Socket upstream, boolean commands, Set<String> unanswered) {
         try (InputStream raw = from.getInputStream()) {
             InputStream in = new BufferedInputStream(raw);
             OutputStream out = to.getOutputStream();
@@ -83,7 +84,7 @@ final class CommandWatchingRelay extends LoopbackRelay {
                 forwardCommand(in, out, line, text -> {
                     if (first[0]) {
                         first[0] = false;
-                        watch(text, commands);
+                        watch(text, commands, unanswered);
                     }
                     return text;
                 });
@@ -95,7 +96,7 @@ final class CommandWatchingRelay extends LoopbackRelay {
         }
     }
 
-    private void watch(String firstLine, boolean fromClient) {
+    private void watch(String firstLine, boolean fromClient, Set<String> unanswered) {
         if (fromClient) {
             if (!unanswered.isEmpty()) {
                 sentBehind.incrementAndGet();

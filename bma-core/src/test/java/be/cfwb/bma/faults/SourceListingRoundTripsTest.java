@@ -59,6 +59,29 @@ class SourceListingRoundTripsTest extends TwoDovecotsTestBase {
         }
     }
 
+    @Test
+    void furtherConnectionsListTheirFoldersWithTheirExamineToo() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a, 0);
+        TransferReport first;
+        try (LatencyRelay wan = LatencyRelay.start(oldServer.server().imapPort(), Duration.ofMillis(40));
+             CommandWatchingRelay source = CommandWatchingRelay.to(wan.port(), "EXAMINE")) {
+            first = FaultHarness.run(FaultHarness.settings(
+                    ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "watched source"), newServer.imapEndpoint(),
+                    temp.resolve("spool")).parallelism(1).connectionsPerMailbox(3).furtherConnectionsFrom(Duration.ZERO)
+                    .build(), ledger, Pass.PRESTAGE, a);
+
+            assertThat(source.sent()).as("one EXAMINE per folder").isEqualTo(FOLDERS.size());
+            assertThat(source.sentBehind()).as("each folder's listing sent behind its EXAMINE, on every connection")
+                    .isEqualTo(FOLDERS.size());
+        }
+        assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 2);
+        h.assertVerified(temp, a);
+        for (FolderPath f : FOLDERS) {
+            assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(2);
+        }
+    }
+
     private void seed(BmaAddress a, int round) {
         try (MailboxSeeder s = h.seeder(a)) {
             for (int f = 0; f < FOLDERS.size(); f++) {

@@ -12,10 +12,12 @@ import org.eclipse.angus.mail.imap.protocol.ListInfo;
 import org.eclipse.angus.mail.imap.protocol.Status;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a source knows of its folders' UIDNEXT and UIDVALIDITY in this pass: each folder's answer
@@ -24,7 +26,7 @@ import java.util.Optional;
  * check and each folder's own check read the same answer, so a folder costs at most one STATUS.
  * That an answer is a little old only leaves a message that arrived since to the next pass, as if
  * it had arrived after this one; a pass that compares everything (the final one) does not ask.
- * Not thread-safe: one per source connection.
+ * One per source connection; a further connection of the mailbox starts with a {@link #copy}.
  */
 final class FolderStatuses {
 
@@ -45,7 +47,14 @@ final class FolderStatuses {
     private final Map<String, Status> byName;
 
     private FolderStatuses(Map<String, Status> byName) {
-        this.byName = byName;
+        this.byName = Collections.synchronizedMap(byName);
+    }
+
+    /** The statuses known so far, for another connection of the same mailbox in this pass. */
+    FolderStatuses copy() {
+        synchronized (byName) {
+            return new FolderStatuses(new HashMap<>(byName));
+        }
     }
 
     /**
@@ -89,6 +98,12 @@ final class FolderStatuses {
         Status status = byName.get(name);
         return status != null && status.total == 0 && status.uidvalidity > 0 && status.uidnext > 0
                 ? Optional.of(new MailboxSource.EmptyFolder(status.uidvalidity, status.uidnext)) : Optional.empty();
+    }
+
+    /** How many messages folder {@code name} held by the listing's status, if it gave one; never asked. */
+    OptionalInt messages(String name) {
+        Status status = byName.get(name);
+        return status != null && status.total >= 0 ? OptionalInt.of(status.total) : OptionalInt.empty();
     }
 
     /**

@@ -57,7 +57,8 @@ import java.util.regex.Pattern;
  * bodies fetched with BODY.PEEK, several small ones per command or a large one in blocks of
  * {@value BodyStream#BLOCK} bytes asked ahead ({@link BodyStream}), metadata
  * (UID, FLAGS, RFC822.SIZE, INTERNALDATE, Message-ID) in batched FETCH ranges of
- * {@value #BATCH} messages. Folder names arrive decoded from modified UTF-7.
+ * {@value #BATCH} messages, or, for a folder listed whole, with its EXAMINE in one round trip.
+ * Folder names arrive decoded from modified UTF-7.
  */
 public final class ImapSource implements MailboxSource {
 
@@ -66,8 +67,8 @@ public final class ImapSource implements MailboxSource {
     static final String LISTING_AHEAD = "FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)";
 
     private final ImapSession session;
-    /** The folder statuses of this pass, from its LIST (see {@link #nothingAbove}). */
-    private FolderStatuses statuses;
+    /** The folder statuses of this pass, from its LIST (see {@link #nothingAbove}); read by further connections' openings. */
+    private volatile FolderStatuses statuses;
     private IMAPFolder open;
     private FolderPath openPath;
     /** Throttling answers met on FETCHes whose answers were set aside (see {@link #countThrottled}). */
@@ -82,7 +83,7 @@ public final class ImapSource implements MailboxSource {
         return new Connector(new ImapSession.Sessions(endpoint), credentials, clock);
     }
 
-    /** Opens sources; a further one of a mailbox takes the hierarchy separator its first one learnt. */
+    /** Opens sources; a further one of a mailbox takes the hierarchy separator and the statuses its first one learnt. */
     private record Connector(ImapSession.Sessions sessions, CredentialSource credentials, Clock clock)
             implements MailboxConnector<MailboxSource> {
         @Override
@@ -96,8 +97,10 @@ public final class ImapSource implements MailboxSource {
         public MailboxSource openBeside(BmaAddress mailbox, MailboxSource beside) {
             ImapSource source = (ImapSource) open(mailbox);
             if (beside instanceof ImapSource other && other.mailbox().equals(mailbox)) {
-                // Spares the LIST "" "" its first folder name would cost.
+                // Spares the LIST "" "" its first folder name would cost, and the LIST-STATUS of a rerun.
                 other.session.separatorIfKnown().ifPresent(source.session::knownSeparator);
+                FolderStatuses known = other.statuses;
+                source.statuses = known == null ? null : known.copy();
             }
             return source;
         }
@@ -203,7 +206,7 @@ public final class ImapSource implements MailboxSource {
     @Override
     public FolderListing list(FolderPath path, long afterUid, boolean messageIds) {
         try {
-            if (afterUid <= 0 && !messageIds && !isOpen(path)) {
+            if (afterUid <= 0 && !messageIds && !isOpen(path) && listableWithExamine(path)) {
                 Optional<FolderListing> listed = listedWithExamine(path);
                 if (listed.isPresent()) {
                     return listed.get();
@@ -332,6 +335,14 @@ public final class ImapSource implements MailboxSource {
         }
         result.sort(Comparator.comparingLong(SourceMessage::uid));
         return Optional.of(new FolderListing(uidValidity, result));
+    }
+
+    /**
+     * True if the pass's status listing says the folder holds at most {@value #BATCH} messages: its
+     * whole listing, read at once, then takes no more memory than one batch of the usual one.
+     */
+    private boolean listableWithExamine(FolderPath path) throws MessagingException {
+        return statuses != null && statuses.messages(imapName(path)).orElse(Integer.MAX_VALUE) <= BATCH;
     }
 
     /** A FETCH's refusal, set aside for the usual listing, still counts if it was throttling. */

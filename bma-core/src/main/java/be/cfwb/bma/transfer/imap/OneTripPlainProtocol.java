@@ -23,8 +23,9 @@ import java.util.Properties;
  * Angus sends {@code AUTHENTICATE PLAIN} alone and waits for the server's empty challenge before
  * sending the credentials, a second round trip per connection (at 20 ms, a tenth of a no-op
  * rerun's work on the old server). Elsewhere Angus's own exchange is used. The line is never
- * traced: it holds the password. Its LOGOUT does not wait for the server's answer, and a
- * mailbox opened read-only is not closed before the next one is opened.
+ * traced: it holds the password. Its LOGOUT does not wait for the server's answer, a mailbox
+ * opened read-only is not closed before the next one is opened, and an EXAMINE may carry the
+ * folder's listing with it ({@link #listAheadOfNextExamine}).
  */
 final class OneTripPlainProtocol extends IMAPProtocol {
 
@@ -148,18 +149,24 @@ final class OneTripPlainProtocol extends IMAPProtocol {
             throw new ConnectionException(this, Response.byeResponse(e));
         }
         List<Response> answers = new ArrayList<>();
-        Response result;
-        do {
+        Response result = null;
+        while (result == null) {
+            Response r;
             try {
-                result = readResponse();
+                r = readResponse();
             } catch (IOException e) {
                 throw new ConnectionException(this, Response.byeResponse(e));
+            } catch (ProtocolException e) {
+                continue; // read but not parsable: skipped, as Angus's own command() does
             }
-            if (result.isBYE()) {
-                throw new ConnectionException(this, result);
+            if (r.isBYE()) {
+                throw new ConnectionException(this, r);
             }
-            answers.add(result);
-        } while (!(result.isTagged() && examineTag.equals(result.getTag())));
+            answers.add(r);
+            if (r.isTagged() && examineTag.equals(r.getTag())) {
+                result = r;
+            }
+        }
         ahead.answer = RawFetch.answers(this, fetchTag);
         if (ahead.answer.result().isBYE()) {
             throw new ConnectionException(this, ahead.answer.result());
