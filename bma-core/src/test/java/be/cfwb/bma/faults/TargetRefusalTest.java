@@ -48,7 +48,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TargetRefusalTest extends TwoServerTestBase<GreenMailFixture, DovecotFixture> {
 
     private static final FolderPath INBOX = FolderPath.inbox();
-    private static final FolderPath SMALL = FolderPath.of("INBOX", "Petits");
+    /**
+     * Beside the INBOX, not under it: Dovecot 2.3's {@code count} quota stops counting a session's
+     * APPENDs to the INBOX once that session has created a folder under the INBOX (checked: 6 of 6
+     * messages of 30 kB accepted under a 100 kB quota after {@code CREATE INBOX/Sub}, 3 without
+     * it or after {@code CREATE Other}), and the copy creates a new mailbox's folders first.
+     */
+    private static final FolderPath SMALL = FolderPath.of("Petits");
     private static final int BIG = 6;
     private static final int SMALL_COUNT = 3;
     private static final long SERVER_MAX_MESSAGE = 150_000;
@@ -63,7 +69,7 @@ class TargetRefusalTest extends TwoServerTestBase<GreenMailFixture, DovecotFixtu
         return DovecotFixture.of(DovecotServer.builder().userQuotas(true).maxMessageSize(SERVER_MAX_MESSAGE).start());
     }
 
-    /** Six messages of ~40 kB in INBOX, three small ones in a sub-folder. */
+    /** Six messages of ~40 kB in INBOX, three small ones in another folder. */
     private void seed(BmaAddress a) {
         try (MailboxSeeder s = h.seeder(a)) {
             for (int i = 0; i < BIG; i++) {
