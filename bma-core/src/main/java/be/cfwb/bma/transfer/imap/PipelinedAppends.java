@@ -12,11 +12,8 @@ import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 
-import java.io.IOException;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,7 +77,7 @@ final class PipelinedAppends {
      *                           answers not read are unknown
      */
     Window run(IMAPProtocol p, AppendOutcome[] outcomes) throws ProtocolException {
-        Map<String, Integer> inFlight = new LinkedHashMap<>();
+        InFlight inFlight = new InFlight(p);
         long bytes = 0;
         int next = 0;
         ProtocolException failure = null;
@@ -90,25 +87,14 @@ final class PipelinedAppends {
             boolean canSend = failure == null && next < messages.size() && (inFlight.isEmpty()
                     || (inFlight.size() < MAX_IN_FLIGHT && bytes + size(next) <= MAX_BYTES_IN_FLIGHT));
             if (canSend) {
-                inFlight.put(send(p, next), next);
+                inFlight.send("APPEND", arguments(next), next);
                 bytes += size(next);
                 next++;
                 continue;
             }
-            Response r;
-            try {
-                r = p.readResponse();
-            } catch (IOException e) {
-                throw new ConnectionException(p, Response.byeResponse(e));
-            }
-            if (r.isBYE()) {
-                throw new ConnectionException(p, r);
-            }
-            Integer i = r.isTagged() ? inFlight.remove(r.getTag()) : null;
-            if (i == null) {
-                p.notifyResponseHandlers(new Response[] {r});
-                continue;
-            }
+            InFlight.Result answer = inFlight.next();
+            int i = answer.index();
+            Response r = answer.response();
             bytes -= size(i);
             if (r.isOK()) {
                 outcomes[i] = AppendOutcome.copied(appendUid(r));
@@ -128,18 +114,15 @@ final class PipelinedAppends {
         return new Window(failure, failedAt, throttled);
     }
 
-    private String send(IMAPProtocol p, int i) throws ProtocolException {
+    /** The arguments of message {@code i}'s APPEND. */
+    private Argument arguments(int i) {
         MessageToCopy m = messages.get(i);
         Argument args = new Argument();
         args.writeString(mailboxArgument);
         args.writeAtom(ImapAppender.flagList(m.flags()));
         args.writeString(INTERNALDATE.format(Date.from(m.internalDate())));
         args.writeBytes(new StreamingLiteral(headers.get(i), m, (int) size(i)));
-        try {
-            return p.writeCommand("APPEND", args);
-        } catch (IOException e) {
-            throw new ConnectionException(p, Response.byeResponse(e));
-        }
+        return args;
     }
 
     /** The new copy's UID from the OK's APPENDUID code (UIDPLUS), else empty. */

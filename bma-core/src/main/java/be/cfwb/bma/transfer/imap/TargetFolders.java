@@ -8,9 +8,7 @@ import be.cfwb.bma.transfer.TransferException;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.CommandFailedException;
-import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
-import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
@@ -18,12 +16,10 @@ import org.eclipse.angus.mail.imap.protocol.ListInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -262,33 +258,16 @@ final class TargetFolders {
 
     /** Sends a CREATE for each of {@code names}, then reads the answers: which of them it made. */
     private static boolean[] createAll(IMAPProtocol p, List<String> names) throws ProtocolException {
-        Map<String, Integer> inFlight = new HashMap<>();
+        InFlight creates = new InFlight(p);
         for (int i = 0; i < names.size(); i++) {
             Argument args = new Argument();
             args.writeString(BASE64MailboxEncoder.encode(names.get(i)));
-            try {
-                inFlight.put(p.writeCommand("CREATE", args), i);
-            } catch (IOException e) {
-                throw new ConnectionException(p, Response.byeResponse(e));
-            }
+            creates.send("CREATE", args, i);
         }
         boolean[] made = new boolean[names.size()];
-        while (!inFlight.isEmpty()) {
-            Response r;
-            try {
-                r = p.readResponse();
-            } catch (IOException e) {
-                throw new ConnectionException(p, Response.byeResponse(e));
-            }
-            if (r.isBYE()) {
-                throw new ConnectionException(p, r);
-            }
-            Integer i = r.isTagged() ? inFlight.remove(r.getTag()) : null;
-            if (i == null) {
-                p.notifyResponseHandlers(new Response[] {r});
-                continue;
-            }
-            made[i] = r.isOK();
+        while (!creates.isEmpty()) {
+            InFlight.Result r = creates.next();
+            made[r.index()] = r.response().isOK();
         }
         return made;
     }
