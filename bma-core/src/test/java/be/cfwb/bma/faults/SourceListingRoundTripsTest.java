@@ -8,6 +8,7 @@ import be.cfwb.bma.testing.net.LatencyRelay;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferReport;
+import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,7 @@ class SourceListingRoundTripsTest extends TwoDovecotsTestBase {
         TransferReport rerun;
         try (LatencyRelay wan = LatencyRelay.start(oldServer.server().imapPort(), Duration.ofMillis(40));
              CommandWatchingRelay source = CommandWatchingRelay.to(wan.port(), "EXAMINE")) {
-            first = FaultHarness.run(FaultHarness.settings(
-                    ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "watched source"), newServer.imapEndpoint(),
-                    temp.resolve("spool")).parallelism(1).connectionsPerMailbox(1).build(), ledger, Pass.PRESTAGE, a);
+            first = FaultHarness.run(settings(source, 1), ledger, Pass.PRESTAGE, a);
 
             assertThat(source.sent()).as("one EXAMINE per folder").isEqualTo(FOLDERS.size());
             assertThat(source.sentBehind()).as("each folder's listing sent behind its EXAMINE, before the answer")
@@ -66,10 +65,7 @@ class SourceListingRoundTripsTest extends TwoDovecotsTestBase {
         TransferReport first;
         try (LatencyRelay wan = LatencyRelay.start(oldServer.server().imapPort(), Duration.ofMillis(40));
              CommandWatchingRelay source = CommandWatchingRelay.to(wan.port(), "EXAMINE")) {
-            first = FaultHarness.run(FaultHarness.settings(
-                    ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "watched source"), newServer.imapEndpoint(),
-                    temp.resolve("spool")).parallelism(1).connectionsPerMailbox(3).furtherConnectionsFrom(Duration.ZERO)
-                    .build(), ledger, Pass.PRESTAGE, a);
+            first = FaultHarness.run(settings(source, 3), ledger, Pass.PRESTAGE, a);
 
             assertThat(source.sent()).as("one EXAMINE per folder").isEqualTo(FOLDERS.size());
             assertThat(source.sentBehind()).as("each folder's listing sent behind its EXAMINE, on every connection")
@@ -80,6 +76,13 @@ class SourceListingRoundTripsTest extends TwoDovecotsTestBase {
         for (FolderPath f : FOLDERS) {
             assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(2);
         }
+    }
+
+    /** One mailbox at a time over {@code connections} connections (always opened), the old server behind {@code source}. */
+    private TransferSettings settings(CommandWatchingRelay source, int connections) {
+        return FaultHarness.settings(ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "watched source"),
+                newServer.imapEndpoint(), temp.resolve("spool")).parallelism(1).connectionsPerMailbox(connections)
+                .furtherConnectionsFrom(Duration.ZERO).build();
     }
 
     private void seed(BmaAddress a, int round) {

@@ -184,11 +184,11 @@ public final class ImapSource implements MailboxSource {
     }
 
     private IMAPFolder examine(FolderPath path) throws MessagingException {
+        if (isOpen(path)) {
+            return open;
+        }
         if (session.needsReconnect()) {
             open = null;
-        }
-        if (open != null && path.equals(openPath) && open.isOpen()) {
-            return open;
         }
         closeFolder();
         IMAPFolder folder = (IMAPFolder) session.store().getFolder(imapName(path));

@@ -219,22 +219,13 @@ final class TargetFolders {
     void prepare(List<TargetFolder> folders) {
         try {
             listOnce();
-            char sep = separator();
             Set<String> missing = new LinkedHashSet<>();
             Set<String> asked = new HashSet<>();
             for (TargetFolder folder : folders) {
                 String full = fullName(folder);
-                if (ensured.contains(full)) {
-                    continue;
-                }
-                asked.add(full);
-                StringBuilder name = new StringBuilder();
-                for (String part : full.split(Pattern.quote(String.valueOf(sep)))) {
-                    name.append(name.length() == 0 ? "" : String.valueOf(sep)).append(part);
-                    String n = name.toString();
-                    if (!ensured.contains(n) && !n.equalsIgnoreCase("INBOX")) {
-                        missing.add(n);
-                    }
+                if (!ensured.contains(full)) {
+                    asked.add(full);
+                    missing.addAll(missingOnPath(full));
                 }
             }
             if (missing.isEmpty()) {
@@ -272,6 +263,21 @@ final class TargetFolders {
         return made;
     }
 
+    /** The folder {@code full} and its parents, parents first, that are not known to exist (the INBOX always is). */
+    private List<String> missingOnPath(String full) throws MessagingException {
+        String sep = String.valueOf(separator());
+        List<String> missing = new ArrayList<>();
+        StringBuilder name = new StringBuilder();
+        for (String part : full.split(Pattern.quote(sep))) {
+            name.append(name.length() == 0 ? "" : sep).append(part);
+            String n = name.toString();
+            if (!ensured.contains(n) && !n.equalsIgnoreCase("INBOX")) {
+                missing.add(n);
+            }
+        }
+        return missing;
+    }
+
     /** Creates the folder and its missing parents. */
     void ensure(TargetFolder folder) {
         try {
@@ -280,15 +286,7 @@ final class TargetFolders {
             if (ensured.contains(full)) {
                 return;
             }
-            char sep = separator();
-            String[] parts = full.split(Pattern.quote(String.valueOf(sep)));
-            StringBuilder name = new StringBuilder();
-            for (String part : parts) {
-                name.append(name.length() == 0 ? "" : String.valueOf(sep)).append(part);
-                String n = name.toString();
-                if (ensured.contains(n) || n.equalsIgnoreCase("INBOX")) {
-                    continue;
-                }
+            for (String n : missingOnPath(full)) {
                 boolean made = create(n);
                 ensured.add(n);
                 if (made && n.equals(full)) {

@@ -66,9 +66,8 @@ final class FolderSync {
         MailboxSource source = connections.source();
         MailboxTarget target = connections.target();
         FolderPath path = mapping.source().path();
-        Optional<MailboxHistory.HighWater> hw = mapping.source().holdsMessages()
-                ? history.highWater(path) : Optional.empty();
-        if (!dryRun && (hw.isEmpty() || pass == Pass.FINAL)) {
+        Optional<MailboxHistory.HighWater> hw = highWater(history, mapping);
+        if (!dryRun && ensuresTargetFolder(pass, hw)) {
             target.ensureFolder(mapping.target());
         }
         if (!mapping.source().holdsMessages()) {
@@ -235,6 +234,19 @@ final class FolderSync {
             return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(new Event.FolderSynced(path.encoded(), uv, highest, pass.label())).mailbox(mailbox));
+    }
+
+    /** Where an earlier pass left the folder, if it holds messages and one did. */
+    static Optional<MailboxHistory.HighWater> highWater(MailboxHistory history, FolderMapping mapping) {
+        return mapping.source().holdsMessages() ? history.highWater(mapping.source().path()) : Optional.empty();
+    }
+
+    /**
+     * True if the folder's copy first makes sure its target folder exists: a folder new to the
+     * passes, or any on the final pass (a pre-stage rerun makes it only once it has mail to copy).
+     */
+    static boolean ensuresTargetFolder(Pass pass, Optional<MailboxHistory.HighWater> hw) {
+        return hw.isEmpty() || pass == Pass.FINAL;
     }
 
     /**

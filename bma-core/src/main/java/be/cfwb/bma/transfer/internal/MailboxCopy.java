@@ -121,7 +121,9 @@ public final class MailboxCopy {
                     stale.searchAlso(targetFolders(sourceFolders, mappings));
                 }
                 if (!dryRun) {
-                    List<TargetFolder> made = mappings.stream().filter(this::ensuredThisPass).map(FolderMapping::target).toList();
+                    List<TargetFolder> made = mappings.stream()
+                            .filter(m -> FolderSync.ensuresTargetFolder(pass, FolderSync.highWater(history, m)))
+                            .map(FolderMapping::target).toList();
                     connections.retryingRun(() -> connections.target().prepareFolders(made));
                 }
                 workers.run(mappings, this::size, this::light, worker -> {
@@ -196,12 +198,6 @@ public final class MailboxCopy {
             }
         }
         return true;
-    }
-
-    /** True if the folder's copy ensures its target folder this pass ({@link FolderSync}: new to the pass, or the final one). */
-    private boolean ensuredThisPass(FolderMapping mapping) {
-        return pass == Pass.FINAL || !mapping.source().holdsMessages()
-                || history.highWater(mapping.source().path()).isEmpty();
     }
 
     /**
