@@ -183,6 +183,25 @@ class FolderWorkersTest {
     }
 
     @Test
+    void furtherConnectionsOpenWhileTheMailboxsOwnDoesTheLightFolders() {
+        CountDownLatch furtherOpening = new CountDownLatch(1);
+        List<FolderReport> reports = new ArrayList<>();
+
+        // f0 is light: its copy on the mailbox's own connection waits until a further one opens
+        new FolderWorkers(3, Duration.ZERO, connected(), () -> {
+            furtherOpening.countDown();
+            return unopened();
+        }, MAILBOX).run(mappings(4), m -> index(m), m -> index(m) == 0, w -> (m, report) -> {
+            if (index(m) == 0) {
+                await(furtherOpening);
+            }
+            report.accept(report(m));
+        }, reports);
+
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3");
+    }
+
+    @Test
     void nearServersGetOneConnectionWhateverTheSettingSays() {
         roundTrip = Optional.of(Duration.ofMillis(1));
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
