@@ -32,6 +32,14 @@ public interface MailboxSource extends AutoCloseable {
     List<SourceFolder> folders();
 
     /**
+     * As {@link #folders()}, for a caller that asks {@link #personalNamespace()} next: a source
+     * may learn both in one round trip. By default {@link #folders()}.
+     */
+    default List<SourceFolder> foldersAndNamespace() {
+        return folders();
+    }
+
+    /**
      * The folder's UIDVALIDITY and the messages with a UID above {@code afterUid} (0 for all),
      * with their metadata, fetched in batches.
      */

@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Locale;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,10 +34,45 @@ final class CommandWatchingRelay extends LoopbackRelay {
     private final AtomicInteger sentBehind = new AtomicInteger();
     private final AtomicInteger nonSynchronising = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    /** The watched commands in the order sent, across connections, with when they were sent and answered. */
+    private final List<Watched> watched = new CopyOnWriteArrayList<>();
+
+    /**
+     * One watched command: its first line, when the relay passed it on and when its tagged answer
+     * came back ({@link System#nanoTime}; 0 while unanswered). Relays in front of two servers
+     * share the clock, so a test can tell what one server was asked while the other had not yet answered.
+     */
+    static final class Watched {
+        private final String line;
+        private final long sentNanos;
+        private volatile long answeredNanos;
+
+        private Watched(String line, long sentNanos) {
+            this.line = line;
+            this.sentNanos = sentNanos;
+        }
+
+        String line() {
+            return line;
+        }
+
+        long sentNanos() {
+            return sentNanos;
+        }
+
+        long answeredNanos() {
+            return answeredNanos;
+        }
+
+        @Override
+        public String toString() {
+            return line.strip() + " (sent " + sentNanos + ", answered " + answeredNanos + ")";
+        }
+    }
 
     private CommandWatchingRelay(int targetPort, String verb) throws IOException {
         super(verb.toLowerCase(Locale.ROOT) + "-watching relay", targetPort);
-        this.command = Pattern.compile("^(\\S+) " + Pattern.quote(verb) + " ", Pattern.CASE_INSENSITIVE);
+        this.command = Pattern.compile("^(\\S+) " + Pattern.quote(verb) + "\\b", Pattern.CASE_INSENSITIVE);
     }
 
     /** A relay to {@code targetPort} watching the commands {@code verb} (e.g. {@code APPEND}). */
@@ -61,17 +98,22 @@ final class CommandWatchingRelay extends LoopbackRelay {
         return maxInFlight.get();
     }
 
+    /** The watched commands sent so far, in the order sent. */
+    List<Watched> watched() {
+        return List.copyOf(watched);
+    }
+
     @Override
     protected void relay(Socket client, Socket upstream) throws IOException {
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
         // What is in flight is counted per connection: another connection's commands are not "behind".
-        Set<String> unanswered = ConcurrentHashMap.newKeySet();
+        Map<String, Watched> unanswered = new ConcurrentHashMap<>();
         execute(() -> pump(client, upstream, client, upstream, true, unanswered));
         execute(() -> pump(upstream, client, client, upstream, false, unanswered));
     }
 
-    private void pump(Socket from, Socket to, Socket client, Socket upstream, boolean commands, Set<String> unanswered) {
+    private void pump(Socket from, Socket to, Socket client, Socket upstream, boolean commands, Map<String, Watched> unanswered) {
         try (InputStream raw = from.getInputStream()) {
             InputStream in = new BufferedInputStream(raw);
             OutputStream out = to.getOutputStream();
@@ -96,7 +138,7 @@ final class CommandWatchingRelay extends LoopbackRelay {
         }
     }
 
-    private void watch(String firstLine, boolean fromClient, Set<String> unanswered) {
+    private void watch(String firstLine, boolean fromClient, Map<String, Watched> unanswered) {
         if (fromClient) {
             if (!unanswered.isEmpty()) {
                 sentBehind.incrementAndGet();
@@ -107,13 +149,18 @@ final class CommandWatchingRelay extends LoopbackRelay {
                 if (firstLine.stripTrailing().endsWith("+}")) {
                     nonSynchronising.incrementAndGet();
                 }
-                unanswered.add(m.group(1));
+                Watched w = new Watched(firstLine, System.nanoTime());
+                watched.add(w);
+                unanswered.put(m.group(1), w);
                 maxInFlight.accumulateAndGet(unanswered.size(), Math::max);
             }
         } else {
             Matcher m = TAGGED.matcher(firstLine);
             if (m.find()) {
-                unanswered.remove(m.group(1));
+                Watched w = unanswered.remove(m.group(1));
+                if (w != null) {
+                    w.answeredNanos = System.nanoTime();
+                }
             }
         }
     }

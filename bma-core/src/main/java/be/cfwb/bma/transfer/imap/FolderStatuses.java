@@ -3,14 +3,17 @@ package be.cfwb.bma.transfer.imap;
 import be.cfwb.bma.transfer.MailboxSource;
 
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Namespaces;
 import org.eclipse.angus.mail.imap.protocol.Status;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,8 +37,11 @@ final class FolderStatuses {
     static final String LIST_STATUS = LIST + " RETURN (STATUS (UIDNEXT UIDVALIDITY MESSAGES))";
     private static final String[] ITEMS = {"UIDNEXT", "UIDVALIDITY"};
 
-    /** The folders of one LIST, and their statuses where it gave them. */
-    record Listing(List<ListInfo> folders, FolderStatuses statuses) {
+    /**
+     * The folders of one LIST, their statuses where it gave them, and the namespaces where they
+     * were asked with it and answered.
+     */
+    record Listing(List<ListInfo> folders, FolderStatuses statuses, Optional<Namespaces> namespaces) {
     }
 
     /** Asks the server for one folder's status. */
@@ -58,14 +64,39 @@ final class FolderStatuses {
     }
 
     /**
-     * Every folder in one LIST, with their statuses where the server offers LIST-STATUS. Answers
-     * that are not ours go to the protocol's handlers, as Angus's own commands do.
+     * Every folder in one LIST, with their statuses where the server offers LIST-STATUS; with
+     * {@code namespaces} and where the server offers NAMESPACE, its NAMESPACE sent just before, in
+     * the same round trip. Answers that are not ours go to the protocol's handlers, as Angus's own
+     * commands do.
      */
-    static Listing list(IMAPProtocol p) throws ProtocolException {
+    static Listing list(IMAPProtocol p, boolean namespaces) throws ProtocolException {
         List<ListInfo> folders = new ArrayList<>();
         Map<String, Status> found = new HashMap<>();
+        String namespaceTag = null;
+        if (namespaces && p.hasCapability("NAMESPACE")) {
+            try {
+                namespaceTag = p.writeCommand("NAMESPACE", null);
+            } catch (IOException e) {
+                throw new ConnectionException(p, Response.byeResponse(e));
+            }
+        }
         Response[] responses = p.command(p.hasCapability("LIST-STATUS") ? LIST_STATUS : LIST, null);
         Response result = responses[responses.length - 1];
+        Namespaces answered = null;
+        boolean namespaceOk = false;
+        for (int i = 0; namespaceTag != null && i < responses.length - 1; i++) {
+            if (responses[i].isTagged() && namespaceTag.equals(responses[i].getTag())) {
+                namespaceOk = responses[i].isOK();
+                responses[i] = null;
+            } else if (responses[i] instanceof IMAPResponse ir && ir.keyEquals("NAMESPACE")) {
+                try {
+                    answered = new Namespaces(ir);
+                } catch (ProtocolException e) {
+                    // left to be asked on its own
+                }
+                responses[i] = null;
+            }
+        }
         if (result.isOK()) {
             for (int i = 0; i < responses.length - 1; i++) {
                 if (!(responses[i] instanceof IMAPResponse ir)) {
@@ -87,7 +118,8 @@ final class FolderStatuses {
         }
         p.notifyResponseHandlers(responses);
         p.handleResult(result);
-        return new Listing(folders, new FolderStatuses(found));
+        return new Listing(folders, new FolderStatuses(found),
+                namespaceOk ? Optional.ofNullable(answered) : Optional.empty());
     }
 
     /**

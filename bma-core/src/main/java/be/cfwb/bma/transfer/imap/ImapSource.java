@@ -26,6 +26,7 @@ import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Namespaces;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UID;
@@ -71,6 +72,8 @@ public final class ImapSource implements MailboxSource {
     private volatile FolderStatuses statuses;
     private IMAPFolder open;
     private FolderPath openPath;
+    /** The personal namespace, once the listing's NAMESPACE gave it; null until then. */
+    private Optional<FolderPath> namespace;
     /** Throttling answers met on FETCHes whose answers were set aside (see {@link #countThrottled}). */
     private int throttledAside;
 
@@ -113,6 +116,9 @@ public final class ImapSource implements MailboxSource {
 
     @Override
     public Optional<FolderPath> personalNamespace() {
+        if (namespace != null) {
+            return namespace;
+        }
         try {
             Folder[] namespaces = session.store().getPersonalNamespaces();
             if (namespaces.length == 0 || namespaces[0].getFullName().isEmpty()) {
@@ -131,8 +137,18 @@ public final class ImapSource implements MailboxSource {
 
     @Override
     public List<SourceFolder> folders() {
+        return folders(false);
+    }
+
+    /** The NAMESPACE goes with the LIST, unless the namespace is known already. */
+    @Override
+    public List<SourceFolder> foldersAndNamespace() {
+        return folders(namespace == null);
+    }
+
+    private List<SourceFolder> folders(boolean askNamespace) {
         try {
-            List<ListInfo> listed = list();
+            List<ListInfo> listed = list(askNamespace);
             char separator = session.separator();
             List<SourceFolder> result = new ArrayList<>();
             boolean inbox = false;
@@ -167,13 +183,27 @@ public final class ImapSource implements MailboxSource {
      * line: a rerun with nothing new then costs the old server this one command per mailbox
      * besides the login and LOGOUT.
      */
-    private List<ListInfo> list() throws MessagingException {
+    private List<ListInfo> list(boolean askNamespace) throws MessagingException {
         FolderStatuses.Listing listing = (FolderStatuses.Listing) ((IMAPFolder) session.store().getDefaultFolder())
-                .doCommand(FolderStatuses::list);
+                .doCommand(p -> FolderStatuses.list(p, askNamespace));
         statuses = listing.statuses();
+        listing.namespaces().ifPresent(n -> namespace = personal(n));
         listing.folders().stream().filter(f -> f.name.equalsIgnoreCase("INBOX")).findFirst()
                 .ifPresent(inbox -> session.knownSeparator(inbox.separator));
         return listing.folders();
+    }
+
+    /** The first personal namespace of a NAMESPACE answer, as {@link #personalNamespace} gives it. */
+    private static Optional<FolderPath> personal(Namespaces answer) {
+        if (answer.personal == null || answer.personal.length == 0) {
+            return Optional.empty();
+        }
+        String prefix = answer.personal[0].prefix;
+        char separator = answer.personal[0].delimiter;
+        if (separator != 0 && !prefix.isEmpty() && prefix.charAt(prefix.length() - 1) == separator) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix.isEmpty() ? Optional.empty() : Optional.of(path(prefix, separator));
     }
 
     static FolderPath path(String fullName, char separator) {
@@ -472,7 +502,7 @@ public final class ImapSource implements MailboxSource {
             // store would otherwise log in a second time while that folder keeps the first.
             String name = imapName(path);
             if (statuses == null) {
-                list();
+                list(false);
             }
             IMAPFolder channel = session.channel(open);
             return statuses.nothingAbove(name, uidValidity, highestUid,

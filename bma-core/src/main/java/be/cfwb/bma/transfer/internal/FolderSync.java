@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One attempt at one folder: lists the source above the high-water mark, compares it with the
@@ -88,7 +89,23 @@ final class FolderSync {
             tally.uidValidity = hw.get().uidValidity();
             return;
         }
-        FolderListing listing = source.list(path, after, false);
+        FolderListing listing;
+        List<TargetMessage> readAlongside = null;
+        if (ensuresTargetFolder(pass, hw) && source.knownEmpty(path).isEmpty()) {
+            // Its copies are read beside its listing (the target's SELECT and FETCH, if any, in
+            // the same round trip as the old server's): the copy needs them unless the folder is
+            // empty, which the pass's status listing would have shown. A pre-stage rerun's folder
+            // is read only once its listing shows something new.
+            AtomicReference<FolderListing> listed = new AtomicReference<>();
+            AtomicReference<List<TargetMessage>> copies = new AtomicReference<>();
+            long from = after;
+            connections.atOnce(() -> listed.set(source.list(path, from, false)),
+                    () -> copies.set(target.messages(mapping.target())));
+            listing = listed.get();
+            readAlongside = copies.get();
+        } else {
+            listing = source.list(path, after, false);
+        }
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
             tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
                     + ": earlier copies recognised by content");
@@ -115,7 +132,8 @@ final class FolderSync {
             stale.uids().known(path, listing);
         }
         // Nothing listed, nothing to compare: the target's copies would only be read to be ignored.
-        List<TargetMessage> onTarget = listing.messages().isEmpty() ? List.of() : target.messages(mapping.target());
+        List<TargetMessage> onTarget = listing.messages().isEmpty() ? List.of()
+                : readAlongside != null ? readAlongside : target.messages(mapping.target());
         TargetCopies copies = TargetCopies.read(onTarget, mailbox, path, uv);
         if (copies.duplicates() > 0) {
             tally.notes.add(copies.duplicates()

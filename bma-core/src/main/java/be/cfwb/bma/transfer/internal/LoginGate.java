@@ -97,6 +97,20 @@ public final class LoginGate {
         return List.copyOf(out);
     }
 
+    /**
+     * True if both servers of {@code settings} (guarded by {@link #guard(TransferSettings)}) have
+     * taken a login in this run and refused none since: a mailbox's two logins may then go at
+     * once, since a wrong shared login would already have shown.
+     */
+    public static boolean admitsBoth(TransferSettings settings) {
+        return settings.source() instanceof Gated<?> s && s.gate().admitting()
+                && settings.target() instanceof Gated<?> t && t.gate().admitting();
+    }
+
+    private synchronized boolean admitting() {
+        return parallel && closedBy == null;
+    }
+
     /** {@code connector}, opened through this gate. */
     public <T extends AutoCloseable> MailboxConnector<T> guard(MailboxConnector<T> connector) {
         return new Gated<>(this, connector);

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -94,10 +95,9 @@ public final class MailboxCopy {
         List<FolderReport> folders = new ArrayList<>();
         Optional<String> error = Optional.empty();
         try {
-            connections.retryingRun(connections::connectSource);
-            List<SourceFolder> sourceFolders = connections.retrying(() -> connections.source().folders());
             Optional<Optional<Character>> knownReserved = pass == Pass.PRESTAGE && !dryRun
                     ? history.recordedReserved() : Optional.empty();
+            List<SourceFolder> sourceFolders = knownReserved.isPresent() ? sourceFirst() : bothAtOnce();
             if (knownReserved.isPresent() && connections.retrying(() -> nothingNew(sourceFolders))) {
                 // A pre-stage rerun with nothing new anywhere: the target is not even logged in to,
                 // and the namespace (which only names the folders in the report) is the one recorded.
@@ -163,6 +163,26 @@ public final class MailboxCopy {
         }
         listener.mailboxFinished(report);
         return report;
+    }
+
+    /** The source's folders, the target not logged in to: a pre-stage rerun may not need it. */
+    private List<SourceFolder> sourceFirst() {
+        connections.retryingRun(connections::connectSource);
+        return connections.retrying(() -> connections.source().folders());
+    }
+
+    /**
+     * The source's folders, the target logged in to and its folders listed at the same time:
+     * a pass that needs the target pays its login and listing beside the source's.
+     */
+    private List<SourceFolder> bothAtOnce() {
+        AtomicReference<List<SourceFolder>> listed = new AtomicReference<>();
+        connections.retryingRun(() -> {
+            connections.connect();
+            connections.atOnce(() -> listed.set(connections.source().foldersAndNamespace()),
+                    () -> connections.target().reservedNameCharacter());
+        });
+        return listed.get();
     }
 
     /**

@@ -131,6 +131,10 @@ final class Reconnecting {
             connectBoth(first ? beside.source : null, first ? beside.target : null);
             return;
         }
+        if (source == null && target == null && LoginGate.admitsBoth(settings)) {
+            connectBoth(null, null);
+            return;
+        }
         connectSource();
         if (target == null) {
             target = settings.target().open(mailbox);
@@ -138,12 +142,13 @@ final class Reconnecting {
     }
 
     /**
-     * Logs in to both servers at once. A further connection's two logins are each a greeting and
-     * a login the copy waits for (2.5 round trips), and the mailbox's first connection already
-     * showed that both servers take its logins; the first connection stays source first, so that
-     * an old server that refuses the mailbox costs the target nothing. Opened beside the first
-     * connection's source and target where given (the first opening; null after a failure, when
-     * what they knew may be what failed).
+     * Logs in to both servers at once: each login is a greeting and a login the copy waits for
+     * (2.5 round trips). A further connection does so because the mailbox's first connection
+     * already showed that both servers take its logins; a first connection once both servers
+     * took a login in this run ({@link LoginGate#admitsBoth}). Until then it goes source first,
+     * so that a wrong login costs the other server nothing. Opened beside the first connection's
+     * source and target where given (the first opening; null after a failure, when what they
+     * knew may be what failed).
      */
     private void connectBoth(MailboxSource sourceBeside, MailboxTarget targetBeside) {
         CompletableFuture<MailboxTarget> opening = new CompletableFuture<>();
@@ -169,8 +174,39 @@ final class Reconnecting {
             }).exceptionally(ignored -> null);
             throw e;
         }
+        target = joined(opening);
+    }
+
+    /**
+     * Runs {@code onSource} here and {@code onTarget} on a thread of its own, at once: two
+     * servers' round trips paid once. Returns when both are done; a failure of either is thrown
+     * then (the source's first), so that the caller never reconnects a side still in use.
+     */
+    void atOnce(Runnable onSource, Runnable onTarget) {
+        CompletableFuture<Void> targetSide = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                onTarget.run();
+                targetSide.complete(null);
+            } catch (Throwable e) {
+                targetSide.completeExceptionally(e);
+            }
+        }, Thread.currentThread().getName() + "-target");
+        thread.setDaemon(true);
+        thread.start();
         try {
-            target = opening.join();
+            onSource.run();
+        } catch (RuntimeException | Error e) {
+            targetSide.handle((done, failed) -> null).join();
+            throw e;
+        }
+        joined(targetSide);
+    }
+
+    /** The result of {@code side}, once done; its failure thrown as it was. */
+    private static <T> T joined(CompletableFuture<T> side) {
+        try {
+            return side.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
