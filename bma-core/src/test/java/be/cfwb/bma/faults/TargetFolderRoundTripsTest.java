@@ -1,6 +1,7 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
@@ -11,11 +12,17 @@ import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code CREATE} per missing folder (and missing parent), all sent before the first answer is
  * read; a folder the session created is known empty, so it is neither selected nor listed,
  * and nothing is unselected: APPENDs name their folder. A folder that exists costs its
- * {@code SELECT} (and the listing of its copies); the last one is left by the session's LOGOUT,
- * which closes it on the server. Angus's own {@code exists()} and
+ * {@code SELECT} (and the listing of its copies), and is left by the next {@code SELECT}, the
+ * last one by the session's LOGOUT, neither of which expunges. Angus's own {@code exists()} and
  * {@code create()} took four LISTs and a CREATE for each new folder, and every folder switch an
  * UNSELECT or CLOSE.
  */
@@ -50,9 +57,13 @@ class TargetFolderRoundTripsTest extends TwoDovecotsTestBase {
             firstCounts = counts(target);
         }
         seed(a, 1);
+        markFirstDeleted(a); // by the user, in the new mailbox: leaving the folder must not expunge it
         try (ThrottlingImapProxy target = ThrottlingImapProxy.to(newServer.server().imapPort())) {
             second = FaultHarness.run(settings(target), ledger, Pass.PRESTAGE, a);
             secondCounts = counts(target);
+        }
+        try (MailboxInspector box = h.newBox(a)) {
+            assertThat(box.messages(FolderPath.inbox())).as("the INBOX's copies, the one marked deleted kept").hasSize(4);
         }
 
         assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 2);
@@ -61,10 +72,10 @@ class TargetFolderRoundTripsTest extends TwoDovecotsTestBase {
         assertThat(firstCounts).as("CREATE, LIST, SELECT, UNSELECT or CLOSE on a fresh target")
                 .containsExactly(4, 1, 1, 0);
         assertThat(second.copied()).as(second.summary()).isEqualTo(FOLDERS.size() * 2);
-        // each folder with new mail selected in turn, and left for the next (the last by the
-        // LOGOUT); the empty parent Projets is not read
+        // each folder with new mail selected in turn and left by the next SELECT (the last by
+        // the LOGOUT), none expunged; the empty parent Projets is not read
         assertThat(secondCounts).as("CREATE, LIST, SELECT, UNSELECT or CLOSE once the folders exist")
-                .containsExactly(0, 1, FOLDERS.size(), FOLDERS.size() - 1);
+                .containsExactly(0, 1, FOLDERS.size(), 0);
         h.assertVerified(temp, a);
         for (FolderPath f : FOLDERS) {
             h.assertCopiedByteForByte(a, f);
@@ -100,6 +111,20 @@ class TargetFolderRoundTripsTest extends TwoDovecotsTestBase {
         return FaultHarness.settings(oldServer.imapEndpoint(),
                         ImapEndpoint.parse("imap://127.0.0.1:" + targetPort, "counted target"), temp.resolve("spool"))
                 .parallelism(1).connectionsPerMailbox(1).build();
+    }
+
+    /** Marks the first message of the new mailbox's INBOX {@code \Deleted}, as a user's client would. */
+    private void markFirstDeleted(BmaAddress a) throws MessagingException {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", newServer.server().imapPort(), a.toString(), FaultHarness.password(a));
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            inbox.getMessage(1).setFlag(Flags.Flag.DELETED, true);
+            inbox.close(false);
+        } finally {
+            store.close();
+        }
     }
 
     private static int[] counts(ThrottlingImapProxy target) {
