@@ -180,7 +180,9 @@ final class Reconnecting {
     /**
      * Runs {@code onSource} here and {@code onTarget} on a thread of its own, at once: two
      * servers' round trips paid once. Returns when both are done; a failure of either is thrown
-     * then (the source's first), so that the caller never reconnects a side still in use.
+     * then, so that the caller never reconnects a side still in use. If both failed, the
+     * source's is thrown, and the target's throttling answer, whose wait the source's retry
+     * covers, is still counted.
      */
     void atOnce(Runnable onSource, Runnable onTarget) {
         CompletableFuture<Void> targetSide = new CompletableFuture<>();
@@ -197,7 +199,16 @@ final class Reconnecting {
         try {
             onSource.run();
         } catch (RuntimeException | Error e) {
-            targetSide.handle((done, failed) -> null).join();
+            Throwable other = targetSide.handle((done, failed) -> failed).join();
+            if (other instanceof CompletionException c) {
+                other = c.getCause();
+            }
+            if (other instanceof TransferException t && t.isThrottled()) {
+                throttledWithoutRetry();
+            }
+            if (other != null) {
+                e.addSuppressed(other);
+            }
             throw e;
         }
         joined(targetSide);
