@@ -77,8 +77,10 @@ final class CopyPipeline {
                 }
                 List<Fetched> batch = new ArrayList<>();
                 batch.add(f);
-                while (batch.size() < APPEND_COUNT && (f = queue.poll()) != null) {
-                    batch.add(f);
+                synchronized (queue) { // the rest of a read handed over at once comes with it
+                    while (batch.size() < APPEND_COUNT && (f = queue.poll()) != null) {
+                        batch.add(f);
+                    }
                 }
                 done += batch.size();
                 try {
@@ -138,24 +140,67 @@ final class CopyPipeline {
                     return;
                 }
             }
+            if (read.isEmpty()) {
+                // Read one by one: each is handed over as soon as read.
+                for (SourceMessage m : batch) {
+                    Fetched f = reader.fetch(path, uv, m);
+                    if (!handOver(List.of(f), queue, budget)) {
+                        f.close();
+                        return;
+                    }
+                    if (ends(f) || stop.get()) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            // What one request read is spooled whole and handed over at once: the writer, woken
+            // by the first message, would otherwise APPEND it alone and wait a round trip for its
+            // answer before the rest.
+            List<Fetched> whole = new ArrayList<>(batch.size());
             for (SourceMessage m : batch) {
                 ByteBuffer bytes = read.get(m.uid());
                 Fetched f = bytes != null ? reader.spool(path, uv, m, bytes) : reader.fetch(path, uv, m);
-                try {
-                    budget.acquire(budgetUnits(m.size()));
-                    queue.put(f);
-                } catch (InterruptedException e) {
-                    f.close();
-                    return;
-                }
-                if (f.crash() != null || (f.failure() != null && f.failure().isRetryable())) {
-                    return; // the folder attempt ends here; it is resumed after reconnecting
-                }
-                if (stop.get()) {
-                    return;
+                whole.add(f);
+                if (ends(f)) {
+                    break;
                 }
             }
+            if (!handOver(whole, queue, budget)) {
+                whole.forEach(Fetched::close);
+                return;
+            }
+            if (ends(whole.get(whole.size() - 1)) || stop.get()) {
+                return;
+            }
         }
+    }
+
+    /**
+     * Hands {@code fetched} to the writer, all at once (the writer takes what is queued under the
+     * same lock), once the read-ahead budget has room for all (a read is at most half of it);
+     * false, nothing handed over, if the wait was interrupted.
+     */
+    private static boolean handOver(List<Fetched> fetched, BlockingQueue<Fetched> queue, Semaphore budget) {
+        int units = 0;
+        for (Fetched f : fetched) {
+            units += budgetUnits(f.message().size());
+        }
+        try {
+            budget.acquire(units);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        synchronized (queue) {
+            queue.addAll(fetched);
+        }
+        return true;
+    }
+
+    /** True if {@code f} ends the folder's attempt (a crash, a retryable failure): it is resumed after reconnecting. */
+    private static boolean ends(Fetched f) {
+        return f.crash() != null || (f.failure() != null && f.failure().isRetryable());
     }
 
     /**
