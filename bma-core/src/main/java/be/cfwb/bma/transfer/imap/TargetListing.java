@@ -7,8 +7,8 @@ import be.cfwb.bma.transfer.TargetMessage;
 import be.cfwb.bma.transfer.TransferException;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetHeaders;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
@@ -68,31 +68,32 @@ final class TargetListing {
         if (body == null) {
             throw unreadable(target, "message #" + r.getNumber() + ": no header fields in the answer");
         }
-        InternetHeaders headers = new InternetHeaders(body.getByteArrayInputStream());
-        String[] values = headers.getHeader(SourceKey.HEADER);
-        if (values == null || values.length == 0) {
+        ByteArray block = body.getByteArray();
+        HeaderFields headers = block == null ? HeaderFields.of(null, 0, 0)
+                : HeaderFields.of(block.getBytes(), block.getStart(), block.getCount());
+        List<String> values = headers.values(SourceKey.HEADER);
+        if (values.isEmpty()) {
             return Optional.empty();
         }
         if (uid == null || flags == null || date == null || date.getDate() == null) {
             throw unreadable(target, "message #" + r.getNumber() + ": no UID, flags or date");
         }
         // Ours is the first: it was prepended; a copy of a copy may carry an older one below.
-        Optional<SourceKey> key = SourceKey.parse(values[0]);
+        Optional<SourceKey> key = SourceKey.parse(values.get(0));
         if (key.isEmpty()) {
-            if (values[0].contains(mailbox.toString())) {
+            if (values.get(0).contains(mailbox.toString())) {
                 // Ours, damaged: which message it copies cannot be known, and copying
                 // that message again would make a second copy.
                 throw TransferException.permanent("The copy UID " + uid.uid + " in " + target + " of " + mailbox
                         + " carries a damaged trace header (" + SourceKey.HEADER + ": "
-                        + RawFetch.words(values[0]) + "): nothing is copied to " + target
+                        + RawFetch.words(values.get(0)) + "): nothing is copied to " + target
                         + " until it is repaired or removed, so that no message is copied twice", null);
             }
             return Optional.empty(); // a stranger's header, not ours to trust
         }
-        String[] ids = headers.getHeader("Message-ID");
+        List<String> ids = headers.values("Message-ID");
         return Optional.of(new TargetMessage(key.get(), Long.toString(uid.uid), ImapFlags.of(flags),
-                date.getDate().toInstant(),
-                ids == null || ids.length == 0 ? Optional.empty() : Optional.of(ids[0].strip())));
+                date.getDate().toInstant(), ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0).strip())));
     }
 
     /**
