@@ -256,4 +256,32 @@ class LoginGateTest {
         assertThat(LoginGate.guard(plain)).isNotSameAs(run);
         assertThat(LoginGate.refusals(LoginGate.guard(plain))).isEmpty();
     }
+
+    @Test
+    void aMailboxsTwoLoginsGoAtOnceOnlyWhileBothServersTakeTheirs() {
+        AtomicInteger refuseSource = new AtomicInteger();
+        MailboxConnector<MailboxSource> source = mailbox -> {
+            if (refuseSource.get() > 0) {
+                throw refusal(mailbox, true);
+            }
+            return null;
+        };
+        MailboxConnector<MailboxTarget> target = mailbox -> null;
+        TransferSettings plain = TransferSettings.builder().source(source).target(target).build();
+        TransferSettings run = LoginGate.guard(plain);
+
+        assertThat(LoginGate.admitsBoth(plain)).as("no gates: nothing known").isFalse();
+        assertThat(LoginGate.admitsBoth(run)).as("no login yet").isFalse();
+        run.source().open(mailbox(1));
+        assertThat(LoginGate.admitsBoth(run)).as("the old server took one, the target none yet").isFalse();
+        run.target().open(mailbox(1));
+        assertThat(LoginGate.admitsBoth(run)).as("both took one").isTrue();
+
+        refuseSource.set(1);
+        assertThatThrownBy(() -> run.source().open(mailbox(2))).isInstanceOf(LoginRefusedException.class);
+        assertThat(LoginGate.admitsBoth(run)).as("a shared login refused since: one server at a time again").isFalse();
+        refuseSource.set(0);
+        run.source().open(mailbox(3));
+        assertThat(LoginGate.admitsBoth(run)).as("taken again").isTrue();
+    }
 }
