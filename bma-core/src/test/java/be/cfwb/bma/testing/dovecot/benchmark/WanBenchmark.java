@@ -40,11 +40,13 @@ import static be.cfwb.bma.testing.dovecot.benchmark.TransferBenchmark.log;
  * in front of every server, at round-trip times of 0, 10, 20 and 40 ms, each tool meeting the same
  * source and identically configured fresh targets in the same minutes; plus an Exchange-like
  * target profile (no MULTIAPPEND, 35 MB message limit, a per-mailbox connection limit), the
- * engine's no-op pre-stage rerun and the probe (one login and one status listing per mailbox).
+ * engine's no-op pre-stage rerun and the probe (one login and one status listing per mailbox), and
+ * the engine's final pass with nothing new (every folder listed and compared on both sides).
  * Writes the "WAN" section of {@code docs/benchmarks/transfer.md}, before the hand-written analysis.
  *
  * <p>Run with {@code -Dbma.benchmark.wan=true} in the benchmark profile. System properties, besides
  * those of {@link TransferBenchmark}: {@code bma.benchmark.rtts} (0,10,20,40, in ms),
+ * {@code bma.benchmark.reruns} (5) and {@code bma.benchmark.finals} (2),
  * {@code bma.benchmark.exchangeConnections} (16: connections one mailbox may hold on the
  * Exchange-like target, Exchange's default per user).
  */
@@ -56,6 +58,8 @@ final class WanBenchmark {
     static final long EXCHANGE_MESSAGE_LIMIT = 35_000_000L;
 
     private static final int RERUNS = Integer.getInteger("bma.benchmark.reruns", 5);
+    /** Final passes with nothing new after the reruns: the migration day's delta pass, which reads every folder. */
+    private static final int FINALS = Integer.getInteger("bma.benchmark.finals", 2);
     private static final int EXCHANGE_CONNECTIONS = Integer.getInteger("bma.benchmark.exchangeConnections", 16);
     /** The engine's connections per mailbox; the product's default unless set. */
     private static final Integer CONNECTIONS = Integer.getInteger("bma.benchmark.connectionsPerMailbox");
@@ -78,7 +82,8 @@ final class WanBenchmark {
     }
 
     /** What one round-trip time gave. */
-    record Rtt(int millis, Map<Run, List<Measure>> runs, List<Measure> reruns, Measure probe, Duration relayCpu) {
+    record Rtt(int millis, Map<Run, List<Measure>> runs, List<Measure> reruns, List<Measure> finals, Measure probe,
+               Duration relayCpu) {
 
         Measure best(Run run) {
             return runs.getOrDefault(run, List.of()).stream().min(Comparator.comparingLong(Measure::nanos))
@@ -119,6 +124,7 @@ final class WanBenchmark {
                 Duration relayCpu0 = relays.cpuTime();
                 Map<Run, List<Measure>> runs = new LinkedHashMap<>();
                 List<Measure> reruns = new ArrayList<>();
+                List<Measure> finals = new ArrayList<>();
                 for (int rep = 1; rep <= repetitions; rep++) {
                     for (Run run : Run.values()) {
                         if (!RUNS.isBlank() && !Arrays.asList(RUNS.split(",")).contains(run.name())) {
@@ -151,6 +157,14 @@ final class WanBenchmark {
                                             log("RTT %d ms: no-op rerun %d of %d", rtt, i, RERUNS);
                                             reruns.add(Measure.of(heap, List.of(source, target), () -> check(
                                                     engine.run(mailboxes, Pass.PRESTAGE).copied() == 0, "rerun copied")));
+                                        }
+                                        for (int i = 1; i <= FINALS; i++) {
+                                            log("RTT %d ms: final pass, nothing new, %d of %d", rtt, i, FINALS);
+                                            TransferReport[] f = new TransferReport[1];
+                                            finals.add(Measure.of(heap, List.of(source, target),
+                                                    () -> f[0] = engine.run(mailboxes, Pass.FINAL)));
+                                            check(f[0].isComplete() && f[0].copied() == 0
+                                                    && f[0].alreadyPresent() == corpus.messages(), f[0].summary());
                                         }
                                     }
                                 }
@@ -187,7 +201,7 @@ final class WanBenchmark {
                         () -> RawImapCopy.statusProbe(source, sourcePort, mailboxes, parallelism)));
                 check(probed[0] >= (long) mailboxes.size() * CorpusGenerator.folderPaths().size(),
                         "probe saw " + probed[0] + " folders");
-                results.add(new Rtt(rtt, runs, reruns, probe, relays.cpuTime().minus(relayCpu0)));
+                results.add(new Rtt(rtt, runs, reruns, finals, probe, relays.cpuTime().minus(relayCpu0)));
             }
             String section = WanReport.section(spec, corpus, parallelism, repetitions, EXCHANGE_CONNECTIONS, results,
                     loadBefore, TransferBenchmark.loadAverage(), started);

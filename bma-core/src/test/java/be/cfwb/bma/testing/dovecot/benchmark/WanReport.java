@@ -134,6 +134,26 @@ final class WanReport {
                     firstZero == null ? "–" : String.format(Locale.ROOT, "%.1f %%",
                             100 * best.seconds() / firstZero.seconds())));
         }
+        if (results.stream().anyMatch(r -> !r.finals().isEmpty())) {
+            md.append("\n### Final pass, nothing new (the migration day's delta: every folder listed and compared on "
+                            + "both servers)\n\n")
+                    .append("| RTT | best / median of the runs (s) | best / bma first pass, same RTT "
+                            + "| CPU (s): client | Dovecots (source + target) |\n")
+                    .append("|---:|---:|---:|---:|---:|\n");
+            for (Rtt r : results) {
+                if (r.finals().isEmpty()) {
+                    continue;
+                }
+                List<Measure> sorted = r.finals().stream().sorted(Comparator.comparingLong(Measure::nanos)).toList();
+                Measure best = sorted.get(0);
+                md.append(String.format(Locale.ROOT, "| %d ms | %.2f / %.2f (all: %s) | %.1f %% | %.2f | %.1f (%.1f + %.1f) |%n",
+                        r.millis(), best.seconds(), sorted.get(sorted.size() / 2).seconds(),
+                        r.finals().stream().map(m -> String.format(Locale.ROOT, "%.2f", m.seconds()))
+                                .collect(Collectors.joining(", ")),
+                        100 * best.seconds() / r.best(Run.ENGINE).seconds(), best.cpuSeconds(), best.dovecotSeconds(),
+                        best.sourceSeconds(), best.dovecotSeconds() - best.sourceSeconds()));
+            }
+        }
         md.append("\n### Every run\n\n")
                 .append("| RTT | run | time (s) | MB/s | CPU (s): client | Dovecots (source + target) | whole machine ")
                 .append("| load (1 min) after |\n")
