@@ -151,17 +151,8 @@ final class Reconnecting {
      * knew may be what failed).
      */
     private void connectBoth(MailboxSource sourceBeside, MailboxTarget targetBeside) {
-        CompletableFuture<MailboxTarget> opening = new CompletableFuture<>();
-        Thread login = new Thread(() -> {
-            try {
-                opening.complete(targetBeside == null ? settings.target().open(mailbox)
-                        : settings.target().openBeside(mailbox, targetBeside));
-            } catch (Throwable e) {
-                opening.completeExceptionally(e);
-            }
-        }, Thread.currentThread().getName() + "-target-login");
-        login.setDaemon(true);
-        login.start();
+        CompletableFuture<MailboxTarget> opening = onItsOwnThread("-target-login", () -> targetBeside == null
+                ? settings.target().open(mailbox) : settings.target().openBeside(mailbox, targetBeside));
         try {
             source = sourceBeside == null ? settings.source().open(mailbox)
                     : settings.source().openBeside(mailbox, sourceBeside);
@@ -185,17 +176,10 @@ final class Reconnecting {
      * covers, is still counted.
      */
     void atOnce(Runnable onSource, Runnable onTarget) {
-        CompletableFuture<Void> targetSide = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                onTarget.run();
-                targetSide.complete(null);
-            } catch (Throwable e) {
-                targetSide.completeExceptionally(e);
-            }
-        }, Thread.currentThread().getName() + "-target");
-        thread.setDaemon(true);
-        thread.start();
+        CompletableFuture<Void> targetSide = onItsOwnThread("-target", () -> {
+            onTarget.run();
+            return null;
+        });
         try {
             onSource.run();
         } catch (RuntimeException | Error e) {
@@ -212,6 +196,21 @@ final class Reconnecting {
             throw e;
         }
         joined(targetSide);
+    }
+
+    /** {@code work} started on a daemon thread named after this one with {@code suffix}; its result or failure. */
+    private static <T> CompletableFuture<T> onItsOwnThread(String suffix, Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, Thread.currentThread().getName() + suffix);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 
     /** The result of {@code side}, once done; its failure thrown as it was. */
