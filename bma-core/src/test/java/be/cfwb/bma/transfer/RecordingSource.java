@@ -17,10 +17,19 @@ final class RecordingSource implements MailboxSource {
     private final Set<Long> read;
     private final Runnable beforeFirstRead;
 
-    private RecordingSource(MailboxSource delegate, Set<Long> read, Runnable beforeFirstRead) {
+    /** The threads that asked for bytes. */
+    private final Set<Thread> readers;
+
+    private RecordingSource(MailboxSource delegate, Set<Long> read, Runnable beforeFirstRead, Set<Thread> readers) {
         this.delegate = delegate;
         this.read = read;
         this.beforeFirstRead = beforeFirstRead;
+        this.readers = readers;
+    }
+
+    /** {@code connector}'s sources, recording into {@code readers} the threads that read messages' bytes. */
+    static MailboxConnector<MailboxSource> readers(MailboxConnector<MailboxSource> connector, Set<Thread> readers) {
+        return mailbox -> new RecordingSource(connector.open(mailbox), newRecord(), () -> { }, readers);
     }
 
     /** {@code connector}'s sources, each recording into {@code read}. */
@@ -39,7 +48,7 @@ final class RecordingSource implements MailboxSource {
             if (ran.compareAndSet(false, true)) {
                 beforeFirstRead.run();
             }
-        });
+        }, ConcurrentHashMap.newKeySet());
     }
 
     static Set<Long> newRecord() {
@@ -74,6 +83,7 @@ final class RecordingSource implements MailboxSource {
     @Override
     public InputStream open(FolderPath folder, long uidValidity, long uid) {
         beforeFirstRead.run();
+        readers.add(Thread.currentThread());
         read.add(uid);
         return delegate.open(folder, uidValidity, uid);
     }
@@ -81,6 +91,7 @@ final class RecordingSource implements MailboxSource {
     @Override
     public Map<Long, ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
         beforeFirstRead.run();
+        readers.add(Thread.currentThread());
         read.addAll(uids);
         return delegate.readAll(folder, uidValidity, uids);
     }

@@ -527,6 +527,32 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void oneThreadReadsAheadForEveryFolderOfAConnection() {
+        BmaAddress a = newMailbox();
+        List<FolderPath> folders = List.of(INBOX, FolderPath.of("Archives"), FolderPath.of("Projets"));
+        try (MailboxSeeder s = seeder(a)) {
+            for (FolderPath f : folders) {
+                for (int i = 0; i < 3; i++) {
+                    s.append(f, TestMessage.builder().subject(f + " " + i).attachment(2_000, i).build(), flags(),
+                            at("2024-10-01T00:00:00Z"));
+                }
+            }
+        }
+        TransferSettings plain = settings(FolderMapper.preserve()).parallelism(1).connectionsPerMailbox(1).build();
+        java.util.Set<Thread> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        TransferReport report = run(plain.withConnectors(RecordingSource.readers(plain.source(), readers), plain.target()),
+                Pass.PRESTAGE, a);
+
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(9);
+        // A thread started per folder began its socket reads without the thread's cached buffers.
+        assertThat(readers).as("threads that read the three folders' messages ahead").hasSize(1);
+        for (FolderPath f : folders) {
+            assertCopied(a, f, f);
+        }
+    }
+
+    @Test
     void oversizeMessageIsReportedNotLost() {
         BmaAddress a = newMailbox();
         try (MailboxSeeder s = seeder(a)) {
