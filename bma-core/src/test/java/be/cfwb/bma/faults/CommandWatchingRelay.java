@@ -64,9 +64,14 @@ final class CommandWatchingRelay extends LoopbackRelay {
             return answeredNanos;
         }
 
+        /** The line, a login's credentials left out: an assertion's message may print it. */
         @Override
         public String toString() {
-            return line.strip() + " (sent " + sentNanos + ", answered " + answeredNanos + ")";
+            String[] words = line.strip().split(" ", 3);
+            boolean login = words.length > 1
+                    && (words[1].equalsIgnoreCase("AUTHENTICATE") || words[1].equalsIgnoreCase("LOGIN"));
+            String shown = login ? words[0] + " " + words[1] + " ****" : line.strip();
+            return shown + " (sent " + sentNanos + ", answered " + answeredNanos + ")";
         }
     }
 
