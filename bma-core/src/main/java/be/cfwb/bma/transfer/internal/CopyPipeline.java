@@ -65,8 +65,13 @@ final class CopyPipeline {
      * Copies {@code toCopy} in UID order. A reader thread fetches and spools the next messages
      * (within {@link #READ_AHEAD_BYTES} ahead) while this thread APPENDs, so the source's and the
      * target's round trips overlap; the source is only touched by the reader meanwhile.
+     *
+     * @param afterReading run on the reader's thread once every message is read, while the last
+     *                     ones are appended (the source is its own until it returns); not run
+     *                     if the reading stopped early, or without a reader (one message)
      */
-    void copyAll(FolderMapping mapping, FolderPath path, long uv, List<SourceMessage> toCopy, FolderTally tally) {
+    void copyAll(FolderMapping mapping, FolderPath path, long uv, List<SourceMessage> toCopy, FolderTally tally,
+                 Runnable afterReading) {
         if (toCopy.size() <= 1) {
             for (SourceMessage m : toCopy) {
                 writer.store(mapping, path, reader.fetch(path, uv, m), tally);
@@ -77,7 +82,11 @@ final class CopyPipeline {
         Semaphore budget = new Semaphore(budgetUnits(Long.MAX_VALUE));
         AtomicBoolean stop = new AtomicBoolean();
         Reading reading = Reading.start(Thread.currentThread().getName() + "-reader",
-                () -> readAhead(path, uv, toCopy, queue, budget, stop));
+                () -> {
+                    if (readAhead(path, uv, toCopy, queue, budget, stop)) {
+                        afterReading.run();
+                    }
+                });
         TransferException thrown = null;
         try {
             int done = 0;
@@ -167,13 +176,16 @@ final class CopyPipeline {
         }
     }
 
-    /** The reader thread's work: reads {@code toCopy} in order into {@code queue}, within the budget. */
-    private void readAhead(FolderPath path, long uv, List<SourceMessage> toCopy, BlockingQueue<Fetched> queue,
+    /**
+     * The reader thread's work: reads {@code toCopy} in order into {@code queue}, within the
+     * budget; true if it read them all, false if it stopped early.
+     */
+    private boolean readAhead(FolderPath path, long uv, List<SourceMessage> toCopy, BlockingQueue<Fetched> queue,
                            Semaphore budget, AtomicBoolean stop) {
         int next = 0;
         while (next < toCopy.size()) {
             if (stop.get()) {
-                return;
+                return false;
             }
             List<SourceMessage> batch = MessageReader.smallRun(toCopy, next);
             next += batch.size();
@@ -190,7 +202,7 @@ final class CopyPipeline {
                         mailbox, batch.size(), path, e.getMessage());
                 read = Map.of();
                 if (e.isThrottled() && connections.backOff(e, 1).isEmpty()) {
-                    return;
+                    return false;
                 }
             }
             if (read.isEmpty()) {
@@ -199,10 +211,10 @@ final class CopyPipeline {
                     Fetched f = reader.fetch(path, uv, m);
                     if (!handOver(List.of(f), queue, budget)) {
                         f.close();
-                        return;
+                        return false;
                     }
                     if (ends(f) || stop.get()) {
-                        return;
+                        return false;
                     }
                 }
                 continue;
@@ -221,12 +233,13 @@ final class CopyPipeline {
             }
             if (!handOver(whole, queue, budget)) {
                 whole.forEach(Fetched::close);
-                return;
+                return false;
             }
             if (ends(whole.get(whole.size() - 1)) || stop.get()) {
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     /**

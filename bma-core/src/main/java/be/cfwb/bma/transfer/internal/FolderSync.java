@@ -29,13 +29,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One attempt at one folder: lists the source above the high-water mark, compares it with the
  * target's copies, copies what is missing and records the new mark in the ledger.
  */
 final class FolderSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FolderSync.class);
 
     private final Ledger ledger;
     private final TransferListener listener;
@@ -47,6 +54,8 @@ final class FolderSync {
     private final CopyPipeline pipeline;
     private final StaleCopies stale;
     private final SyncedFlags synced;
+    /** The next folder's listing once {@link #listAhead} read it, until that folder's attempt takes it. */
+    private final AtomicReference<ListedAhead> listedAhead = new AtomicReference<>();
 
     FolderSync(Ledger ledger, TransferListener listener, BmaAddress mailbox, Pass pass, boolean dryRun,
                Reconnecting connections, MailboxHistory history, CopyPipeline pipeline, StaleCopies stale,
@@ -63,10 +72,18 @@ final class FolderSync {
         this.pipeline = pipeline;
     }
 
-    void syncOnce(FolderMapping mapping, FolderTally tally) {
+    /**
+     * One attempt at {@code mapping}'s folder.
+     *
+     * @param next the worker's next folder: its listing is read while this folder's last copies
+     *             are appended, so that the old server does not wait for the target's answers
+     */
+    void syncOnce(FolderMapping mapping, FolderWorkers.NextFolder next, FolderTally tally) {
         MailboxSource source = connections.source();
         MailboxTarget target = connections.target();
         FolderPath path = mapping.source().path();
+        Optional<ListedAhead> readAhead = Optional.ofNullable(listedAhead.getAndSet(null))
+                .filter(a -> a.path().equals(path));
         Optional<MailboxHistory.HighWater> hw = highWater(history, mapping);
         if (!dryRun && ensuresTargetFolder(pass, hw)) {
             target.ensureFolder(mapping.target());
@@ -74,21 +91,22 @@ final class FolderSync {
         if (!mapping.source().holdsMessages()) {
             return;
         }
-        if (pass == Pass.PRESTAGE && hw.isEmpty()) {
-            Optional<MailboxSource.EmptyFolder> empty = source.knownEmpty(path);
-            if (empty.isPresent()) {
-                knownEmpty(mapping, empty.get(), tally);
-                return;
+        OptionalLong listedAbove = listedAbove(mapping);
+        if (listedAbove.isEmpty()) {
+            if (hw.isEmpty()) {
+                knownEmpty(mapping, source.knownEmpty(path).orElseThrow(), tally);
+            } else {
+                // A pre-stage rerun with nothing new: one STATUS instead of EXAMINE and FETCH, and the
+                // target is not read (the final pass compares everything). Also for a folder done
+                // empty: UIDNEXT 1 says no message has ever been in it.
+                tally.uidValidity = hw.get().uidValidity();
             }
-        }
-        long after = pass == Pass.PRESTAGE && hw.isPresent() ? hw.get().highestUid() : 0;
-        if (pass == Pass.PRESTAGE && hw.isPresent() && source.nothingAbove(path, hw.get().uidValidity(), after)) {
-            // A pre-stage rerun with nothing new: one STATUS instead of EXAMINE and FETCH, and the
-            // target is not read (the final pass compares everything). Also for a folder done
-            // empty: UIDNEXT 1 says no message has ever been in it.
-            tally.uidValidity = hw.get().uidValidity();
             return;
         }
+        long listedFrom = listedAbove.getAsLong();
+        Supplier<FolderListing> firstListing = () -> readAhead.filter(a -> a.above() == listedFrom)
+                .map(ListedAhead::listing).orElseGet(() -> source.list(path, listedFrom, false));
+        long after = listedFrom;
         FolderListing listing;
         List<TargetMessage> readAlongside = null;
         if (ensuresTargetFolder(pass, hw) && source.knownEmpty(path).isEmpty()) {
@@ -98,13 +116,11 @@ final class FolderSync {
             // is read only once its listing shows something new.
             AtomicReference<FolderListing> listed = new AtomicReference<>();
             AtomicReference<List<TargetMessage>> copies = new AtomicReference<>();
-            long from = after;
-            connections.atOnce(() -> listed.set(source.list(path, from, false)),
-                    () -> copies.set(target.messages(mapping.target())));
+            connections.atOnce(() -> listed.set(firstListing.get()), () -> copies.set(target.messages(mapping.target())));
             listing = listed.get();
             readAlongside = copies.get();
         } else {
-            listing = source.list(path, after, false);
+            listing = firstListing.get();
         }
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
             tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
@@ -228,7 +244,7 @@ final class FolderSync {
             return;
         }
         try {
-            pipeline.copyAll(mapping, path, uv, toCopy, tally);
+            pipeline.copyAll(mapping, path, uv, toCopy, tally, () -> listAhead(next));
         } finally {
             for (SourceMessage m : toCopy) {
                 if (tally.copiedUids.contains(m.uid())) {
@@ -252,6 +268,54 @@ final class FolderSync {
             return; // nothing new to remember; spares an fsync per folder on no-op reruns
         }
         ledger.append(LedgerEntry.of(new Event.FolderSynced(path.encoded(), uv, highest, pass.label())).mailbox(mailbox));
+    }
+
+    /**
+     * The UID above which this pass first lists {@code mapping}'s folder (0: all of it); empty if
+     * it lists nothing: a folder without messages, or, on a pre-stage, one the pass's status
+     * listing shows empty (done for the first time) or without anything new (done before).
+     */
+    private OptionalLong listedAbove(FolderMapping mapping) {
+        if (!mapping.source().holdsMessages()) {
+            return OptionalLong.empty();
+        }
+        if (pass != Pass.PRESTAGE) {
+            return OptionalLong.of(0);
+        }
+        FolderPath path = mapping.source().path();
+        Optional<MailboxHistory.HighWater> hw = history.highWater(path);
+        if (hw.isEmpty()) {
+            return connections.source().knownEmpty(path).isPresent() ? OptionalLong.empty() : OptionalLong.of(0);
+        }
+        long highest = hw.get().highestUid();
+        return connections.source().nothingAbove(path, hw.get().uidValidity(), highest) ? OptionalLong.empty()
+                : OptionalLong.of(highest);
+    }
+
+    /**
+     * On the reader's thread, once this folder's messages are all read: lists the worker's next
+     * folder, as its attempt will, while this one's last copies are appended. A failure leaves the
+     * next folder to list for itself (a throttling answer still counts).
+     */
+    private void listAhead(FolderWorkers.NextFolder next) {
+        try {
+            Optional<FolderMapping> mapping = next.take();
+            OptionalLong above = mapping.isPresent() ? listedAbove(mapping.get()) : OptionalLong.empty();
+            if (above.isPresent()) {
+                FolderPath path = mapping.get().source().path();
+                listedAhead.set(new ListedAhead(path, above.getAsLong(),
+                        connections.source().list(path, above.getAsLong(), false)));
+            }
+        } catch (TransferException e) {
+            if (e.isThrottled()) {
+                connections.throttledWithoutRetry();
+            }
+            LOG.debug("{}: the next folder's listing, read ahead, failed: {}", mailbox, e.getMessage());
+        }
+    }
+
+    /** A folder's first listing, read while the folder before it was finished. */
+    private record ListedAhead(FolderPath path, long above, FolderListing listing) {
     }
 
     /** Where an earlier pass left the folder, if it holds messages and one did. */

@@ -49,7 +49,20 @@ final class FolderWorkers {
 
     /** One folder's copy on one worker; hands over its report, also before it throws. */
     interface FolderCopy {
-        void sync(FolderMapping mapping, Consumer<FolderReport> report);
+        /**
+         * Copies {@code mapping}'s folder.
+         *
+         * @param next the worker's next folder, taken for it when first asked (so that its listing
+         *             can be read while this one's last copies are appended); later asks give the same
+         */
+        void sync(FolderMapping mapping, NextFolder next, Consumer<FolderReport> report);
+    }
+
+    /** The folder a worker copies after the current one, if any is left. */
+    interface NextFolder {
+        NextFolder NONE = Optional::empty;
+
+        Optional<FolderMapping> take();
     }
 
     private final int connections;
@@ -101,8 +114,10 @@ final class FolderWorkers {
         int workers = wanted > 1 && near() ? 1 : wanted;
         if (workers <= 1) {
             FolderCopy copy = copier.apply(first);
-            for (FolderMapping m : mappings) {
-                copy.sync(m, reports::add);
+            for (int i = 0; i < mappings.size(); i++) {
+                int after = i + 1;
+                copy.sync(mappings.get(i), () -> after < mappings.size() ? Optional.of(mappings.get(after))
+                        : Optional.empty(), reports::add);
             }
             return;
         }
@@ -125,10 +140,10 @@ final class FolderWorkers {
             // The further connections log in meanwhile: the light folders cost them no wait.
             for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
                 if (isLight[i]) {
-                    hand.copy(own, i, false);
+                    hand.copy(own, i, false, NextFolder.NONE);
                 }
             }
-            hand.work(own);
+            hand.work(own, new Taken());
         } finally {
             // The others end after their current folder once one failed: wait for them, whatever happened here.
             boolean interrupted = false;
@@ -180,6 +195,7 @@ final class FolderWorkers {
     /** A further worker: opens its own connections, then takes folders until none are left. */
     private void further(int number, int workers, Hand hand, Function<Reconnecting, FolderCopy> copier) {
         Reconnecting worker = more.get();
+        Taken taken = new Taken();
         try {
             if (!opened(worker, number, workers)) {
                 return;
@@ -190,11 +206,13 @@ final class FolderWorkers {
                 if (!worker.isConnected() && !opened(worker, number, workers)) {
                     return;
                 }
-                if (!hand.takeOne(copy, true)) {
+                if (!hand.takeOne(copy, true, taken)) {
                     return;
                 }
             }
         } finally {
+            // A folder taken ahead and not begun goes back to the others.
+            taken.giveBack(hand);
             worker.disconnect();
             moreStats.accumulateAndGet(worker.stats(), RetryStats::plus);
         }
@@ -230,8 +248,8 @@ final class FolderWorkers {
             this.reports = new AtomicReferenceArray<>(mappings.size());
         }
 
-        void work(FolderCopy copy) {
-            while (failure.get() == null && takeOne(copy, false)) {
+        void work(FolderCopy copy, Taken taken) {
+            while (failure.get() == null && takeOne(copy, false, taken)) {
                 // next folder
             }
         }
@@ -240,30 +258,40 @@ final class FolderWorkers {
         void workHandedBack(FolderCopy copy) {
             Integer index;
             while (failure.get() == null && (index = handedBack.poll()) != null) {
-                copy(copy, index, false);
+                copy(copy, index, false, NextFolder.NONE);
             }
         }
 
         /** Copies the next folder with {@code copy}; false if none was left, or this worker stops. */
-        boolean takeOne(FolderCopy copy, boolean further) {
-            Integer back = further ? null : handedBack.poll();
-            if (back != null) {
-                return copy(copy, back, false);
+        boolean takeOne(FolderCopy copy, boolean further, Taken taken) {
+            Integer index = taken.begin();
+            if (index == null) {
+                index = take(further);
             }
-            int at = next.getAndIncrement();
-            if (at >= order.size()) {
+            if (index == null) {
                 return false;
             }
-            return copy(copy, order.get(at), further);
+            return copy(copy, index, further,
+                    () -> Optional.ofNullable(taken.ahead(() -> take(further))).map(mappings::get));
+        }
+
+        /** The index of the next folder for a worker, null if none is left. */
+        private Integer take(boolean further) {
+            Integer back = further ? null : handedBack.poll();
+            if (back != null) {
+                return back;
+            }
+            int at = next.getAndIncrement();
+            return at < order.size() ? order.get(at) : null;
         }
 
         /**
          * Copies the folder at {@code index}; false if that failed (and stops the mailbox), or if
          * the server turned away this further connection (the folder is handed back).
          */
-        boolean copy(FolderCopy copy, int index, boolean further) {
+        boolean copy(FolderCopy copy, int index, boolean further, NextFolder nextFolder) {
             try {
-                copy.sync(mappings.get(index), r -> reports.set(index, r));
+                copy.sync(mappings.get(index), nextFolder, r -> reports.set(index, r));
             } catch (LoginTurnedAwayException e) {
                 if (!further) {
                     failed(e);
@@ -293,6 +321,33 @@ final class FolderWorkers {
 
         void failed(RuntimeException e) {
             failure.compareAndSet(null, e);
+        }
+    }
+
+    /** The folder a worker took ahead of its copy (see {@link NextFolder}), until it begins it. */
+    private static final class Taken {
+        private Integer ahead;
+
+        /** The folder taken ahead, now begun; null if none was. */
+        synchronized Integer begin() {
+            Integer index = ahead;
+            ahead = null;
+            return index;
+        }
+
+        /** The folder taken ahead, taken now with {@code take} if none was yet; null if none is left. */
+        synchronized Integer ahead(Supplier<Integer> take) {
+            if (ahead == null) {
+                ahead = take.get();
+            }
+            return ahead;
+        }
+
+        synchronized void giveBack(Hand hand) {
+            if (ahead != null) {
+                hand.handedBack.add(ahead);
+                ahead = null;
+            }
         }
     }
 }

@@ -128,7 +128,7 @@ public final class MailboxCopy {
                 }
                 workers.run(mappings, this::size, this::light, worker -> {
                     FolderSync sync = folderSync(worker);
-                    return (mapping, report) -> syncFolder(worker, sync, mapping, report);
+                    return (mapping, next, report) -> syncFolder(worker, sync, mapping, next, report);
                 }, folders);
             }
         } catch (TransferException e) {
@@ -249,14 +249,15 @@ public final class MailboxCopy {
     }
 
     /** Copies one folder over {@code worker} and hands over its report, also when a refused login stops the mailbox. */
-    private void syncFolder(Reconnecting worker, FolderSync sync, FolderMapping mapping, Consumer<FolderReport> report) {
+    private void syncFolder(Reconnecting worker, FolderSync sync, FolderMapping mapping, FolderWorkers.NextFolder next,
+                            Consumer<FolderReport> report) {
         FolderTally tally = new FolderTally();
         try {
             worker.retryingRun(() -> {
                 if (!worker.isConnected()) {
                     worker.connect();
                 }
-                sync.syncOnce(mapping, tally);
+                sync.syncOnce(mapping, next, tally);
             });
         } catch (LoginTurnedAwayException e) {
             if (worker != connections) {

@@ -6,6 +6,7 @@ import be.cfwb.bma.transfer.FolderMapping;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.FolderReport;
 import be.cfwb.bma.transfer.LoginRefusedException;
+import be.cfwb.bma.transfer.LoginTurnedAwayException;
 import be.cfwb.bma.transfer.MailboxSource;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.RetryStats;
@@ -23,8 +24,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,7 +68,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(1, Duration.ZERO, first, () -> {
             throw new AssertionError("no further connection with one");
-        }, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
+        }, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
             seen.add(m.source().path().encoded() + "@" + Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -84,7 +87,7 @@ class FolderWorkersTest {
         List<String> copied = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch together = new CountDownLatch(4);
 
-        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
+        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
             threads.add(Thread.currentThread().getName());
             workers.add(w);
             together.countDown();
@@ -101,6 +104,79 @@ class FolderWorkersTest {
     }
 
     @Test
+    void theNextFolderOfOneConnectionIsTheFollowingMapping() {
+        List<String> nexts = new ArrayList<>();
+
+        new FolderWorkers(1, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings(3), m -> index(m), m -> false,
+                w -> (m, next, report) -> {
+                    nexts.add(m.source().path().encoded() + ">" + next.take().map(n -> n.source().path().encoded()).orElse("-"));
+                    report.accept(report(m));
+                }, new ArrayList<>());
+
+        assertThat(nexts).containsExactly("f0>f1", "f1>f2", "f2>-");
+    }
+
+    @Test
+    void aFolderTakenAheadIsTheNextOneItsWorkerCopiesAndNoOtherDoes() {
+        List<FolderMapping> mappings = mappings(12);
+        List<FolderReport> reports = new ArrayList<>();
+        Map<String, List<String>> copiedBy = new ConcurrentHashMap<>();
+        Map<String, List<String>> takenBy = new ConcurrentHashMap<>();
+        CountDownLatch together = new CountDownLatch(3);
+
+        new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false,
+                w -> (m, next, report) -> {
+                    String thread = Thread.currentThread().getName();
+                    together.countDown();
+                    await(together); // the three workers take folders side by side
+                    Optional<String> ahead = next.take().map(n -> n.source().path().encoded());
+                    assertThat(next.take().map(n -> n.source().path().encoded())).as("asked again").isEqualTo(ahead);
+                    copiedBy.computeIfAbsent(thread, t -> new ArrayList<>()).add(m.source().path().encoded());
+                    takenBy.computeIfAbsent(thread, t -> new ArrayList<>()).add(ahead.orElse("-"));
+                    report.accept(report(m));
+                }, reports);
+
+        assertThat(copiedBy).hasSize(3);
+        assertThat(copiedBy.values().stream().flatMap(List::stream)).as("each folder once")
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 12).mapToObj(i -> "f" + i).toList());
+        copiedBy.forEach((thread, copied) -> {
+            List<String> taken = takenBy.get(thread);
+            assertThat(taken.subList(0, copied.size() - 1)).as("taken ahead on %s, then copied there", thread)
+                    .isEqualTo(copied.subList(1, copied.size()));
+            assertThat(taken.get(copied.size() - 1)).as("nothing left after the last").isEqualTo("-");
+        });
+        assertThat(sources(reports)).containsExactlyElementsOf(IntStream.range(0, 12).mapToObj(i -> "f" + i).toList());
+    }
+
+    @Test
+    void aFurtherConnectionTurnedAwayGivesBackTheFolderItTookAhead() {
+        List<FolderMapping> mappings = mappings(4);
+        Reconnecting first = connected();
+        List<String> copied = Collections.synchronizedList(new ArrayList<>());
+        List<String> takenAheadByTheFurther = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch furtherTookAhead = new CountDownLatch(1);
+        List<FolderReport> reports = new ArrayList<>();
+
+        new FolderWorkers(2, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false,
+                w -> (m, next, report) -> {
+                    if (w != first) {
+                        // the further connection takes a folder ahead, then the server turns it away
+                        next.take().ifPresent(n -> takenAheadByTheFurther.add(n.source().path().encoded()));
+                        furtherTookAhead.countDown();
+                        throw new LoginTurnedAwayException("NO [UNAVAILABLE] too many connections");
+                    }
+                    await(furtherTookAhead);
+                    copied.add(m.source().path().encoded());
+                    report.accept(report(m));
+                }, reports);
+
+        assertThat(takenAheadByTheFurther).hasSize(1);
+        assertThat(copied).as("every folder once, on the mailbox's own connection, the two given back included")
+                .containsExactlyInAnyOrder("f0", "f1", "f2", "f3");
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3");
+    }
+
+    @Test
     void aConnectionTheServerRefusesLeavesItsFoldersToTheOthersWhichTakeTheLargestFirst() {
         refuseFrom = 2; // the first connection is open; every further one is refused
         List<FolderMapping> mappings = mappings(6);
@@ -108,7 +184,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
         Reconnecting first = connected();
 
-        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, report) -> {
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
             assertThat(w).isSameAs(first);
             order.add(m.source().path().encoded());
             report.accept(report(m));
@@ -129,7 +205,7 @@ class FolderWorkersTest {
                 MAILBOX.toString(), false);
 
         assertThatThrownBy(() -> new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings,
-                m -> -index(m), m -> false, w -> (m, report) -> {
+                m -> -index(m), m -> false, w -> (m, next, report) -> {
                     if (refused.get()) {
                         startedAfter.incrementAndGet();
                     }
@@ -157,7 +233,7 @@ class FolderWorkersTest {
 
         // one folder with work among six: no further connection for it alone
         new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
-                m -> !m.source().path().encoded().equals("f3"), w -> (m, report) -> {
+                m -> !m.source().path().encoded().equals("f3"), w -> (m, next, report) -> {
                     threads.add(Thread.currentThread().getName());
                     report.accept(report(m));
                 }, reports);
@@ -170,7 +246,7 @@ class FolderWorkersTest {
         threads.clear();
         reports.clear();
         new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
-                m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), w -> (m, report) -> {
+                m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), w -> (m, next, report) -> {
                     if (!Set.of("f1", "f4").contains(m.source().path().encoded())) {
                         assertThat(Thread.currentThread().getName()).isEqualTo(caller);
                     }
@@ -191,7 +267,7 @@ class FolderWorkersTest {
         new FolderWorkers(3, Duration.ZERO, connected(), () -> {
             furtherOpening.countDown();
             return unopened();
-        }, MAILBOX).run(mappings(4), m -> index(m), m -> index(m) == 0, w -> (m, report) -> {
+        }, MAILBOX).run(mappings(4), m -> index(m), m -> index(m) == 0, w -> (m, next, report) -> {
             if (index(m) == 0) {
                 await(furtherOpening);
             }
@@ -209,7 +285,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(4, Duration.ofMillis(5), connected(), () -> {
             throw new AssertionError("no further connection to servers 1 ms away");
-        }, MAILBOX).run(mappings(6), m -> index(m), m -> false, w -> (m, report) -> {
+        }, MAILBOX).run(mappings(6), m -> index(m), m -> false, w -> (m, next, report) -> {
             seen.add(Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -228,7 +304,7 @@ class FolderWorkersTest {
             List<FolderReport> reports = new ArrayList<>();
 
             new FolderWorkers(3, Duration.ofMillis(5), connected(), this::unopened, MAILBOX).run(mappings(3),
-                    m -> index(m), m -> false, w -> (m, report) -> {
+                    m -> index(m), m -> false, w -> (m, next, report) -> {
                         threads.add(Thread.currentThread().getName());
                         together.countDown();
                         await(together);
@@ -247,7 +323,7 @@ class FolderWorkersTest {
         CountDownLatch together = new CountDownLatch(2);
 
         new FolderWorkers(2, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings(2), m -> index(m),
-                m -> false, w -> (m, report) -> {
+                m -> false, w -> (m, next, report) -> {
                     threads.add(Thread.currentThread().getName());
                     together.countDown();
                     await(together);
@@ -264,7 +340,7 @@ class FolderWorkersTest {
         CountDownLatch together = new CountDownLatch(3);
         FolderWorkers workers = new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX);
 
-        workers.run(mappings(3), m -> index(m), m -> false, w -> (m, report) -> {
+        workers.run(mappings(3), m -> index(m), m -> false, w -> (m, next, report) -> {
             together.countDown();
             await(together);
             report.accept(report(m));
