@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server's folders with its NAMESPACE in one round trip, the target's folders beside them); a
  * folder that may already have copies is read on both sides at once. The run's first mailbox
  * still logs in to the old server first, so that a wrong login costs the other server nothing.
+ * Where the number of connections depends on the round trip, both servers' are measured at once.
  */
 @RequiresDovecot
 class MailboxSetUpRoundTripsTest extends TwoDovecotsTestBase {
@@ -100,6 +101,30 @@ class MailboxSetUpRoundTripsTest extends TwoDovecotsTestBase {
         assertThat(last.isComplete()).as(last.summary()).isTrue();
         assertThat(last.copied()).as(last.summary()).isZero();
         assertThat(last.alreadyPresent()).isEqualTo(FOLDERS.size() * 2);
+        h.assertVerified(temp, a);
+    }
+
+    @Test
+    void bothServersRoundTripsAreMeasuredAtOnce() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a);
+        TransferReport first;
+        try (LatencyRelay oldWan = LatencyRelay.start(oldServer.server().imapPort(), WAN);
+             LatencyRelay newWan = LatencyRelay.start(newServer.server().imapPort(), WAN);
+             CommandWatchingRelay source = CommandWatchingRelay.to(oldWan.port(), "NOOP");
+             CommandWatchingRelay target = CommandWatchingRelay.to(newWan.port(), "NOOP")) {
+            // Two connections per mailbox, from 5 ms: whether to open the second is decided by the round trips.
+            first = FaultHarness.run(FaultHarness.settings(ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "s"),
+                            ImapEndpoint.parse("imap://127.0.0.1:" + target.port(), "t"), temp.resolve("spool"))
+                    .parallelism(1).connectionsPerMailbox(2).furtherConnectionsFrom(Duration.ofMillis(5)).build(),
+                    ledger, Pass.PRESTAGE, a);
+
+            assertThat(source.watched()).as("the old server's round trip measured").isNotEmpty();
+            assertThat(target.watched()).as("the target's round trip measured").isNotEmpty();
+            assertThat(target.watched().get(0).sentNanos()).as("the target asked before the old server's NOOPs were answered")
+                    .isLessThan(source.watched().get(source.watched().size() - 1).answeredNanos());
+        }
+        assertThat(first.isComplete()).as(first.summary()).isTrue();
         h.assertVerified(temp, a);
     }
 

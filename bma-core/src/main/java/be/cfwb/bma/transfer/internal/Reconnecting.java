@@ -90,8 +90,10 @@ final class Reconnecting {
         if (!isConnected()) {
             return Optional.empty();
         }
+        // Both servers measured at once: where it is not yet known, each asks NOOPs of its own.
+        CompletableFuture<Optional<Duration>> measured = onItsOwnThread("-target", target::roundTrip);
         Optional<Duration> from = source.roundTrip();
-        Optional<Duration> to = target.roundTrip();
+        Optional<Duration> to = joined(measured);
         if (from.isEmpty() || to.isEmpty()) {
             return Optional.empty();
         }
