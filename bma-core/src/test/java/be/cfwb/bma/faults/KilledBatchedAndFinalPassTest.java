@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Process death on the batched paths and on the final pass, Dovecot to Dovecot (Dovecot offers
  * MULTIAPPEND, so a batch of copies really is one command): a child JVM
  * ({@link KilledMigrationChild}) is killed with SIGKILL while a multi-message {@code UID FETCH}
- * is unanswered, halfway through the last literal of a MULTIAPPEND, and during the final pass
+ * is unanswered, halfway through the last literal of a MULTIAPPEND, while the next folder is
+ * listed ahead (the first folder's copies made, its mark not recorded), and during the final pass
  * (mid-APPEND, and between an APPEND and its ledger record). A rerun in this JVM completes; the
  * Verifier finds every message exactly once with its bytes and flags. Skipped without Dovecot.
  */
@@ -118,6 +119,39 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
         int before = copies(a);
         assertThat(before).as("at most the first batch copied before the kill").isLessThan(total / 2);
         rerunCompletes(a, ledgerDir, Pass.PRESTAGE, total, before);
+    }
+
+    @Test
+    void killedWhileTheNextFolderIsListedAhead() throws Exception {
+        BmaAddress a = seeded(0, COUNT);
+        FolderPath next = FolderPath.of("Suite");
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < COUNT; i++) {
+                s.append(next, TestMessage.builder().subject("n" + i).messageId("kn" + i + "@x").attachment(8_000, 100 + i)
+                        .build(), flags("\\Flagged"), Instant.parse("2024-10-02T08:00:00Z").plusSeconds(i));
+            }
+        }
+        Path ledgerDir = temp.resolve("ledger-listahead");
+
+        killAt("listahead", a, ledgerDir, Pass.PRESTAGE);
+
+        int before;
+        try (MailboxInspector neu = h.newBox(a)) {
+            assertThat(neu.messages(next)).as("nothing of the folder listed ahead copied yet").isEmpty();
+            before = neu.messages(INBOX).size();
+        }
+        // The first folder's copies may all be on the target; its mark is not recorded (the
+        // folder ends only once its reader has): the rerun finds them by their trace.
+        TransferReport rerun;
+        try (Ledger l = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
+            rerun = FaultHarness.run(h.settings(temp.resolve("spool")).build(), l, Pass.PRESTAGE, a);
+        }
+        assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();
+        assertThat(rerun.copied()).as("only what the killed run had not stored").isEqualTo(2 * COUNT - before);
+        assertThat(rerun.alreadyPresent()).as(rerun.summary()).isEqualTo(before);
+        h.assertVerified(temp, a);
+        assertThat(h.assertCopiedByteForByte(a, INBOX)).isEqualTo(COUNT);
+        assertThat(h.assertCopiedByteForByte(a, next)).isEqualTo(COUNT);
     }
 
     @Test

@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * On the batched paths: {@code fetch-batch} (a multi-message {@code UID FETCH} sent, its answer
  * held back by a stalling proxy), {@code multiappend} (half the last literal of a MULTIAPPEND
  * sent), {@code fetch-batch-half} (the second multi-message {@code UID FETCH}'s answer half
- * received, after the first batch's messages went on to the target). Arguments: old and new server (a port on loopback or an imap:// URL), ledger dir, spool
+ * received, after the first batch's messages went on to the target), {@code listahead} (the next
+ * folder's listing read ahead, on the reader's thread, while the folder's last copies are
+ * appended; the folder's mark not yet recorded). Arguments: old and new server (a port on loopback or an imap:// URL), ledger dir, spool
  * dir, point, mailbox, and optionally the pass ({@code final}; a pre-stage otherwise).
  */
 public final class KilledMigrationChild {
@@ -66,11 +68,15 @@ public final class KilledMigrationChild {
         AtomicInteger appended = new AtomicInteger();
         TransferSettings dying = settings.withConnectors(m -> {
             MailboxSource s = settings.source().open(m);
-            return point.equals("fetch") ? new FreezingSource(s, opened) : s;
+            return switch (point) {
+                case "fetch" -> new FreezingSource(s, opened);
+                case "listahead" -> new FreezingListingAhead(s);
+                default -> s;
+            };
         }, m -> {
             MailboxTarget t = settings.target().open(m);
             return switch (point) {
-                case "fetch", "fetch-batch", "fetch-batch-half" -> t;
+                case "fetch", "fetch-batch", "fetch-batch-half", "listahead" -> t;
                 case "multiappend" -> new FreezingMultiappendTarget(t);
                 default -> new FreezingTarget(t, appended, point);
             };
@@ -174,6 +180,85 @@ public final class KilledMigrationChild {
         public InputStream open(FolderPath folder, long uidValidity, long uid) {
             InputStream in = delegate.open(folder, uidValidity, uid);
             return opened.incrementAndGet() == 3 ? new FreezingStream(in, 2_000, "fetch") : in;
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /**
+     * A source that stops dead when a folder is listed on a reader thread: the next folder's
+     * listing, read ahead once the current folder's messages are all read.
+     */
+    private record FreezingListingAhead(MailboxSource delegate) implements MailboxSource {
+        private static void freezeIfReadAhead() {
+            if (Thread.currentThread().getName().endsWith("-reader")) {
+                freeze("listahead");
+            }
+        }
+
+        @Override
+        public BmaAddress mailbox() {
+            return delegate.mailbox();
+        }
+
+        @Override
+        public Optional<FolderPath> personalNamespace() {
+            return delegate.personalNamespace();
+        }
+
+        @Override
+        public List<SourceFolder> folders() {
+            return delegate.folders();
+        }
+
+        @Override
+        public List<SourceFolder> foldersAndNamespace() {
+            return delegate.foldersAndNamespace();
+        }
+
+        @Override
+        public FolderListing list(FolderPath folder, long afterUid) {
+            freezeIfReadAhead();
+            return delegate.list(folder, afterUid);
+        }
+
+        @Override
+        public FolderListing list(FolderPath folder, long afterUid, boolean messageIds) {
+            freezeIfReadAhead();
+            return delegate.list(folder, afterUid, messageIds);
+        }
+
+        @Override
+        public InputStream open(FolderPath folder, long uidValidity, long uid) {
+            return delegate.open(folder, uidValidity, uid);
+        }
+
+        @Override
+        public java.util.Map<Long, java.nio.ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
+            return delegate.readAll(folder, uidValidity, uids);
+        }
+
+        @Override
+        public boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
+            return delegate.nothingAbove(folder, uidValidity, highestUid);
+        }
+
+        @Override
+        public Optional<EmptyFolder> knownEmpty(FolderPath folder) {
+            return delegate.knownEmpty(folder);
+        }
+
+        @Override
+        public Optional<java.time.Duration> roundTrip() {
+            return delegate.roundTrip();
+        }
+
+        @Override
+        public be.cfwb.bma.transfer.RetryStats retryStats() {
+            return delegate.retryStats();
         }
 
         @Override
