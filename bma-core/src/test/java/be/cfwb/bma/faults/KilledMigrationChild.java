@@ -5,6 +5,7 @@ import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.AppendOutcome;
 import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.ForwardingSource;
 import be.cfwb.bma.transfer.ForwardingTarget;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageFlags;
@@ -192,31 +193,15 @@ public final class KilledMigrationChild {
      * A source that stops dead when a folder is listed on a reader thread: the next folder's
      * listing, read ahead once the current folder's messages are all read.
      */
-    private record FreezingListingAhead(MailboxSource delegate) implements MailboxSource {
+    private static final class FreezingListingAhead extends ForwardingSource {
+        FreezingListingAhead(MailboxSource delegate) {
+            super(delegate);
+        }
+
         private static void freezeIfReadAhead() {
             if (Thread.currentThread().getName().endsWith("-reader")) {
                 freeze("listahead");
             }
-        }
-
-        @Override
-        public BmaAddress mailbox() {
-            return delegate.mailbox();
-        }
-
-        @Override
-        public Optional<FolderPath> personalNamespace() {
-            return delegate.personalNamespace();
-        }
-
-        @Override
-        public List<SourceFolder> folders() {
-            return delegate.folders();
-        }
-
-        @Override
-        public List<SourceFolder> foldersAndNamespace() {
-            return delegate.foldersAndNamespace();
         }
 
         @Override
@@ -229,41 +214,6 @@ public final class KilledMigrationChild {
         public FolderListing list(FolderPath folder, long afterUid, boolean messageIds) {
             freezeIfReadAhead();
             return delegate.list(folder, afterUid, messageIds);
-        }
-
-        @Override
-        public InputStream open(FolderPath folder, long uidValidity, long uid) {
-            return delegate.open(folder, uidValidity, uid);
-        }
-
-        @Override
-        public java.util.Map<Long, java.nio.ByteBuffer> readAll(FolderPath folder, long uidValidity, List<Long> uids) {
-            return delegate.readAll(folder, uidValidity, uids);
-        }
-
-        @Override
-        public boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
-            return delegate.nothingAbove(folder, uidValidity, highestUid);
-        }
-
-        @Override
-        public Optional<EmptyFolder> knownEmpty(FolderPath folder) {
-            return delegate.knownEmpty(folder);
-        }
-
-        @Override
-        public Optional<java.time.Duration> roundTrip() {
-            return delegate.roundTrip();
-        }
-
-        @Override
-        public be.cfwb.bma.transfer.RetryStats retryStats() {
-            return delegate.retryStats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

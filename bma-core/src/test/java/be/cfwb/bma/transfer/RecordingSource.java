@@ -1,19 +1,16 @@
 package be.cfwb.bma.transfer;
 
-import be.cfwb.bma.address.BmaAddress;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A source that records the UIDs whose bytes were asked for, one by one or in a batch. */
-final class RecordingSource implements MailboxSource {
+final class RecordingSource extends ForwardingSource {
 
-    private final MailboxSource delegate;
     private final Set<Long> read;
     private final Runnable beforeFirstRead;
 
@@ -21,7 +18,7 @@ final class RecordingSource implements MailboxSource {
     private final Set<Thread> readers;
 
     private RecordingSource(MailboxSource delegate, Set<Long> read, Runnable beforeFirstRead, Set<Thread> readers) {
-        this.delegate = delegate;
+        super(delegate);
         this.read = read;
         this.beforeFirstRead = beforeFirstRead;
         this.readers = readers;
@@ -56,31 +53,6 @@ final class RecordingSource implements MailboxSource {
     }
 
     @Override
-    public BmaAddress mailbox() {
-        return delegate.mailbox();
-    }
-
-    @Override
-    public Optional<FolderPath> personalNamespace() {
-        return delegate.personalNamespace();
-    }
-
-    @Override
-    public List<SourceFolder> folders() {
-        return delegate.folders();
-    }
-
-    @Override
-    public FolderListing list(FolderPath folder, long afterUid) {
-        return delegate.list(folder, afterUid);
-    }
-
-    @Override
-    public FolderListing list(FolderPath folder, long afterUid, boolean messageIds) {
-        return delegate.list(folder, afterUid, messageIds);
-    }
-
-    @Override
     public InputStream open(FolderPath folder, long uidValidity, long uid) {
         beforeFirstRead.run();
         readers.add(Thread.currentThread());
@@ -94,20 +66,5 @@ final class RecordingSource implements MailboxSource {
         readers.add(Thread.currentThread());
         read.addAll(uids);
         return delegate.readAll(folder, uidValidity, uids);
-    }
-
-    @Override
-    public boolean nothingAbove(FolderPath folder, long uidValidity, long highestUid) {
-        return delegate.nothingAbove(folder, uidValidity, highestUid);
-    }
-
-    @Override
-    public RetryStats retryStats() {
-        return delegate.retryStats();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
