@@ -6,7 +6,9 @@ import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
 import be.cfwb.bma.testing.net.LatencyRelay;
+import be.cfwb.bma.transfer.FolderListing;
 import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.ForwardingSource;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static be.cfwb.bma.testing.MailboxSeeder.flags;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +74,41 @@ class NextFolderListedAheadTest extends TwoDovecotsTestBase {
         for (FolderPath f : FOLDERS) {
             assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(2 * PER_FOLDER);
         }
+    }
+
+    @Test
+    void aListingAheadThatFailsLeavesTheFolderToListItself() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a, 0);
+        TransferSettings plain = h.settings(temp.resolve("spool")).parallelism(1).connectionsPerMailbox(1).build();
+        AtomicInteger failedAhead = new AtomicInteger();
+        TransferSettings failing = plain.withConnectors(m -> new ForwardingSource(plain.source().open(m)) {
+            @Override
+            public FolderListing list(FolderPath folder, long afterUid, boolean messageIds) {
+                if (Thread.currentThread().getName().endsWith("-reader")) {
+                    failedAhead.incrementAndGet();
+                    throw new IllegalStateException("listing read ahead broken on purpose");
+                }
+                return delegate.list(folder, afterUid, messageIds);
+            }
+        }, plain.target());
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        TransferReport report;
+        try {
+            report = FaultHarness.run(failing, ledger, Pass.PRESTAGE, a);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+
+        assertThat(failedAhead.get()).as("listings read ahead (one per folder after the first)")
+                .isEqualTo(FOLDERS.size() - 1);
+        assertThat(uncaught).as("nothing thrown out of a reader thread").isEmpty();
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copied()).as(report.summary()).isEqualTo(FOLDERS.size() * PER_FOLDER);
+        assertThat(report.retries()).as("no retry: each folder listed itself").isZero();
+        h.assertVerified(temp, a);
     }
 
     /** The folder a watched EXAMINE or APPEND names: its first argument, unquoted. */

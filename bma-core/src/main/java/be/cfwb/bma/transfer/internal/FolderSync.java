@@ -311,6 +311,9 @@ final class FolderSync {
                 connections.throttledWithoutRetry();
             }
             LOG.debug("{}: the next folder's listing, read ahead, failed: {}", mailbox, e.getMessage());
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the folder's own attempt meets it again, where it is reported.
+            LOG.debug("{}: the next folder's listing, read ahead, failed", mailbox, e);
         }
     }
 
