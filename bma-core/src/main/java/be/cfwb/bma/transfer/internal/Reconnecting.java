@@ -91,13 +91,13 @@ final class Reconnecting {
             return Optional.empty();
         }
         // Both servers measured at once: where it is not yet known, each asks NOOPs of its own.
-        CompletableFuture<Optional<Duration>> measured = onItsOwnThread("-target", target::roundTrip);
-        Optional<Duration> from = source.roundTrip();
-        Optional<Duration> to = joined(measured);
-        if (from.isEmpty() || to.isEmpty()) {
+        AtomicReference<Optional<Duration>> from = new AtomicReference<>();
+        AtomicReference<Optional<Duration>> to = new AtomicReference<>();
+        atOnce(() -> from.set(source.roundTrip()), () -> to.set(target.roundTrip()));
+        if (from.get().isEmpty() || to.get().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(from.get().compareTo(to.get()) >= 0 ? from.get() : to.get());
+        return Optional.of(from.get().get().compareTo(to.get().get()) >= 0 ? from.get().get() : to.get().get());
     }
 
     /** A message was copied or given up. */
