@@ -279,7 +279,7 @@ final class RunSession implements AutoCloseable {
         Inventory selected = settings.inventory().select(selection);
         // Every copy carries the ledger's campaign: what a later, other ledger finds on the target.
         TransferReport report = new SyncEngine(dryRun ? transfer : transfer.withCampaign(campaign().value()), ledger(),
-                settings.clock(), listener).run(addresses(selected), pass, dryRun);
+                settings.clock(), listener).run(addresses(selected), pass, dryRun, this::knownBytes);
         Path file = settings.outputDirectory().resolve(dryRun ? "migrate-dry-run-report.json" : "migrate-report.json");
         report.write(file);
         return new MigrateResult(report, file);
@@ -294,13 +294,20 @@ final class RunSession implements AutoCloseable {
     Map<BmaAddress, Long> expectedBytes(List<BmaAddress> mailboxes, Pass pass) {
         Map<BmaAddress, Long> expected = new LinkedHashMap<>();
         for (BmaAddress a : mailboxes) {
-            long bytes = pass == Pass.FINAL ? 0 : ledger().lastOfEachKind(a).stream()
-                    .filter(e -> e.event() instanceof Event.MailboxSurveyed s && s.error().isEmpty())
-                    .mapToLong(e -> ((Event.MailboxSurveyed) e.event()).bytes()).findFirst()
-                    .orElseGet(() -> settings.planning().mailboxSizes().bytes(a).orElse(0L));
-            expected.put(a, bytes);
+            expected.put(a, pass == Pass.FINAL ? 0 : knownBytes(a));
         }
         return expected;
+    }
+
+    /**
+     * A mailbox's size before its folders are listed: what its survey found on the old server, else
+     * its known size ({@code bma.mailboxSizes}), else 0. A copy starts the largest first.
+     */
+    private long knownBytes(BmaAddress a) {
+        return ledger().lastOfEachKind(a).stream()
+                .filter(e -> e.event() instanceof Event.MailboxSurveyed s && s.error().isEmpty())
+                .mapToLong(e -> ((Event.MailboxSurveyed) e.event()).bytes()).findFirst()
+                .orElseGet(() -> settings.planning().mailboxSizes().bytes(a).orElse(0L));
     }
 
     /**

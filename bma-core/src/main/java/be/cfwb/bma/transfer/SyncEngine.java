@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
+import java.util.stream.IntStream;
 
 /**
  * Copies mailboxes, {@link TransferSettings#parallelism()} at once, each exactly once per
@@ -57,6 +61,17 @@ public final class SyncEngine {
      * what would be copied, with the sizes the source reports.
      */
     public TransferReport run(Collection<BmaAddress> mailboxes, Pass pass, boolean dryRun) {
+        return run(mailboxes, pass, dryRun, mailbox -> 0);
+    }
+
+    /**
+     * Like {@link #run(Collection, Pass, boolean)}, starting the largest mailboxes first by
+     * {@code sizes} (bytes as known before the run, 0 where unknown; equal ones in the order given),
+     * so that a large mailbox does not start last and hold the end of the run alone. The report
+     * still lists the mailboxes in the order given.
+     */
+    public TransferReport run(Collection<BmaAddress> mailboxes, Pass pass, boolean dryRun,
+                              ToLongFunction<BmaAddress> sizes) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         List<BmaAddress> list = List.copyOf(mailboxes);
@@ -76,9 +91,10 @@ public final class SyncEngine {
             return t;
         });
         try {
-            List<Future<MailboxReport>> futures = new ArrayList<>();
-            for (BmaAddress mailbox : list) {
-                futures.add(pool.submit(() -> new MailboxCopy(settings, ledger, clock, listener, mailbox, pass, dryRun).run()));
+            List<Future<MailboxReport>> futures = new ArrayList<>(Collections.nCopies(list.size(), null));
+            for (int i : largestFirst(list, sizes)) {
+                BmaAddress mailbox = list.get(i);
+                futures.set(i, pool.submit(() -> new MailboxCopy(settings, ledger, clock, listener, mailbox, pass, dryRun).run()));
             }
             List<MailboxReport> reports = new ArrayList<>();
             for (Future<MailboxReport> f : futures) {
@@ -95,6 +111,13 @@ public final class SyncEngine {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The indexes of {@code list}, largest mailbox first; equal sizes keep their order (a stable sort). */
+    private static List<Integer> largestFirst(List<BmaAddress> list, ToLongFunction<BmaAddress> sizes) {
+        long[] size = list.stream().mapToLong(sizes).toArray();
+        return IntStream.range(0, list.size()).boxed()
+                .sorted(Comparator.comparingLong((Integer i) -> size[i]).reversed()).toList();
     }
 
     /** Runs {@code pass} for one mailbox in the calling thread; never throws for the mailbox's own failures. */

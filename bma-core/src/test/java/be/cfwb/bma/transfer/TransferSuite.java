@@ -728,6 +728,78 @@ public abstract class TransferSuite {
     }
 
     @Test
+    void theLargestMailboxesStartFirstAndTheReportKeepsTheOrderGiven() {
+        BmaAddress small = newMailbox();
+        BmaAddress unknown = newMailbox();
+        BmaAddress large = newMailbox();
+        BmaAddress middle = newMailbox();
+        List<BmaAddress> given = List.of(small, unknown, large, middle);
+        given.forEach(this::seedOne);
+        Map<BmaAddress, Long> sizes = Map.of(small, 20_000L, large, 9_000_000L, middle, 400_000L);
+        List<BmaAddress> started = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        TransferReport report = new SyncEngine(settings(FolderMapper.preserve()).parallelism(1).build(), ledger, CLOCK,
+                startsInto(started)).run(given, Pass.PRESTAGE, false, a -> sizes.getOrDefault(a, 0L));
+
+        assertThat(started).as("started largest first, the unknown size last").containsExactly(large, middle, small, unknown);
+        assertThat(report.mailboxes()).extracting(MailboxReport::mailbox).containsExactlyElementsOf(given);
+        assertThat(report.isComplete()).as(report.summary()).isTrue();
+        assertThat(report.copied()).isEqualTo(4);
+    }
+
+    @Test
+    void bmaStartsTheMailboxTheSurveyFoundLargestFirst() {
+        BmaAddress a = newMailbox();
+        BmaAddress b = newMailbox();
+        BmaAddress c = newMailbox();
+        List.of(a, b, c).forEach(this::seedOne);
+        // What each survey found on the old server (bma:run surveys each mailbox once, after mail 1).
+        ledger.append(be.cfwb.bma.ledger.LedgerEntry.of(new be.cfwb.bma.ledger.Event.MailboxSurveyed(
+                java.util.Optional.empty(), 1, 30_000, 0)).mailbox(a));
+        ledger.append(be.cfwb.bma.ledger.LedgerEntry.of(new be.cfwb.bma.ledger.Event.MailboxSurveyed(
+                java.util.Optional.empty(), 1, 7_000_000, 0)).mailbox(c));
+        ledger.append(be.cfwb.bma.ledger.LedgerEntry.of(new be.cfwb.bma.ledger.Event.MailboxSurveyed(
+                java.util.Optional.empty(), 1, 900_000, 0)).mailbox(b));
+        ledger.close(); // Bma opens the ledger itself
+        List<BmaAddress> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            be.cfwb.bma.Bma bma = be.cfwb.bma.Bma.configure()
+                    .inventory(be.cfwb.bma.address.Inventory.of(List.of(be.cfwb.bma.address.Mailbox.of(a, "École A"),
+                            be.cfwb.bma.address.Mailbox.of(b, "École B"), be.cfwb.bma.address.Mailbox.of(c, "École C"))))
+                    .ledgerDirectory(temp.resolve("ledger"))
+                    .outputDirectory(temp.resolve("out"))
+                    .clock(CLOCK)
+                    .transfer(settings(FolderMapper.preserve()).parallelism(1).build())
+                    .load();
+
+            be.cfwb.bma.MigrateResult result = bma.migrate(be.cfwb.bma.address.MailboxSelection.all(), Pass.PRESTAGE,
+                    false, startsInto(started));
+
+            assertThat(started).containsExactly(c, b, a);
+            assertThat(result.report().mailboxes()).extracting(MailboxReport::mailbox).containsExactly(a, b, c);
+            assertThat(result.isSuccess()).as(result.report().summary()).isTrue();
+        } finally {
+            ledger = Ledger.open(temp.resolve("ledger"), CLOCK);
+        }
+    }
+
+    private static TransferListener startsInto(List<BmaAddress> started) {
+        return new TransferListener() {
+            @Override
+            public void mailboxStarted(BmaAddress mailbox, Pass pass) {
+                started.add(mailbox);
+            }
+        };
+    }
+
+    private void seedOne(BmaAddress a) {
+        try (MailboxSeeder s = seeder(a)) {
+            s.append(INBOX, TestMessage.builder().subject("Un message de " + a.localPart()).messageId(a.localPart() + "@lf")
+                    .build(), flags("\\Seen"), at("2024-10-01T08:00:00Z"));
+        }
+    }
+
+    @Test
     void oneMailboxFailingDoesNotStopTheOthers() {
         BmaAddress good = newMailbox();
         BmaAddress bad = BmaAddress.of(BmaKind.PO, NEXT.incrementAndGet()); // no such user anywhere
