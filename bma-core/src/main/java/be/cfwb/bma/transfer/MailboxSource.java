@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The old mailbox, read-only: an implementation must never change it (IMAP: EXAMINE and
@@ -103,6 +104,14 @@ public interface MailboxSource extends AutoCloseable {
      */
     default Optional<EmptyFolder> knownEmpty(FolderPath folder) {
         return Optional.empty();
+    }
+
+    /**
+     * How many messages the folder holds if the source already knows it without a command of its own
+     * (IMAP: the pass's folder listing where the server offers LIST-STATUS); empty when unsure.
+     */
+    default OptionalLong knownMessageCount(FolderPath folder) {
+        return OptionalLong.empty();
     }
 
     /** A folder holding no message: its UIDVALIDITY, and the UID the next message in it will get. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A source that passes everything to another, its shortcuts included (batched reads, the
@@ -74,6 +75,11 @@ public abstract class ForwardingSource implements MailboxSource {
     @Override
     public Optional<EmptyFolder> knownEmpty(FolderPath folder) {
         return delegate.knownEmpty(folder);
+    }
+
+    @Override
+    public OptionalLong knownMessageCount(FolderPath folder) {
+        return delegate.knownMessageCount(folder);
     }
 
     @Override

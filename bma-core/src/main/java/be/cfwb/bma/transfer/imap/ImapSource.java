@@ -51,6 +51,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -516,6 +518,16 @@ public final class ImapSource implements MailboxSource {
     public Optional<EmptyFolder> knownEmpty(FolderPath path) {
         try {
             return statuses == null ? Optional.empty() : statuses.knownEmpty(imapName(path));
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
+        }
+    }
+
+    @Override
+    public OptionalLong knownMessageCount(FolderPath path) {
+        try {
+            OptionalInt n = statuses == null ? OptionalInt.empty() : statuses.messages(imapName(path));
+            return n.isPresent() ? OptionalLong.of(n.getAsInt()) : OptionalLong.empty();
         } catch (MessagingException e) {
             throw ImapErrors.translate("Cannot read the status of " + path + " in " + mailbox(), e);
         }

@@ -239,13 +239,19 @@ public final class MailboxCopy {
 
     /**
      * How much a folder holds, as far as known before it is listed: the highest UID an earlier pass
-     * did; a folder not done before may be the largest, and one holding no messages is the smallest.
+     * did, else its message count by the pass's folder listing (a first pass), else unknown, which
+     * may be the largest; one holding no messages is the smallest.
      */
     private long size(FolderMapping mapping) {
         if (!mapping.source().holdsMessages()) {
             return -1;
         }
-        return history.highWater(mapping.source().path()).map(MailboxHistory.HighWater::highestUid).orElse(Long.MAX_VALUE);
+        FolderPath path = mapping.source().path();
+        Optional<MailboxHistory.HighWater> hw = history.highWater(path);
+        if (hw.isPresent()) {
+            return hw.get().highestUid();
+        }
+        return connections.retrying(() -> connections.source().knownMessageCount(path)).orElse(Long.MAX_VALUE);
     }
 
     /** Copies one folder over {@code worker} and hands over its report, also when a refused login stops the mailbox. */
