@@ -209,6 +209,34 @@ class DovecotServerTest {
     }
 
     @Test
+    void aReusedImapProcessServesTheNextMailboxWithItsOwnMail() throws Exception {
+        String other = "po000012@adm.cfwb.be";
+        try (DovecotServer server = DovecotServer.builder().imapProcessReuse(100).start()) {
+            server.addUser(USER, PASSWORD).addUser(other, PASSWORD);
+            List<Long> duringFirstSession;
+            try (Store school = store(server, new Properties(), USER, PASSWORD)) {
+                appendTo(school, "INBOX", message("pour l'école"));
+                duringFirstSession = server.processIds();
+            }
+            List<Long> duringSecondSession;
+            try (Store po = store(server, new Properties(), other, PASSWORD)) {
+                appendTo(po, "INBOX", message("pour le PO"));
+                duringSecondSession = server.processIds();
+            }
+
+            // The first session's imap process served the second login: no process started for it.
+            assertThat(duringSecondSession).containsExactlyInAnyOrderElementsOf(duringFirstSession);
+            try (Store school = store(server, new Properties(), USER, PASSWORD);
+                 Store po = store(server, new Properties(), other, PASSWORD)) {
+                assertThat(subjects(school, "INBOX")).containsExactly("pour l'école");
+                assertThat(subjects(po, "INBOX")).containsExactly("pour le PO");
+            }
+        }
+        assertThatThrownBy(() -> DovecotServer.builder().imapProcessReuse(0))
+                .hasMessageContaining("imapProcessReuse must be >= 1, was 0");
+    }
+
+    @Test
     void stopEndsEveryProcessFreesThePortAndDeletesTheDirectory() throws Exception {
         DovecotServer server = DovecotServer.start();
         server.addUser(USER, PASSWORD);

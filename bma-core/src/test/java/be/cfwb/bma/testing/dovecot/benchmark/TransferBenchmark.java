@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bma.benchmark.targetStorage} of the targets ({@code mdbox}; the source is Maildir),
  * {@code bma.benchmark.reruns}: how many times the no-op rerun is measured (5),
  * {@code bma.benchmark.fastLogins} (true: {@link DovecotServer.Builder#fastLogins}, for every client alike),
+ * {@code bma.benchmark.imapProcessReuse} (100: {@link DovecotServer.Builder#imapProcessReuse}, for every client alike),
  * {@code bma.benchmark.quick} (false; true runs only the first passes and the reruns and prints them, for exploring),
  * {@code bma.benchmark.wan} (false; true runs {@link WanBenchmark} instead: the same copy through latency relays).
  * Where isync's {@code mbsync} is installed, each repetition also copies the corpus with it
@@ -55,12 +56,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TransferBenchmark {
 
-    /** Server-side tuning of both Dovecots (see {@link DovecotServer.Builder#throughputTuned}); on by default. */
     /** How many times the no-op rerun is measured (best and median reported). */
     private static final int RERUNS = Integer.getInteger("bma.benchmark.reruns", 5);
     /** Dovecot's login high-performance mode on every server (see {@link DovecotServer.Builder#fastLogins}). */
     static final boolean FAST_LOGINS = Boolean.parseBoolean(System.getProperty("bma.benchmark.fastLogins",
             "true"));
+    /**
+     * Sessions an imap process serves on every server (see {@link DovecotServer.Builder#imapProcessReuse}):
+     * Dovecot's "reduce forks" tuning, 100 as its performance page suggests; 1 starts a process per login.
+     */
+    static final int IMAP_PROCESS_REUSE = Integer.getInteger("bma.benchmark.imapProcessReuse", 100);
+    /** Server-side tuning of both Dovecots (see {@link DovecotServer.Builder#throughputTuned}); on by default. */
     static final boolean TUNED = Boolean.parseBoolean(System.getProperty("bma.benchmark.tuned", "true"));
     /** How the targets store mail; the source stays Maildir, as the legacy server. */
     static final DovecotServer.Storage TARGET_STORAGE = DovecotServer.Storage.valueOf(
@@ -91,7 +97,7 @@ public final class TransferBenchmark {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX)
-                    .throughputTuned(TUNED).fastLogins(FAST_LOGINS).start();
+                    .throughputTuned(TUNED).fastLogins(FAST_LOGINS).imapProcessReuse(IMAP_PROCESS_REUSE).start();
             resources.add(source);
             List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
             for (BmaAddress a : mailboxes) {
@@ -238,7 +244,7 @@ public final class TransferBenchmark {
 
     private static DovecotServer newTarget(List<BmaAddress> mailboxes) {
         DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).storage(TARGET_STORAGE)
-                .throughputTuned(TUNED).fastLogins(FAST_LOGINS).start();
+                .throughputTuned(TUNED).fastLogins(FAST_LOGINS).imapProcessReuse(IMAP_PROCESS_REUSE).start();
         for (BmaAddress a : mailboxes) {
             target.addUser(a.toString(), "unused-" + a.localPart());
         }
@@ -349,10 +355,7 @@ public final class TransferBenchmark {
                 .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB; Dovecot ").append(dovecotVersion())
                 .append(TUNED ? ", benchmark-tuned servers (`mail_fsync = never`, `mail_save_crlf = yes`, "
                         + "`maildir_very_dirty_syncs = yes`)" : ", `mail_fsync = never`")
-                .append(FAST_LOGINS ? ", login high-performance mode on every server for every client alike "
-                        + "(`service imap-login { service_count = 0; process_min_avail = "
-                        + Runtime.getRuntime().availableProcessors() + " }`, `service imap { process_min_avail = 16 }`)"
-                        : "")
+                .append(loginTuning())
                 .append(", source in Maildir, targets in ").append(TARGET_STORAGE.name().toLowerCase(Locale.ROOT))
                 .append(", on the same disk, loopback TCP.\n")
                 .append("- Source: a Dovecot with Courier-style folders (`.` separator, `INBOX.` prefix); target: a ")
@@ -462,6 +465,16 @@ public final class TransferBenchmark {
                 name, m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
                 m.dovecotSeconds(), m.sourceSeconds(), m.dovecotSeconds() - m.sourceSeconds(), m.machineSeconds(),
                 m.load());
+    }
+
+    /** How the benchmark's servers were set up for logins, for the reports. */
+    static String loginTuning() {
+        return (FAST_LOGINS ? ", login high-performance mode on every server for every client alike "
+                + "(`service imap-login { service_count = 0; process_min_avail = "
+                + Runtime.getRuntime().availableProcessors() + " }`, `service imap { process_min_avail = 16 }`)"
+                : "")
+                + (IMAP_PROCESS_REUSE > 1 ? ", imap processes reused by later logins (`service imap { service_count = "
+                        + IMAP_PROCESS_REUSE + " }`, Dovecot's performance tuning)" : ", an imap process started per login");
     }
 
     static String loadAverage() {

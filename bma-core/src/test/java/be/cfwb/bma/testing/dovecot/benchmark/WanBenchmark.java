@@ -106,7 +106,7 @@ final class WanBenchmark {
         List<AutoCloseable> resources = new ArrayList<>();
         try (RelayProcess relays = RelayProcess.start()) {
             DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX)
-                    .throughputTuned(TransferBenchmark.TUNED).fastLogins(TransferBenchmark.FAST_LOGINS).start();
+                    .throughputTuned(TransferBenchmark.TUNED).fastLogins(TransferBenchmark.FAST_LOGINS).imapProcessReuse(TransferBenchmark.IMAP_PROCESS_REUSE).start();
             resources.add(source);
             List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
             for (BmaAddress a : mailboxes) {
@@ -242,7 +242,7 @@ final class WanBenchmark {
     private static DovecotServer newTarget(List<BmaAddress> mailboxes, boolean exchange) {
         DovecotServer.Builder b = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH)
                 .storage(TransferBenchmark.TARGET_STORAGE).throughputTuned(TransferBenchmark.TUNED)
-                .fastLogins(TransferBenchmark.FAST_LOGINS);
+                .fastLogins(TransferBenchmark.FAST_LOGINS).imapProcessReuse(TransferBenchmark.IMAP_PROCESS_REUSE);
         if (exchange) {
             b.imapCapability(EXCHANGE_CAPABILITIES).maxMessageSize(EXCHANGE_MESSAGE_LIMIT)
                     .maxUserIpConnections(EXCHANGE_CONNECTIONS);
