@@ -222,19 +222,41 @@ final class WanBenchmark {
     }
 
     /**
-     * One unmeasured engine pass, straight to a fresh target: the JIT compiles the copy path here
-     * rather than in the first measured pass (the peers are native programs).
+     * Unmeasured engine passes, straight to fresh targets, one per path the measured runs take: one
+     * connection per mailbox (RTT 0), further connections (the far runs: folders over several
+     * connections, listings read ahead), and the Exchange-like target (one APPEND per message). The
+     * JIT compiles each path here rather than in the first measured pass that takes it (the peers
+     * are native programs).
      */
     private static void warmUpEngine(DovecotServer source, List<BmaAddress> mailboxes, int parallelism, Path work,
                                      Clock clock, Corpus corpus) throws Exception {
-        log("engine: unmeasured warm-up pass (JIT)");
-        DovecotServer target = newTarget(mailboxes, false);
-        try (Ledger ledger = Ledger.open(work.resolve("ledger-warm-up"), clock)) {
-            TransferReport r = new SyncEngine(settings(source, source.imapPort(), target, target.imapPort(), parallelism,
-                    work, clock), ledger, clock, TransferListener.NONE).run(mailboxes, Pass.PRESTAGE);
-            check(r.copied() == corpus.messages(), r.summary());
-        } finally {
-            target.stop();
+        for (WarmUp warmUp : WarmUp.values()) {
+            log("engine: unmeasured warm-up pass (JIT), %s", warmUp.label);
+            DovecotServer target = newTarget(mailboxes, warmUp == WarmUp.EXCHANGE_LIKE);
+            try (Ledger ledger = Ledger.open(work.resolve("ledger-warm-up-" + warmUp), clock)) {
+                TransferSettings settings = settings(source, source.imapPort(), target, target.imapPort(), parallelism,
+                        work, clock);
+                if (warmUp == WarmUp.FURTHER_CONNECTIONS) {
+                    settings = settings.toBuilder().furtherConnectionsFrom(Duration.ZERO).build();
+                }
+                TransferReport r = new SyncEngine(settings, ledger, clock, TransferListener.NONE)
+                        .run(mailboxes, Pass.PRESTAGE);
+                check(r.copied() == corpus.messages(), r.summary());
+            } finally {
+                target.stop();
+            }
+        }
+    }
+
+    private enum WarmUp {
+        ONE_CONNECTION("one connection per mailbox"),
+        FURTHER_CONNECTIONS("further connections whatever the round trip"),
+        EXCHANGE_LIKE("Exchange-like target");
+
+        private final String label;
+
+        WarmUp(String label) {
+            this.label = label;
         }
     }
 

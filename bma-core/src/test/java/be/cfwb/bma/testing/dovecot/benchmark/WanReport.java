@@ -54,6 +54,8 @@ final class WanReport {
                 .append(started.truncatedTo(ChronoUnit.SECONDS)).append(" to ")
                 .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n")
                 .append("Rerun: `mvn -B -pl bma-core -am -Pbenchmark -DskipTests verify -Dbma.benchmark.wan=true")
+                .append(" -Dbma.benchmark.rtts=").append(results.stream().map(r -> Integer.toString(r.millis()))
+                        .collect(Collectors.joining(",")))
                 .append(" -Dbma.benchmark.messages=").append(spec.messagesPerMailbox())
                 .append(" -Dbma.benchmark.repetitions=").append(repetitions).append("`.\n\n")
                 .append(String.format(Locale.ROOT, "- Corpus (seed %d): %d mailboxes, %d messages, %.1f MB, %d folders "
@@ -86,8 +88,9 @@ final class WanReport {
                 .append(TransferSettings.DEFAULT_FURTHER_CONNECTIONS_FROM.toMillis())
                 .append(": one connection per mailbox where both servers answer a NOOP faster, so at RTT 0) unless ")
                 .append("`-Dbma.benchmark.connectionsPerMailbox` says otherwise; the peers one connection per side.\n")
-                .append("- The engine's JVM first makes one unmeasured pass straight to a fresh target, so that the ")
-                .append("JIT compiles the copy path outside the measures (mbsync and doveadm are native programs).\n")
+                .append("- The engine's JVM first makes three unmeasured passes straight to fresh targets (one ")
+                .append("connection per mailbox, further connections forced, the Exchange-like target), so that the ")
+                .append("JIT compiles each copy path outside the measures (mbsync and doveadm are native programs).\n")
                 .append("- Client CPU: the engine's JVM (process CPU), the mbsync and doveadm processes' own; ")
                 .append("the relay's CPU is apart (last column of the CPU table).\n\n");
 
