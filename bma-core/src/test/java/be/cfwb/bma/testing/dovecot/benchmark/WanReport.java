@@ -186,7 +186,7 @@ final class WanReport {
         if (twenty != null && zero != null && twenty.best(Run.DSYNC) != null) {
             double own = (double) zero.best(Run.ENGINE).nanos() / twenty.best(Run.ENGINE).nanos();
             md.append(String.format(Locale.ROOT, "- RTT 20 ms: first pass %s MB/s against dsync's %s (%s×): %s; "
-                            + "%.0f %% of the engine's own RTT-0 throughput (target ≥ 80 %%): %s.%n",
+                            + "%.1f %% of the engine's own RTT-0 throughput (target ≥ 80 %%): %s.%n",
                     mbs(twenty, Run.ENGINE, mb), mbs(twenty, Run.DSYNC, mb), ratio(twenty, Run.ENGINE, twenty, Run.DSYNC),
                     met(twenty.best(Run.DSYNC).nanos() >= twenty.best(Run.ENGINE).nanos()), 100 * own, met(own >= 0.8)));
             // Where the cores are nearly full, the 20 ms pass can keep its RTT-0 speed only at its RTT-0 cost.
