@@ -96,8 +96,7 @@ public final class TransferBenchmark {
         HeapSampler heap = new HeapSampler();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX)
-                    .throughputTuned(TUNED).fastLogins(FAST_LOGINS).imapProcessReuse(IMAP_PROCESS_REUSE).start();
+            DovecotServer source = server().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX).start();
             resources.add(source);
             List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
             for (BmaAddress a : mailboxes) {
@@ -243,8 +242,7 @@ public final class TransferBenchmark {
     }
 
     private static DovecotServer newTarget(List<BmaAddress> mailboxes) {
-        DovecotServer target = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH).storage(TARGET_STORAGE)
-                .throughputTuned(TUNED).fastLogins(FAST_LOGINS).imapProcessReuse(IMAP_PROCESS_REUSE).start();
+        DovecotServer target = server().hierarchy(HierarchyStyle.SLASH).storage(TARGET_STORAGE).start();
         for (BmaAddress a : mailboxes) {
             target.addUser(a.toString(), "unused-" + a.localPart());
         }
@@ -465,6 +463,11 @@ public final class TransferBenchmark {
                 name, m.seconds(), messages / m.seconds(), mb / m.seconds(), m.peakHeap() >> 20, m.cpuSeconds(),
                 m.dovecotSeconds(), m.sourceSeconds(), m.dovecotSeconds() - m.sourceSeconds(), m.machineSeconds(),
                 m.load());
+    }
+
+    /** A benchmark server: tuned and logging in as every run of the benchmark has it, for every client alike. */
+    static DovecotServer.Builder server() {
+        return DovecotServer.builder().throughputTuned(TUNED).fastLogins(FAST_LOGINS).imapProcessReuse(IMAP_PROCESS_REUSE);
     }
 
     /** How the benchmark's servers were set up for logins, for the reports. */

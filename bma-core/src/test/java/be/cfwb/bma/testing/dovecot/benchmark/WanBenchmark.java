@@ -89,6 +89,11 @@ final class WanBenchmark {
             return runs.getOrDefault(run, List.of()).stream().min(Comparator.comparingLong(Measure::nanos))
                     .orElse(null);
         }
+
+        /** The fastest no-op rerun, null if none was measured. */
+        Measure bestRerun() {
+            return reruns.stream().min(Comparator.comparingLong(Measure::nanos)).orElse(null);
+        }
     }
 
     static void run(Path output) throws Exception {
@@ -105,8 +110,7 @@ final class WanBenchmark {
         HeapSampler heap = new HeapSampler();
         List<AutoCloseable> resources = new ArrayList<>();
         try (RelayProcess relays = RelayProcess.start()) {
-            DovecotServer source = DovecotServer.builder().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX)
-                    .throughputTuned(TransferBenchmark.TUNED).fastLogins(TransferBenchmark.FAST_LOGINS).imapProcessReuse(TransferBenchmark.IMAP_PROCESS_REUSE).start();
+            DovecotServer source = TransferBenchmark.server().hierarchy(HierarchyStyle.DOT_INBOX_PREFIX).start();
             resources.add(source);
             List<BmaAddress> mailboxes = CorpusGenerator.mailboxes(spec);
             for (BmaAddress a : mailboxes) {
@@ -262,9 +266,8 @@ final class WanBenchmark {
 
     /** A fresh target: as the standard benchmark's, or Exchange-like. */
     private static DovecotServer newTarget(List<BmaAddress> mailboxes, boolean exchange) {
-        DovecotServer.Builder b = DovecotServer.builder().hierarchy(HierarchyStyle.SLASH)
-                .storage(TransferBenchmark.TARGET_STORAGE).throughputTuned(TransferBenchmark.TUNED)
-                .fastLogins(TransferBenchmark.FAST_LOGINS).imapProcessReuse(TransferBenchmark.IMAP_PROCESS_REUSE);
+        DovecotServer.Builder b = TransferBenchmark.server().hierarchy(HierarchyStyle.SLASH)
+                .storage(TransferBenchmark.TARGET_STORAGE);
         if (exchange) {
             b.imapCapability(EXCHANGE_CAPABILITIES).maxMessageSize(EXCHANGE_MESSAGE_LIMIT)
                     .maxUserIpConnections(EXCHANGE_CONNECTIONS);
