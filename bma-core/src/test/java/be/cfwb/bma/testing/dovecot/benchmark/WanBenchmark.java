@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,91 +122,38 @@ final class WanBenchmark {
             TransferBenchmark.warmUp(source, mailboxes);
             Clock clock = Clock.systemUTC();
             warmUpEngine(source, mailboxes, parallelism, work, clock, corpus);
+            // Each repetition runs every round-trip time in turn, in the reverse order every other time
+            // (0, 20, 20, 0, ...), so that a ratio between two of them compares passes minutes apart
+            // and a drift over the run (the shared machine's load, a JIT still warming) favours none.
+            Map<Integer, Collected> collected = new LinkedHashMap<>();
+            for (int rtt : rtts) {
+                collected.put(rtt, new Collected(relays.relay(source.imapPort(), Duration.ofMillis(rtt))));
+            }
+            for (int rep = 1; rep <= repetitions; rep++) {
+                List<Integer> inTurn = new ArrayList<>(Arrays.stream(rtts).boxed().toList());
+                if (rep % 2 == 0) {
+                    Collections.reverse(inTurn);
+                }
+                for (int rtt : inTurn) {
+                    Collected c = collected.get(rtt);
+                    Duration relayCpu0 = relays.cpuTime();
+                    measureRound(relays, source, c.sourcePort, rtt, rep, rep == repetitions, mailboxes, parallelism,
+                            work, clock, corpus, heap, c);
+                    c.relayCpu = c.relayCpu.plus(relays.cpuTime().minus(relayCpu0));
+                }
+            }
             List<Rtt> results = new ArrayList<>();
             for (int rtt : rtts) {
-                Duration roundTrip = Duration.ofMillis(rtt);
-                int sourcePort = relays.relay(source.imapPort(), roundTrip);
-                Duration relayCpu0 = relays.cpuTime();
-                Map<Run, List<Measure>> runs = new LinkedHashMap<>();
-                List<Measure> reruns = new ArrayList<>();
-                List<Measure> finals = new ArrayList<>();
-                for (int rep = 1; rep <= repetitions; rep++) {
-                    for (Run run : Run.values()) {
-                        if (!RUNS.isBlank() && !Arrays.asList(RUNS.split(",")).contains(run.name())) {
-                            continue;
-                        }
-                        if (run == Run.MBSYNC || run == Run.MBSYNC_EXCHANGE) {
-                            if (!MbsyncPeer.isInstalled()) {
-                                continue;
-                            }
-                        } else if (run == Run.DSYNC && !DsyncPeer.isInstalled()) {
-                            continue;
-                        }
-                        boolean exchange = run == Run.ENGINE_EXCHANGE || run == Run.MBSYNC_EXCHANGE;
-                        DovecotServer target = newTarget(mailboxes, exchange);
-                        int targetPort = relays.relay(target.imapPort(), roundTrip);
-                        log("RTT %d ms, run %d: %s", rtt, rep, run.label);
-                        Measure m;
-                        switch (run) {
-                            case ENGINE, ENGINE_EXCHANGE -> {
-                                boolean last = run == Run.ENGINE && rep == repetitions;
-                                try (Ledger ledger = Ledger.open(work.resolve("ledger-" + rtt + "-" + run + rep), clock)) {
-                                    SyncEngine engine = new SyncEngine(settings(source, sourcePort, target, targetPort,
-                                            parallelism, work, clock), ledger, clock, TransferListener.NONE);
-                                    TransferReport[] r = new TransferReport[1];
-                                    m = Measure.of(heap, List.of(source, target),
-                                            () -> r[0] = engine.run(mailboxes, Pass.PRESTAGE));
-                                    check(r[0].isComplete() && r[0].copied() == corpus.messages(), r[0].summary());
-                                    if (last) {
-                                        for (int i = 1; i <= RERUNS; i++) {
-                                            log("RTT %d ms: no-op rerun %d of %d", rtt, i, RERUNS);
-                                            reruns.add(Measure.of(heap, List.of(source, target), () -> check(
-                                                    engine.run(mailboxes, Pass.PRESTAGE).copied() == 0, "rerun copied")));
-                                        }
-                                        for (int i = 1; i <= FINALS; i++) {
-                                            log("RTT %d ms: final pass, nothing new, %d of %d", rtt, i, FINALS);
-                                            TransferReport[] f = new TransferReport[1];
-                                            finals.add(Measure.of(heap, List.of(source, target),
-                                                    () -> f[0] = engine.run(mailboxes, Pass.FINAL)));
-                                            check(f[0].isComplete() && f[0].copied() == 0
-                                                    && f[0].alreadyPresent() == corpus.messages(), f[0].summary());
-                                        }
-                                    }
-                                }
-                            }
-                            case MBSYNC, MBSYNC_EXCHANGE -> {
-                                long[] cpu = new long[1];
-                                Measure p = Measure.of(heap, List.of(source, target), () -> cpu[0] = peer(
-                                        () -> MbsyncPeer.copy(source, sourcePort, target, targetPort, mailboxes,
-                                                parallelism, work)));
-                                m = clientCpu(p, cpu[0]);
-                            }
-                            case DSYNC -> {
-                                long[] cpu = new long[1];
-                                Measure p = Measure.of(heap, List.of(source, target), () -> cpu[0] = peer(
-                                        () -> DsyncPeer.copy(source, sourcePort, target, mailboxes, parallelism,
-                                                work)));
-                                m = clientCpu(p, cpu[0]);
-                            }
-                            default -> throw new IllegalStateException(run.name());
-                        }
-                        long count = TransferBenchmark.messageCount(target, mailboxes);
-                        check(count == corpus.messages(), run.label + " left " + count + " messages on the target");
-                        runs.computeIfAbsent(run, k -> new ArrayList<>()).add(m);
-                        log("  %.2f s, %.1f MB/s, client CPU %.1f s, source CPU %.1f s, target CPU %.1f s,"
-                                        + " source logins so far %d, target logins %d", m.seconds(),
-                                corpus.megabytes() / m.seconds(), m.cpuSeconds(), m.sourceNanos() / 1e9,
-                                (m.dovecotNanos() - m.sourceNanos()) / 1e9, logins(source), logins(target));
-                        target.stop();
-                    }
-                }
+                Collected c = collected.get(rtt);
                 log("RTT %d ms: probe", rtt);
+                Duration relayCpu0 = relays.cpuTime();
                 long[] probed = new long[1];
                 Measure probe = Measure.of(heap, List.of(source), () -> probed[0] = peer(
-                        () -> RawImapCopy.statusProbe(source, sourcePort, mailboxes, parallelism)));
+                        () -> RawImapCopy.statusProbe(source, c.sourcePort, mailboxes, parallelism)));
                 check(probed[0] >= (long) mailboxes.size() * CorpusGenerator.folderPaths().size(),
                         "probe saw " + probed[0] + " folders");
-                results.add(new Rtt(rtt, runs, reruns, finals, probe, relays.cpuTime().minus(relayCpu0)));
+                c.relayCpu = c.relayCpu.plus(relays.cpuTime().minus(relayCpu0));
+                results.add(new Rtt(rtt, c.runs, c.reruns, c.finals, probe, c.relayCpu));
             }
             String section = WanReport.section(spec, corpus, parallelism, repetitions, EXCHANGE_CONNECTIONS, results,
                     loadBefore, TransferBenchmark.loadAverage(), started);
@@ -222,6 +170,96 @@ final class WanBenchmark {
             }
             heap.stop();
             TransferBenchmark.deleteTree(work);
+        }
+    }
+
+    /** What one round-trip time has gathered so far over the repetitions. */
+    private static final class Collected {
+        final int sourcePort;
+        final Map<Run, List<Measure>> runs = new LinkedHashMap<>();
+        final List<Measure> reruns = new ArrayList<>();
+        final List<Measure> finals = new ArrayList<>();
+        Duration relayCpu = Duration.ZERO;
+
+        Collected(int sourcePort) {
+            this.sourcePort = sourcePort;
+        }
+    }
+
+    /**
+     * One repetition at one round-trip time: every tool and profile once, each to a fresh target;
+     * in the last repetition the engine's no-op reruns and final passes follow its first pass.
+     */
+    private static void measureRound(RelayProcess relays, DovecotServer source, int sourcePort, int rtt, int rep,
+                                     boolean lastRepetition, List<BmaAddress> mailboxes, int parallelism, Path work,
+                                     Clock clock, Corpus corpus, HeapSampler heap, Collected into) throws Exception {
+        Duration roundTrip = Duration.ofMillis(rtt);
+        for (Run run : Run.values()) {
+            if (!RUNS.isBlank() && !Arrays.asList(RUNS.split(",")).contains(run.name())) {
+                continue;
+            }
+            if (run == Run.MBSYNC || run == Run.MBSYNC_EXCHANGE) {
+                if (!MbsyncPeer.isInstalled()) {
+                    continue;
+                }
+            } else if (run == Run.DSYNC && !DsyncPeer.isInstalled()) {
+                continue;
+            }
+            boolean exchange = run == Run.ENGINE_EXCHANGE || run == Run.MBSYNC_EXCHANGE;
+            DovecotServer target = newTarget(mailboxes, exchange);
+            int targetPort = relays.relay(target.imapPort(), roundTrip);
+            log("RTT %d ms, run %d: %s", rtt, rep, run.label);
+            Measure m;
+            switch (run) {
+                case ENGINE, ENGINE_EXCHANGE -> {
+                    boolean last = run == Run.ENGINE && lastRepetition;
+                    try (Ledger ledger = Ledger.open(work.resolve("ledger-" + rtt + "-" + run + rep), clock)) {
+                        SyncEngine engine = new SyncEngine(settings(source, sourcePort, target, targetPort,
+                                parallelism, work, clock), ledger, clock, TransferListener.NONE);
+                        TransferReport[] r = new TransferReport[1];
+                        m = Measure.of(heap, List.of(source, target),
+                                () -> r[0] = engine.run(mailboxes, Pass.PRESTAGE));
+                        check(r[0].isComplete() && r[0].copied() == corpus.messages(), r[0].summary());
+                        if (last) {
+                            for (int i = 1; i <= RERUNS; i++) {
+                                log("RTT %d ms: no-op rerun %d of %d", rtt, i, RERUNS);
+                                into.reruns.add(Measure.of(heap, List.of(source, target), () -> check(
+                                        engine.run(mailboxes, Pass.PRESTAGE).copied() == 0, "rerun copied")));
+                            }
+                            for (int i = 1; i <= FINALS; i++) {
+                                log("RTT %d ms: final pass, nothing new, %d of %d", rtt, i, FINALS);
+                                TransferReport[] f = new TransferReport[1];
+                                into.finals.add(Measure.of(heap, List.of(source, target),
+                                        () -> f[0] = engine.run(mailboxes, Pass.FINAL)));
+                                check(f[0].isComplete() && f[0].copied() == 0
+                                        && f[0].alreadyPresent() == corpus.messages(), f[0].summary());
+                            }
+                        }
+                    }
+                }
+                case MBSYNC, MBSYNC_EXCHANGE -> {
+                    long[] cpu = new long[1];
+                    Measure p = Measure.of(heap, List.of(source, target), () -> cpu[0] = peer(
+                            () -> MbsyncPeer.copy(source, sourcePort, target, targetPort, mailboxes,
+                                    parallelism, work)));
+                    m = clientCpu(p, cpu[0]);
+                }
+                case DSYNC -> {
+                    long[] cpu = new long[1];
+                    Measure p = Measure.of(heap, List.of(source, target), () -> cpu[0] = peer(
+                            () -> DsyncPeer.copy(source, sourcePort, target, mailboxes, parallelism, work)));
+                    m = clientCpu(p, cpu[0]);
+                }
+                default -> throw new IllegalStateException(run.name());
+            }
+            long count = TransferBenchmark.messageCount(target, mailboxes);
+            check(count == corpus.messages(), run.label + " left " + count + " messages on the target");
+            into.runs.computeIfAbsent(run, k -> new ArrayList<>()).add(m);
+            log("  %.2f s, %.1f MB/s, client CPU %.1f s, source CPU %.1f s, target CPU %.1f s,"
+                            + " source logins so far %d, target logins %d", m.seconds(),
+                    corpus.megabytes() / m.seconds(), m.cpuSeconds(), m.sourceNanos() / 1e9,
+                    (m.dovecotNanos() - m.sourceNanos()) / 1e9, logins(source), logins(target));
+            target.stop();
         }
     }
 

@@ -60,7 +60,9 @@ final class WanReport {
                 .append(" -Dbma.benchmark.repetitions=").append(repetitions).append("`.\n\n")
                 .append(String.format(Locale.ROOT, "- Corpus (seed %d): %d mailboxes, %d messages, %.1f MB, %d folders "
                         + "per mailbox, largest message %.1f MB; %d mailboxes in parallel for every tool; best of %d "
-                        + "run(s) per tool and round-trip time.%n", spec.seed(), spec.mailboxes(), corpus.messages(), mb,
+                        + "run(s) per tool and round-trip time, each repetition running every round-trip time in turn, "
+                        + "in the reverse order every other time (0, 20, 20, 0, ...: the passes a ratio compares are "
+                        + "minutes apart, and a drift over the run favours none).%n", spec.seed(), spec.mailboxes(), corpus.messages(), mb,
                         corpus.folders(), corpus.largest() / 1e6, parallelism, repetitions))
                 .append("- Machine: ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, shared; load average before ").append(loadBefore).append(", after ")
