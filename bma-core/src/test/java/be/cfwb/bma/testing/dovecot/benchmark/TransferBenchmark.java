@@ -480,6 +480,12 @@ public final class TransferBenchmark {
                         + IMAP_PROCESS_REUSE + " }`, Dovecot's performance tuning)" : ", an imap process started per login");
     }
 
+    /** CPU time this JVM has used so far, all its threads (the JIT's and the collector's included). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
@@ -541,11 +547,11 @@ public final class TransferBenchmark {
             long dovecot0 = dovecotCpu(servers);
             long source0 = servers.get(0).cpuTime().toNanos();
             long machine0 = machineCpu();
-            long cpu0 = processCpu();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             run.run();
             long t = System.nanoTime() - t0;
-            long cpu = processCpu() - cpu0;
+            long cpu = processCpuNanos() - cpu0;
             // imap processes of closed sessions are counted once their master reaps them
             sleepQuietly(200);
             return new Measure(t, heap.peak(), cpu, dovecotCpu(servers) - dovecot0,
@@ -572,11 +578,6 @@ public final class TransferBenchmark {
 
         double machineSeconds() {
             return machineNanos / 1e9;
-        }
-
-        private static long processCpu() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime();
         }
 
         private static long dovecotCpu(List<DovecotServer> servers) {

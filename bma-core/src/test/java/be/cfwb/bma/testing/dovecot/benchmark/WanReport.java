@@ -46,7 +46,8 @@ final class WanReport {
     }
 
     static String section(Spec spec, Corpus corpus, int parallelism, int repetitions, int exchangeConnections,
-                          List<Rtt> results, String loadBefore, String loadAfter, Instant started) {
+                          List<Rtt> results, List<Double> warmUpCpu, String loadBefore, String loadAfter,
+                          Instant started) {
         double mb = corpus.megabytes();
         StringBuilder md = new StringBuilder();
         md.append(HEADING).append("\n\n")
@@ -90,9 +91,13 @@ final class WanReport {
                 .append(TransferSettings.DEFAULT_FURTHER_CONNECTIONS_FROM.toMillis())
                 .append(": one connection per mailbox where both servers answer a NOOP faster, so at RTT 0) unless ")
                 .append("`-Dbma.benchmark.connectionsPerMailbox` says otherwise; the peers one connection per side.\n")
-                .append("- The engine's JVM first makes three unmeasured passes straight to fresh targets (one ")
+                .append("- The engine's JVM first makes ").append(warmUpCpu.size())
+                .append(" round(s) of three unmeasured passes straight to fresh targets (one ")
                 .append("connection per mailbox, further connections forced, the Exchange-like target), so that the ")
-                .append("JIT compiles each copy path outside the measures (mbsync and doveadm are native programs).\n")
+                .append("JIT has compiled each copy path before the measures, as in a JVM that has copied for a ")
+                .append("while (mbsync and doveadm are native programs); the client CPU of each round: ")
+                .append(warmUpCpu.stream().map(cpu -> String.format(Locale.ROOT, "%.1f", cpu))
+                        .collect(Collectors.joining(", "))).append(" s.\n")
                 .append("- Client CPU: the engine's JVM (process CPU), the mbsync and doveadm processes' own; ")
                 .append("the relay's CPU is apart (last column of the CPU table).\n\n");
 
