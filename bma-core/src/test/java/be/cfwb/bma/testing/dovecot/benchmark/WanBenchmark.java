@@ -271,8 +271,8 @@ final class WanBenchmark {
      * folders over several connections, listings read ahead), and the Exchange-like target (one
      * APPEND per message). The JIT compiles each path here rather than in the measured passes (the
      * peers are native programs): on the benchmark machine the client's CPU per pass kept falling
-     * for about six passes (3.1 CPU-s at the first measured pass after one round, 2.0 from the
-     * sixth), so one round left the RTT measured last with the warmer JVM.
+     * for six passes or so (after one round: 3.1 CPU-s at the first measured pass, about 2 from the
+     * fourth), so one round left the RTT measured last with the warmer JVM.
      *
      * @return the client CPU of each round, in seconds: level by the last rounds once the JVM is warm
      */
