@@ -10,7 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -70,6 +72,7 @@ public final class MalformingImapProxy extends LoopbackRelay {
     }
 
     private static final Pattern TAGGED_OK = Pattern.compile("^(\\S+) OK\\b");
+    private static final Pattern TAGGED = Pattern.compile("^(\\S+) (?:OK|NO|BAD)\\b", Pattern.CASE_INSENSITIVE);
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<AtomicInteger> hits = new CopyOnWriteArrayList<>();
@@ -112,12 +115,37 @@ public final class MalformingImapProxy extends LoopbackRelay {
     protected void relay(Socket client, Socket upstream) throws IOException {
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
-        String[] command = {""};
-        execute(() -> clientToServer(client, upstream, command));
-        execute(() -> serverToClient(client, upstream, command));
+        Commands commands = new Commands();
+        execute(() -> clientToServer(client, upstream, commands));
+        execute(() -> serverToClient(client, upstream, commands));
     }
 
-    private void clientToServer(Socket client, Socket upstream, String[] command) {
+    /**
+     * The client's commands on one connection, as a server answers them: a client may send
+     * several before the first is answered (an EXAMINE and the FETCH behind it), and the server
+     * runs them in order, so a tagged answer belongs to the command of its tag and an untagged one
+     * to the oldest command not yet answered (the last one sent if none is).
+     */
+    private static final class Commands {
+        private final Map<String, String> unanswered = new LinkedHashMap<>();
+        private String last = "";
+
+        synchronized void sent(String line) {
+            last = line;
+            unanswered.put(line.substring(0, line.indexOf(' ')), line);
+        }
+
+        synchronized String answeredBy(String firstLine) {
+            Matcher tagged = TAGGED.matcher(firstLine);
+            if (tagged.find() && !tagged.group(1).equals("*")) {
+                String command = unanswered.remove(tagged.group(1));
+                return command != null ? command : last;
+            }
+            return unanswered.isEmpty() ? last : unanswered.values().iterator().next();
+        }
+    }
+
+    private void clientToServer(Socket client, Socket upstream, Commands commands) {
         try (InputStream in = new BufferedInputStream(client.getInputStream())) {
             OutputStream up = upstream.getOutputStream();
             while (!closed()) {
@@ -127,9 +155,7 @@ public final class MalformingImapProxy extends LoopbackRelay {
                 }
                 String text = new String(line, StandardCharsets.ISO_8859_1);
                 if (!text.startsWith("+") && text.indexOf(' ') > 0) {
-                    synchronized (command) {
-                        command[0] = text.strip();
-                    }
+                    commands.sent(text.strip());
                 }
                 forwardCommand(in, up, line, UnaryOperator.identity());
             }
@@ -140,7 +166,7 @@ public final class MalformingImapProxy extends LoopbackRelay {
         }
     }
 
-    private void serverToClient(Socket client, Socket upstream, String[] command) {
+    private void serverToClient(Socket client, Socket upstream, Commands commands) {
         try (InputStream in = new BufferedInputStream(upstream.getInputStream())) {
             OutputStream down = client.getOutputStream();
             while (!closed()) {
@@ -176,11 +202,7 @@ public final class MalformingImapProxy extends LoopbackRelay {
                     unit.write(next);
                     line = new String(next, StandardCharsets.ISO_8859_1);
                 }
-                String current;
-                synchronized (command) {
-                    current = command[0];
-                }
-                int rule = match(current, firstLine);
+                int rule = match(commands.answeredBy(firstLine), firstLine);
                 byte[] bytes = unit.toByteArray();
                 if (rule < 0) {
                     down.write(bytes);
