@@ -57,6 +57,18 @@ public interface MailboxSource extends AutoCloseable {
     }
 
     /**
+     * The whole listing of a folder about to be copied for the first time (as
+     * {@link #list(FolderPath, long, boolean) list(folder, 0, false)}) and, where the source can
+     * bring them in the same round trip, the bodies of its messages: a small folder is then read
+     * in one round trip instead of two. The source bounds what it reads this way (IMAP: a folder
+     * whose size by the pass's status listing is at most {@code maxBytes}). The default reads the
+     * listing alone.
+     */
+    default FolderListing.WithBodies listWithBodies(FolderPath folder, long maxBytes) {
+        return list(folder, 0, false).withoutBodies();
+    }
+
+    /**
      * The UIDs of the messages in {@code folder} whose Message-ID header holds {@code messageId},
      * read-only (IMAP: EXAMINE and {@code UID SEARCH HEADER Message-ID}): how a notification
      * mail is found where the school reads it. The default lists the folder.

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Process death on the batched paths and on the final pass, Dovecot to Dovecot (Dovecot offers
  * MULTIAPPEND, so a batch of copies really is one command): a child JVM
  * ({@link KilledMigrationChild}) is killed with SIGKILL while a multi-message {@code UID FETCH}
- * is unanswered, halfway through the last literal of a MULTIAPPEND, while the next folder is
+ * is unanswered, while a small folder's listing with its bodies is unanswered, halfway through the last literal of a MULTIAPPEND, while the next folder is
  * listed ahead (the first folder's copies made, its mark not recorded), and during the final pass
  * (mid-APPEND, and between an APPEND and its ledger record). A rerun in this JVM completes; the
  * Verifier finds every message exactly once with its bytes and flags. Skipped without Dovecot.
@@ -90,13 +90,34 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
     @Test
     void killedDuringABatchedUidFetch() throws Exception {
-        BmaAddress a = seeded(0, COUNT);
+        // 6 messages of about 400 kB: over the 2 MB a folder may be read with its listing, so
+        // its messages are read after it, several at a time.
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < COUNT; i++) {
+                s.append(INBOX, TestMessage.builder().subject("b" + i).messageId("kbb" + i + "@x")
+                        .attachment(300_000, i).build(), i % 2 == 0 ? flags("\\Seen") : flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
         Path ledgerDir = temp.resolve("ledger-fetch-batch");
 
         killAt("fetch-batch", a, ledgerDir, Pass.PRESTAGE);
 
         int before = copies(a);
         assertThat(before).as("the batch read is the first read: nothing copied before it").isZero();
+        rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
+    }
+
+    @Test
+    void killedWhileASmallFolderIsListedWithItsBodies() throws Exception {
+        BmaAddress a = seeded(0, COUNT);
+        Path ledgerDir = temp.resolve("ledger-fetch-with-listing");
+
+        killAt("fetch-with-listing", a, ledgerDir, Pass.PRESTAGE);
+
+        int before = copies(a);
+        assertThat(before).as("the folder's listing is its first read: nothing copied before it").isZero();
         rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
     }
 

@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * literal sent to the target), {@code ledger} (the APPEND done, before the engine records it).
  * On the batched paths: {@code fetch-batch} (a multi-message {@code UID FETCH} sent, its answer
  * held back by a stalling proxy), {@code multiappend} (half the last literal of a MULTIAPPEND
- * sent), {@code fetch-batch-half} (the second multi-message {@code UID FETCH}'s answer half
+ * sent), {@code fetch-with-listing} (a small folder's listing sent with its bodies, the answer
+ * held back by a stalling proxy), {@code fetch-batch-half} (the second multi-message {@code UID FETCH}'s answer half
  * received, after the first batch's messages went on to the target), {@code listahead} (the next
  * folder's listing read ahead, on the reader's thread, while the folder's last copies are
  * appended; the folder's mark not yet recorded). Arguments: old and new server (a port on loopback or an imap:// URL), ledger dir, spool
@@ -55,7 +56,10 @@ public final class KilledMigrationChild {
         BmaAddress mailbox = BmaAddress.parse(args[5]);
         Pass pass = args.length > 6 && args[6].equals("final") ? Pass.FINAL : Pass.PRESTAGE;
         if (point.equals("fetch-batch")) {
-            oldServer = stallingBatchedFetches(oldServer);
+            oldServer = stalling(oldServer, "(UID BODY.PEEK[])", point);
+        }
+        if (point.equals("fetch-with-listing")) {
+            oldServer = stalling(oldServer, "INTERNALDATE BODY.PEEK[])", point);
         }
         if (point.equals("fetch-batch-half")) {
             java.net.URI uri = java.net.URI.create(oldServer.toString());
@@ -77,7 +81,7 @@ public final class KilledMigrationChild {
         }, m -> {
             MailboxTarget t = settings.target().open(m);
             return switch (point) {
-                case "fetch", "fetch-batch", "fetch-batch-half", "listahead" -> t;
+                case "fetch", "fetch-batch", "fetch-with-listing", "fetch-batch-half", "listahead" -> t;
                 case "multiappend" -> new FreezingMultiappendTarget(t);
                 default -> new FreezingTarget(t, appended, point);
             };
@@ -93,14 +97,15 @@ public final class KilledMigrationChild {
     }
 
     /**
-     * The old server behind a proxy that holds everything back once the engine sends a
-     * multi-message {@code UID FETCH} ({@code (UID BODY.PEEK[])}, not a single message's
-     * {@code BODY.PEEK[]<offset.length>}), and announces the point then.
+     * The old server behind a proxy that holds everything back once the engine sends
+     * {@code command} (a multi-message {@code UID FETCH}: {@code (UID BODY.PEEK[])}, not a single
+     * message's {@code BODY.PEEK[]<offset.length>}; or a small folder's listing with its bodies),
+     * and announces {@code point} then.
      */
-    private static ImapEndpoint stallingBatchedFetches(ImapEndpoint old) throws IOException {
+    private static ImapEndpoint stalling(ImapEndpoint old, String command, String point) throws IOException {
         java.net.URI uri = java.net.URI.create(old.toString());
         FaultProxy proxy = FaultProxy.to(uri.getPort());
-        proxy.set(FaultProxy.Faults.NONE.stallWhenClientSends("(UID BODY.PEEK[])"));
+        proxy.set(FaultProxy.Faults.NONE.stallWhenClientSends(command));
         Thread watcher = new Thread(() -> {
             while (!proxy.faults().stall()) {
                 try {
@@ -109,8 +114,8 @@ public final class KilledMigrationChild {
                     return;
                 }
             }
-            freeze("fetch-batch");
-        }, "fetch-batch-watcher");
+            freeze(point);
+        }, point + "-watcher");
         watcher.setDaemon(true);
         watcher.start();
         return ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(), "old through a stalling proxy");

@@ -78,6 +78,50 @@ class SourceListingRoundTripsTest extends TwoDovecotsTestBase {
         }
     }
 
+    @Test
+    void aSmallFolderCopiedForTheFirstTimeIsReadWithItsListingAndNoPassAfterReadsItAgain() throws Exception {
+        BmaAddress a = h.newMailbox();
+        seed(a, 0);
+        FolderPath large = FolderPath.of("Grand");
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < 3; i++) {
+                s.append(large, TestMessage.builder().subject("large " + i).messageId("sl-large" + i + "@x")
+                        .attachment(900_000, 70L + i).build(), flags(), Instant.parse("2024-10-02T08:00:00Z").plusSeconds(i));
+            }
+        }
+        TransferReport first;
+        TransferReport last;
+        try (CommandWatchingRelay source = CommandWatchingRelay.to(oldServer.server().imapPort(), "UID")) {
+            first = FaultHarness.run(settings(source, 1), ledger, Pass.PRESTAGE, a);
+
+            List<String> reads = bodyReads(source);
+            assertThat(reads).as("the small folders' bodies come with their listings: one FETCH each, with the"
+                    + " listing's items").filteredOn(l -> l.contains("FLAGS")).hasSize(FOLDERS.size());
+            assertThat(reads).as("the folder over 2 MB (3 × 1.2 MB) is listed alone and its messages read after")
+                    .filteredOn(l -> !l.contains("FLAGS")).isNotEmpty().allMatch(l -> l.contains("BODY.PEEK[]<"));
+
+            int before = source.sent();
+            last = FaultHarness.run(settings(source, 1), ledger, Pass.FINAL, a);
+            assertThat(bodyReads(source).subList(reads.size(), bodyReads(source).size()))
+                    .as("the final pass, nothing new: no body read (%s commands)", source.sent() - before).isEmpty();
+        }
+        assertThat(first.isComplete()).as(first.summary()).isTrue();
+        assertThat(first.copied()).as(first.summary()).isEqualTo(FOLDERS.size() * 2 + 3);
+        assertThat(last.copied()).as(last.summary()).isZero();
+        assertThat(last.alreadyPresent()).isEqualTo(FOLDERS.size() * 2 + 3);
+        h.assertVerified(temp, a);
+        for (FolderPath f : FOLDERS) {
+            assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(2);
+        }
+        assertThat(h.assertCopiedByteForByte(a, large)).isEqualTo(3);
+    }
+
+    /** The source's commands that read bodies, in the order sent. */
+    private static List<String> bodyReads(CommandWatchingRelay source) {
+        return source.watched().stream().map(CommandWatchingRelay.Watched::line).filter(l -> l.contains("BODY.PEEK[]"))
+                .toList();
+    }
+
     /** One mailbox at a time over {@code connections} connections (always opened), the old server behind {@code source}. */
     private TransferSettings settings(CommandWatchingRelay source, int connections) {
         return FaultHarness.settings(ImapEndpoint.parse("imap://127.0.0.1:" + source.port(), "watched source"),

@@ -192,8 +192,9 @@ abstract class ThrottlingStormSuite extends TwoServerTestBase<MailServerFixture,
     @Test
     void aThrottledListingFetchLosesNoMessage() {
         BmaAddress a = seeded(6);
-        // The listing's FETCH, then Angus's message-by-message fallback: all refused.
-        toOld.storm(ThrottlingImapProxy.Storm.of(3, SUGGESTED, "FETCH"));
+        // The small folder's listing with its bodies (a UID FETCH sent with its EXAMINE), then its
+        // listing alone, then Angus's message-by-message fallback: all refused.
+        toOld.storm(ThrottlingImapProxy.Storm.of(3, SUGGESTED, "FETCH", "UID FETCH"));
 
         TransferReport report = run(throughProxies().retries(8, Duration.ofMillis(20)).build(), a);
 

@@ -35,6 +35,8 @@ final class FolderStatuses {
 
     static final String LIST = "LIST \"\" \"*\"";
     static final String LIST_STATUS = LIST + " RETURN (STATUS (UIDNEXT UIDVALIDITY MESSAGES))";
+    /** With each folder's size in bytes too (RFC 8438), where the server offers STATUS=SIZE. */
+    static final String LIST_STATUS_SIZE = LIST + " RETURN (STATUS (UIDNEXT UIDVALIDITY MESSAGES SIZE))";
     private static final String[] ITEMS = {"UIDNEXT", "UIDVALIDITY"};
 
     /**
@@ -80,7 +82,8 @@ final class FolderStatuses {
                 throw new ConnectionException(p, Response.byeResponse(e));
             }
         }
-        Response[] responses = p.command(p.hasCapability("LIST-STATUS") ? LIST_STATUS : LIST, null);
+        String list = !p.hasCapability("LIST-STATUS") ? LIST : p.hasCapability("STATUS=SIZE") ? LIST_STATUS_SIZE : LIST_STATUS;
+        Response[] responses = p.command(list, null);
         Response result = responses[responses.length - 1];
         Namespaces answered = null;
         boolean namespaceOk = false;
@@ -136,6 +139,21 @@ final class FolderStatuses {
     OptionalInt messages(String name) {
         Status status = byName.get(name);
         return status != null && status.total >= 0 ? OptionalInt.of(status.total) : OptionalInt.empty();
+    }
+
+    /**
+     * Folder {@code name}'s size in bytes and its UIDNEXT, by the listing's status, if it gave
+     * both and the folder held messages then; never asked.
+     */
+    Optional<SizeAndNext> sizeAndNext(String name) {
+        Status status = byName.get(name);
+        long size = status == null ? -1 : status.getItem("SIZE");
+        return status != null && status.total > 0 && size >= 0 && status.uidnext > 1
+                ? Optional.of(new SizeAndNext(size, status.uidnext)) : Optional.empty();
+    }
+
+    /** A folder's size in bytes and its UIDNEXT by one status answer. */
+    record SizeAndNext(long bytes, long uidNext) {
     }
 
     /**

@@ -60,7 +60,8 @@ import java.util.regex.Pattern;
  * bodies fetched with BODY.PEEK, several small ones per command or a large one in blocks of
  * {@value BodyStream#BLOCK} bytes asked ahead ({@link BodyStream}), metadata
  * (UID, FLAGS, RFC822.SIZE, INTERNALDATE, Message-ID) in batched FETCH ranges of
- * {@value #BATCH} messages, or, for a folder listed whole, with its EXAMINE in one round trip.
+ * {@value #BATCH} messages, or, for a folder listed whole, with its EXAMINE in one round trip;
+ * a small folder copied for the first time, with its bodies too ({@link #listWithBodies}).
  * Folder names arrive decoded from modified UTF-7.
  */
 public final class ImapSource implements MailboxSource {
@@ -239,9 +240,9 @@ public final class ImapSource implements MailboxSource {
     public FolderListing list(FolderPath path, long afterUid, boolean messageIds) {
         try {
             if (afterUid <= 0 && !messageIds && !isOpen(path) && listableWithExamine(path)) {
-                Optional<FolderListing> listed = listedWithExamine(path);
+                Optional<FolderListing.WithBodies> listed = listedWithExamine(path, LISTING_AHEAD);
                 if (listed.isPresent()) {
-                    return listed.get();
+                    return listed.get().listing();
                 }
             }
             IMAPFolder folder = examine(path);
@@ -318,13 +319,38 @@ public final class ImapSource implements MailboxSource {
     }
 
     /**
-     * A whole folder's listing asked with its EXAMINE, in one round trip instead of two; empty
+     * A folder whose size by the pass's status listing (STATUS=SIZE) is at most {@code maxBytes}
+     * is listed and read with its EXAMINE, in one round trip, up to the UIDNEXT of that status:
+     * a message that arrived since is not read (the listing then differs from the folder, and
+     * the folder is listed the usual way), so no more than {@code maxBytes} come into memory.
+     */
+    @Override
+    public FolderListing.WithBodies listWithBodies(FolderPath path, long maxBytes) {
+        try {
+            if (!isOpen(path) && listableWithExamine(path)) {
+                Optional<String> read = statuses.sizeAndNext(imapName(path)).filter(s -> s.bytes() <= maxBytes)
+                        .map(s -> "UID FETCH 1:" + (s.uidNext() - 1) + " (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])");
+                Optional<FolderListing.WithBodies> listed = listedWithExamine(path, read.orElse(LISTING_AHEAD));
+                if (listed.isPresent()) {
+                    return listed.get();
+                }
+            }
+        } catch (MessagingException e) {
+            throw ImapErrors.translate("Cannot list " + path + " of " + mailbox(), e);
+        }
+        return list(path, 0, false).withoutBodies();
+    }
+
+    /**
+     * A whole folder's listing asked with its EXAMINE by {@code command}, in one round trip
+     * instead of two, with the bodies the command asked for; empty
      * where its answer is not the whole, plain listing (refused, a message missing or unparsable,
      * other news from the server meanwhile): the folder is then listed the usual way, which finds
      * and reports what is wrong; a throttling refusal set aside still counts.
      */
-    private Optional<FolderListing> listedWithExamine(FolderPath path) throws MessagingException {
-        OneTripPlainProtocol.ListingAhead ahead = new OneTripPlainProtocol.ListingAhead(LISTING_AHEAD);
+    private Optional<FolderListing.WithBodies> listedWithExamine(FolderPath path, String command)
+            throws MessagingException {
+        OneTripPlainProtocol.ListingAhead ahead = new OneTripPlainProtocol.ListingAhead(command);
         IMAPFolder folder;
         OneTripPlainProtocol.listAheadOfNextExamine(ahead);
         try {
@@ -348,12 +374,13 @@ public final class ImapSource implements MailboxSource {
             return Optional.empty();
         }
         if (exists == 0) {
-            return Optional.of(new FolderListing(uidValidity, List.of()));
+            return Optional.of(new FolderListing(uidValidity, List.of()).withoutBodies());
         }
         if (!answer.result().isOK() || !answer.unparsable().isEmpty() || answer.fetches().size() != exists) {
             return Optional.empty();
         }
         List<SourceMessage> result = new ArrayList<>(exists);
+        Map<Long, ByteBuffer> bodies = new HashMap<>();
         for (FetchResponse f : answer.fetches()) {
             UID uid = f.getItem(UID.class);
             FLAGS flags = f.getItem(FLAGS.class);
@@ -364,9 +391,21 @@ public final class ImapSource implements MailboxSource {
             }
             result.add(new SourceMessage(uid.uid, Math.max(0, size.size), ImapFlags.of(flags),
                     date.getDate().toInstant(), Optional.empty()));
+            wholeBody(f).ifPresent(b -> bodies.put(uid.uid, b));
         }
         result.sort(Comparator.comparingLong(SourceMessage::uid));
-        return Optional.of(new FolderListing(uidValidity, result));
+        return Optional.of(new FolderListing.WithBodies(new FolderListing(uidValidity, result), bodies));
+    }
+
+    /**
+     * A FETCH answer's whole message ({@code BODY[]}), kept in the answer's own buffer, not copied;
+     * empty for a NIL body or none: such a message is read on its own, which reports it.
+     */
+    private static Optional<ByteBuffer> wholeBody(FetchResponse f) {
+        BODY body = f.getItem(BODY.class);
+        ByteArray bytes = body != null && body.getSection().isEmpty() && body.getOrigin() <= 0 ? body.getByteArray() : null;
+        return bytes == null ? Optional.empty()
+                : Optional.of(ByteBuffer.wrap(bytes.getBytes(), bytes.getStart(), bytes.getCount()).slice());
     }
 
     /**
@@ -458,11 +497,7 @@ public final class ImapSource implements MailboxSource {
                             // Each FETCH response has a buffer of its own (Angus reuses one only for
                             // its partial fetches): the message's bytes are kept there, not copied.
                             // A NIL body is left out: read alone, it is reported, never copied empty.
-                            ByteArray bytes = body.getByteArray();
-                            if (bytes != null) {
-                                result.put(uid.uid, ByteBuffer.wrap(bytes.getBytes(), bytes.getStart(), bytes.getCount())
-                                        .slice());
-                            }
+                            wholeBody(fr).ifPresent(b -> result.put(uid.uid, b));
                             responses[i] = null; // ours; the rest (EXPUNGE, EXISTS, flag updates) go to the folder
                         }
                     }

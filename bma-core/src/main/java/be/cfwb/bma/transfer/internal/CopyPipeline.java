@@ -66,15 +66,19 @@ final class CopyPipeline {
      * (within {@link #READ_AHEAD_BYTES} ahead) while this thread APPENDs, so the source's and the
      * target's round trips overlap; the source is only touched by the reader meanwhile.
      *
+     * @param preRead      bodies the source read with the folder's listing, by UID: spooled from
+     *                     there instead of read again
      * @param afterReading run on the reader's thread once every message is read, while the last
      *                     ones are appended (the source is its own until it returns); not run
      *                     if the reading stopped early, or without a reader (one message)
      */
     void copyAll(FolderMapping mapping, FolderPath path, long uv, List<SourceMessage> toCopy, FolderTally tally,
-                 Runnable afterReading) {
+                 Map<Long, ByteBuffer> preRead, Runnable afterReading) {
         if (toCopy.size() <= 1) {
             for (SourceMessage m : toCopy) {
-                writer.store(mapping, path, reader.fetch(path, uv, m), tally);
+                ByteBuffer bytes = preRead(preRead, m);
+                Fetched f = bytes != null ? reader.spool(path, uv, m, bytes) : reader.fetch(path, uv, m);
+                writer.store(mapping, path, f, tally);
             }
             return;
         }
@@ -83,7 +87,7 @@ final class CopyPipeline {
         AtomicBoolean stop = new AtomicBoolean();
         Reading reading = Reading.start(Thread.currentThread().getName() + "-reader",
                 () -> {
-                    if (readAhead(path, uv, toCopy, queue, budget, stop)) {
+                    if (readAhead(path, uv, toCopy, preRead, queue, budget, stop)) {
                         afterReading.run();
                     }
                 });
@@ -180,8 +184,8 @@ final class CopyPipeline {
      * The reader thread's work: reads {@code toCopy} in order into {@code queue}, within the
      * budget; true if it read them all, false if it stopped early.
      */
-    private boolean readAhead(FolderPath path, long uv, List<SourceMessage> toCopy, BlockingQueue<Fetched> queue,
-                           Semaphore budget, AtomicBoolean stop) {
+    private boolean readAhead(FolderPath path, long uv, List<SourceMessage> toCopy, Map<Long, ByteBuffer> preRead,
+                              BlockingQueue<Fetched> queue, Semaphore budget, AtomicBoolean stop) {
         int next = 0;
         while (next < toCopy.size()) {
             if (stop.get()) {
@@ -192,7 +196,8 @@ final class CopyPipeline {
             Map<Long, ByteBuffer> read;
             try {
                 // One announced far over the target's limit is not downloaded at all (fetch() says so).
-                List<Long> uids = batch.stream().filter(m -> !reader.announcedTooLarge(m)).map(SourceMessage::uid).toList();
+                List<Long> uids = batch.stream().filter(m -> !reader.announcedTooLarge(m) && preRead(preRead, m) == null)
+                        .map(SourceMessage::uid).toList();
                 read = uids.size() > 1 ? connections.source().readAll(path, uv, uids) : Map.of();
             } catch (TransferException e) {
                 // Each message is then read on its own, and its failure is its own; the
@@ -205,7 +210,7 @@ final class CopyPipeline {
                     return false;
                 }
             }
-            if (read.isEmpty()) {
+            if (read.isEmpty() && batch.stream().allMatch(m -> preRead(preRead, m) == null)) {
                 // Read one by one: each is handed over as soon as read.
                 for (SourceMessage m : batch) {
                     Fetched f = reader.fetch(path, uv, m);
@@ -224,7 +229,10 @@ final class CopyPipeline {
             // answer before the rest.
             List<Fetched> whole = new ArrayList<>(batch.size());
             for (SourceMessage m : batch) {
-                ByteBuffer bytes = read.get(m.uid());
+                ByteBuffer bytes = preRead(preRead, m);
+                if (bytes == null) {
+                    bytes = read.get(m.uid());
+                }
                 Fetched f = bytes != null ? reader.spool(path, uv, m, bytes) : reader.fetch(path, uv, m);
                 whole.add(f);
                 if (ends(f)) {
@@ -240,6 +248,14 @@ final class CopyPipeline {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code m}'s body as read with its folder's listing, if it was; never for a message announced
+     * too large for the target, which is not read at all ({@link MessageReader#fetch} says so).
+     */
+    private ByteBuffer preRead(Map<Long, ByteBuffer> preRead, SourceMessage m) {
+        return reader.announcedTooLarge(m) ? null : preRead.get(m.uid());
     }
 
     /**

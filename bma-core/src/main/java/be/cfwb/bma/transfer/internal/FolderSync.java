@@ -22,6 +22,7 @@ import be.cfwb.bma.transfer.TransferException;
 import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.UnreadableMessage;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,24 +105,25 @@ final class FolderSync {
             return;
         }
         long listedFrom = listedAbove.getAsLong();
-        Supplier<FolderListing> firstListing = () -> readAhead.filter(a -> a.above() == listedFrom)
-                .map(ListedAhead::listing).orElseGet(() -> source.list(path, listedFrom, false));
+        Supplier<FolderListing.WithBodies> firstListing = () -> readAhead.filter(a -> a.above() == listedFrom)
+                .map(ListedAhead::listed).orElseGet(() -> firstListing(path, listedFrom, hw));
         long after = listedFrom;
-        FolderListing listing;
+        FolderListing.WithBodies first;
         List<TargetMessage> readAlongside = null;
         if (ensuresTargetFolder(pass, hw) && source.knownEmpty(path).isEmpty()) {
             // Its copies are read beside its listing (the target's SELECT and FETCH, if any, in
             // the same round trip as the old server's): the copy needs them unless the folder is
             // empty, which the pass's status listing would have shown. A pre-stage rerun's folder
             // is read only once its listing shows something new.
-            AtomicReference<FolderListing> listed = new AtomicReference<>();
+            AtomicReference<FolderListing.WithBodies> listed = new AtomicReference<>();
             AtomicReference<List<TargetMessage>> copies = new AtomicReference<>();
             connections.atOnce(() -> listed.set(firstListing.get()), () -> copies.set(target.messages(mapping.target())));
-            listing = listed.get();
+            first = listed.get();
             readAlongside = copies.get();
         } else {
-            listing = firstListing.get();
+            first = firstListing.get();
         }
+        FolderListing listing = first.listing();
         if (hw.isPresent() && hw.get().uidValidity() != listing.uidValidity()) {
             tally.notes.add("UIDVALIDITY changed from " + hw.get().uidValidity() + " to " + listing.uidValidity()
                     + ": earlier copies recognised by content");
@@ -244,7 +246,9 @@ final class FolderSync {
             return;
         }
         try {
-            pipeline.copyAll(mapping, path, uv, toCopy, tally, () -> listAhead(next));
+            // Bodies read with the listing are by UID under its UIDVALIDITY, which a listing read again kept (checked above).
+            Map<Long, ByteBuffer> preRead = first.listing().uidValidity() == uv ? first.bodies() : Map.of();
+            pipeline.copyAll(mapping, path, uv, toCopy, tally, preRead, () -> listAhead(next));
         } finally {
             for (SourceMessage m : toCopy) {
                 if (tally.copiedUids.contains(m.uid())) {
@@ -304,7 +308,7 @@ final class FolderSync {
             if (above.isPresent()) {
                 FolderPath path = mapping.get().source().path();
                 listedAhead.set(new ListedAhead(path, above.getAsLong(),
-                        connections.source().list(path, above.getAsLong(), false)));
+                        firstListing(path, above.getAsLong(), highWater(history, mapping.get()))));
             }
         } catch (TransferException e) {
             if (e.isThrottled()) {
@@ -317,8 +321,21 @@ final class FolderSync {
         }
     }
 
+    /**
+     * A folder's first listing in this attempt, from {@code above}: a folder done for the first
+     * time (its whole listing, all of it to copy unless an earlier run copied it without a
+     * record) is read with its listing where the source can and the folder is small, in the
+     * same round trip, instead of in a FETCH of its own after it.
+     */
+    private FolderListing.WithBodies firstListing(FolderPath path, long above,
+                                                  Optional<MailboxHistory.HighWater> hw) {
+        MailboxSource source = connections.source();
+        return above == 0 && hw.isEmpty() && !dryRun ? source.listWithBodies(path, MessageReader.BATCH_BUDGET)
+                : source.list(path, above, false).withoutBodies();
+    }
+
     /** A folder's first listing, read while the folder before it was finished. */
-    private record ListedAhead(FolderPath path, long above, FolderListing listing) {
+    private record ListedAhead(FolderPath path, long above, FolderListing.WithBodies listed) {
     }
 
     /** Where an earlier pass left the folder, if it holds messages and one did. */

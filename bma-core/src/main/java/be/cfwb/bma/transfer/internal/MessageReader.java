@@ -20,8 +20,11 @@ final class MessageReader {
      * round trip each would cost more than the bytes over a WAN. Larger ones stream in blocks.
      */
     private static final long BATCH_MESSAGE = 1024 * 1024;
-    /** Listed bytes one such request may bring into memory at most. */
-    private static final long BATCH_BUDGET = 2 * 1024 * 1024;
+    /**
+     * Listed bytes one such request may bring into memory at most; also a folder read whole with
+     * its listing ({@link be.cfwb.bma.transfer.MailboxSource#listWithBodies}) at most.
+     */
+    static final long BATCH_BUDGET = 2 * 1024 * 1024;
     private static final int BATCH_COUNT = 250;
 
     private final TransferSettings settings;

@@ -1,0 +1,163 @@
+package be.cfwb.bma.transfer.imap;
+
+import be.cfwb.bma.address.BmaAddress;
+import be.cfwb.bma.address.BmaKind;
+import be.cfwb.bma.credentials.CredentialSource;
+import be.cfwb.bma.credentials.MailboxCredentials;
+import be.cfwb.bma.credentials.Secret;
+import be.cfwb.bma.testing.MailServerFixture;
+import be.cfwb.bma.testing.MailboxSeeder;
+import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.HierarchyStyle;
+import be.cfwb.bma.testing.dovecot.RequiresDovecot;
+import be.cfwb.bma.transfer.FolderListing;
+import be.cfwb.bma.transfer.FolderPath;
+import be.cfwb.bma.transfer.MailboxSource;
+import be.cfwb.bma.transfer.SourceMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static be.cfwb.bma.testing.MailboxSeeder.flags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A small folder read with its listing ({@link ImapSource#listWithBodies}): Dovecot offers
+ * STATUS=SIZE, so the pass's status listing gives each folder's size, and a folder within the
+ * limit is listed and read with its EXAMINE. What comes back is the folder's listing as the usual
+ * one gives it, and bodies byte for byte as the server holds them; a folder over the limit, one
+ * whose status is not known, or one that received mail since its status is listed without bodies.
+ */
+@RequiresDovecot
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DovecotListWithBodiesTest {
+
+    private static final AtomicInteger NEXT = new AtomicInteger(700);
+    private static final FolderPath INBOX = FolderPath.inbox();
+    private static final int[] SIZES = {300, 5_000, 70_000, 200_000};
+    private MailServerFixture server;
+
+    @BeforeAll
+    void start() {
+        server = DovecotFixture.start(HierarchyStyle.SLASH);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aSmallFolderComesWithEveryBodyByteForByte() {
+        BmaAddress a = newMailbox();
+        List<byte[]> raws = seed(a);
+        try (MailboxSource source = open(a)) {
+            source.folders(); // the pass's status listing
+            FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
+
+            assertThat(read.listing()).isEqualTo(usualListing(a));
+            List<SourceMessage> listed = read.listing().messages();
+            assertThat(read.bodies()).containsOnlyKeys(listed.stream().map(SourceMessage::uid).toList());
+            for (int i = 0; i < raws.size(); i++) {
+                assertThat(bytes(read.bodies().get(listed.get(i).uid()))).as("message of %s bytes", SIZES[i])
+                        .isEqualTo(raws.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aFolderOverTheLimitIsListedWithoutBodies() {
+        BmaAddress a = newMailbox();
+        seed(a);
+        try (MailboxSource source = open(a)) {
+            source.folders();
+            FolderListing.WithBodies read = source.listWithBodies(INBOX, 200_000);
+
+            assertThat(read.bodies()).isEmpty();
+            assertThat(read.listing()).isEqualTo(usualListing(a));
+        }
+    }
+
+    @Test
+    void withoutTheStatusListingTheFolderIsListedWithoutBodies() {
+        BmaAddress a = newMailbox();
+        seed(a);
+        try (MailboxSource source = open(a)) {
+            FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
+
+            assertThat(read.bodies()).isEmpty();
+            assertThat(read.listing()).isEqualTo(usualListing(a));
+        }
+    }
+
+    @Test
+    void aMessageArrivedSinceTheStatusIsListedAndNoBodyBeyondTheStatusIsRead() {
+        BmaAddress a = newMailbox();
+        seed(a);
+        try (MailboxSource source = open(a)) {
+            source.folders();
+            // 3 MB arrive after the status listing: what the status said was small no longer is.
+            try (MailboxSeeder s = server.seeder(a, password(a))) {
+                s.append(INBOX, BodyStreamSuite.message(3_000_000), flags(), Instant.parse("2024-10-02T00:00:00Z"));
+            }
+            FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
+
+            assertThat(read.listing().messages()).hasSize(SIZES.length + 1);
+            assertThat(read.listing()).isEqualTo(usualListing(a));
+            long arrived = read.listing().messages().get(SIZES.length).uid();
+            assertThat(read.bodies()).doesNotContainKey(arrived);
+            assertThat(read.bodies().values().stream().mapToLong(ByteBuffer::remaining).sum())
+                    .as("bytes read with the listing").isLessThan(2 * 1024 * 1024);
+        }
+    }
+
+    /** The folder's listing as another session lists it the usual way. */
+    private FolderListing usualListing(BmaAddress a) {
+        try (MailboxSource other = open(a)) {
+            return other.list(INBOX, 0, false);
+        }
+    }
+
+    private List<byte[]> seed(BmaAddress a) {
+        List<byte[]> raws = new ArrayList<>();
+        try (MailboxSeeder s = server.seeder(a, password(a))) {
+            for (int i = 0; i < SIZES.length; i++) {
+                byte[] raw = BodyStreamSuite.message(SIZES[i]);
+                raws.add(raw);
+                s.append(INBOX, raw, i % 2 == 0 ? flags("\\Seen") : flags("\\Flagged"),
+                        Instant.parse("2024-10-01T00:00:00Z").plusSeconds(i));
+            }
+        }
+        return raws;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    private MailboxSource open(BmaAddress a) {
+        CredentialSource passwords = m -> new MailboxCredentials.Password(m.toString(), Secret.of(password(m)));
+        return ImapSource.connector(server.imapEndpoint(), passwords, Clock.systemUTC()).open(a);
+    }
+
+    private BmaAddress newMailbox() {
+        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
+        server.createUser(a, password(a));
+        return a;
+    }
+
+    private static String password(BmaAddress a) {
+        return "pw-" + a.localPart();
+    }
+}
