@@ -63,6 +63,19 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
         }
     }
 
+    /** A new mailbox whose INBOX holds {@code count} messages of about 400 kB, named after {@code prefix}. */
+    private BmaAddress seededLarge(int count, String prefix) {
+        BmaAddress a = h.newMailbox();
+        try (MailboxSeeder s = h.seeder(a)) {
+            for (int i = 0; i < count; i++) {
+                s.append(INBOX, TestMessage.builder().subject(prefix + i).messageId("k" + prefix + i + "@x")
+                        .attachment(300_000, i).build(), i % 2 == 0 ? flags("\\Seen") : flags(),
+                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
+            }
+        }
+        return a;
+    }
+
     /** Runs the child until it announces {@code point}, kills it there, and returns its output. */
     private List<String> killAt(String point, BmaAddress a, Path ledgerDir, Pass pass) throws Exception {
         return KillPoint.killAt(point, KilledMigrationChild.class, oldServer.imapEndpoint().toString(),
@@ -92,14 +105,7 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
     void killedDuringABatchedUidFetch() throws Exception {
         // 6 messages of about 400 kB: over the 2 MB a folder may be read with its listing, so
         // its messages are read after it, several at a time.
-        BmaAddress a = h.newMailbox();
-        try (MailboxSeeder s = h.seeder(a)) {
-            for (int i = 0; i < COUNT; i++) {
-                s.append(INBOX, TestMessage.builder().subject("b" + i).messageId("kbb" + i + "@x")
-                        .attachment(300_000, i).build(), i % 2 == 0 ? flags("\\Seen") : flags(),
-                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
-            }
-        }
+        BmaAddress a = seededLarge(COUNT, "b");
         Path ledgerDir = temp.resolve("ledger-fetch-batch");
 
         killAt("fetch-batch", a, ledgerDir, Pass.PRESTAGE);
@@ -124,15 +130,8 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
     @Test
     void killedHalfwayThroughTheSecondBatchOfAUidFetch() throws Exception {
         // 14 messages of about 400 kB: batches of about 2 MiB, so several; killed with the second half received.
-        BmaAddress a = h.newMailbox();
         int total = 14;
-        try (MailboxSeeder s = h.seeder(a)) {
-            for (int i = 0; i < total; i++) {
-                s.append(INBOX, TestMessage.builder().subject("h" + i).messageId("kh" + i + "@x")
-                        .attachment(300_000, i).build(), i % 2 == 0 ? flags("\\Seen") : flags(),
-                        Instant.parse("2024-10-01T08:00:00Z").plusSeconds(i));
-            }
-        }
+        BmaAddress a = seededLarge(total, "h");
         Path ledgerDir = temp.resolve("ledger-fetch-batch-half");
 
         killAt("fetch-batch-half", a, ledgerDir, Pass.PRESTAGE);

@@ -148,16 +148,21 @@ abstract class BodyStreamSuite {
     }
 
     private BmaAddress newMailbox() {
-        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
+        return newMailbox(server, NEXT);
+    }
+
+    /** A new mailbox on {@code server}, numbered by {@code next}, whose password {@link #passwords} gives. */
+    static BmaAddress newMailbox(MailServerFixture server, AtomicInteger next) {
+        BmaAddress a = BmaAddress.of(BmaKind.EC, next.incrementAndGet());
         server.createUser(a, password(a));
         return a;
     }
 
-    private static String password(BmaAddress a) {
+    static String password(BmaAddress a) {
         return "pw-" + a.localPart();
     }
 
-    private static CredentialSource passwords() {
+    static CredentialSource passwords() {
         return m -> new MailboxCredentials.Password(m.toString(), Secret.of(password(m)));
     }
 

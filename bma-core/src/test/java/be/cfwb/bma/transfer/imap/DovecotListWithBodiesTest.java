@@ -1,10 +1,6 @@
 package be.cfwb.bma.transfer.imap;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.address.BmaKind;
-import be.cfwb.bma.credentials.CredentialSource;
-import be.cfwb.bma.credentials.MailboxCredentials;
-import be.cfwb.bma.credentials.Secret;
 import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.dovecot.DovecotFixture;
@@ -76,23 +72,23 @@ class DovecotListWithBodiesTest {
 
     @Test
     void aFolderOverTheLimitIsListedWithoutBodies() {
-        BmaAddress a = newMailbox();
-        seed(a);
-        try (MailboxSource source = open(a)) {
-            source.folders();
-            FolderListing.WithBodies read = source.listWithBodies(INBOX, 200_000);
-
-            assertThat(read.bodies()).isEmpty();
-            assertThat(read.listing()).isEqualTo(usualListing(a));
-        }
+        assertListedWithoutBodies(true, 200_000);
     }
 
     @Test
     void withoutTheStatusListingTheFolderIsListedWithoutBodies() {
+        assertListedWithoutBodies(false, 2 * 1024 * 1024);
+    }
+
+    /** The seeded INBOX (275 kB) asked with its bodies up to {@code maxBytes}: listed whole, no body read. */
+    private void assertListedWithoutBodies(boolean statusListed, long maxBytes) {
         BmaAddress a = newMailbox();
         seed(a);
         try (MailboxSource source = open(a)) {
-            FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
+            if (statusListed) {
+                source.folders();
+            }
+            FolderListing.WithBodies read = source.listWithBodies(INBOX, maxBytes);
 
             assertThat(read.bodies()).isEmpty();
             assertThat(read.listing()).isEqualTo(usualListing(a));
@@ -106,7 +102,7 @@ class DovecotListWithBodiesTest {
         try (MailboxSource source = open(a)) {
             source.folders();
             // 3 MB arrive after the status listing: what the status said was small no longer is.
-            try (MailboxSeeder s = server.seeder(a, password(a))) {
+            try (MailboxSeeder s = server.seeder(a, BodyStreamSuite.password(a))) {
                 s.append(INBOX, BodyStreamSuite.message(3_000_000), flags(), Instant.parse("2024-10-02T00:00:00Z"));
             }
             FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
@@ -129,7 +125,7 @@ class DovecotListWithBodiesTest {
 
     private List<byte[]> seed(BmaAddress a) {
         List<byte[]> raws = new ArrayList<>();
-        try (MailboxSeeder s = server.seeder(a, password(a))) {
+        try (MailboxSeeder s = server.seeder(a, BodyStreamSuite.password(a))) {
             for (int i = 0; i < SIZES.length; i++) {
                 byte[] raw = BodyStreamSuite.message(SIZES[i]);
                 raws.add(raw);
@@ -147,17 +143,10 @@ class DovecotListWithBodiesTest {
     }
 
     private MailboxSource open(BmaAddress a) {
-        CredentialSource passwords = m -> new MailboxCredentials.Password(m.toString(), Secret.of(password(m)));
-        return ImapSource.connector(server.imapEndpoint(), passwords, Clock.systemUTC()).open(a);
+        return ImapSource.connector(server.imapEndpoint(), BodyStreamSuite.passwords(), Clock.systemUTC()).open(a);
     }
 
     private BmaAddress newMailbox() {
-        BmaAddress a = BmaAddress.of(BmaKind.EC, NEXT.incrementAndGet());
-        server.createUser(a, password(a));
-        return a;
-    }
-
-    private static String password(BmaAddress a) {
-        return "pw-" + a.localPart();
+        return BodyStreamSuite.newMailbox(server, NEXT);
     }
 }
