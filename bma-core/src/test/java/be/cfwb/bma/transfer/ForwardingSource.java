@@ -13,6 +13,8 @@ import java.util.OptionalLong;
 /**
  * A source that passes everything to another, its shortcuts included (batched reads, the
  * status listing's answers), for test doubles that watch or misbehave in a few methods only.
+ * A folder's bodies read with its listing are not passed on ({@link #listWithBodies} keeps its
+ * default, the listing alone): a double sees every body read through {@link #readAll} and {@link #open}.
  */
 public abstract class ForwardingSource implements MailboxSource {
 

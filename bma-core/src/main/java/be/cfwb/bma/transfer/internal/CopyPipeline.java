@@ -66,8 +66,9 @@ final class CopyPipeline {
      * (within {@link #READ_AHEAD_BYTES} ahead) while this thread APPENDs, so the source's and the
      * target's round trips overlap; the source is only touched by the reader meanwhile.
      *
-     * @param preRead      bodies the source read with the folder's listing, by UID: spooled from
-     *                     there instead of read again
+     * @param preRead      bodies the source read with the folder's listing, by UID (a folder of
+     *                     at most {@link #readWithListingAtMost()} bytes): spooled from there
+     *                     instead of read again
      * @param afterReading run on the reader's thread once every message is read, while the last
      *                     ones are appended (the source is its own until it returns); not run
      *                     if the reading stopped early, or without a reader (one message)
@@ -76,7 +77,7 @@ final class CopyPipeline {
                  Map<Long, ByteBuffer> preRead, Runnable afterReading) {
         if (toCopy.size() <= 1) {
             for (SourceMessage m : toCopy) {
-                ByteBuffer bytes = preRead(preRead, m);
+                ByteBuffer bytes = preRead.get(m.uid());
                 Fetched f = bytes != null ? reader.spool(path, uv, m, bytes) : reader.fetch(path, uv, m);
                 writer.store(mapping, path, f, tally);
             }
@@ -196,7 +197,7 @@ final class CopyPipeline {
             Map<Long, ByteBuffer> read;
             try {
                 // One announced far over the target's limit is not downloaded at all (fetch() says so).
-                List<Long> uids = batch.stream().filter(m -> !reader.announcedTooLarge(m) && preRead(preRead, m) == null)
+                List<Long> uids = batch.stream().filter(m -> !reader.announcedTooLarge(m) && !preRead.containsKey(m.uid()))
                         .map(SourceMessage::uid).toList();
                 read = uids.size() > 1 ? connections.source().readAll(path, uv, uids) : Map.of();
             } catch (TransferException e) {
@@ -210,7 +211,7 @@ final class CopyPipeline {
                     return false;
                 }
             }
-            if (read.isEmpty() && batch.stream().allMatch(m -> preRead(preRead, m) == null)) {
+            if (read.isEmpty() && batch.stream().noneMatch(m -> preRead.containsKey(m.uid()))) {
                 // Read one by one: each is handed over as soon as read.
                 for (SourceMessage m : batch) {
                     Fetched f = reader.fetch(path, uv, m);
@@ -229,10 +230,7 @@ final class CopyPipeline {
             // answer before the rest.
             List<Fetched> whole = new ArrayList<>(batch.size());
             for (SourceMessage m : batch) {
-                ByteBuffer bytes = preRead(preRead, m);
-                if (bytes == null) {
-                    bytes = read.get(m.uid());
-                }
+                ByteBuffer bytes = preRead.getOrDefault(m.uid(), read.get(m.uid()));
                 Fetched f = bytes != null ? reader.spool(path, uv, m, bytes) : reader.fetch(path, uv, m);
                 whole.add(f);
                 if (ends(f)) {
@@ -250,12 +248,9 @@ final class CopyPipeline {
         return true;
     }
 
-    /**
-     * {@code m}'s body as read with its folder's listing, if it was; never for a message announced
-     * too large for the target, which is not read at all ({@link MessageReader#fetch} says so).
-     */
-    private ByteBuffer preRead(Map<Long, ByteBuffer> preRead, SourceMessage m) {
-        return reader.announcedTooLarge(m) ? null : preRead.get(m.uid());
+    /** The largest folder whose bodies this pipeline takes read with its listing (see {@link #copyAll}). */
+    long readWithListingAtMost() {
+        return reader.readWithListingAtMost();
     }
 
     /**

@@ -330,7 +330,7 @@ final class FolderSync {
     private FolderListing.WithBodies firstListing(FolderPath path, long above,
                                                   Optional<MailboxHistory.HighWater> hw) {
         MailboxSource source = connections.source();
-        return above == 0 && hw.isEmpty() && !dryRun ? source.listWithBodies(path, MessageReader.BATCH_BUDGET)
+        return above == 0 && hw.isEmpty() && !dryRun ? source.listWithBodies(path, pipeline.readWithListingAtMost())
                 : source.list(path, above, false).withoutBodies();
     }
 

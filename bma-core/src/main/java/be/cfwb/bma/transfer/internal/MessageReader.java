@@ -20,11 +20,8 @@ final class MessageReader {
      * round trip each would cost more than the bytes over a WAN. Larger ones stream in blocks.
      */
     private static final long BATCH_MESSAGE = 1024 * 1024;
-    /**
-     * Listed bytes one such request may bring into memory at most; also a folder read whole with
-     * its listing ({@link be.cfwb.bma.transfer.MailboxSource#listWithBodies}) at most.
-     */
-    static final long BATCH_BUDGET = 2 * 1024 * 1024;
+    /** Listed bytes one such request may bring into memory at most. */
+    private static final long BATCH_BUDGET = 2 * 1024 * 1024;
     private static final int BATCH_COUNT = 250;
 
     private final TransferSettings settings;
@@ -46,6 +43,16 @@ final class MessageReader {
     boolean announcedTooLarge(SourceMessage m) {
         long limit = settings.maxMessageSize();
         return m.size() > limit + limit / 10;
+    }
+
+    /**
+     * The largest folder read whole with its listing
+     * ({@link be.cfwb.bma.transfer.MailboxSource#listWithBodies}): within one batched read's
+     * budget, and within the target's limit, so that no message it holds is one announced too
+     * large, which is never downloaded.
+     */
+    long readWithListingAtMost() {
+        return Math.min(BATCH_BUDGET, settings.maxMessageSize());
     }
 
     Fetched fetch(FolderPath path, long uv, SourceMessage m) {
