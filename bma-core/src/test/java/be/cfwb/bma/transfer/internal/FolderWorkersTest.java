@@ -214,6 +214,10 @@ class FolderWorkersTest {
                         refused.set(true);
                         throw refusal;
                     }
+                    // A folder takes a moment, as a real one does: the refusal thrown is recorded
+                    // while the other connections are still on theirs (a copy of no time let them
+                    // run through several folders while the refusing thread waited for a core).
+                    pause(Duration.ofMillis(20));
                 }, reports)).isSameAs(refusal);
 
         assertThat(startedAfter.get()).as("at most the two other connections' folders under way").isLessThanOrEqualTo(2);
@@ -402,5 +406,13 @@ class FolderWorkersTest {
             case "equals" -> proxy == args[0];
             default -> null;
         });
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
