@@ -244,6 +244,30 @@ abstract class MalformedAnswersSuite extends TwoServerTestBase<MailServerFixture
         healedRerunCompletes(a, Pass.PRESTAGE);
     }
 
+    @Test
+    void oldServerOpensAFolderWithoutItsUidValidity() {
+        BmaAddress a = seeded();
+        // The status code renamed, same length: the EXAMINE of Archives answers without UIDVALIDITY.
+        int rule = toOld.add(Rule.rewriting("EXAMINE .*Archives", "^\\* OK \\[UIDVALIDITY ",
+                s -> s.replace("[UIDVALIDITY ", "[UIDVALIDITX ")));
+
+        TransferReport report = run(Pass.PRESTAGE, a);
+
+        assertThat(toOld.hits(rule)).as("Archives was opened without its UIDVALIDITY").isPositive();
+        // that folder alone is reported, in words naming it; the mailbox's other folder is copied
+        assertThat(folder(report, ARCHIVES).error()).as(report.summary()).hasValueSatisfying(e ->
+                assertThat(e).contains("Archives", "without a UIDVALIDITY"));
+        assertThat(folder(report, ARCHIVES).copied()).isZero();
+        assertThat(folder(report, INBOX).copied()).as(report.summary()).isEqualTo(COUNT);
+        assertThat(report.mailboxes().get(0).error()).as("the mailbox went on").isEmpty();
+        assertThat(report.isComplete()).isFalse();
+        try (MailboxInspector neu = h.newBox(a)) {
+            assertThat(neu.messages(ARCHIVES)).as("nothing copied without a key").isEmpty();
+        }
+
+        healedRerunCompletes(a, Pass.PRESTAGE);
+    }
+
     // ---- the target --------------------------------------------------------------------------
 
     /** A first pass through the faithful proxies: everything copied once. */

@@ -228,6 +228,14 @@ public final class ImapSource implements MailboxSource {
         folder.open(Folder.READ_ONLY);
         open = folder;
         openPath = path;
+        if (folder.getUIDValidity() <= 0) {
+            // Every copy's key and the ledger's marks hold it: without it, a copy could not be told
+            // from one of an earlier folder of the same name, so the folder is reported, not copied.
+            closeFolder();
+            throw TransferException.permanent("The old server opened " + path + " in " + mailbox()
+                    + " without a UIDVALIDITY, which every IMAP server must give (RFC 3501 2.3.1.1):"
+                    + " its messages cannot be keyed, none is copied; ask the server's administrator", null);
+        }
         return folder;
     }
 
