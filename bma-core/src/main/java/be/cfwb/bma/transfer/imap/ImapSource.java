@@ -401,6 +401,14 @@ public final class ImapSource implements MailboxSource {
                     date.getDate().toInstant(), Optional.empty()));
             wholeBody(f).ifPresent(b -> bodies.put(uid.uid, b));
         }
+        // RFC 3501 5.5 lets a server run a command sent behind another before that one is done,
+        // unless it sees the ambiguity: such a server would list the mailbox open before. Its
+        // answer would have this folder's count by chance at most, its size practically never:
+        // where the status gave the size, the listing must add up to it.
+        long listed = result.stream().mapToLong(SourceMessage::size).sum();
+        if (statuses.sizeAndNext(imapName(path)).filter(s -> s.bytes() != listed).isPresent()) {
+            return Optional.empty();
+        }
         result.sort(Comparator.comparingLong(SourceMessage::uid));
         return Optional.of(new FolderListing.WithBodies(new FolderListing(uidValidity, result), bodies));
     }

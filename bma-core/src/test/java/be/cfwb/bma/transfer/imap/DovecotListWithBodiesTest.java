@@ -1,5 +1,8 @@
 package be.cfwb.bma.transfer.imap;
 
+import be.cfwb.bma.faults.MalformingImapProxy;
+import be.cfwb.bma.faults.MalformingImapProxy.Rule;
+
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
@@ -114,6 +117,36 @@ class DovecotListWithBodiesTest {
             assertThat(read.bodies().values().stream().mapToLong(ByteBuffer::remaining).sum())
                     .as("bytes read with the listing").isLessThan(2 * 1024 * 1024);
         }
+    }
+
+    @Test
+    void aListingThatDoesNotAddUpToTheStatusSizeIsNotUsed() throws Exception {
+        BmaAddress a = newMailbox();
+        seed(a);
+        // As a server that ran the FETCH against the mailbox open before would answer: the right
+        // count, other sizes. Here one message's size is one off, the answer's length unchanged.
+        try (MalformingImapProxy proxy = MalformingImapProxy.to(
+                java.net.URI.create(server.imapEndpoint().toString()).getPort())) {
+            int rule = proxy.add(Rule.rewriting("UID FETCH 1:\\d+ \\(UID FLAGS RFC822\\.SIZE INTERNALDATE BODY\\.PEEK",
+                    "^\\* 1 FETCH", DovecotListWithBodiesTest::oneOff));
+            try (MailboxSource source = ImapSource.connector(ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(),
+                    "proxy"), BodyStreamSuite.passwords(), Clock.systemUTC()).open(a)) {
+                source.folders();
+                FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
+
+                assertThat(proxy.hits(rule)).as("the listing with bodies was answered, one size off").isPositive();
+                assertThat(read.bodies()).as("an answer not adding up to the status is set aside").isEmpty();
+                assertThat(read.listing()).isEqualTo(usualListing(a));
+            }
+        }
+    }
+
+    /** The first RFC822.SIZE of a FETCH answer with its last digit changed: as long, one value off. */
+    private static String oneOff(String answer) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RFC822\\.SIZE \\d*(\\d)").matcher(answer);
+        assertThat(m.find()).as("a size in %s", answer.substring(0, Math.min(80, answer.length()))).isTrue();
+        char last = (char) ('0' + (answer.charAt(m.start(1)) - '0' + 1) % 10);
+        return answer.substring(0, m.start(1)) + last + answer.substring(m.end(1));
     }
 
     /** The folder's listing as another session lists it the usual way. */
