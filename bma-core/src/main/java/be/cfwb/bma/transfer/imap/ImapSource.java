@@ -403,10 +403,10 @@ public final class ImapSource implements MailboxSource {
         }
         // RFC 3501 5.5 lets a server run a command sent behind another before that one is done,
         // unless it sees the ambiguity: such a server would list the mailbox open before. Its
-        // answer would have this folder's count by chance at most, its size practically never:
-        // where the status gave the size, the listing must add up to it.
+        // answer would have this folder's count by chance at most, its size practically never: the
+        // listing must add up to the size the status gave.
         long listed = result.stream().mapToLong(SourceMessage::size).sum();
-        if (statuses.sizeAndNext(imapName(path)).filter(s -> s.bytes() != listed).isPresent()) {
+        if (statuses.sizeAndNext(imapName(path)).filter(s -> s.bytes() == listed).isEmpty()) {
             return Optional.empty();
         }
         result.sort(Comparator.comparingLong(SourceMessage::uid));
@@ -425,11 +425,13 @@ public final class ImapSource implements MailboxSource {
     }
 
     /**
-     * True if the pass's status listing says the folder holds at most {@value #BATCH} messages: its
-     * whole listing, read at once, then takes no more memory than one batch of the usual one.
+     * True if the pass's status listing says the folder holds at most {@value #BATCH} messages (its
+     * whole listing, read at once, then takes no more memory than one batch of the usual one) and
+     * gives its size, which the answer must add up to (see {@link #listedWithExamine}).
      */
     private boolean listableWithExamine(FolderPath path) throws MessagingException {
-        return statuses != null && statuses.messages(imapName(path)).orElse(Integer.MAX_VALUE) <= BATCH;
+        return statuses != null && statuses.messages(imapName(path)).orElse(Integer.MAX_VALUE) <= BATCH
+                && statuses.sizeAndNext(imapName(path)).isPresent();
     }
 
     /** A FETCH's refusal, set aside for the usual listing, still counts if it was throttling. */
