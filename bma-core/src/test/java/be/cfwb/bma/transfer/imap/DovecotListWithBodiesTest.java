@@ -7,6 +7,7 @@ import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.testing.MailServerFixture;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.dovecot.DovecotFixture;
+import be.cfwb.bma.testing.dovecot.DovecotServer;
 import be.cfwb.bma.testing.dovecot.HierarchyStyle;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
 import be.cfwb.bma.transfer.FolderListing;
@@ -149,16 +150,53 @@ class DovecotListWithBodiesTest {
         return answer.substring(0, m.start(1)) + last + answer.substring(m.end(1));
     }
 
+    @Test
+    void aServerWithoutStatusSizeGetsNoListingSentWithItsExamine() throws Exception {
+        // LIST-STATUS without STATUS=SIZE: the folder's count is known, its size is not, so an
+        // answer sent behind the EXAMINE could not be checked against it.
+        try (MailServerFixture noSize = DovecotFixture.of(DovecotServer.builder().hierarchy(HierarchyStyle.SLASH)
+                .imapCapability("IMAP4rev1 SASL-IR ID ENABLE IDLE MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS"
+                        + " LIST-EXTENDED LIST-STATUS LITERAL+ MOVE")
+                .start());
+             MalformingImapProxy proxy = MalformingImapProxy.to(
+                     java.net.URI.create(noSize.imapEndpoint().toString()).getPort())) {
+            BmaAddress a = BodyStreamSuite.newMailbox(noSize, NEXT);
+            seed(noSize, a);
+            int listing = proxy.add(Rule.rewriting(java.util.regex.Pattern.quote(ImapSource.LISTING_AHEAD), "FETCH", t -> t));
+            int withBodies = proxy.add(Rule.rewriting("UID FETCH 1:\\d+ \\(UID FLAGS RFC822\\.SIZE INTERNALDATE BODY\\.PEEK",
+                    "FETCH", t -> t));
+            try (MailboxSource source = ImapSource.connector(ImapEndpoint.parse("imap://127.0.0.1:" + proxy.port(),
+                    "proxy"), BodyStreamSuite.passwords(), Clock.systemUTC()).open(a)) {
+                source.folders();
+                assertThat(source.knownMessageCount(INBOX)).as("the status listing gave the count").hasValue(SIZES.length);
+
+                FolderListing.WithBodies read = source.listWithBodies(INBOX, 2 * 1024 * 1024);
+
+                assertThat(proxy.hits(listing) + proxy.hits(withBodies)).as("no listing sent with the EXAMINE").isZero();
+                assertThat(read.bodies()).isEmpty();
+                assertThat(read.listing()).isEqualTo(usualListing(noSize, a));
+            }
+        }
+    }
+
     /** The folder's listing as another session lists it the usual way. */
     private FolderListing usualListing(BmaAddress a) {
-        try (MailboxSource other = open(a)) {
+        return usualListing(server, a);
+    }
+
+    private static FolderListing usualListing(MailServerFixture on, BmaAddress a) {
+        try (MailboxSource other = open(on, a)) {
             return other.list(INBOX, 0, false);
         }
     }
 
     private List<byte[]> seed(BmaAddress a) {
+        return seed(server, a);
+    }
+
+    private static List<byte[]> seed(MailServerFixture on, BmaAddress a) {
         List<byte[]> raws = new ArrayList<>();
-        try (MailboxSeeder s = server.seeder(a, BodyStreamSuite.password(a))) {
+        try (MailboxSeeder s = on.seeder(a, BodyStreamSuite.password(a))) {
             for (int i = 0; i < SIZES.length; i++) {
                 byte[] raw = BodyStreamSuite.message(SIZES[i]);
                 raws.add(raw);
@@ -176,7 +214,11 @@ class DovecotListWithBodiesTest {
     }
 
     private MailboxSource open(BmaAddress a) {
-        return ImapSource.connector(server.imapEndpoint(), BodyStreamSuite.passwords(), Clock.systemUTC()).open(a);
+        return open(server, a);
+    }
+
+    private static MailboxSource open(MailServerFixture on, BmaAddress a) {
+        return ImapSource.connector(on.imapEndpoint(), BodyStreamSuite.passwords(), Clock.systemUTC()).open(a);
     }
 
     private BmaAddress newMailbox() {
