@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +54,12 @@ final class CopyPipeline {
     private final MessageReader reader;
     private final MessageWriter writer;
     private final BmaAddress mailbox;
+    private final SharedCopies shared;
 
-    CopyPipeline(Reconnecting connections, MessageReader reader, MessageWriter writer, BmaAddress mailbox) {
+    /** @param shared the copies of the mailbox that its connections may share in */
+    CopyPipeline(Reconnecting connections, MessageReader reader, MessageWriter writer, BmaAddress mailbox,
+                 SharedCopies shared) {
+        this.shared = shared;
         this.connections = connections;
         this.reader = reader;
         this.writer = writer;
@@ -64,7 +69,9 @@ final class CopyPipeline {
     /**
      * Copies {@code toCopy} in UID order. A reader thread fetches and spools the next messages
      * (within {@link #READ_AHEAD_BYTES} ahead) while this thread APPENDs, so the source's and the
-     * target's round trips overlap; the source is only touched by the reader meanwhile.
+     * target's round trips overlap; the source is only touched by the reader meanwhile. The mailbox's
+     * idle connections may take the upper part of what is not read yet ({@link SharedCopies}): this
+     * returns once they are done too, with their numbers in {@code tally}, and fails if one did.
      *
      * @param preRead      bodies the source read with the folder's listing, by UID (a folder of
      *                     at most {@link #readWithListingAtMost()} bytes): spooled from there
@@ -83,22 +90,74 @@ final class CopyPipeline {
             }
             return;
         }
+        SharedCopies.Share share = shared.offer(mapping, path, uv, toCopy, tally.blame, tally.oneByOne);
+        try {
+            copy(share, tally, preRead, afterReading);
+        } catch (RuntimeException | Error e) {
+            share.cancel();
+            share.close(tally); // no part appends once this attempt is over, whatever it throws
+            throw e;
+        }
+        Optional<RuntimeException> partFailed = share.close(tally);
+        if (partFailed.isPresent()) {
+            // This attempt is retried whole, the target's copies read again: the part's messages
+            // whose answer never came are found there, not copied twice.
+            throw partFailed.get();
+        }
+    }
+
+    /**
+     * Copies a part of another connection's copy ({@link SharedCopies#awaitPart}) and hands its
+     * outcome to that copy, which waits for it. A part that failed leaves these connections
+     * closed: the next use opens them again.
+     */
+    void copyPart(SharedCopies.Part part) {
+        SharedCopies.Share share = part.share();
+        RuntimeException failure = TransferException.permanent("The copy of part of " + share.path() + " in " + mailbox
+                + " stopped unexpectedly", null);
+        try {
+            copy(share, part.tally(), Map.of(), () -> { });
+            failure = null;
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.debug("{}: a part of {}'s copy failed on another connection: {}", mailbox, share.path(), e.getMessage());
+        } finally {
+            // Also after an Error: the copy waiting for this part must learn it was not done.
+            if (failure != null) {
+                share.cancel();
+                connections.disconnect();
+            }
+            Optional<RuntimeException> nested = share.close(part.tally());
+            part.ended(failure != null ? failure : nested.orElse(null));
+        }
+    }
+
+    /** Copies {@code share}'s own messages, as {@link #copyAll} describes. */
+    private void copy(SharedCopies.Share share, FolderTally tally, Map<Long, ByteBuffer> preRead,
+                      Runnable afterReading) {
+        FolderMapping mapping = share.mapping();
+        FolderPath path = share.path();
+        long uv = share.uv();
         BlockingQueue<Fetched> queue = new LinkedBlockingQueue<>();
         Semaphore budget = new Semaphore(budgetUnits(Long.MAX_VALUE));
         AtomicBoolean stop = new AtomicBoolean();
         Reading reading = Reading.start(Thread.currentThread().getName() + "-reader",
                 () -> {
-                    if (readAhead(path, uv, toCopy, preRead, queue, budget, stop)) {
+                    if (readAhead(path, uv, share, preRead, queue, budget, stop)) {
                         afterReading.run();
                     }
                 });
         TransferException thrown = null;
         try {
             int done = 0;
-            while (done < toCopy.size()) {
+            while (done < share.size()) {
+                if (share.isCancelled()) {
+                    throw TransferException.retryable("The copy of " + path + " in " + mailbox
+                            + " stopped: another connection's part of it failed", null);
+                }
                 Fetched f;
                 while ((f = queue.poll(1, TimeUnit.SECONDS)) == null) {
-                    if (!reading.isRunning() && queue.isEmpty()) {
+                    if (!reading.isRunning() && queue.isEmpty() && done < share.size()) {
                         throw new IllegalStateException("The reader of " + path + " in " + mailbox + " stopped unexpectedly");
                     }
                 }
@@ -182,18 +241,19 @@ final class CopyPipeline {
     }
 
     /**
-     * The reader thread's work: reads {@code toCopy} in order into {@code queue}, within the
+     * The reader thread's work: reads {@code share}'s messages in order into {@code queue}, within the
      * budget; true if it read them all, false if it stopped early.
      */
-    private boolean readAhead(FolderPath path, long uv, List<SourceMessage> toCopy, Map<Long, ByteBuffer> preRead,
+    private boolean readAhead(FolderPath path, long uv, SharedCopies.Share share, Map<Long, ByteBuffer> preRead,
                               BlockingQueue<Fetched> queue, Semaphore budget, AtomicBoolean stop) {
-        int next = 0;
-        while (next < toCopy.size()) {
+        while (true) {
             if (stop.get()) {
                 return false;
             }
-            List<SourceMessage> batch = MessageReader.smallRun(toCopy, next);
-            next += batch.size();
+            List<SourceMessage> batch = share.claim();
+            if (batch.isEmpty()) {
+                return true;
+            }
             Map<Long, ByteBuffer> read;
             try {
                 // One announced far over the target's limit is not downloaded at all (fetch() says so).
@@ -245,7 +305,6 @@ final class CopyPipeline {
                 return false;
             }
         }
-        return true;
     }
 
     /** The largest folder whose bodies this pipeline takes read with its listing (see {@link #copyAll}). */

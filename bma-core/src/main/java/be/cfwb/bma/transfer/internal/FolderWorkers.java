@@ -38,6 +38,9 @@ import java.util.stream.IntStream;
  * the calling thread. Folders are handed out largest first, so the longest one does not start last;
  * the reports come back in the order of the mappings, as with one connection.
  *
+ * <p>A worker with no folder left takes a part of another's copy in progress ({@link SharedCopies}),
+ * until none is left to share: the mailbox's largest folder no longer ends it on one connection.
+ *
  * <p>A failure a folder does not absorb (a refused login, which every folder would meet) stops the
  * mailbox: no worker takes another folder, the folders done are reported, and it is thrown. A
  * further connection the servers refuse (too many connections for the mailbox, say) leaves its
@@ -47,7 +50,8 @@ final class FolderWorkers {
 
     private static final Logger LOG = LoggerFactory.getLogger(FolderWorkers.class);
 
-    /** One folder's copy on one worker; hands over its report, also before it throws. */
+    /** One worker's copies: of a folder (its report handed over, also before it throws), or of a part of one. */
+    @FunctionalInterface
     interface FolderCopy {
         /**
          * Copies {@code mapping}'s folder.
@@ -56,6 +60,15 @@ final class FolderWorkers {
          *             can be read while this one's last copies are appended); later asks give the same
          */
         void sync(FolderMapping mapping, NextFolder next, Consumer<FolderReport> report);
+
+        /**
+         * Copies a part of another worker's folder; its outcome goes to that worker, never thrown
+         * here. The default, for copies that share none, copies nothing and fails the part, so
+         * that the copy it came from is attempted again.
+         */
+        default void help(SharedCopies.Part part) {
+            part.ended(TransferException.retryable("This connection copies no part of another's folder", null));
+        }
     }
 
     /** The folder a worker copies after the current one, if any is left. */
@@ -70,6 +83,7 @@ final class FolderWorkers {
     private final Reconnecting first;
     private final Supplier<Reconnecting> more;
     private final BmaAddress mailbox;
+    private final SharedCopies shared;
     /** The retries and waits of the further workers, once each is closed. */
     private final AtomicReference<RetryStats> moreStats = new AtomicReference<>(RetryStats.NONE);
 
@@ -78,9 +92,11 @@ final class FolderWorkers {
      * @param furtherFrom the round trip from which workers beyond the first are started (zero: always)
      * @param first       the mailbox's connections, already open
      * @param more        a further worker's connections, not yet open
+     * @param shared      the copies the workers' pipelines offer for sharing
      */
     FolderWorkers(int connections, Duration furtherFrom, Reconnecting first, Supplier<Reconnecting> more,
-                  BmaAddress mailbox) {
+                  BmaAddress mailbox, SharedCopies shared) {
+        this.shared = shared;
         this.connections = connections;
         this.furtherFrom = furtherFrom;
         this.first = first;
@@ -123,7 +139,7 @@ final class FolderWorkers {
         }
         List<Integer> order = heavy.stream()
                 .sorted(Comparator.comparingLong((Integer i) -> size.applyAsLong(mappings.get(i))).reversed()).toList();
-        Hand hand = new Hand(mappings, order, mailbox);
+        Hand hand = new Hand(mappings, order, mailbox, shared);
         FolderCopy own = copier.apply(first);
         String name = Thread.currentThread().getName();
         ExecutorService pool = Executors.newFixedThreadPool(workers - 1, r -> {
@@ -132,6 +148,10 @@ final class FolderWorkers {
             return t;
         });
         List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            shared.begin(); // each worker ends it once out of folders: until then it may offer a copy to share
+        }
+        boolean ownEnded = false;
         try {
             for (int w = 1; w < workers; w++) {
                 int number = w + 1;
@@ -144,7 +164,15 @@ final class FolderWorkers {
                 }
             }
             hand.work(own, new Taken());
+            shared.end();
+            ownEnded = true;
+            helpOthers(own, first, hand);
         } finally {
+            if (!ownEnded) {
+                shared.end();
+            }
+            // A failure here may leave the others waiting for a part: they end instead.
+            shared.stop();
             // The others end after their current folder once one failed: wait for them, whatever happened here.
             boolean interrupted = false;
             for (Future<?> f : futures) {
@@ -196,6 +224,7 @@ final class FolderWorkers {
     private void further(int number, int workers, Hand hand, Function<Reconnecting, FolderCopy> copier) {
         Reconnecting worker = more.get();
         Taken taken = new Taken();
+        boolean ended = false;
         try {
             if (!opened(worker, number, workers)) {
                 return;
@@ -207,14 +236,57 @@ final class FolderWorkers {
                     return;
                 }
                 if (!hand.takeOne(copy, true, taken)) {
-                    return;
+                    break;
                 }
             }
+            // A folder taken ahead and not begun goes back to the others before this one helps them.
+            taken.giveBack(hand);
+            shared.end();
+            ended = true;
+            helpOthers(copy, worker, hand);
         } finally {
+            if (!ended) {
+                shared.end();
+            }
             // A folder taken ahead and not begun goes back to the others.
             taken.giveBack(hand);
             worker.disconnect();
             moreStats.accumulateAndGet(worker.stats(), RetryStats::plus);
+        }
+    }
+
+    /**
+     * Copies parts of the other workers' folders while any is left to share (see
+     * {@link SharedCopies#awaitPart}); a worker whose connections were lost opens them again first,
+     * and stops if it cannot.
+     */
+    private void helpOthers(FolderCopy copy, Reconnecting worker, Hand hand) {
+        while (hand.failure.get() == null) {
+            if (!worker.isConnected()) {
+                try {
+                    worker.connect();
+                } catch (TransferException e) {
+                    LOG.debug("{}: a connection lost after copying part of a folder could not be opened again ({})",
+                            mailbox, e.getMessage());
+                    worker.disconnect();
+                    return;
+                }
+            }
+            Optional<SharedCopies.Part> part;
+            try {
+                part = shared.awaitPart();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (part.isEmpty()) {
+                return;
+            }
+            try {
+                copy.help(part.get());
+            } finally {
+                shared.end();
+            }
         }
     }
 
@@ -240,9 +312,11 @@ final class FolderWorkers {
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final Queue<Integer> handedBack = new ConcurrentLinkedQueue<>();
         private final BmaAddress mailbox;
+        private final SharedCopies shared;
 
-        Hand(List<FolderMapping> mappings, List<Integer> order, BmaAddress mailbox) {
+        Hand(List<FolderMapping> mappings, List<Integer> order, BmaAddress mailbox, SharedCopies shared) {
             this.mailbox = mailbox;
+            this.shared = shared;
             this.mappings = mappings;
             this.order = order;
             this.reports = new AtomicReferenceArray<>(mappings.size());
@@ -321,6 +395,7 @@ final class FolderWorkers {
 
         void failed(RuntimeException e) {
             failure.compareAndSet(null, e);
+            shared.stop();
         }
     }
 

@@ -58,6 +58,7 @@ public final class MailboxCopy {
     private final SyncedFlags synced;
     private final StaleCopies stale;
     private final FolderWorkers workers;
+    private final SharedCopies shared = new SharedCopies();
     /** The target's reserved name character, once asked (recorded for the next pass's shortcut). */
     private Optional<Character> reserved;
     /** The old server's personal namespace as this pass knows it; null until known. */
@@ -77,15 +78,26 @@ public final class MailboxCopy {
         this.synced = SyncedFlags.load(ledger, mailbox);
         this.stale = new StaleCopies(connections, mailbox, pass);
         this.workers = new FolderWorkers(settings.connectionsPerMailbox(), settings.furtherConnectionsFrom(), connections,
-                () -> new Reconnecting(settings, this.listener, mailbox, connections), mailbox);
+                () -> new Reconnecting(settings, this.listener, mailbox, connections), mailbox, shared);
     }
 
-    /** The folder comparison of one worker: its own connections, the mailbox's shared records. */
-    private FolderSync folderSync(Reconnecting worker) {
+    /** One worker's copies: its own connections, the mailbox's shared records. */
+    private FolderWorkers.FolderCopy folderCopy(Reconnecting worker) {
         CopyPipeline pipeline = new CopyPipeline(worker, new MessageReader(settings, worker, mailbox),
-                new MessageWriter(settings, worker, listener, mailbox, ledger, dryRun), mailbox);
+                new MessageWriter(settings, worker, listener, mailbox, ledger, dryRun), mailbox, shared);
         StaleCopies view = worker == connections ? stale : stale.forWorker(worker);
-        return new FolderSync(ledger, listener, mailbox, pass, dryRun, worker, history, pipeline, view, synced);
+        FolderSync sync = new FolderSync(ledger, listener, mailbox, pass, dryRun, worker, history, pipeline, view, synced);
+        return new FolderWorkers.FolderCopy() {
+            @Override
+            public void sync(FolderMapping mapping, FolderWorkers.NextFolder next, Consumer<FolderReport> report) {
+                syncFolder(worker, sync, mapping, next, report);
+            }
+
+            @Override
+            public void help(SharedCopies.Part part) {
+                pipeline.copyPart(part);
+            }
+        };
     }
 
     public MailboxReport run() {
@@ -126,10 +138,7 @@ public final class MailboxCopy {
                             .map(FolderMapping::target).toList();
                     connections.retryingRun(() -> connections.target().prepareFolders(made));
                 }
-                workers.run(mappings, this::size, this::light, worker -> {
-                    FolderSync sync = folderSync(worker);
-                    return (mapping, next, report) -> syncFolder(worker, sync, mapping, next, report);
-                }, folders);
+                workers.run(mappings, this::size, this::light, this::folderCopy, folders);
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());

@@ -68,7 +68,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(1, Duration.ZERO, first, () -> {
             throw new AssertionError("no further connection with one");
-        }, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
+        }, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
             seen.add(m.source().path().encoded() + "@" + Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -87,7 +87,7 @@ class FolderWorkersTest {
         List<String> copied = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch together = new CountDownLatch(4);
 
-        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
+        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
             threads.add(Thread.currentThread().getName());
             workers.add(w);
             together.countDown();
@@ -107,7 +107,7 @@ class FolderWorkersTest {
     void theNextFolderOfOneConnectionIsTheFollowingMapping() {
         List<String> nexts = new ArrayList<>();
 
-        new FolderWorkers(1, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings(3), m -> index(m), m -> false,
+        new FolderWorkers(1, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(3), m -> index(m), m -> false,
                 w -> (m, next, report) -> {
                     nexts.add(m.source().path().encoded() + ">" + next.take().map(n -> n.source().path().encoded()).orElse("-"));
                     report.accept(report(m));
@@ -124,7 +124,7 @@ class FolderWorkersTest {
         Map<String, List<String>> takenBy = new ConcurrentHashMap<>();
         CountDownLatch together = new CountDownLatch(3);
 
-        new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false,
+        new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false,
                 w -> (m, next, report) -> {
                     String thread = Thread.currentThread().getName();
                     together.countDown();
@@ -157,7 +157,7 @@ class FolderWorkersTest {
         CountDownLatch furtherTookAhead = new CountDownLatch(1);
         List<FolderReport> reports = new ArrayList<>();
 
-        new FolderWorkers(2, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false,
+        new FolderWorkers(2, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false,
                 w -> (m, next, report) -> {
                     if (w != first) {
                         // the further connection takes a folder ahead, then the server turns it away
@@ -184,7 +184,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
         Reconnecting first = connected();
 
-        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
             assertThat(w).isSameAs(first);
             order.add(m.source().path().encoded());
             report.accept(report(m));
@@ -204,7 +204,7 @@ class FolderWorkersTest {
         LoginRefusedException refusal = new LoginRefusedException("Login refused: check the credentials", "imap://new",
                 MAILBOX.toString(), false);
 
-        assertThatThrownBy(() -> new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings,
+        assertThatThrownBy(() -> new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings,
                 m -> -index(m), m -> false, w -> (m, next, report) -> {
                     if (refused.get()) {
                         startedAfter.incrementAndGet();
@@ -236,7 +236,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
 
         // one folder with work among six: no further connection for it alone
-        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m),
                 m -> !m.source().path().encoded().equals("f3"), w -> (m, next, report) -> {
                     threads.add(Thread.currentThread().getName());
                     report.accept(report(m));
@@ -249,7 +249,7 @@ class FolderWorkersTest {
         // two folders with work: one further connection, and the light ones stay on the caller's
         threads.clear();
         reports.clear();
-        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX).run(mappings, m -> index(m),
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m),
                 m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), w -> (m, next, report) -> {
                     if (!Set.of("f1", "f4").contains(m.source().path().encoded())) {
                         assertThat(Thread.currentThread().getName()).isEqualTo(caller);
@@ -271,7 +271,7 @@ class FolderWorkersTest {
         new FolderWorkers(3, Duration.ZERO, connected(), () -> {
             furtherOpening.countDown();
             return unopened();
-        }, MAILBOX).run(mappings(4), m -> index(m), m -> index(m) == 0, w -> (m, next, report) -> {
+        }, MAILBOX, new SharedCopies()).run(mappings(4), m -> index(m), m -> index(m) == 0, w -> (m, next, report) -> {
             if (index(m) == 0) {
                 await(furtherOpening);
             }
@@ -289,7 +289,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(4, Duration.ofMillis(5), connected(), () -> {
             throw new AssertionError("no further connection to servers 1 ms away");
-        }, MAILBOX).run(mappings(6), m -> index(m), m -> false, w -> (m, next, report) -> {
+        }, MAILBOX, new SharedCopies()).run(mappings(6), m -> index(m), m -> false, w -> (m, next, report) -> {
             seen.add(Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -307,7 +307,7 @@ class FolderWorkersTest {
             CountDownLatch together = new CountDownLatch(3);
             List<FolderReport> reports = new ArrayList<>();
 
-            new FolderWorkers(3, Duration.ofMillis(5), connected(), this::unopened, MAILBOX).run(mappings(3),
+            new FolderWorkers(3, Duration.ofMillis(5), connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(3),
                     m -> index(m), m -> false, w -> (m, next, report) -> {
                         threads.add(Thread.currentThread().getName());
                         together.countDown();
@@ -326,7 +326,7 @@ class FolderWorkersTest {
         Set<String> threads = Collections.synchronizedSet(new HashSet<>());
         CountDownLatch together = new CountDownLatch(2);
 
-        new FolderWorkers(2, Duration.ZERO, connected(), this::unopened, MAILBOX).run(mappings(2), m -> index(m),
+        new FolderWorkers(2, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(2), m -> index(m),
                 m -> false, w -> (m, next, report) -> {
                     threads.add(Thread.currentThread().getName());
                     together.countDown();
@@ -342,7 +342,7 @@ class FolderWorkersTest {
     void theWaitsOfEveryConnectionAreSummed() {
         List<FolderReport> reports = new ArrayList<>();
         CountDownLatch together = new CountDownLatch(3);
-        FolderWorkers workers = new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX);
+        FolderWorkers workers = new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies());
 
         workers.run(mappings(3), m -> index(m), m -> false, w -> (m, next, report) -> {
             together.countDown();
