@@ -73,8 +73,14 @@ public final class CorpusGenerator {
     private record FolderSpec(List<String> path, int weight) {
     }
 
+    /**
+     * The INBOX's weight among the folders' (of 100 with the default 40): {@code bma.benchmark.inboxWeight}
+     * gives a school whose INBOX holds most of its mail, the long copy of a mailbox's day.
+     */
+    static final int INBOX_WEIGHT = Integer.getInteger("bma.benchmark.inboxWeight", 40);
+
     private static final List<FolderSpec> FOLDERS = List.of(
-            new FolderSpec(List.of("INBOX"), 40),
+            new FolderSpec(List.of("INBOX"), INBOX_WEIGHT),
             new FolderSpec(List.of("Éléments envoyés"), 15),
             new FolderSpec(List.of("Brouillons"), 2),
             new FolderSpec(List.of("Corbeille"), 5),

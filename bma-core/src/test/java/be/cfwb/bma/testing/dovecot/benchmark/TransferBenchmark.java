@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * (see the {@code benchmark} profile of {@code bma-core/pom.xml}). Arguments: the Markdown file
  * to write. System properties: {@code bma.benchmark.mailboxes} (20),
  * {@code bma.benchmark.messages} per mailbox (300), {@code bma.benchmark.parallelism} (4),
- * {@code bma.benchmark.seed} (9358), {@code bma.benchmark.repetitions} of the engine and baseline first passes (2),
+ * {@code bma.benchmark.seed} (9358), {@code bma.benchmark.inboxWeight} (40 of the folders' 100: see
+ * {@link CorpusGenerator#INBOX_WEIGHT}), {@code bma.benchmark.repetitions} of the engine and baseline first passes (2),
  * {@code bma.benchmark.tuned} (true: {@link DovecotServer.Builder#throughputTuned}),
  * {@code bma.benchmark.targetStorage} of the targets ({@code mdbox}; the source is Maildir),
  * {@code bma.benchmark.reruns}: how many times the no-op rerun is measured (5),

@@ -58,6 +58,7 @@ final class WanReport {
                 .append(" -Dbma.benchmark.rtts=").append(results.stream().map(r -> Integer.toString(r.millis()))
                         .collect(Collectors.joining(",")))
                 .append(" -Dbma.benchmark.messages=").append(spec.messagesPerMailbox())
+                .append(CorpusGenerator.INBOX_WEIGHT == 40 ? "" : " -Dbma.benchmark.inboxWeight=" + CorpusGenerator.INBOX_WEIGHT)
                 .append(" -Dbma.benchmark.repetitions=").append(repetitions).append("`.\n\n")
                 .append(String.format(Locale.ROOT, "- Corpus (seed %d): %d mailboxes, %d messages, %.1f MB, %d folders "
                         + "per mailbox, largest message %.1f MB; %d mailboxes in parallel for every tool; best of %d "
