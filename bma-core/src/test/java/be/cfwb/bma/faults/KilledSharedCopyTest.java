@@ -2,7 +2,6 @@ package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
 import be.cfwb.bma.ledger.Ledger;
-import be.cfwb.bma.testing.GreenMailFixture;
 import be.cfwb.bma.testing.MailboxInspector;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
@@ -10,11 +9,7 @@ import be.cfwb.bma.transfer.FolderPath;
 import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TransferReport;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,30 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * upper part, on the second connection, while the first copies the lower part on; a rerun
  * completes, and every message is on the target exactly once with its bytes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KilledSharedCopyTest {
+class KilledSharedCopyTest extends GreenMailPairTestBase {
 
     private static final int LARGE = 60;
     private static final FolderPath SMALL = FolderPath.of("Petit");
-
-    private GreenMailFixture oldServer;
-    private GreenMailFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    void start() {
-        oldServer = GreenMailFixture.start();
-        newServer = GreenMailFixture.start();
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stop() {
-        oldServer.close();
-        newServer.close();
-    }
 
     @Test
     void killedWhileTwoConnectionsShareTheInboxThenRerunLosesAndDuplicatesNothing() throws Exception {
@@ -66,7 +41,7 @@ class KilledSharedCopyTest {
             s.append(SMALL, TestMessage.builder().subject("petit").messageId("petit@x").build(), flags(),
                     Instant.parse("2024-10-02T08:00:00Z"));
         }
-        Path ledgerDir = temp.resolve("ledger");
+        Path ledgerDir = temp.resolve("killed-run-ledger"); // the child's, apart from the class's own
         Path spool = temp.resolve("spool");
         // SIGKILL at the upper part's 5th APPEND, the lower part's copy under way beside it
         KillPoint.killAt("append", KilledSharedCopyChild.class, Integer.toString(oldServer.imapPort()),
@@ -78,9 +53,9 @@ class KilledSharedCopyTest {
         assertThat(before).as("the INBOX's copies before the kill, from both parts").isBetween(5, LARGE - 1);
 
         TransferReport rerun;
-        try (Ledger ledger = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
+        try (Ledger killed = Ledger.open(ledgerDir, FaultHarness.CLOCK)) {
             rerun = FaultHarness.run(h.settings(spool).connectionsPerMailbox(2).furtherConnectionsFrom(Duration.ZERO).build(),
-                    ledger, Pass.PRESTAGE, a);
+                    killed, Pass.PRESTAGE, a);
         }
 
         assertThat(rerun.isComplete()).as(rerun.summary()).isTrue();

@@ -1,11 +1,8 @@
 package be.cfwb.bma.faults;
 
 import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.testing.MailboxSeeder;
 import be.cfwb.bma.testing.TestMessage;
-import be.cfwb.bma.testing.dovecot.DovecotFixture;
-import be.cfwb.bma.testing.dovecot.HierarchyStyle;
 import be.cfwb.bma.testing.dovecot.RequiresDovecot;
 import be.cfwb.bma.transfer.AppendOutcome;
 import be.cfwb.bma.transfer.FolderPath;
@@ -22,13 +19,8 @@ import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferReport;
 import be.cfwb.bma.transfer.TransferSettings;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,35 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * copy is still under way when the other connection is free.
  */
 @RequiresDovecot
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SharedFolderCopyTest {
+class SharedFolderCopyTest extends TwoDovecotsTestBase {
 
     private static final int LARGE = 64;
     private static final int BODY = 200_000;
     private static final FolderPath SMALL = FolderPath.of("Petit");
-
-    private DovecotFixture oldServer;
-    private DovecotFixture newServer;
-    private FaultHarness h;
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    void start() {
-        oldServer = DovecotFixture.start(HierarchyStyle.SLASH);
-        newServer = DovecotFixture.start(HierarchyStyle.SLASH);
-        h = new FaultHarness(oldServer, newServer);
-    }
-
-    @AfterAll
-    void stop() {
-        if (oldServer != null) {
-            oldServer.close();
-        }
-        if (newServer != null) {
-            newServer.close();
-        }
-    }
 
     @Test
     void theLargestFolderIsCopiedOverBothConnectionsExactlyOnce() {
@@ -94,15 +62,10 @@ class SharedFolderCopyTest {
                 }
             }
         };
-        TransferReport first;
-        TransferReport again;
-        TransferReport finalPass;
-        try (Ledger ledger = Ledger.open(temp.resolve("ledger-once"), FaultHarness.CLOCK)) {
-            first = new SyncEngine(slow(settings(), null), ledger, FaultHarness.CLOCK, threads)
-                    .run(List.of(a), Pass.PRESTAGE);
-            again = FaultHarness.run(settings(), ledger, Pass.PRESTAGE, a);
-            finalPass = FaultHarness.run(settings(), ledger, Pass.FINAL, a);
-        }
+        TransferReport first = new SyncEngine(slow(settings(), null), ledger, FaultHarness.CLOCK, threads)
+                .run(List.of(a), Pass.PRESTAGE);
+        TransferReport again = FaultHarness.run(settings(), ledger, Pass.PRESTAGE, a);
+        TransferReport finalPass = FaultHarness.run(settings(), ledger, Pass.FINAL, a);
 
         assertThat(first.isComplete()).as(first.summary()).isTrue();
         assertThat(first.copied()).isEqualTo(LARGE + 1);
@@ -125,12 +88,8 @@ class SharedFolderCopyTest {
     void aPartThatFailsAfterItsMessagesWereStoredLeavesNothingCopiedTwice() {
         BmaAddress a = seeded();
         AtomicInteger failed = new AtomicInteger();
-        TransferReport first;
-        TransferReport again;
-        try (Ledger ledger = Ledger.open(temp.resolve("ledger-failing"), FaultHarness.CLOCK)) {
-            first = FaultHarness.run(slow(settings(), failed), ledger, Pass.PRESTAGE, a);
-            again = FaultHarness.run(settings(), ledger, Pass.PRESTAGE, a);
-        }
+        TransferReport first = FaultHarness.run(slow(settings(), failed), ledger, Pass.PRESTAGE, a);
+        TransferReport again = FaultHarness.run(settings(), ledger, Pass.PRESTAGE, a);
 
         assertThat(failed.get()).as("the part's connection failed once, its batch stored").isEqualTo(1);
         assertThat(first.isComplete()).as(first.summary()).isTrue();
