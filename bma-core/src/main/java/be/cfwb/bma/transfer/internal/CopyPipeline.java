@@ -113,22 +113,23 @@ final class CopyPipeline {
      */
     void copyPart(SharedCopies.Part part) {
         SharedCopies.Share share = part.share();
-        RuntimeException failure = TransferException.permanent("The copy of part of " + share.path() + " in " + mailbox
-                + " stopped unexpectedly", null);
+        RuntimeException failure = null;
+        boolean done = false;
         try {
             copy(share, part.tally(), Map.of(), () -> { });
-            failure = null;
+            done = true;
         } catch (RuntimeException e) {
             failure = e;
             LOG.debug("{}: a part of {}'s copy failed on another connection: {}", mailbox, share.path(), e.getMessage());
         } finally {
-            // Also after an Error: the copy waiting for this part must learn it was not done.
-            if (failure != null) {
-                share.cancel();
+            if (done) {
+                part.ended(share.close(part.tally()).orElse(null));
+            } else {
+                // Also after an Error: the copy waiting for this part must learn it was not done.
                 connections.disconnect();
+                part.notCopied(failure != null ? failure : TransferException.permanent("The copy of part of "
+                        + share.path() + " in " + mailbox + " stopped unexpectedly", null));
             }
-            Optional<RuntimeException> nested = share.close(part.tally());
-            part.ended(failure != null ? failure : nested.orElse(null));
         }
     }
 

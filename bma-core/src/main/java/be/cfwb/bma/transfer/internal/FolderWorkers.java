@@ -67,7 +67,7 @@ final class FolderWorkers {
          * that the copy it came from is attempted again.
          */
         default void help(SharedCopies.Part part) {
-            part.ended(TransferException.retryable("This connection copies no part of another's folder", null));
+            part.notCopied(TransferException.retryable("This connection copies no part of another's folder", null));
         }
     }
 
@@ -222,10 +222,11 @@ final class FolderWorkers {
 
     /** A further worker: opens its own connections, then takes folders until none are left. */
     private void further(int number, int workers, Hand hand, Function<Reconnecting, FolderCopy> copier) {
-        Reconnecting worker = more.get();
+        Reconnecting worker = null;
         Taken taken = new Taken();
         boolean ended = false;
         try {
+            worker = more.get();
             if (!opened(worker, number, workers)) {
                 return;
             }
@@ -250,8 +251,10 @@ final class FolderWorkers {
             }
             // A folder taken ahead and not begun goes back to the others.
             taken.giveBack(hand);
-            worker.disconnect();
-            moreStats.accumulateAndGet(worker.stats(), RetryStats::plus);
+            if (worker != null) {
+                worker.disconnect();
+                moreStats.accumulateAndGet(worker.stats(), RetryStats::plus);
+            }
         }
     }
 

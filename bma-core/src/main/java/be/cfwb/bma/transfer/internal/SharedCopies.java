@@ -263,6 +263,16 @@ final class SharedCopies {
             return tally;
         }
 
+        /**
+         * Not copied, or not all of it, for {@code reason}: its own parts are stopped and waited
+         * for, then the copy it came from learns it failed.
+         */
+        void notCopied(RuntimeException reason) {
+            share.cancel();
+            share.close(tally);
+            ended(reason);
+        }
+
         /** Done by its connection, which failed with {@code e} if not null. */
         synchronized void ended(RuntimeException e) {
             failure = e;

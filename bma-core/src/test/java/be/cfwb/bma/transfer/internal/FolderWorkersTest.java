@@ -17,6 +17,7 @@ import be.cfwb.bma.transfer.TransferListener;
 import be.cfwb.bma.transfer.TransferSettings;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -58,6 +59,22 @@ class FolderWorkersTest {
                 return stub(MailboxTarget.class);
             })
             .build();
+
+    @Test
+    @Timeout(30)
+    void aFurtherWorkerThatCannotBeMadeStopsTheMailboxInsteadOfHangingIt() {
+        // Before, its share of the workers' count was never given back: the others waited for it
+        // to offer a folder to share, for ever.
+        IllegalStateException broken = new IllegalStateException("no further connection can be made (test)");
+        List<FolderReport> reports = new ArrayList<>();
+
+        assertThatThrownBy(() -> new FolderWorkers(2, Duration.ZERO, connected(), () -> {
+            throw broken;
+        }, MAILBOX, new SharedCopies()).run(mappings(3), m -> index(m), m -> false,
+                w -> (m, next, report) -> report.accept(report(m)), reports)).isSameAs(broken);
+
+        assertThat(sources(reports)).as("the mailbox's own connection copied them all").containsExactly("f0", "f1", "f2");
+    }
 
     @Test
     void oneConnectionCopiesTheFoldersInOrderOnTheCallingThread() {
