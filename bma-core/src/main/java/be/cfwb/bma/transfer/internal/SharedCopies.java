@@ -96,8 +96,8 @@ final class SharedCopies {
             if (busy == 0) {
                 return Optional.empty();
             }
-            // Woken by a new offer or a connection's end; the timeout covers a copy that reads on
-            // without offering anything new (its unclaimed bytes only shrink).
+            // Woken by a new offer, a connection's end or the stop (unclaimed bytes only shrink:
+            // nothing else makes a part); the timeout only guards against a wake-up missed.
             wait(1000);
         }
         return Optional.empty();
