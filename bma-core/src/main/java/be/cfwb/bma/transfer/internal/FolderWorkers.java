@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,9 +119,12 @@ final class FolderWorkers {
      *              listing, or no messages): done on the mailbox's own connection, first (while the
      *              further ones log in), so that a rerun with new mail in one folder opens no
      *              further connection
+     * @param prepare what must be done on the mailbox's own connection before any folder is copied
+     *              (the target's folders made): run first, the further connections logging in
+     *              meanwhile; if it throws, no folder is copied and it is thrown
      */
     void run(List<FolderMapping> mappings, ToLongFunction<FolderMapping> size, Predicate<FolderMapping> light,
-             Function<Reconnecting, FolderCopy> copier, List<FolderReport> reports) {
+             Runnable prepare, Function<Reconnecting, FolderCopy> copier, List<FolderReport> reports) {
         boolean[] isLight = new boolean[mappings.size()];
         for (int i = 0; i < isLight.length && connections > 1; i++) {
             isLight[i] = light.test(mappings.get(i));
@@ -129,6 +133,7 @@ final class FolderWorkers {
         int wanted = Math.min(connections, heavy.size());
         int workers = wanted > 1 && near() ? 1 : wanted;
         if (workers <= 1) {
+            prepare.run();
             FolderCopy copy = copier.apply(first);
             for (int i = 0; i < mappings.size(); i++) {
                 int after = i + 1;
@@ -156,6 +161,16 @@ final class FolderWorkers {
             for (int w = 1; w < workers; w++) {
                 int number = w + 1;
                 futures.add(pool.submit(() -> further(number, workers, hand, copier)));
+            }
+            // At 20 ms a round trip, a further connection's logins take about as long as making
+            // a mailbox's target folders: side by side, neither waits for the other.
+            try {
+                prepare.run();
+            } catch (RuntimeException e) {
+                hand.failed(e);
+                throw e;
+            } finally {
+                hand.prepared.countDown();
             }
             // The further connections log in meanwhile: the light folders cost them no wait.
             for (int i = 0; i < mappings.size() && hand.failure.get() == null; i++) {
@@ -227,7 +242,7 @@ final class FolderWorkers {
         boolean ended = false;
         try {
             worker = more.get();
-            if (!opened(worker, number, workers)) {
+            if (!opened(worker, number, workers) || !hand.awaitPrepared()) {
                 return;
             }
             FolderCopy copy = copier.apply(worker);
@@ -314,6 +329,8 @@ final class FolderWorkers {
         private final AtomicReferenceArray<FolderReport> reports;
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private final Queue<Integer> handedBack = new ConcurrentLinkedQueue<>();
+        /** Counted down once the mailbox's own connection has done what comes before any copy. */
+        private final CountDownLatch prepared = new CountDownLatch(1);
         private final BmaAddress mailbox;
         private final SharedCopies shared;
 
@@ -323,6 +340,17 @@ final class FolderWorkers {
             this.mappings = mappings;
             this.order = order;
             this.reports = new AtomicReferenceArray<>(mappings.size());
+        }
+
+        /** Waits until what comes before any copy is done; false if it failed, or the mailbox stopped. */
+        boolean awaitPrepared() {
+            try {
+                prepared.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return failure.get() == null;
         }
 
         void work(FolderCopy copy, Taken taken) {

@@ -132,13 +132,7 @@ public final class MailboxCopy {
                 if (pass == Pass.FINAL) {
                     stale.searchAlso(targetFolders(sourceFolders, mappings));
                 }
-                if (!dryRun) {
-                    List<TargetFolder> made = mappings.stream()
-                            .filter(m -> FolderSync.ensuresTargetFolder(pass, FolderSync.highWater(history, m)))
-                            .map(FolderMapping::target).toList();
-                    connections.retryingRun(() -> connections.target().prepareFolders(made));
-                }
-                workers.run(mappings, this::size, this::light, this::folderCopy, folders);
+                workers.run(mappings, this::size, this::light, () -> makeTargetFolders(mappings), this::folderCopy, folders);
             }
         } catch (TransferException e) {
             error = Optional.of(e.getMessage());
@@ -172,6 +166,17 @@ public final class MailboxCopy {
         }
         listener.mailboxFinished(report);
         return report;
+    }
+
+    /** The target folders this pass copies into, made in one go on the mailbox's own connection. */
+    private void makeTargetFolders(List<FolderMapping> mappings) {
+        if (dryRun) {
+            return;
+        }
+        List<TargetFolder> made = mappings.stream()
+                .filter(m -> FolderSync.ensuresTargetFolder(pass, FolderSync.highWater(history, m)))
+                .map(FolderMapping::target).toList();
+        connections.retryingRun(() -> connections.target().prepareFolders(made));
     }
 
     /** The source's folders, the target not logged in to: a pre-stage rerun may not need it. */

@@ -71,9 +71,63 @@ class FolderWorkersTest {
         assertThatThrownBy(() -> new FolderWorkers(2, Duration.ZERO, connected(), () -> {
             throw broken;
         }, MAILBOX, new SharedCopies()).run(mappings(3), m -> index(m), m -> false,
-                w -> (m, next, report) -> report.accept(report(m)), reports)).isSameAs(broken);
+                FolderWorkersTest::nothingBefore, w -> (m, next, report) -> report.accept(report(m)), reports)).isSameAs(broken);
 
         assertThat(sources(reports)).as("the mailbox's own connection copied them all").containsExactly("f0", "f1", "f2");
+    }
+
+    @Test
+    @Timeout(30)
+    void furtherConnectionsLogInWhileTheTargetFoldersAreMadeAndCopyOnlyOnceTheyAre() {
+        List<String> copiedBeforeReady = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean ready = new AtomicBoolean();
+        AtomicInteger openedDuringPrepare = new AtomicInteger();
+        List<FolderReport> reports = new ArrayList<>();
+
+        new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(6),
+                m -> index(m), m -> false, () -> {
+                    // The own connection's target sessions count as the first; the two further ones log in now.
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (opened.get() < 3 && System.nanoTime() < until) {
+                        pause(Duration.ofMillis(5));
+                    }
+                    openedDuringPrepare.set(opened.get());
+                    ready.set(true);
+                }, w -> (m, next, report) -> {
+                    if (!ready.get()) {
+                        copiedBeforeReady.add(m.source().path().encoded());
+                    }
+                    report.accept(report(m));
+                }, reports);
+
+        assertThat(openedDuringPrepare.get()).as("target sessions open while the folders were made").isEqualTo(3);
+        assertThat(copiedBeforeReady).as("folders copied before the target's folders were made").isEmpty();
+        assertThat(sources(reports)).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+    }
+
+    @Test
+    @Timeout(30)
+    void whenTheTargetFoldersCannotBeMadeNoFolderIsCopiedAndTheFurtherConnectionsClose() {
+        TransferException refused = TransferException.permanent("NO [NOPERM] cannot create folders (test)", null);
+        List<String> copied = Collections.synchronizedList(new ArrayList<>());
+        List<Reconnecting> further = Collections.synchronizedList(new ArrayList<>());
+        List<FolderReport> reports = new ArrayList<>();
+
+        assertThatThrownBy(() -> new FolderWorkers(3, Duration.ZERO, connected(), () -> {
+            Reconnecting r = unopened();
+            further.add(r);
+            return r;
+        }, MAILBOX, new SharedCopies()).run(mappings(4), m -> index(m), m -> false, () -> {
+            throw refused;
+        }, w -> (m, next, report) -> {
+            copied.add(m.source().path().encoded());
+            report.accept(report(m));
+        }, reports)).isSameAs(refused);
+
+        assertThat(copied).isEmpty();
+        assertThat(reports).isEmpty();
+        assertThat(further).as("both further connections were made").hasSize(2)
+                .noneMatch(Reconnecting::isConnected);
     }
 
     @Test
@@ -85,7 +139,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(1, Duration.ZERO, first, () -> {
             throw new AssertionError("no further connection with one");
-        }, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
+        }, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
             seen.add(m.source().path().encoded() + "@" + Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -104,7 +158,7 @@ class FolderWorkersTest {
         List<String> copied = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch together = new CountDownLatch(4);
 
-        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
+        new FolderWorkers(4, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
             threads.add(Thread.currentThread().getName());
             workers.add(w);
             together.countDown();
@@ -125,7 +179,7 @@ class FolderWorkersTest {
         List<String> nexts = new ArrayList<>();
 
         new FolderWorkers(1, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(3), m -> index(m), m -> false,
-                w -> (m, next, report) -> {
+                FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     nexts.add(m.source().path().encoded() + ">" + next.take().map(n -> n.source().path().encoded()).orElse("-"));
                     report.accept(report(m));
                 }, new ArrayList<>());
@@ -142,7 +196,7 @@ class FolderWorkersTest {
         CountDownLatch together = new CountDownLatch(3);
 
         new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false,
-                w -> (m, next, report) -> {
+                FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     String thread = Thread.currentThread().getName();
                     together.countDown();
                     await(together); // the three workers take folders side by side
@@ -175,7 +229,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
 
         new FolderWorkers(2, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false,
-                w -> (m, next, report) -> {
+                FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     if (w != first) {
                         // the further connection takes a folder ahead, then the server turns it away
                         next.take().ifPresent(n -> takenAheadByTheFurther.add(n.source().path().encoded()));
@@ -201,7 +255,7 @@ class FolderWorkersTest {
         List<FolderReport> reports = new ArrayList<>();
         Reconnecting first = connected();
 
-        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, w -> (m, next, report) -> {
+        new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
             assertThat(w).isSameAs(first);
             order.add(m.source().path().encoded());
             report.accept(report(m));
@@ -222,7 +276,7 @@ class FolderWorkersTest {
                 MAILBOX.toString(), false);
 
         assertThatThrownBy(() -> new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings,
-                m -> -index(m), m -> false, w -> (m, next, report) -> {
+                m -> -index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     if (refused.get()) {
                         startedAfter.incrementAndGet();
                     }
@@ -254,7 +308,7 @@ class FolderWorkersTest {
 
         // one folder with work among six: no further connection for it alone
         new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m),
-                m -> !m.source().path().encoded().equals("f3"), w -> (m, next, report) -> {
+                m -> !m.source().path().encoded().equals("f3"), FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     threads.add(Thread.currentThread().getName());
                     report.accept(report(m));
                 }, reports);
@@ -267,7 +321,7 @@ class FolderWorkersTest {
         threads.clear();
         reports.clear();
         new FolderWorkers(4, Duration.ZERO, first, this::unopened, MAILBOX, new SharedCopies()).run(mappings, m -> index(m),
-                m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), w -> (m, next, report) -> {
+                m -> !Set.of("f1", "f4").contains(m.source().path().encoded()), FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     if (!Set.of("f1", "f4").contains(m.source().path().encoded())) {
                         assertThat(Thread.currentThread().getName()).isEqualTo(caller);
                     }
@@ -288,7 +342,7 @@ class FolderWorkersTest {
         new FolderWorkers(3, Duration.ZERO, connected(), () -> {
             furtherOpening.countDown();
             return unopened();
-        }, MAILBOX, new SharedCopies()).run(mappings(4), m -> index(m), m -> index(m) == 0, w -> (m, next, report) -> {
+        }, MAILBOX, new SharedCopies()).run(mappings(4), m -> index(m), m -> index(m) == 0, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
             if (index(m) == 0) {
                 await(furtherOpening);
             }
@@ -306,7 +360,7 @@ class FolderWorkersTest {
 
         new FolderWorkers(4, Duration.ofMillis(5), connected(), () -> {
             throw new AssertionError("no further connection to servers 1 ms away");
-        }, MAILBOX, new SharedCopies()).run(mappings(6), m -> index(m), m -> false, w -> (m, next, report) -> {
+        }, MAILBOX, new SharedCopies()).run(mappings(6), m -> index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
             seen.add(Thread.currentThread().getName());
             report.accept(report(m));
         }, reports);
@@ -325,7 +379,7 @@ class FolderWorkersTest {
             List<FolderReport> reports = new ArrayList<>();
 
             new FolderWorkers(3, Duration.ofMillis(5), connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(3),
-                    m -> index(m), m -> false, w -> (m, next, report) -> {
+                    m -> index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                         threads.add(Thread.currentThread().getName());
                         together.countDown();
                         await(together);
@@ -344,7 +398,7 @@ class FolderWorkersTest {
         CountDownLatch together = new CountDownLatch(2);
 
         new FolderWorkers(2, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies()).run(mappings(2), m -> index(m),
-                m -> false, w -> (m, next, report) -> {
+                m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
                     threads.add(Thread.currentThread().getName());
                     together.countDown();
                     await(together);
@@ -361,7 +415,7 @@ class FolderWorkersTest {
         CountDownLatch together = new CountDownLatch(3);
         FolderWorkers workers = new FolderWorkers(3, Duration.ZERO, connected(), this::unopened, MAILBOX, new SharedCopies());
 
-        workers.run(mappings(3), m -> index(m), m -> false, w -> (m, next, report) -> {
+        workers.run(mappings(3), m -> index(m), m -> false, FolderWorkersTest::nothingBefore, w -> (m, next, report) -> {
             together.countDown();
             await(together);
             report.accept(report(m));
@@ -423,6 +477,11 @@ class FolderWorkersTest {
             case "equals" -> proxy == args[0];
             default -> null;
         });
+    }
+
+    /** Nothing to do before the copies (the target's folders made, in a mailbox's copy). */
+    private static void nothingBefore() {
+        // the stub target has no folders to make
     }
 
     private static void pause(Duration d) {
