@@ -88,6 +88,17 @@ public interface MailboxSource extends AutoCloseable {
     InputStream open(FolderPath folder, long uidValidity, long uid);
 
     /**
+     * As {@link #open(FolderPath, long, long)}, for a message the folder's listing gave as
+     * {@code listedSize} bytes: a source that reads a large message in parts may ask for as many
+     * of them at once as that size takes, instead of learning the size from its first part. The
+     * size only sizes those first requests: the message's bytes are read to their real end,
+     * whatever the listing said. The default ignores it.
+     */
+    default InputStream open(FolderPath folder, long uidValidity, long uid, long listedSize) {
+        return open(folder, uidValidity, uid);
+    }
+
+    /**
      * The bytes of several small messages in one request (IMAP: one {@code UID FETCH} of
      * {@code BODY.PEEK[]} for the whole set), unchanged, by UID, as heap buffers the caller may
      * keep (their remaining bytes are the message; nobody writes them). Held in memory: the caller

@@ -26,8 +26,11 @@ import java.util.Map;
  * A message's bytes read from the old server in blocks of {@value #BLOCK}
  * ({@code UID FETCH uid (UID BODY.PEEK[]<offset.length>)}), up to {@value #WINDOW} blocks asked
  * ahead: over a WAN the next blocks are already on their way while this one is spooled, instead
- * of one round trip per block. The first answer also gives RFC822.SIZE, which sizes the window
- * (never asked past the message's end, except one block to find it where the size was low).
+ * of one round trip per block. The listing's RFC822.SIZE, where given, sizes the first asks: a
+ * large message's first blocks go out together, not the first alone to learn its size. The first
+ * answer gives RFC822.SIZE again, which sizes the rest of the window (never asked past the
+ * message's end, except one block to find it where the size was low; blocks asked past it on a
+ * listed size too high come back empty and are read off).
  * Answers are matched by their offset. Unlike Angus's own stream, which takes an answer it could
  * not parse, a NO or a NIL for an empty body, every block must come back as a body of this UID:
  * anything else fails the read with what the server said, so a message is copied whole or not
@@ -41,9 +44,13 @@ final class BodyStream extends InputStream {
     static final int BLOCK = 256 * 1024;
     /** Blocks asked ahead at most: 2 MiB in flight covers a 20 ms round trip up to about 100 MB/s. */
     static final int WINDOW = 8;
+    /** The listed size of a message whose listing gave none: its first block is asked alone. */
+    static final long SIZE_UNKNOWN = -1;
 
     private final IMAPFolder folder;
     private final long uid;
+    /** The size the listing gave, {@link #SIZE_UNKNOWN} if none: what the first asks go by. */
+    private final long listed;
     private final String what;
     /** The commands sent and not yet answered with their tagged result, oldest first. */
     private final ArrayDeque<Ask> inFlight = new ArrayDeque<>();
@@ -65,9 +72,10 @@ final class BodyStream extends InputStream {
     private record Ask(String tag, long offset) {
     }
 
-    BodyStream(IMAPFolder folder, long uid, String what) {
+    BodyStream(IMAPFolder folder, long uid, long listed, String what) {
         this.folder = folder;
         this.uid = uid;
+        this.listed = listed;
         this.what = what;
     }
 
@@ -198,11 +206,13 @@ final class BodyStream extends InputStream {
     }
 
     /**
-     * Sends the next asks: the first alone (with the size), then as many as the window holds up
-     * to the announced end; one more past it only when nothing is asked any more.
+     * Sends the next asks: as many as the window holds up to the end the server announced, or
+     * before its first answer the listed one (the first alone where none was listed); one more
+     * past it only when nothing is asked any more.
      */
     private void askAhead(IMAPProtocol p) throws ProtocolException {
-        while (inFlight.size() < WINDOW && ((inFlight.isEmpty() && asked <= offset) || (announced >= 0 && asked < announced))) {
+        long end = announced >= 0 ? announced : listed;
+        while (inFlight.size() < WINDOW && ((inFlight.isEmpty() && asked <= offset) || (end >= 0 && asked < end))) {
             String items = asked == 0 ? "(UID RFC822.SIZE BODY.PEEK[]<0." + BLOCK + ">)"
                     : "(UID BODY.PEEK[]<" + asked + "." + BLOCK + ">)";
             try {

@@ -629,6 +629,11 @@ public final class ImapSource implements MailboxSource {
 
     @Override
     public InputStream open(FolderPath path, long uidValidity, long uid) {
+        return open(path, uidValidity, uid, BodyStream.SIZE_UNKNOWN);
+    }
+
+    @Override
+    public InputStream open(FolderPath path, long uidValidity, long uid, long listedSize) {
         try {
             IMAPFolder folder = examine(path);
             if (folder.getUIDValidity() != uidValidity) {
@@ -638,7 +643,7 @@ public final class ImapSource implements MailboxSource {
             // No FETCH (UID) first to learn whether the message is still there: the first block's
             // answer says it, a round trip less per message.
             String what = "Reading UID " + uid + " of " + path + " in " + mailbox();
-            BodyStream body = new BodyStream(folder, uid, what);
+            BodyStream body = new BodyStream(folder, uid, listedSize, what);
             boolean exists;
             try {
                 exists = body.exists();

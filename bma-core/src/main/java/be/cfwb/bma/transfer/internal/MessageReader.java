@@ -65,7 +65,7 @@ final class MessageReader {
                     null, true);
         }
         try {
-            InputStream in = connections.source().open(path, uv, m.uid());
+            InputStream in = connections.source().open(path, uv, m.uid(), m.size());
             return new Fetched(m, SpooledMessage.read(key, m.flags(), m.internalDate(), in, m.size(),
                     settings.memoryThreshold(), settings.spoolDirectory()), null, null);
         } catch (IOException e) {

@@ -87,6 +87,27 @@ abstract class BodyStreamSuite {
     }
 
     @Test
+    void aWrongListedSizeOnlySizesTheFirstAsks() throws Exception {
+        BmaAddress a = newMailbox();
+        int size = 3 * BodyStream.BLOCK + 5;
+        byte[] raw = message(size);
+        try (MailboxSeeder s = server.seeder(a, password(a))) {
+            s.append(INBOX, raw, flags(), Instant.parse("2024-10-01T00:00:00Z"));
+        }
+        try (MailboxSource source = ImapSource.connector(server.imapEndpoint(), passwords(), Clock.systemUTC()).open(a)) {
+            long uv = source.list(INBOX, 0).uidValidity();
+            // Too low (the rest is asked once the server gives the size), right, and too high
+            // (blocks past the end come back empty and are read off).
+            for (long listed : new long[] {0, 1, size / 3, size, size + 1, 3L * size, 100L * size}) {
+                try (InputStream in = source.open(INBOX, uv, 1, listed)) {
+                    assertThat(in.readAllBytes()).as("listed as %s bytes", listed).isEqualTo(raw);
+                }
+                assertThat(source.list(INBOX, 0).messages()).as("the connection serves the next command").hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void aMessageDeletedSinceTheListingIsGoneForGood() {
         BmaAddress a = newMailbox();
         try (MailboxSeeder s = server.seeder(a, password(a))) {
