@@ -1,17 +1,11 @@
 package be.cfwb.bma.faults;
 
-import be.cfwb.bma.address.BmaAddress;
-import be.cfwb.bma.ledger.Ledger;
 import be.cfwb.bma.transfer.AppendOutcome;
 import be.cfwb.bma.transfer.ForwardingTarget;
 import be.cfwb.bma.transfer.MailboxTarget;
 import be.cfwb.bma.transfer.MessageToCopy;
-import be.cfwb.bma.transfer.Pass;
 import be.cfwb.bma.transfer.TargetFolder;
-import be.cfwb.bma.transfer.TransferSettings;
-import be.cfwb.bma.transfer.imap.ImapEndpoint;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,21 +22,11 @@ public final class KilledParallelFoldersChild {
     }
 
     public static void main(String[] args) {
-        TransferSettings settings = FaultHarness.settings(endpoint(args[0]), endpoint(args[1]), Path.of(args[3]))
-                .parallelism(1).connectionsPerMailbox(4).furtherConnectionsFrom(Duration.ZERO).memoryThreshold(1024).build();
-        BmaAddress mailbox = BmaAddress.parse(args[4]);
         int stopAt = Integer.parseInt(args[5]);
         AtomicInteger appends = new AtomicInteger();
-        TransferSettings dying = settings.withConnectors(settings.source(), m -> new StoppingTarget(settings.target().open(m),
-                appends, stopAt));
-        try (Ledger ledger = Ledger.open(Path.of(args[2]), FaultHarness.CLOCK)) {
-            FaultHarness.run(dying, ledger, Pass.PRESTAGE, mailbox);
-        }
-        System.out.println("FINISHED without reaching append");
-    }
-
-    private static ImapEndpoint endpoint(String port) {
-        return ImapEndpoint.parse("imap://127.0.0.1:" + port, "loopback");
+        KilledAppendRun.copyUntilKilled(args,
+                b -> b.connectionsPerMailbox(4).furtherConnectionsFrom(Duration.ZERO).memoryThreshold(1024),
+                target -> new StoppingTarget(target, appends, stopAt));
     }
 
     /** One connection's target; the APPENDs of all of them counted together. */
