@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class KillPoint {
 
+    /** Reads in a row that must agree before a count after a kill is taken as final. */
+    private static final int STILL_READS = 3;
+    private static final long STILL_MILLIS = 200;
+    private static final long SETTLE_AT_MOST_MILLIS = 10_000;
+
     private KillPoint() {
+    }
+
+    /**
+     * {@code count} (the copies on the target, say) once it holds still. A command the killed child
+     * had sent whole, on a connection other than the one it froze on or ahead of it in a pipeline,
+     * is still carried out by the server after the kill, a few milliseconds later: read at once, the
+     * count can miss it, and the rerun then finds one copy more than the test expects. Read until
+     * {@value #STILL_READS} reads {@value #STILL_MILLIS} ms apart agree, at most 10 s; the last read then.
+     */
+    static int settled(IntSupplier count) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_AT_MOST_MILLIS);
+        int last = count.getAsInt();
+        int same = 1;
+        while (same < STILL_READS && System.nanoTime() < until) {
+            Thread.sleep(STILL_MILLIS);
+            int now = count.getAsInt();
+            same = now == last ? same + 1 : 1;
+            last = now;
+        }
+        return last;
     }
 
     /**

@@ -110,7 +110,7 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
         killAt("fetch-batch", a, ledgerDir, Pass.PRESTAGE);
 
-        int before = copies(a);
+        int before = KillPoint.settled(() -> copies(a));
         assertThat(before).as("the batch read is the first read: nothing copied before it").isZero();
         rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
     }
@@ -122,7 +122,7 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
         killAt("fetch-with-listing", a, ledgerDir, Pass.PRESTAGE);
 
-        int before = copies(a);
+        int before = KillPoint.settled(() -> copies(a));
         assertThat(before).as("the folder's listing is its first read: nothing copied before it").isZero();
         rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
     }
@@ -136,7 +136,7 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
         killAt("fetch-batch-half", a, ledgerDir, Pass.PRESTAGE);
 
-        int before = copies(a);
+        int before = KillPoint.settled(() -> copies(a));
         assertThat(before).as("at most the first batch copied before the kill").isLessThan(total / 2);
         rerunCompletes(a, ledgerDir, Pass.PRESTAGE, total, before);
     }
@@ -155,10 +155,9 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
         killAt("listahead", a, ledgerDir, Pass.PRESTAGE);
 
-        int before;
+        int before = KillPoint.settled(() -> copies(a));
         try (MailboxInspector neu = h.newBox(a)) {
             assertThat(neu.messages(next)).as("nothing of the folder listed ahead copied yet").isEmpty();
-            before = neu.messages(INBOX).size();
         }
         // The first folder's copies may all be on the target; its mark is not recorded (the
         // folder ends only once its reader has): the rerun finds them by their trace.
@@ -185,7 +184,7 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
         int batch = output.stream().filter(l -> l.startsWith("MULTIAPPEND of ")).findFirst()
                 .map(l -> Integer.parseInt(l.substring("MULTIAPPEND of ".length()))).orElseThrow();
         // a MULTIAPPEND cut halfway stores none of its messages; only those appended alone before it are there
-        int before = copies(a);
+        int before = KillPoint.settled(() -> copies(a));
         assertThat(batch).isGreaterThanOrEqualTo(2);
         assertThat(before).as("copies before the kill").isLessThanOrEqualTo(COUNT - batch);
         rerunCompletes(a, ledgerDir, Pass.PRESTAGE, COUNT, before);
@@ -216,7 +215,7 @@ class KilledBatchedAndFinalPassTest extends TwoServerTestBase<MailServerFixture,
 
         killAt(point, a, ledgerDir, Pass.FINAL);
 
-        int before = copies(a);
+        int before = KillPoint.settled(() -> copies(a));
         assertThat(before).as("copies before the kill").isBetween(COUNT + 2, COUNT + 3);
         rerunCompletes(a, ledgerDir, Pass.FINAL, COUNT + 4, before);
     }

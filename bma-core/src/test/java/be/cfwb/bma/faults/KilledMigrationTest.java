@@ -72,10 +72,11 @@ class KilledMigrationTest {
         KillPoint.killAt(point, KilledMigrationChild.class, Integer.toString(oldServer.imapPort()),
                 Integer.toString(newServer.imapPort()), ledgerDir.toString(), temp.resolve("spool").toString(), point,
                 a.toString());
-        int before;
-        try (MailboxInspector neu = h.newBox(a)) {
-            before = neu.messages(FolderPath.inbox()).size();
-        }
+        int before = KillPoint.settled(() -> {
+            try (MailboxInspector neu = h.newBox(a)) {
+                return neu.messages(FolderPath.inbox()).size();
+            }
+        });
         // The engine reads ahead of its APPENDs: frozen on the third FETCH, the first APPEND may not
         // have finished yet (seen once the servers answered faster), the second may still be running.
         assertThat(before).as("copies before the kill")

@@ -76,15 +76,8 @@ class KilledParallelFoldersTest {
         // SIGKILL at the 20th APPEND while the other connections copy on
         KillPoint.killAt("append", KilledParallelFoldersChild.class, Integer.toString(oldServer.imapPort()),
                 Integer.toString(newServer.imapPort()), ledgerDir.toString(), spool.toString(), a.toString(), "20");
-        int before = 0;
-        int foldersStarted = 0;
-        try (MailboxInspector neu = h.newBox(a)) {
-            for (FolderPath f : folders) {
-                int n = neu.folders().contains(f) ? neu.messages(f).size() : 0;
-                before += n;
-                foldersStarted += n > 0 ? 1 : 0;
-            }
-        }
+        int before = KillPoint.settled(() -> copies(a, folders).stream().mapToInt(Integer::intValue).sum());
+        long foldersStarted = copies(a, folders).stream().filter(n -> n > 0).count();
         int total = FOLDERS * PER_FOLDER;
         // 19 APPENDs began before the frozen one; the other three connections may have had one each under way
         assertThat(before).as("copies before the kill").isBetween(16, total - 1);
@@ -101,6 +94,13 @@ class KilledParallelFoldersTest {
         h.assertVerified(temp, a);
         for (FolderPath f : folders) {
             assertThat(h.assertCopiedByteForByte(a, f)).isEqualTo(PER_FOLDER);
+        }
+    }
+
+    /** The copies on the target in each of {@code folders}, 0 where the folder is not made yet. */
+    private List<Integer> copies(BmaAddress a, List<FolderPath> folders) {
+        try (MailboxInspector neu = h.newBox(a)) {
+            return folders.stream().map(f -> neu.folders().contains(f) ? neu.messages(f).size() : 0).toList();
         }
     }
 }

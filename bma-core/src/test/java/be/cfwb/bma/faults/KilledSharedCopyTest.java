@@ -46,10 +46,11 @@ class KilledSharedCopyTest extends GreenMailPairTestBase {
         // SIGKILL at the upper part's 5th APPEND, the lower part's copy under way beside it
         KillPoint.killAt("append", KilledSharedCopyChild.class, Integer.toString(oldServer.imapPort()),
                 Integer.toString(newServer.imapPort()), ledgerDir.toString(), spool.toString(), a.toString(), "5");
-        int before;
-        try (MailboxInspector neu = h.newBox(a)) {
-            before = neu.messages(FolderPath.inbox()).size();
-        }
+        int before = KillPoint.settled(() -> {
+            try (MailboxInspector neu = h.newBox(a)) {
+                return neu.messages(FolderPath.inbox()).size();
+            }
+        });
         assertThat(before).as("the INBOX's copies before the kill, from both parts").isBetween(5, LARGE - 1);
 
         TransferReport rerun;
