@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,14 +34,14 @@ final class KillPoint {
      * count can miss it, and the rerun then finds one copy more than the test expects. Read until
      * {@value #STILL_READS} reads {@value #STILL_MILLIS} ms apart agree, at most 10 s; the last read then.
      */
-    static int settled(IntSupplier count) throws InterruptedException {
+    static <T> T settled(Supplier<T> count) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_AT_MOST_MILLIS);
-        int last = count.getAsInt();
+        T last = count.get();
         int same = 1;
         while (same < STILL_READS && System.nanoTime() < until) {
             Thread.sleep(STILL_MILLIS);
-            int now = count.getAsInt();
-            same = now == last ? same + 1 : 1;
+            T now = count.get();
+            same = Objects.equals(now, last) ? same + 1 : 1;
             last = now;
         }
         return last;

@@ -76,8 +76,9 @@ class KilledParallelFoldersTest {
         // SIGKILL at the 20th APPEND while the other connections copy on
         KillPoint.killAt("append", KilledParallelFoldersChild.class, Integer.toString(oldServer.imapPort()),
                 Integer.toString(newServer.imapPort()), ledgerDir.toString(), spool.toString(), a.toString(), "20");
-        int before = KillPoint.settled(() -> copies(a, folders).stream().mapToInt(Integer::intValue).sum());
-        long foldersStarted = copies(a, folders).stream().filter(n -> n > 0).count();
+        List<Integer> copies = KillPoint.settled(() -> copies(a, folders));
+        int before = copies.stream().mapToInt(Integer::intValue).sum();
+        long foldersStarted = copies.stream().filter(n -> n > 0).count();
         int total = FOLDERS * PER_FOLDER;
         // 19 APPENDs began before the frozen one; the other three connections may have had one each under way
         assertThat(before).as("copies before the kill").isBetween(16, total - 1);
